@@ -1,0 +1,35 @@
+import type PgBoss from 'pg-boss';
+import type { Queryable } from '../src/db/pool.js';
+
+/**
+ * Queue names and payloads. Payloads carry only identifiers: a job always reads the latest
+ * intent from Postgres, so queued jobs for one subject can be coalesced and retried safely.
+ */
+export const QUEUES = {
+  reconcileApp: 'app-reconcile',
+  reconcileTeam: 'team-reconcile',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface ReconcileAppJob { appId: string }
+export interface ReconcileTeamJob { teamId: string }
+
+/** Postgres channel that workers LISTEN on; NOTIFY inside the enqueuing transaction is delivered on commit only. */
+export const JOBS_CHANNEL = 'yunbang_jobs';
+
+/**
+ * `stately` keeps at most one queued and one active job per singletonKey, so a burst of changes
+ * to one app leaves one pending reconcile. Retries back off exponentially.
+ */
+export async function createQueues(boss: PgBoss): Promise<void> {
+  for (const name of Object.values(QUEUES)) {
+    await boss.createQueue(name, { name, policy: 'stately', retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 600 });
+  }
+}
+
+/** Enqueues inside the caller's transaction: the job exists if and only if the transaction commits. */
+export async function enqueue(boss: PgBoss, tx: Queryable, queue: QueueName, data: ReconcileAppJob | ReconcileTeamJob, key: string): Promise<void> {
+  const db = { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
+  await boss.send(queue, data as object, { singletonKey: key, db });
+  await tx.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, queue]);
+}

@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import type { Queryable, Tx } from '../db/pool.js';
+import { actorName, authorize } from '../auth/principal.js';
+import { Conflict, NotFound } from '../errors.js';
+import { QUEUES, enqueue } from '../../jobs/queues.js';
+import type { AppView, EnvVar, ReleaseConfig, ReleaseView } from '../model.js';
+import * as v from '../validation.js';
+import { parse } from '../validation.js';
+import { mutation } from './audit.js';
+import type { Ctx } from './context.js';
+import { findTeam } from './teams.js';
+
+interface AppRow {
+  id: string; team_id: string; team: string; name: string; image: string; port: number; replicas: number;
+  env: EnvVar[]; resources: v.Resources; running: boolean; generation: number; current_release: number | null;
+  created_at: Date; updated_at: Date; domains: string[];
+  health: AppView['status']['health']; reason: string; message: string; ready_replicas: number;
+  desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
+}
+
+const APP_SELECT = `
+  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.running,
+         a.generation, a.current_release, a.created_at, a.updated_at,
+         array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
+         s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
+         s.updated_at AS status_updated_at
+    FROM apps a JOIN teams t ON t.id = a.team_id JOIN app_status s ON s.app_id = a.id`;
+
+function toView(r: AppRow): AppView {
+  return {
+    team: r.team, name: r.name, image: r.image, port: r.port, replicas: r.replicas, env: r.env, domains: r.domains,
+    resources: r.resources, running: r.running, generation: r.generation, currentRelease: r.current_release,
+    createdAt: r.created_at, updatedAt: r.updated_at,
+    status: {
+      health: r.health, reason: r.reason, message: r.message, readyReplicas: r.ready_replicas,
+      desiredReplicas: r.desired_replicas, observedGeneration: r.observed_generation, endpoints: r.endpoints,
+      updatedAt: r.status_updated_at,
+    },
+  };
+}
+
+async function findApp(q: Queryable, teamId: string, team: string, name: string): Promise<AppRow> {
+  const { rows } = await q.query<AppRow>(`${APP_SELECT} WHERE a.team_id = $1 AND a.name = $2 AND a.deleted_at IS NULL`, [teamId, name]);
+  if (!rows[0]) throw new NotFound(`app "${name}" not found in team "${team}"`);
+  return rows[0];
+}
+
+/** Locks the live app row for the rest of the transaction, so concurrent changes serialise. */
+async function lockApp(tx: Tx, teamId: string, team: string, name: string): Promise<AppRow> {
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT id FROM apps WHERE team_id = $1 AND name = $2 AND deleted_at IS NULL FOR UPDATE`, [teamId, name]);
+  if (!rows[0]) throw new NotFound(`app "${name}" not found in team "${team}"`);
+  return findApp(tx, teamId, team, name);
+}
+
+const specFields = {
+  image: v.image,
+  port: v.port,
+  replicas: v.replicas,
+  env: v.env,
+  domains: v.domains,
+  resources: v.resources,
+};
+
+const createSchema = z.object({
+  team: z.string(),
+  name: v.appName,
+  image: v.image,
+  port: v.port.default(8080),
+  replicas: v.replicas.default(1),
+  env: v.env.default([]),
+  domains: v.domains.default([]),
+  resources: v.resources.default({}),
+});
+export type CreateAppInput = z.input<typeof createSchema>;
+
+const updateSchema = z.object({
+  team: z.string(),
+  name: z.string(),
+  image: specFields.image.optional(),
+  port: specFields.port.optional(),
+  replicas: specFields.replicas.optional(),
+  env: specFields.env.optional(),
+  domains: specFields.domains.optional(),
+  resources: specFields.resources.optional(),
+});
+export type UpdateAppInput = z.input<typeof updateSchema>;
+
+const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+async function writeDomains(tx: Tx, appId: string, domains: string[]): Promise<void> {
+  await tx.query('DELETE FROM app_domains WHERE app_id = $1', [appId]);
+  if (domains.length === 0) return;
+  const { rows } = await tx.query<{ host: string }>(
+    `INSERT INTO app_domains (host, app_id, position)
+     SELECT host, $1, pos - 1 FROM unnest($2::text[]) WITH ORDINALITY AS d(host, pos)
+     ON CONFLICT (host) DO NOTHING RETURNING host`,
+    [appId, domains],
+  );
+  if (rows.length !== domains.length) {
+    const taken = domains.filter((d) => !rows.some((r) => r.host === d));
+    throw new Conflict(`domain${taken.length > 1 ? 's' : ''} ${taken.join(', ')} already routed to another app`);
+  }
+}
+
+async function recordRelease(tx: Tx, ctx: Ctx, appId: string, image: string, config: ReleaseConfig, description: string): Promise<number> {
+  const { rows } = await tx.query<{ number: number }>(
+    `INSERT INTO releases (app_id, number, image, config, description, created_by)
+     SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5 FROM releases WHERE app_id = $1
+     RETURNING number`,
+    [appId, image, JSON.stringify(config), description, actorName(ctx.principal)],
+  );
+  const number = rows[0]!.number;
+  await tx.query('UPDATE apps SET current_release = $2 WHERE id = $1', [appId, number]);
+  return number;
+}
+
+function reconcile(ctx: Ctx, tx: Tx, appId: string) {
+  return enqueue(ctx.boss, tx, QUEUES.reconcileApp, { appId }, appId);
+}
+
+/** Reads a live app, for callers that may read the team. */
+export async function getApp(ctx: Ctx, team: string, name: string): Promise<AppView> {
+  authorize(ctx.principal, team, 'read');
+  const t = await findTeam(ctx.db, team);
+  return toView(await findApp(ctx.db, t.id, team, name));
+}
+
+export async function listApps(ctx: Ctx, team: string): Promise<AppView[]> {
+  authorize(ctx.principal, team, 'read');
+  const t = await findTeam(ctx.db, team);
+  const { rows } = await ctx.db.query<AppRow>(`${APP_SELECT} WHERE a.team_id = $1 AND a.deleted_at IS NULL ORDER BY a.name`, [t.id]);
+  return rows.map(toView);
+}
+
+export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppView> {
+  const a = parse(createSchema, input);
+  return mutation(ctx, { action: 'app.create', subject: `app/${a.name}`, team: a.team }, async (tx, scope) => {
+    authorize(ctx.principal, a.team, 'write');
+    const team = await findTeam(tx, a.team, true);
+    scope.teamId = team.id;
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO apps (team_id, name, image, port, replicas, env, resources)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
+      [team.id, a.name, a.image, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources)],
+    );
+    const id = rows[0]?.id;
+    if (!id) throw new Conflict(`app "${a.name}" already exists in team "${a.team}"`);
+    await tx.query('INSERT INTO app_status (app_id, desired_replicas) VALUES ($1, $2)', [id, a.replicas]);
+    await writeDomains(tx, id, a.domains);
+    await recordRelease(tx, ctx, id, a.image, { port: a.port, env: a.env, resources: a.resources }, `deploy ${a.image}`);
+    await reconcile(ctx, tx, id);
+    scope.message = `image ${a.image}, ${a.replicas} replica(s)`;
+    return toView(await findApp(tx, team.id, a.team, a.name));
+  });
+}
+
+/**
+ * Applies the given fields. A change of image, port, env or resources records a new release;
+ * any effective change bumps the generation and enqueues a reconcile. An update that changes
+ * nothing is a no-op: no new generation, release or job.
+ */
+export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppView> {
+  const u = parse(updateSchema, input);
+  return mutation(ctx, { action: 'app.update', subject: `app/${u.name}`, team: u.team }, async (tx, scope) => {
+    authorize(ctx.principal, u.team, 'write');
+    const team = await findTeam(tx, u.team, true);
+    scope.teamId = team.id;
+    const cur = await lockApp(tx, team.id, u.team, u.name);
+    const next = {
+      image: u.image ?? cur.image, port: u.port ?? cur.port, replicas: u.replicas ?? cur.replicas,
+      env: u.env ?? cur.env, domains: u.domains ?? cur.domains, resources: u.resources ?? cur.resources,
+    };
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => !equal(next[k], cur[k]));
+    scope.message = changed.length ? `changed ${changed.join(', ')}` : 'no change';
+    if (changed.length === 0) return toView(cur);
+
+    await tx.query(
+      `UPDATE apps SET image = $2, port = $3, replicas = $4, env = $5, resources = $6,
+              generation = generation + 1, updated_at = now() WHERE id = $1`,
+      [cur.id, next.image, next.port, next.replicas, JSON.stringify(next.env), JSON.stringify(next.resources)],
+    );
+    if (changed.includes('domains')) await writeDomains(tx, cur.id, next.domains);
+    const runtime = changed.filter((k) => k === 'image' || k === 'port' || k === 'env' || k === 'resources');
+    if (runtime.length > 0) {
+      const description = changed.includes('image') ? `deploy ${next.image}` : `change ${runtime.join(', ')}`;
+      await recordRelease(tx, ctx, cur.id, next.image, { port: next.port, env: next.env, resources: next.resources }, description);
+    }
+    if (changed.includes('replicas')) {
+      await tx.query('UPDATE app_status SET desired_replicas = $2 WHERE app_id = $1', [cur.id, cur.running ? next.replicas : 0]);
+    }
+    await reconcile(ctx, tx, cur.id);
+    return toView(await findApp(tx, team.id, u.team, u.name));
+  });
+}
+
+type Lifecycle = 'start' | 'stop' | 'restart';
+
+/** start/stop flip whether the app runs (its config is kept); restart rolls its pods. */
+export async function setLifecycle(ctx: Ctx, op: Lifecycle, team: string, name: string): Promise<AppView> {
+  return mutation(ctx, { action: `app.${op}`, subject: `app/${name}`, team }, async (tx, scope) => {
+    authorize(ctx.principal, team, 'write');
+    const t = await findTeam(tx, team, true);
+    scope.teamId = t.id;
+    const cur = await lockApp(tx, t.id, team, name);
+    if (op === 'restart' && !cur.running) throw new Conflict(`app "${name}" is stopped; start it instead`);
+    if ((op === 'start' && cur.running) || (op === 'stop' && !cur.running)) {
+      scope.message = `already ${cur.running ? 'running' : 'stopped'}`;
+      return toView(cur);
+    }
+    const update = op === 'restart' ? 'restarted_at = now()' : `running = ${op === 'start'}`;
+    await tx.query(`UPDATE apps SET ${update}, generation = generation + 1, updated_at = now() WHERE id = $1`, [cur.id]);
+    if (op !== 'restart') {
+      await tx.query('UPDATE app_status SET desired_replicas = $2 WHERE app_id = $1', [cur.id, op === 'start' ? cur.replicas : 0]);
+    }
+    await reconcile(ctx, tx, cur.id);
+    return toView(await findApp(tx, t.id, team, name));
+  });
+}
+
+/**
+ * Deletes an app: the row is marked deleted (freeing its name and domains at once) and the
+ * reconcile job removes its objects from the cluster and etcd, then the row itself.
+ */
+export async function deleteApp(ctx: Ctx, team: string, name: string): Promise<AppView> {
+  return mutation(ctx, { action: 'app.delete', subject: `app/${name}`, team }, async (tx, scope) => {
+    authorize(ctx.principal, team, 'write');
+    const t = await findTeam(tx, team, true);
+    scope.teamId = t.id;
+    const cur = await lockApp(tx, t.id, team, name);
+    await tx.query(`UPDATE apps SET deleted_at = now(), generation = generation + 1, updated_at = now() WHERE id = $1`, [cur.id]);
+    await tx.query('DELETE FROM app_domains WHERE app_id = $1', [cur.id]);
+    await reconcile(ctx, tx, cur.id);
+    return toView(cur);
+  });
+}
+
+export async function listReleases(ctx: Ctx, team: string, app: string): Promise<ReleaseView[]> {
+  authorize(ctx.principal, team, 'read');
+  const t = await findTeam(ctx.db, team);
+  const a = await findApp(ctx.db, t.id, team, app);
+  const { rows } = await ctx.db.query<{ number: number; image: string; config: ReleaseConfig; description: string; created_by: string; created_at: Date }>(
+    `SELECT number, image, config, description, created_by, created_at FROM releases WHERE app_id = $1 ORDER BY number DESC`,
+    [a.id],
+  );
+  return rows.map((r) => ({ number: r.number, image: r.image, config: r.config, description: r.description, createdBy: r.created_by, createdAt: r.created_at }));
+}
+

@@ -1,0 +1,17 @@
+import type PgBoss from 'pg-boss';
+import type { Db } from '../db/pool.js';
+import type { Principal } from '../auth/principal.js';
+
+/** What intents need from the process: the database, the queue, and a few settings. */
+export interface Deps {
+  db: Db;
+  boss: PgBoss;
+  /** Prepended to a team's name to make its namespace, so teams never collide with system namespaces. */
+  namespacePrefix: string;
+}
+
+/** One caller's view: the deps plus who is calling and the request being served. */
+export interface Ctx extends Deps {
+  principal: Principal;
+  requestId?: string;
+}
