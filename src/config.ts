@@ -22,6 +22,7 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   YUNBANG_PUBLIC_URL: url(['http:', 'https:']).optional(),
   YUNBANG_MAX_BODY: z.string().regex(/^\d+(b|kb|mb)$/, 'must be like 512kb or 1mb').default('1mb'),
+  YUNBANG_NAMESPACE_PREFIX: z.string().regex(/^[a-z][-a-z0-9]{0,14}$/, 'must be lower-case letters, digits and "-", at most 15 characters').default('yb-'),
   YUNBANG_BOSS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('pgboss'),
 });
 

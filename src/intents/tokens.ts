@@ -26,7 +26,7 @@ const createSchema = z.object({ team: z.string(), role, name: tokenName });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Creates a team token. The secret is returned here only; just its hash is stored. */
-export async function createApiToken(ctx: Ctx, input: z.input<typeof createSchema>): Promise<{ secret: string; token: TokenView }> {
+export async function createApiToken(ctx: Ctx, input: { team: string; role: string; name: string }): Promise<{ secret: string; token: TokenView }> {
   const t = parse(createSchema, input);
   return mutation(ctx, { action: 'token.create', subject: `token/${t.name}`, team: t.team }, async (tx, scope) => {
     authorize(ctx.principal, t.team, 'manage');

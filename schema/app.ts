@@ -1,0 +1,186 @@
+import { builder } from './builder.js';
+import {
+  createApp, deleteApp, getApp, listApps, listReleases, setLifecycle, updateApp,
+} from '../src/intents/apps.js';
+import type { AppStatusView, AppView, EnvVar, ReleaseConfig, ReleaseView } from '../src/model.js';
+import type { Resources as ResourcesValue } from '../src/validation.js';
+
+type ResourceListValue = NonNullable<ResourcesValue['limits']>;
+
+const EnvVarType = builder.objectRef<EnvVar>('EnvVar').implement({
+  fields: (t) => ({ name: t.exposeString('name'), value: t.exposeString('value') }),
+});
+
+const ResourceList = builder.objectRef<ResourceListValue>('ResourceList').implement({
+  description: 'Kubernetes quantities, e.g. cpu "250m", memory "256Mi"',
+  fields: (t) => ({
+    cpu: t.exposeString('cpu', { nullable: true }),
+    memory: t.exposeString('memory', { nullable: true }),
+  }),
+});
+
+const Resources = builder.objectRef<ResourcesValue>('Resources').implement({
+  fields: (t) => ({
+    requests: t.expose('requests', { type: ResourceList, nullable: true }),
+    limits: t.expose('limits', { type: ResourceList, nullable: true }),
+  }),
+});
+
+const AppStatus = builder.objectRef<AppStatusView>('AppStatus').implement({
+  description: 'What the reconciler last observed in the cluster',
+  fields: (t) => ({
+    health: t.exposeString('health', { description: 'Ready, Progressing, Degraded, Failed or Missing' }),
+    reason: t.exposeString('reason'),
+    message: t.exposeString('message'),
+    readyReplicas: t.exposeInt('readyReplicas'),
+    desiredReplicas: t.exposeInt('desiredReplicas'),
+    observedGeneration: t.exposeInt('observedGeneration'),
+    endpoints: t.exposeStringList('endpoints'),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+export const App = builder.objectRef<AppView>('App').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    team: t.exposeString('team'),
+    image: t.exposeString('image'),
+    port: t.exposeInt('port'),
+    replicas: t.exposeInt('replicas', { description: 'Replicas when running; a stopped app runs none' }),
+    env: t.expose('env', { type: [EnvVarType] }),
+    domains: t.exposeStringList('domains'),
+    resources: t.expose('resources', { type: Resources }),
+    running: t.exposeBoolean('running'),
+    generation: t.exposeInt('generation'),
+    currentRelease: t.exposeInt('currentRelease', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    status: t.expose('status', { type: AppStatus }),
+  }),
+});
+
+const ReleaseConfigType = builder.objectRef<ReleaseConfig>('ReleaseConfig').implement({
+  fields: (t) => ({
+    port: t.exposeInt('port'),
+    env: t.expose('env', { type: [EnvVarType] }),
+    resources: t.expose('resources', { type: Resources }),
+  }),
+});
+
+const Release = builder.objectRef<ReleaseView>('Release').implement({
+  description: 'An immutable record of what ran: image and runtime config',
+  fields: (t) => ({
+    number: t.exposeInt('number'),
+    image: t.exposeString('image'),
+    config: t.expose('config', { type: ReleaseConfigType }),
+    description: t.exposeString('description'),
+    createdBy: t.exposeString('createdBy'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const AppPayload = builder.objectRef<{ app: AppView }>('AppPayload').implement({
+  fields: (t) => ({ app: t.expose('app', { type: App }) }),
+});
+
+const EnvVarInput = builder.inputType('EnvVarInput', {
+  fields: (t) => ({ name: t.string({ required: true }), value: t.string({ required: true }) }),
+});
+const ResourceListInput = builder.inputType('ResourceListInput', {
+  fields: (t) => ({ cpu: t.string(), memory: t.string() }),
+});
+const ResourcesInput = builder.inputType('ResourcesInput', {
+  fields: (t) => ({ requests: t.field({ type: ResourceListInput }), limits: t.field({ type: ResourceListInput }) }),
+});
+
+const CreateAppInput = builder.inputType('CreateAppInput', {
+  fields: (t) => ({
+    team: t.string({ required: true }),
+    name: t.string({ required: true }),
+    image: t.string({ required: true }),
+    port: t.int({ description: 'Defaults to 8080' }),
+    replicas: t.int({ description: 'Defaults to 1' }),
+    env: t.field({ type: [EnvVarInput] }),
+    domains: t.stringList(),
+    resources: t.field({ type: ResourcesInput }),
+  }),
+});
+
+const UpdateAppInput = builder.inputType('UpdateAppInput', {
+  description: 'Fields left out (or null) keep their value; lists given replace the old ones',
+  fields: (t) => ({
+    team: t.string({ required: true }),
+    name: t.string({ required: true }),
+    image: t.string(),
+    port: t.int(),
+    replicas: t.int(),
+    env: t.field({ type: [EnvVarInput] }),
+    domains: t.stringList(),
+    resources: t.field({ type: ResourcesInput }),
+  }),
+});
+
+/** GraphQL allows explicit nulls where REST omits a key; both mean "not given" to the intents. */
+type NoNulls<T> = T extends (infer U)[] ? NoNulls<U>[] : T extends object ? { [K in keyof T]: NoNulls<Exclude<T[K], null>> } : T;
+function withoutNulls<T extends object>(o: T): NoNulls<T> {
+  return JSON.parse(JSON.stringify(o, (_, v) => (v === null ? undefined : v)));
+}
+
+builder.queryFields((t) => ({
+  app: t.field({
+    type: App, nullable: true,
+    args: { team: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
+    resolve: (_, { team, name }, { ctx }) => getApp(ctx, team, name),
+  }),
+  apps: t.field({
+    type: [App],
+    args: { team: t.arg.string({ required: true }) },
+    resolve: (_, { team }, { ctx }) => listApps(ctx, team),
+  }),
+  releases: t.field({
+    type: [Release],
+    description: 'Newest first',
+    args: { team: t.arg.string({ required: true }), app: t.arg.string({ required: true }) },
+    resolve: (_, { team, app }, { ctx }) => listReleases(ctx, team, app),
+  }),
+}));
+
+const appArgs = (t: Parameters<Parameters<typeof builder.mutationFields>[0]>[0]) => ({
+  team: t.arg.string({ required: true }),
+  name: t.arg.string({ required: true }),
+});
+
+builder.mutationFields((t) => ({
+  createApp: t.field({
+    type: AppPayload,
+    args: { input: t.arg({ type: CreateAppInput, required: true }) },
+    resolve: async (_, { input }, { ctx }) => ({ app: await createApp(ctx, withoutNulls(input)) }),
+  }),
+  updateApp: t.field({
+    type: AppPayload,
+    args: { input: t.arg({ type: UpdateAppInput, required: true }) },
+    resolve: async (_, { input }, { ctx }) => ({ app: await updateApp(ctx, withoutNulls(input)) }),
+  }),
+  deleteApp: t.field({
+    type: AppPayload,
+    args: appArgs(t),
+    resolve: async (_, { team, name }, { ctx }) => ({ app: await deleteApp(ctx, team, name) }),
+  }),
+  startApp: t.field({
+    type: AppPayload,
+    args: appArgs(t),
+    resolve: async (_, { team, name }, { ctx }) => ({ app: await setLifecycle(ctx, 'start', team, name) }),
+  }),
+  stopApp: t.field({
+    type: AppPayload,
+    description: 'Keeps the app and its config but runs zero replicas',
+    args: appArgs(t),
+    resolve: async (_, { team, name }, { ctx }) => ({ app: await setLifecycle(ctx, 'stop', team, name) }),
+  }),
+  restartApp: t.field({
+    type: AppPayload,
+    description: 'Rolls every pod of a running app',
+    args: appArgs(t),
+    resolve: async (_, { team, name }, { ctx }) => ({ app: await setLifecycle(ctx, 'restart', team, name) }),
+  }),
+}));

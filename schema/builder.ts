@@ -1,0 +1,24 @@
+import SchemaBuilder from '@pothos/core';
+import type { Ctx } from '../src/intents/context.js';
+
+/** The GraphQL context: the intent context of the authenticated caller. */
+export interface GqlContext { ctx: Ctx }
+
+export const builder = new SchemaBuilder<{
+  Context: GqlContext;
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+  DefaultFieldNullability: false;
+}>({ defaultFieldNullability: false });
+
+builder.scalarType('DateTime', {
+  description: 'An instant, as an ISO-8601 string in UTC',
+  serialize: (d) => d.toISOString(),
+  parseValue: (v) => {
+    const d = new Date(String(v));
+    if (Number.isNaN(d.getTime())) throw new TypeError('DateTime must be an ISO-8601 string');
+    return d;
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});

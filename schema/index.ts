@@ -1,0 +1,13 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './team.js';
+import './app.js';
+import './token.js';
+import './event.js';
+
+export const schema: GraphQLSchema = builder.toSchema();
+
+/** The schema as committed in schema/schema.graphql (sorted, so diffs show only real changes). */
+export function printedSchema(): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

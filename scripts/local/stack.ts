@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { startControlPlane } from './control-plane.js';
+import { startEtcd } from './etcd.js';
+import { freePort, portInUse } from './proc.js';
+import { startPostgres } from './postgres.js';
+import { startSimNode } from './sim-node.js';
+
+/**
+ * The local stack on real components: embedded PostgreSQL, etcd for Yunbang's records, and a
+ * Kubernetes control plane (its own etcd, kube-apiserver, kube-controller-manager) with the
+ * simulated node. Each part is skipped when the caller already has one (DATABASE_URL,
+ * ETCD_ENDPOINTS, KUBECONFIG).
+ */
+export interface StackOptions {
+  dir: string;
+  /** 'fixed' for `npm start` (stable URLs across restarts), 'random' for tests. */
+  ports: 'fixed' | 'random';
+  /** Keep data between runs (`npm start`) or delete it on stop (tests). */
+  persistent: boolean;
+  use?: { DATABASE_URL?: string; ETCD_ENDPOINTS?: string; KUBECONFIG?: string };
+  progress?: (message: string) => void;
+}
+
+export interface Stack {
+  DATABASE_URL: string;
+  ETCD_ENDPOINTS: string;
+  KUBECONFIG: string;
+  /** A URL to the server's `postgres` database, for creating per-test databases (when embedded). */
+  pgAdminUrl?: (database: string) => string;
+  stop(): Promise<void>;
+}
+
+const FIXED = { postgres: 54329, etcd: 23790, etcdPeer: 23800, kubeEtcd: 23791, kubeEtcdPeer: 23801, apiserver: 16443 };
+
+async function port(kind: keyof typeof FIXED, mode: StackOptions['ports']): Promise<number> {
+  if (mode === 'random') return freePort();
+  const p = FIXED[kind];
+  if (await portInUse(p)) throw new Error(`port ${p} (${kind}) is in use: is another Yunbang already running? Stop it, or set the matching *_URL / ENDPOINTS / KUBECONFIG variable`);
+  return p;
+}
+
+function secretFile(path: string): string {
+  if (!existsSync(path)) writeFileSync(path, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  return readFileSync(path, 'utf8').trim();
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const say = o.progress ?? (() => {});
+  const logs = join(o.dir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => { for (const s of stops.reverse()) await s().catch(() => {}); };
+  try {
+    let DATABASE_URL = o.use?.DATABASE_URL;
+    let pgAdminUrl: Stack['pgAdminUrl'];
+    if (!DATABASE_URL) {
+      say('starting embedded PostgreSQL');
+      const pg = await startPostgres({
+        dir: join(o.dir, 'postgres'), port: await port('postgres', o.ports),
+        password: o.persistent ? secretFile(join(o.dir, 'postgres.password')) : randomBytes(12).toString('hex'),
+        persistent: o.persistent,
+      });
+      stops.push(pg.stop);
+      DATABASE_URL = pg.url;
+      pgAdminUrl = pg.adminUrl;
+    }
+
+    let ETCD_ENDPOINTS = o.use?.ETCD_ENDPOINTS;
+    if (!ETCD_ENDPOINTS) {
+      say('starting etcd');
+      const etcd = await startEtcd({ name: 'yunbang-etcd', dir: join(o.dir, 'etcd'), port: await port('etcd', o.ports), peerPort: await port('etcdPeer', o.ports), logDir: logs });
+      stops.push(etcd.stop);
+      ETCD_ENDPOINTS = etcd.endpoint;
+    }
+
+    let KUBECONFIG = o.use?.KUBECONFIG;
+    if (!KUBECONFIG) {
+      say('starting the Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager)');
+      const kubeEtcd = await startEtcd({ name: 'kube-etcd', dir: join(o.dir, 'kube-etcd'), port: await port('kubeEtcd', o.ports), peerPort: await port('kubeEtcdPeer', o.ports), logDir: logs });
+      stops.push(kubeEtcd.stop);
+      const cp = await startControlPlane({ dir: join(o.dir, 'kube'), etcdEndpoint: kubeEtcd.endpoint, port: await port('apiserver', o.ports), logDir: logs });
+      stops.push(cp.stop);
+      KUBECONFIG = cp.kubeconfig;
+      say('starting the simulated node (stands in for a kubelet: nothing here can run containers)');
+      const kc = new k8s.KubeConfig();
+      kc.loadFromFile(KUBECONFIG);
+      const node = await startSimNode(kc);
+      stops.push(node.stop);
+    }
+    return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, pgAdminUrl, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

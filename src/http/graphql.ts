@@ -1,0 +1,78 @@
+import type { Request, Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { schema } from '../../schema/index.js';
+import { authenticate, bearer } from '../auth/tokens.js';
+import { DomainError, Invalid } from '../errors.js';
+import type { Deps } from '../intents/context.js';
+import { log } from '../log.js';
+import { graphqlDuration, graphqlOperations } from '../metrics.js';
+import type { GqlContext } from '../../schema/builder.js';
+
+interface ServerContext { req: Request; res: Response }
+
+/** Counts and times every operation by its name (anonymous ones as "anonymous"). */
+function metricsPlugin(): Plugin {
+  return {
+    onExecute({ args }) {
+      const operation = args.operationName ?? 'anonymous';
+      const end = graphqlDuration.startTimer({ operation });
+      return {
+        onExecuteDone({ result }) {
+          end();
+          const failed = 'errors' in result && (result.errors?.length ?? 0) > 0;
+          graphqlOperations.inc({ operation, outcome: failed ? 'error' : 'ok' });
+        },
+      };
+    },
+  };
+}
+
+/** Domain errors become GraphQL errors with extensions.code; anything else is logged and masked. */
+function maskError(error: unknown, message: string): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (original instanceof DomainError) {
+    const ge = error instanceof GraphQLError ? error : undefined;
+    return new GraphQLError(original.message, {
+      nodes: ge?.nodes, path: ge?.path, source: ge?.source, positions: ge?.positions,
+      extensions: {
+        code: original.code,
+        ...(original instanceof Invalid ? { fields: original.issues } : {}),
+        ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
+      },
+    });
+  }
+  if (error instanceof GraphQLError && !error.originalError) return error; // parse/validation errors: safe to show
+  log.error({ err: original }, 'unhandled error in GraphQL resolver');
+  return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+export function createGraphql(deps: Deps, adminToken: string): YogaServerInstance<ServerContext, GqlContext> {
+  return createYoga<ServerContext, GqlContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    logging: false,
+    landingPage: false,
+    maskedErrors: { maskError },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 8 },
+        maxAliases: { n: 15 },
+        maxDirectives: { n: 10 },
+        maxTokens: { n: 2000 },
+        costLimit: { maxCost: 5000 },
+        blockFieldSuggestion: { enabled: true },
+      }),
+      metricsPlugin(),
+    ],
+    context: async ({ req, res }) => {
+      const token = bearer(req.headers.authorization);
+      const principal = token ? await authenticate(deps.db, token, adminToken) : undefined;
+      if (!principal) {
+        throw new GraphQLError('a valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+      return { ctx: { ...deps, principal, requestId: String(res.getHeader('x-request-id') ?? '') || undefined } };
+    },
+  });
+}

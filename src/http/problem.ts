@@ -1,0 +1,50 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { DomainError, type FieldIssue } from '../errors.js';
+import { log } from '../log.js';
+
+/** RFC 9457 problem details: the one error shape of the REST API. */
+export interface Problem { type: string; title: string; status: number; detail?: string; code?: string; errors?: FieldIssue[] }
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+const CODES: Record<number, string> = {
+  400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 500: 'INTERNAL_SERVER_ERROR', 503: 'UNAVAILABLE',
+};
+
+export function problem(status: number, detail?: string, errors?: FieldIssue[]): Problem {
+  return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, code: CODES[status], ...(errors?.length ? { errors } : {}) };
+}
+
+export function sendProblem(res: Response, p: Problem): void {
+  res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
+}
+
+interface ValidatorError { status: number; message: string; errors?: { path?: string; message: string }[] }
+interface BodyParserError { type: string; status?: number; expose?: boolean; message: string }
+
+/** '/body/env/0/name' -> 'env[0].name', '/params/team' -> 'team' */
+function fieldFromPointer(path = ''): string {
+  const parts = path.split(/[/.]/).filter(Boolean);
+  if (['body', 'params', 'query', 'headers'].includes(parts[0] ?? '')) parts.shift();
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+/** Maps every error reaching the REST edge to problem+json; unknown errors are logged and leak nothing. */
+export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (err instanceof DomainError) {
+    return sendProblem(res, problem(err.status, err.message, 'issues' in err ? (err as { issues: FieldIssue[] }).issues : undefined));
+  }
+  const bp = err as BodyParserError;
+  if (bp?.type === 'entity.too.large') return sendProblem(res, problem(413, 'request body is too large'));
+  if (bp?.type === 'entity.parse.failed') return sendProblem(res, problem(400, 'request body is not valid JSON'));
+  const v = err as ValidatorError;
+  if (typeof v?.status === 'number' && v.status >= 400 && v.status < 500) {
+    const errors = v.errors?.map((e) => ({ field: fieldFromPointer(e.path), message: e.message }));
+    return sendProblem(res, problem(v.status, v.status === 400 ? 'the request does not match the API description' : v.message, errors));
+  }
+  (req as { log?: typeof log }).log?.error({ err }, 'unhandled error') ?? log.error({ err }, 'unhandled error');
+  sendProblem(res, problem(500, 'an unexpected error occurred; it has been logged'));
+};

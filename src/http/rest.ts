@@ -1,0 +1,57 @@
+import { Router, type Request, type Response } from 'express';
+import * as apps from '../intents/apps.js';
+import * as teams from '../intents/teams.js';
+import * as tokens from '../intents/tokens.js';
+import { listEvents } from '../intents/events.js';
+import type { Ctx } from '../intents/context.js';
+
+/**
+ * REST handlers for the routes in openapi/openapi.yaml. Requests reach them already
+ * authenticated (res.locals.ctx) and validated against the spec; each calls one intent.
+ */
+const ctx = (res: Response): Ctx => res.locals.ctx as Ctx;
+const p = (req: Request, name: string): string => String(req.params[name]);
+
+export function restRouter(): Router {
+  const r = Router();
+
+  r.get('/teams', async (_req, res) => { res.json(await teams.listTeams(ctx(res))); });
+  r.post('/teams', async (req, res) => {
+    const team = await teams.createTeam(ctx(res), req.body);
+    res.status(201).location(`${req.baseUrl}/teams/${team.name}`).json(team);
+  });
+  r.get('/teams/:team', async (req, res) => { res.json(await teams.getTeam(ctx(res), p(req, 'team'))); });
+  r.delete('/teams/:team', async (req, res) => { res.status(202).json(await teams.deleteTeam(ctx(res), p(req, 'team'))); });
+
+  r.get('/teams/:team/apps', async (req, res) => { res.json(await apps.listApps(ctx(res), p(req, 'team'))); });
+  r.post('/teams/:team/apps', async (req, res) => {
+    const app = await apps.createApp(ctx(res), { ...req.body, team: p(req, 'team') });
+    res.status(201).location(`${req.baseUrl}/teams/${app.team}/apps/${app.name}`).json(app);
+  });
+  r.get('/teams/:team/apps/:app', async (req, res) => { res.json(await apps.getApp(ctx(res), p(req, 'team'), p(req, 'app'))); });
+  r.patch('/teams/:team/apps/:app', async (req, res) => {
+    res.json(await apps.updateApp(ctx(res), { ...req.body, team: p(req, 'team'), name: p(req, 'app') }));
+  });
+  r.delete('/teams/:team/apps/:app', async (req, res) => {
+    res.status(202).json(await apps.deleteApp(ctx(res), p(req, 'team'), p(req, 'app')));
+  });
+  for (const op of ['start', 'stop', 'restart'] as const) {
+    r.post(`/teams/:team/apps/:app/${op}`, async (req, res) => {
+      res.status(202).json(await apps.setLifecycle(ctx(res), op, p(req, 'team'), p(req, 'app')));
+    });
+  }
+  r.get('/teams/:team/apps/:app/releases', async (req, res) => {
+    res.json(await apps.listReleases(ctx(res), p(req, 'team'), p(req, 'app')));
+  });
+  r.get('/teams/:team/events', async (req, res) => {
+    const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
+    const before = req.query.before === undefined ? undefined : String(req.query.before);
+    res.json(await listEvents(ctx(res), p(req, 'team'), { limit, before }));
+  });
+
+  r.get('/tokens', async (req, res) => { res.json(await tokens.listApiTokens(ctx(res), String(req.query.team))); });
+  r.post('/tokens', async (req, res) => { res.status(201).json(await tokens.createApiToken(ctx(res), req.body)); });
+  r.delete('/tokens/:id', async (req, res) => { res.json(await tokens.revokeApiToken(ctx(res), p(req, 'id'))); });
+
+  return r;
+}

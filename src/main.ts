@@ -1,0 +1,52 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config.js';
+import { createServer } from './http/server.js';
+import { log } from './log.js';
+import { connect, type Platform } from './platform.js';
+
+/**
+ * Production entry point: `api` serves GraphQL and REST, `worker` runs the jobs. Both are
+ * configured only by environment variables (see src/config.ts and the README).
+ */
+export type Role = 'api' | 'worker';
+
+export interface Running { platform: Platform; server?: Server; stop(): Promise<void> }
+
+export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): Promise<Running> {
+  const config = loadConfig(env);
+  const platform = await connect(config, { supervise: roles.includes('worker') });
+  let server: Server | undefined;
+  if (roles.includes('api')) {
+    const app = createServer({ deps: platform.deps, adminToken: config.YUNBANG_ADMIN_TOKEN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY });
+    server = await new Promise<Server>((resolve) => { const s = app.listen(config.PORT, config.HOST, () => resolve(s)); });
+    log.info({ port: config.PORT }, 'api listening');
+  }
+  if (roles.includes('worker')) {
+    log.info('worker started');
+  }
+  return {
+    platform, server,
+    stop: async () => {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await platform.close();
+    },
+  };
+}
+
+const isEntry = import.meta.url === `file://${process.argv[1]}`;
+if (isEntry) {
+  const role = process.argv[2];
+  if (role !== 'api' && role !== 'worker') {
+    process.stderr.write('usage: main.ts api|worker\n');
+    process.exit(2);
+  }
+  run([role]).then((r) => {
+    const shutdown = () => { r.stop().then(() => process.exit(0), () => process.exit(1)); };
+    process.on('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
+  }, (err) => {
+    if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+    else log.fatal({ err }, 'failed to start');
+    process.exit(1);
+  });
+}

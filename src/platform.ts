@@ -1,0 +1,66 @@
+import * as k8s from '@kubernetes/client-node';
+import { Etcd3 } from 'etcd3';
+import PgBoss from 'pg-boss';
+import type { Config } from './config.js';
+import { createPool, type Db } from './db/pool.js';
+import { migrate } from './db/migrate.js';
+import type { Probe } from './http/server.js';
+import type { Deps } from './intents/context.js';
+import { createQueues } from '../jobs/queues.js';
+import { log } from './log.js';
+
+/** The connections one process holds: Postgres, the job queue, etcd and the Kubernetes API. */
+export interface Platform {
+  config: Config;
+  db: Db;
+  boss: PgBoss;
+  etcd: Etcd3;
+  kube: k8s.KubeConfig;
+  deps: Deps;
+  probes: Probe[];
+  close(): Promise<void>;
+}
+
+export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  if (path) kc.loadFromFile(path); else kc.loadFromCluster();
+  return kc;
+}
+
+/**
+ * Connects everything and brings the schema up to date (node-pg-migrate and pg-boss both take
+ * locks, so several processes may start at once). `supervise` runs pg-boss maintenance: the
+ * worker does, the API does not.
+ */
+export async function connect(config: Config, opts: { supervise: boolean }): Promise<Platform> {
+  await migrate(config.DATABASE_URL);
+  const db = createPool(config.DATABASE_URL, 20);
+  const boss = new PgBoss({
+    connectionString: config.DATABASE_URL, schema: config.YUNBANG_BOSS_SCHEMA, max: 10,
+    supervise: opts.supervise, schedule: opts.supervise,
+  });
+  boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
+  await boss.start();
+  await createQueues(boss);
+  const etcd = new Etcd3({ hosts: config.ETCD_ENDPOINTS, dialTimeout: 3000 });
+  const kube = loadKubeConfig(config.KUBECONFIG);
+  const health = new k8s.Health(kube);
+  const probes: Probe[] = [
+    { name: 'postgres', check: async () => { await db.query('SELECT 1'); } },
+    { name: 'etcd', check: async () => { await withTimeout(etcd.maintenance.status(), 3000); } },
+    { name: 'kubernetes', check: async () => { if (!(await withTimeout(health.readyz({ timeout: 3000 }), 3000))) throw new Error('not ready'); } },
+  ];
+  return {
+    config, db, boss, etcd, kube, probes,
+    deps: { db, boss, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX },
+    close: async () => {
+      await boss.stop({ graceful: true, timeout: 5000, wait: true }).catch(() => {});
+      etcd.close();
+      await db.end();
+    },
+  };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+}

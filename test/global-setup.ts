@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startStack, type Stack } from '../scripts/local/stack.js';
+
+/**
+ * Starts one local stack for the whole run (real PostgreSQL, etcd, kube-apiserver,
+ * kube-controller-manager and the simulated node) on ports of its own, and tears it down.
+ * Test files isolate themselves inside it: a database per file, names unique per test.
+ */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: { DATABASE_URL: string; ETCD_ENDPOINTS: string; KUBECONFIG: string; PG_ADMIN_URL: string; dir: string };
+  }
+}
+
+let stack: Stack | undefined;
+let dir: string | undefined;
+
+export async function setup(project: TestProject) {
+  dir = mkdtempSync(join(tmpdir(), 'yunbang-test-'));
+  const started = Date.now();
+  stack = await startStack({ dir, ports: 'random', persistent: false });
+  process.stdout.write(`[yunbang] test stack up in ${Date.now() - started} ms (${dir})\n`);
+  project.provide('stack', {
+    DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
+    PG_ADMIN_URL: stack.pgAdminUrl!('postgres'), dir,
+  });
+}
+
+export async function teardown() {
+  await stack?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
