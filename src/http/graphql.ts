@@ -29,11 +29,18 @@ function metricsPlugin(): Plugin {
   };
 }
 
-/** Domain errors become GraphQL errors with extensions.code; anything else is logged and masked. */
+/**
+ * Domain errors become GraphQL errors with extensions.code; anything else is logged and masked.
+ * GraphQL errors are recognised by shape, not instanceof: graphql ships CJS and ESM builds, and
+ * yoga and this module may load different ones.
+ */
+type GraphQLErrorLike = GraphQLError & { originalError?: unknown };
+const isGraphQLError = (e: unknown): e is GraphQLErrorLike => e instanceof Error && 'extensions' in e && 'path' in e;
+
 function maskError(error: unknown, message: string): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
+  const original = isGraphQLError(error) ? error.originalError : error;
   if (original instanceof DomainError) {
-    const ge = error instanceof GraphQLError ? error : undefined;
+    const ge = isGraphQLError(error) ? error : undefined;
     return new GraphQLError(original.message, {
       nodes: ge?.nodes, path: ge?.path, source: ge?.source, positions: ge?.positions,
       extensions: {
@@ -43,7 +50,7 @@ function maskError(error: unknown, message: string): Error {
       },
     });
   }
-  if (error instanceof GraphQLError && !error.originalError) return error; // parse/validation errors: safe to show
+  if (isGraphQLError(error) && (!original || isGraphQLError(original))) return error; // parse, validation, armor: safe to show
   log.error({ err: original }, 'unhandled error in GraphQL resolver');
   return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

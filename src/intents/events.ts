@@ -15,7 +15,7 @@ export async function listEvents(ctx: Ctx, team: string, page: EventPage = {}): 
   const t = await findTeam(ctx.db, team);
   const { rows } = await ctx.db.query<{ id: string; actor: string; action: string; subject: string; outcome: 'success' | 'failure'; message: string; request_id: string | null; created_at: Date }>(
     `SELECT id::text, actor, action, subject, outcome, message, request_id, created_at FROM events
-      WHERE team_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+      WHERE team_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY events.id DESC LIMIT $3`,
     [t.id, page.before ?? null, limit],
   );
   return rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, subject: r.subject, outcome: r.outcome, message: r.message, requestId: r.request_id, createdAt: r.created_at }));
