@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, getOperationAST } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { schema } from '../../schema/index.js';
@@ -16,7 +16,7 @@ interface ServerContext { req: Request; res: Response }
 function metricsPlugin(): Plugin {
   return {
     onExecute({ args }) {
-      const operation = args.operationName ?? 'anonymous';
+      const operation = getOperationAST(args.document, args.operationName)?.name?.value ?? 'anonymous';
       const end = graphqlDuration.startTimer({ operation });
       return {
         onExecuteDone({ result }) {
