@@ -21,6 +21,9 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; ku
   let nextIp = 1;
   const ips = new Map<string, string>();
   const inFlight = new Set<string>();
+  // Events that arrive while a pod is being handled are kept (latest wins) and handled after,
+  // so an update (e.g. the pod coming back bound) is never lost.
+  const pending = new Map<string, k8s.V1Pod>();
   let started = 0;
   const ipFor = (uid: string) => {
     let ip = ips.get(uid);
@@ -31,7 +34,7 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; ku
   const handle = async (pod: k8s.V1Pod) => {
     const meta = pod.metadata!;
     const key = `${meta.uid}`;
-    if (inFlight.has(key)) return;
+    if (inFlight.has(key)) { pending.set(key, pod); return; }
     inFlight.add(key);
     try {
       const ns = meta.namespace!, podName = meta.name!;
@@ -70,17 +73,21 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; ku
       process.stderr.write(`[sim-node] ${meta.namespace}/${meta.name}: ${(err as Error).message}\n`);
     } finally {
       inFlight.delete(key);
+      const next = pending.get(key);
+      if (next) { pending.delete(key); void handle(next); }
     }
   };
 
   const informer = k8s.makeInformer(kc, '/api/v1/pods', () => core.listPodForAllNamespaces());
   informer.on('add', (p) => void handle(p));
   informer.on('update', (p) => void handle(p));
-  informer.on('error', () => { setTimeout(() => informer.start().catch(() => {}), 1000); });
+  let stopped = false;
+  // The informer stops on a watch error; restart it unless we are shutting down.
+  informer.on('error', () => { if (!stopped) setTimeout(() => { if (!stopped) informer.start().catch(() => {}); }, 1000).unref(); });
   await informer.start();
   return {
     podsStarted: () => started,
-    stop: async () => { await informer.stop(); },
+    stop: async () => { stopped = true; await informer.stop(); },
   };
 }
 
