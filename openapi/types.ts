@@ -297,9 +297,9 @@ export interface components {
             /** @example nginx:1.27 */
             image: string;
             /** @default 8080 */
-            port: number;
+            port?: number;
             /** @default 1 */
-            replicas: number;
+            replicas?: number;
             env?: components["schemas"]["EnvVar"][];
             domains?: string[];
             resources?: components["schemas"]["Resources"];

@@ -39,7 +39,8 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
     connectionString: config.DATABASE_URL, schema: config.YUNBANG_BOSS_SCHEMA, max: 10,
     supervise: opts.supervise, schedule: opts.supervise,
   });
-  boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
+  // Log the message only: pg errors carry the whole client object.
+  boss.on('error', (err: Error & { code?: string }) => log.error({ error: err.message, code: err.code }, 'pg-boss error'));
   await boss.start();
   await createQueues(boss);
   const etcd = new Etcd3({ hosts: config.ETCD_ENDPOINTS, dialTimeout: 3000 });

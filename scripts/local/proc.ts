@@ -23,12 +23,18 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
-/** Starts a process with its output appended to a log file; it dies with us (SIGTERM from stop, or its own exit). */
+const children = new Set<ChildProcess>();
+// Whatever path ends this process (a library's own exit hook included), its children go too.
+process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+
+/** Starts a process with its output appended to a log file; it is stopped with us at the latest. */
 export function startProcess(cmd: string, args: string[], logFile: string): ChildProcess {
   const out = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return child;
 }
 

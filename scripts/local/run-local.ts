@@ -32,7 +32,7 @@ async function main() {
   try {
     running = await run(['api', 'worker'], {
       ...process.env, DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
-      YUNBANG_ADMIN_TOKEN: adminToken, PORT: port, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      YUNBANG_ADMIN_TOKEN: adminToken, PORT: port,
     });
   } catch (err) {
     await stack.stop();
