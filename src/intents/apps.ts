@@ -10,7 +10,7 @@ import { mutation } from './audit.js';
 import type { Ctx } from './context.js';
 import { findTeam } from './teams.js';
 
-interface AppRow {
+export interface AppRow {
   id: string; team_id: string; team: string; name: string; image: string; port: number; replicas: number;
   env: EnvVar[]; resources: v.Resources; running: boolean; generation: number; current_release: number | null;
   created_at: Date; updated_at: Date; domains: string[];
@@ -18,7 +18,7 @@ interface AppRow {
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
 }
 
-const APP_SELECT = `
+export const APP_SELECT = `
   SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.running,
          a.generation, a.current_release, a.created_at, a.updated_at,
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
@@ -26,7 +26,7 @@ const APP_SELECT = `
          s.updated_at AS status_updated_at
     FROM apps a JOIN teams t ON t.id = a.team_id JOIN app_status s ON s.app_id = a.id`;
 
-function toView(r: AppRow): AppView {
+export function toView(r: AppRow): AppView {
   return {
     team: r.team, name: r.name, image: r.image, port: r.port, replicas: r.replicas, env: r.env, domains: r.domains,
     resources: r.resources, running: r.running, generation: r.generation, currentRelease: r.current_release,
@@ -119,11 +119,17 @@ function reconcile(ctx: Ctx, tx: Tx, appId: string) {
   return enqueue(ctx.boss, tx, QUEUES.reconcileApp, { appId }, appId);
 }
 
-/** Reads a live app, for callers that may read the team. */
+/**
+ * Reads a live app, for callers that may read the team. One query on the hot path; only a miss
+ * looks the team up, to say which of the two is missing.
+ */
 export async function getApp(ctx: Ctx, team: string, name: string): Promise<AppView> {
   authorize(ctx.principal, team, 'read');
-  const t = await findTeam(ctx.db, team);
-  return toView(await findApp(ctx.db, t.id, team, name));
+  const { rows } = await ctx.db.query<AppRow>(
+    `${APP_SELECT} WHERE t.name = $1 AND t.deleted_at IS NULL AND a.name = $2 AND a.deleted_at IS NULL`, [team, name]);
+  if (rows[0]) return toView(rows[0]);
+  await findTeam(ctx.db, team);
+  throw new NotFound(`app "${name}" not found in team "${team}"`);
 }
 
 export async function listApps(ctx: Ctx, team: string): Promise<AppView[]> {
