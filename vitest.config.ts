@@ -14,7 +14,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
   },
 });
