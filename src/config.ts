@@ -10,6 +10,17 @@ const url = (protocols: string[]) =>
     try { return protocols.includes(new URL(v).protocol); } catch { return false; }
   }, `must be a URL (${protocols.join(' or ')})`);
 
+/** "a=1,b=2" as a map; used for label selectors, quotas and resource defaults. */
+const keyValues = (fallback: string) => z.string().default(fallback).transform((v, ctx) => {
+  const out: Record<string, string> = {};
+  for (const pair of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const i = pair.indexOf('=');
+    if (i <= 0 || i === pair.length - 1) { ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of key=value' }); return z.NEVER; }
+    out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+});
+
 const schema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   ETCD_ENDPOINTS: z.string().min(1, 'required')
@@ -18,11 +29,20 @@ const schema = z.object({
   // Absent in a cluster: the in-cluster service account is used instead.
   KUBECONFIG: z.string().min(1).optional(),
   YUNBANG_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  PORT: z.coerce.number().int().min(0, 'must be between 0 (any free port) and 65535').max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   YUNBANG_PUBLIC_URL: url(['http:', 'https:']).optional(),
   YUNBANG_MAX_BODY: z.string().regex(/^\d+(b|kb|mb)$/, 'must be like 512kb or 1mb').default('1mb'),
   YUNBANG_NAMESPACE_PREFIX: z.string().regex(/^[a-z][-a-z0-9]{0,14}$/, 'must be lower-case letters, digits and "-", at most 15 characters').default('yb-'),
+  YUNBANG_INGRESS_CLASS: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be an IngressClass name').default('nginx'),
+  YUNBANG_INGRESS_NAMESPACE_SELECTOR: keyValues('kubernetes.io/metadata.name=ingress-nginx'),
+  YUNBANG_EGRESS_INTERNET: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true').transform((v) => v === 'true'),
+  YUNBANG_TEAM_QUOTA: keyValues('pods=100,requests.cpu=8,requests.memory=16Gi,limits.cpu=16,limits.memory=32Gi'),
+  YUNBANG_CONTAINER_DEFAULT_REQUESTS: keyValues('cpu=50m,memory=64Mi'),
+  YUNBANG_CONTAINER_DEFAULT_LIMITS: keyValues('cpu=500m,memory=512Mi'),
+  YUNBANG_TLS_SECRET_TEMPLATE: z.string().regex(/\{host\}/, 'must contain {host}').optional(),
+  YUNBANG_RESYNC_SECONDS: z.coerce.number().int().min(5, 'must be at least 5').default(300),
+  YUNBANG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   YUNBANG_BOSS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('pgboss'),
 });
 

@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { createServer } from './http/server.js';
 import { log } from './log.js';
 import { connect, type Platform } from './platform.js';
+import { renderSettings } from './settings.js';
+import { startWorker, type Worker } from '../jobs/worker.js';
 
 /**
  * Production entry point: `api` serves GraphQL and REST, `worker` runs the jobs. Both are
@@ -21,13 +23,19 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
     server = await new Promise<Server>((resolve) => { const s = app.listen(config.PORT, config.HOST, () => resolve(s)); });
     log.info({ port: config.PORT }, 'api listening');
   }
+  let worker: Worker | undefined;
   if (roles.includes('worker')) {
-    log.info('worker started');
+    worker = await startWorker({
+      databaseUrl: config.DATABASE_URL, db: platform.db, boss: platform.boss, etcd: platform.etcd, kube: platform.kube,
+      settings: renderSettings(config), concurrency: config.YUNBANG_WORKER_CONCURRENCY, resyncSeconds: config.YUNBANG_RESYNC_SECONDS,
+    });
+    log.info({ concurrency: config.YUNBANG_WORKER_CONCURRENCY }, 'worker started');
   }
   return {
     platform, server,
     stop: async () => {
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (server) { server.closeAllConnections(); await new Promise<void>((resolve) => server!.close(() => resolve())); }
+      await worker?.stop();
       await platform.close();
     },
   };

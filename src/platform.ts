@@ -8,6 +8,7 @@ import type { Probe } from './http/server.js';
 import type { Deps } from './intents/context.js';
 import { createQueues } from '../jobs/queues.js';
 import { log } from './log.js';
+import { kubeClients, type Kube } from './kube.js';
 
 /** The connections one process holds: Postgres, the job queue, etcd and the Kubernetes API. */
 export interface Platform {
@@ -15,7 +16,7 @@ export interface Platform {
   db: Db;
   boss: PgBoss;
   etcd: Etcd3;
-  kube: k8s.KubeConfig;
+  kube: Kube;
   deps: Deps;
   probes: Probe[];
   close(): Promise<void>;
@@ -44,8 +45,9 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   await boss.start();
   await createQueues(boss);
   const etcd = new Etcd3({ hosts: config.ETCD_ENDPOINTS, dialTimeout: 3000 });
-  const kube = loadKubeConfig(config.KUBECONFIG);
-  const health = new k8s.Health(kube);
+  const kubeConfig = loadKubeConfig(config.KUBECONFIG);
+  const kube = kubeClients(kubeConfig);
+  const health = new k8s.Health(kubeConfig);
   const probes: Probe[] = [
     { name: 'postgres', check: async () => { await db.query('SELECT 1'); } },
     { name: 'etcd', check: async () => { await withTimeout(etcd.maintenance.status(), 3000); } },

@@ -1,0 +1,20 @@
+import type PgBoss from 'pg-boss';
+import type { Db } from '../src/db/pool.js';
+import { QUEUES, enqueue } from './queues.js';
+
+/** Enqueues a reconcile for the app a cluster event concerns (by its owner labels). */
+export async function enqueueNow(db: Db, boss: PgBoss, team: string, app: string): Promise<void> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT a.id FROM apps a JOIN teams t ON t.id = a.team_id
+      WHERE t.name = $1 AND a.name = $2 ORDER BY a.deleted_at DESC NULLS FIRST LIMIT 1`, [team, app]);
+  if (rows[0]) await enqueue(boss, db, QUEUES.reconcileApp, { appId: rows[0].id }, rows[0].id);
+}
+
+/** The periodic resync: every app (deleted ones not yet cleaned up included) and every team. */
+export async function enqueueAll(db: Db, boss: PgBoss): Promise<number> {
+  const apps = await db.query<{ id: string }>('SELECT id FROM apps');
+  for (const { id } of apps.rows) await enqueue(boss, db, QUEUES.reconcileApp, { appId: id }, id);
+  const teams = await db.query<{ id: string }>('SELECT id FROM teams WHERE deleted_at IS NULL');
+  for (const { id } of teams.rows) await enqueue(boss, db, QUEUES.reconcileTeam, { teamId: id }, id);
+  return apps.rows.length;
+}

@@ -1,0 +1,51 @@
+import type { Queryable } from '../src/db/pool.js';
+import type { EnvVar } from '../src/model.js';
+import type { Resources } from '../src/validation.js';
+import type { AppIntent, TeamIntent } from '../k8s/types.js';
+
+/** The latest recorded intent of an app, as the reconciler reads it (deleted ones included). */
+export interface LoadedApp {
+  id: string;
+  teamId: string;
+  deleted: boolean;
+  intent: AppIntent;
+}
+
+interface Row {
+  id: string; name: string; image: string; port: number; replicas: number; env: EnvVar[]; resources: Resources;
+  running: boolean; restarted_at: Date | null; generation: number; current_release: number | null; deleted_at: Date | null;
+  team_id: string; team: string; namespace: string; team_generation: number; team_deleted_at: Date | null; domains: string[];
+}
+
+export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp | undefined> {
+  const { rows } = await db.query<Row>(
+    `SELECT a.id, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.running, a.restarted_at, a.generation,
+            a.current_release, a.deleted_at, t.id AS team_id, t.name AS team, t.namespace, t.generation AS team_generation,
+            t.deleted_at AS team_deleted_at,
+            array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains
+       FROM apps a JOIN teams t ON t.id = a.team_id WHERE a.id = $1`,
+    [appId],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    teamId: r.team_id,
+    deleted: r.deleted_at !== null || r.team_deleted_at !== null,
+    intent: {
+      team: { name: r.team, namespace: r.namespace, generation: r.team_generation },
+      name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image, port: r.port,
+      replicas: r.replicas, running: r.running, env: r.env, domains: r.domains, resources: r.resources,
+      runAsNonRoot: false, restartedAt: r.restarted_at ? r.restarted_at.toISOString() : null,
+    },
+  };
+}
+
+export interface LoadedTeam { id: string; deleted: boolean; intent: TeamIntent }
+
+export async function loadTeam(db: Queryable, teamId: string): Promise<LoadedTeam | undefined> {
+  const { rows } = await db.query<{ id: string; name: string; namespace: string; generation: number; deleted_at: Date | null }>(
+    'SELECT id, name, namespace, generation, deleted_at FROM teams WHERE id = $1', [teamId]);
+  const r = rows[0];
+  return r && { id: r.id, deleted: r.deleted_at !== null, intent: { name: r.name, namespace: r.namespace, generation: r.generation } };
+}

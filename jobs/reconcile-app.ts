@@ -1,0 +1,91 @@
+import type * as k8s from '@kubernetes/client-node';
+import type { Etcd3 } from 'etcd3';
+import type { Db } from '../src/db/pool.js';
+import type { Kube } from '../src/kube.js';
+import { publishApp, unpublishApp, type AppRecord, type PublishOutcome } from '../src/publish/etcd.js';
+import { recordFailure, recordObserved } from '../src/status.js';
+import { applyObjects, listOwned, liveIndex, pruneObjects, type ApplyResult } from '../k8s/apply.js';
+import { assessDeployment, readyEndpoints, type Assessment } from '../k8s/health.js';
+import { appSelector } from '../k8s/labels.js';
+import { APP_KINDS, renderApp } from '../k8s/render/index.js';
+import type { RenderSettings } from '../k8s/types.js';
+import { loadApp } from './intent.js';
+import { ensureTeam } from './reconcile-team.js';
+import { StepError, describe, step } from './steps.js';
+
+export interface ReconcileEnv { db: Db; etcd: Etcd3; kube: Kube; settings: RenderSettings }
+
+export interface ReconcileOutcome {
+  appId: string;
+  generation?: number;
+  results: ApplyResult[];
+  health?: Assessment['health'];
+  published?: PublishOutcome | 'removed';
+  deleted?: boolean;
+}
+
+/**
+ * Turns an app's latest intent into objects on the cluster and records the outcome:
+ * load → render → apply → prune → assess → record (Postgres) → publish (etcd). A deleted app is
+ * pruned to nothing, unpublished, and its row removed. The status is written on every exit path;
+ * a failure is rethrown (tagged with its step) so pg-boss retries with backoff.
+ */
+export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<ReconcileOutcome> {
+  const loaded = await step('LoadFailed', () => loadApp(env.db, appId));
+  if (!loaded) return { appId, results: [] }; // already gone
+  const { intent } = loaded;
+  const namespace = intent.team.namespace;
+  const selector = appSelector(intent.team.name, intent.name);
+
+  if (loaded.deleted) {
+    const live = await step('PruneFailed', () => listOwned(env.kube.objects, APP_KINDS, namespace, selector));
+    const results = await step('PruneFailed', () => pruneObjects(env.kube.objects, [], live));
+    await step('PublishFailed', () => unpublishApp(env.etcd, appId, intent.team.name, intent.name));
+    await env.db.query('DELETE FROM apps WHERE id = $1 AND deleted_at IS NOT NULL', [appId]);
+    return { appId, generation: intent.generation, results, published: 'removed', deleted: true };
+  }
+
+  let assessment: Assessment | undefined;
+  try {
+    const results = await step('ApplyFailed', () => ensureTeam(env.kube, intent.team, env.settings));
+    const desired = await step('RenderFailed', () => renderApp(intent, env.settings));
+    const live = await step('ApplyFailed', () => listOwned(env.kube.objects, APP_KINDS, namespace, selector));
+    results.push(...await step('ApplyFailed', () => applyObjects(env.kube.objects, desired, liveIndex(live))));
+    results.push(...await step('PruneFailed', () => pruneObjects(env.kube.objects, desired, live)));
+
+    // An unchanged Deployment was just listed: reuse that copy instead of reading it again.
+    const deploymentUnchanged = results.some((r) => r.kind === 'Deployment' && r.action === 'unchanged');
+    const listed = live.find((o) => o.kind === 'Deployment' && o.metadata?.name === intent.name) as k8s.V1Deployment | undefined;
+    const { deployment, pods } = await step('AssessFailed', async () => ({
+      deployment: deploymentUnchanged ? listed : await readDeployment(env.kube, namespace, intent.name),
+      pods: (await env.kube.core.listNamespacedPod({ namespace, labelSelector: selector })).items,
+    }));
+    assessment = assessDeployment(deployment, pods);
+    const endpoints = readyEndpoints(pods, intent.port);
+    await recordObserved(env.db, appId, {
+      health: assessment.health, reason: assessment.reason, message: assessment.message,
+      readyReplicas: assessment.ready, desiredReplicas: assessment.desired, observedGeneration: intent.generation, endpoints,
+    });
+    const record: AppRecord = {
+      appId, team: intent.team.name, app: intent.name, release: intent.release || null, image: intent.image,
+      replicas: { desired: assessment.desired, ready: assessment.ready }, health: assessment.health,
+      service: `${intent.name}.${namespace}.svc.cluster.local:${intent.port}`, endpoints,
+      domains: [...intent.domains].sort(), generation: intent.generation, updatedAt: new Date().toISOString(),
+    };
+    const published = await step('PublishFailed', () => publishApp(env.etcd, record));
+    return { appId, generation: intent.generation, results, health: assessment.health, published };
+  } catch (err) {
+    const failure = err instanceof StepError ? err : new StepError('ApplyFailed', err);
+    await recordFailure(env.db, appId, failure.reason, describe(failure.cause)).catch(() => {});
+    throw failure;
+  }
+}
+
+async function readDeployment(kube: Kube, namespace: string, name: string): Promise<k8s.V1Deployment | undefined> {
+  try {
+    return await kube.apps.readNamespacedDeployment({ name, namespace });
+  } catch (err) {
+    if ((err as { code?: number }).code === 404) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,89 @@
+import pg from 'pg';
+import type PgBoss from 'pg-boss';
+import type { Etcd3 } from 'etcd3';
+import type { Db } from '../src/db/pool.js';
+import type { Kube } from '../src/kube.js';
+import { log } from '../src/log.js';
+import { jobDuration, jobRuns } from '../src/metrics.js';
+import type { RenderSettings } from '../k8s/types.js';
+import { JOBS_CHANNEL, QUEUES, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from './queues.js';
+import { reconcileApp } from './reconcile-app.js';
+import { reconcileTeam } from './reconcile-team.js';
+import { startWatch, type Watch } from './watch.js';
+import { enqueueAll, enqueueNow } from './enqueue.js';
+
+export interface WorkerEnv {
+  databaseUrl: string;
+  db: Db;
+  boss: PgBoss;
+  etcd: Etcd3;
+  kube: Kube;
+  settings: RenderSettings;
+  concurrency: number;
+  resyncSeconds: number;
+}
+
+export interface Worker { stop(): Promise<void> }
+
+/** Wraps a handler with a log line and metrics per job. */
+function instrumented<T>(queue: QueueName, handle: (data: T) => Promise<unknown>) {
+  return async ([job]: PgBoss.Job<T>[]) => {
+    const end = jobDuration.startTimer({ queue });
+    try {
+      const output = await handle(job!.data);
+      jobRuns.inc({ queue, outcome: 'completed' });
+      log.info({ queue, jobId: job!.id, output }, 'job completed');
+      return output;
+    } catch (err) {
+      jobRuns.inc({ queue, outcome: 'failed' });
+      log.warn({ queue, jobId: job!.id, error: (err as Error).message }, 'job failed; pg-boss will retry');
+      throw err;
+    } finally {
+      end();
+    }
+  };
+}
+
+/**
+ * The worker: reconcile handlers (several in parallel; pg-boss keeps one active job per app),
+ * immediate pick-up through LISTEN on the channel intents NOTIFY on commit, a watch that turns
+ * cluster changes into reconciles, and a periodic resync of everything.
+ */
+export async function startWorker(env: WorkerEnv): Promise<Worker> {
+  const rEnv = { db: env.db, etcd: env.etcd, kube: env.kube, settings: env.settings };
+  const workerIds = new Map<string, string[]>();
+  const options = { batchSize: 1, pollingIntervalSeconds: 2 };
+  for (const [queue, handler] of [
+    [QUEUES.reconcileApp, instrumented<ReconcileAppJob>(QUEUES.reconcileApp, (d) => reconcileApp(rEnv, d.appId))],
+    [QUEUES.reconcileTeam, instrumented<ReconcileTeamJob>(QUEUES.reconcileTeam, (d) => reconcileTeam(rEnv, d.teamId))],
+  ] as const) {
+    const ids: string[] = [];
+    for (let i = 0; i < env.concurrency; i++) ids.push(await env.boss.work(queue, options, handler as PgBoss.WorkHandler<unknown>));
+    workerIds.set(queue, ids);
+  }
+
+  // LISTEN on a dedicated connection: Postgres delivers the intent's NOTIFY only once it commits.
+  const listener = new pg.Client({ connectionString: env.databaseUrl });
+  listener.on('error', (err) => log.warn({ error: err.message }, 'job listener connection lost; polling continues'));
+  listener.on('notification', (n) => { for (const id of workerIds.get(n.payload ?? '') ?? []) env.boss.notifyWorker(id); });
+  await listener.connect();
+  await listener.query(`LISTEN ${JOBS_CHANNEL}`);
+
+  const watch: Watch = await startWatch(env.kube.config, (team, app) => {
+    enqueueNow(env.db, env.boss, team, app).catch((err) => log.warn({ error: (err as Error).message }, 'watch could not enqueue'));
+  });
+
+  const resync = setInterval(() => {
+    enqueueAll(env.db, env.boss).then((n) => log.info({ apps: n }, 'resync enqueued'), (err) => log.warn({ error: (err as Error).message }, 'resync failed'));
+  }, env.resyncSeconds * 1000);
+  resync.unref();
+
+  return {
+    stop: async () => {
+      clearInterval(resync);
+      await watch.stop();
+      for (const queue of workerIds.keys()) await env.boss.offWork(queue).catch(() => {});
+      await listener.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type * as k8s from '@kubernetes/client-node';
+import type { Health } from '../src/model.js';
+
+export interface Assessment { health: Health; reason: string; message: string; ready: number; desired: number }
+
+const STUCK_REASONS = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/**
+ * The health of an app from its live Deployment and pods, as gitops-engine does per kind: a
+ * small enum and a message a person can act on. Pure.
+ */
+export function assessDeployment(d: k8s.V1Deployment | undefined, pods: k8s.V1Pod[]): Assessment {
+  if (!d) return { health: 'Missing', reason: 'Missing', message: 'the Deployment does not exist', ready: 0, desired: 0 };
+  const desired = d.spec?.replicas ?? 1;
+  const st = d.status ?? {};
+  const ready = st.readyReplicas ?? 0;
+  const updated = st.updatedReplicas ?? 0;
+  const progressing = st.conditions?.find((c) => c.type === 'Progressing');
+  const stuck = pods.flatMap((p) => p.status?.containerStatuses ?? [])
+    .map((c) => c.state?.waiting?.reason).find((r): r is string => r !== undefined && STUCK_REASONS.has(r));
+
+  if ((st.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) {
+    return { health: 'Progressing', reason: 'Progressing', message: 'waiting for the Deployment controller to observe the change', ready, desired };
+  }
+  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
+    return { health: 'Failed', reason: 'ProgressDeadlineExceeded', message: `rollout stalled: ${progressing.message ?? 'progress deadline exceeded'}`, ready, desired };
+  }
+  if (desired === 0) {
+    return ready === 0 && (st.replicas ?? 0) === 0
+      ? { health: 'Ready', reason: 'Ready', message: 'stopped: 0 replicas', ready, desired }
+      : { health: 'Progressing', reason: 'Progressing', message: `stopping: ${st.replicas ?? 0} replica(s) left`, ready, desired };
+  }
+  if (stuck) {
+    return { health: ready > 0 ? 'Degraded' : 'Failed', reason: stuck, message: `${ready} of ${desired} replicas ready; a container is in ${stuck}`, ready, desired };
+  }
+  if (updated < desired || (st.replicas ?? 0) > updated) {
+    return { health: 'Progressing', reason: 'Progressing', message: `rolling out: ${updated} of ${desired} replicas updated, ${ready} ready`, ready, desired };
+  }
+  if (ready < desired) {
+    return { health: 'Progressing', reason: 'Progressing', message: `${ready} of ${desired} replicas ready`, ready, desired };
+  }
+  return { health: 'Ready', reason: 'Ready', message: `${ready} of ${desired} replicas ready`, ready, desired };
+}
+
+/** Pod IP:port of every ready pod, sorted. */
+export function readyEndpoints(pods: k8s.V1Pod[], port: number): string[] {
+  return pods
+    .filter((p) => !p.metadata?.deletionTimestamp && p.status?.podIP && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .map((p) => `${p.status!.podIP}:${port}`)
+    .sort();
+}

@@ -1,0 +1,34 @@
+/**
+ * The labels Yunbang puts on everything it owns. Kubernetes' recommended labels for people and
+ * tools, plus Yunbang's own owner labels, which prune and the watch select on.
+ */
+export const MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const TEAM = 'yunbang.dev/team';
+export const APP = 'yunbang.dev/app';
+export const GENERATION = 'yunbang.dev/generation';
+export const RELEASE = 'yunbang.dev/release';
+export const RESTARTED_AT = 'yunbang.dev/restarted-at';
+export const FIELD_MANAGER = 'yunbang';
+
+export function teamLabels(team: string): Record<string, string> {
+  return { [MANAGED_BY]: 'yunbang', [TEAM]: team };
+}
+
+/** Selects an app's pods; immutable once a Deployment exists, so it never carries the generation. */
+export function selectorLabels(team: string, app: string): Record<string, string> {
+  return { [TEAM]: team, [APP]: app };
+}
+
+export function appLabels(team: string, app: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': app,
+    'app.kubernetes.io/instance': app,
+    [MANAGED_BY]: 'yunbang',
+    ...selectorLabels(team, app),
+  };
+}
+
+/** The label selector of everything owned by one app (for prune and status). */
+export function appSelector(team: string, app: string): string {
+  return `${MANAGED_BY}=yunbang,${TEAM}=${team},${APP}=${app}`;
+}

@@ -1,0 +1,111 @@
+import { GENERATION, RELEASE, RESTARTED_AT, appLabels, selectorLabels } from '../labels.js';
+import type { AppIntent, K8sObject, RenderSettings } from '../types.js';
+
+function meta(app: AppIntent, name = app.name) {
+  return {
+    name,
+    namespace: app.team.namespace,
+    labels: { ...appLabels(app.team.name, app.name), [GENERATION]: String(app.generation) },
+  };
+}
+
+/** Drops empty request/limit maps: an empty object is not the same as "not set" to the API server. */
+function containerResources(app: AppIntent) {
+  const out: Record<string, Record<string, string>> = {};
+  for (const k of ['requests', 'limits'] as const) {
+    const list = Object.fromEntries(Object.entries(app.resources[k] ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    if (Object.keys(list).length > 0) out[k] = list;
+  }
+  return out;
+}
+
+export function deployment(app: AppIntent): K8sObject {
+  const probe = { tcpSocket: { port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
+  const templateAnnotations: Record<string, string> = { [RELEASE]: String(app.release) };
+  if (app.restartedAt) templateAnnotations[RESTARTED_AT] = app.restartedAt;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { ...meta(app), annotations: { [RELEASE]: String(app.release) } },
+    spec: {
+      replicas: app.running ? app.replicas : 0,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selectorLabels(app.team.name, app.name) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: { labels: appLabels(app.team.name, app.name), annotations: templateAnnotations },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          // Non-root where the image allows it (images Yunbang built); a ready image keeps its user,
+          // since many official images start as root and drop privileges themselves.
+          securityContext: app.runAsNonRoot ? { runAsNonRoot: true } : {},
+          containers: [{
+            name: 'app',
+            image: app.image,
+            ports: [{ name: 'http', containerPort: app.port, protocol: 'TCP' }],
+            env: [{ name: 'PORT', value: String(app.port) }, ...app.env],
+            resources: containerResources(app),
+            readinessProbe: { ...probe, initialDelaySeconds: 2 },
+            livenessProbe: { ...probe, initialDelaySeconds: 15, periodSeconds: 20 },
+            securityContext: app.runAsNonRoot
+              ? { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }
+              : { allowPrivilegeEscalation: false },
+          }],
+        },
+      },
+    },
+  };
+}
+
+export function service(app: AppIntent): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(app),
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(app.team.name, app.name),
+      // Kubernetes 1.20's server-side apply needs the protocol on every port.
+      ports: [{ name: 'http', port: app.port, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}
+
+export const tlsSecretName = (template: string, host: string) => template.replace('{host}', host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-'));
+
+export function ingress(app: AppIntent, s: RenderSettings): K8sObject | undefined {
+  if (app.domains.length === 0) return undefined;
+  const hosts = [...app.domains].sort();
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: meta(app),
+    spec: {
+      ingressClassName: s.ingressClass,
+      rules: hosts.map((host) => ({
+        host,
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } }] },
+      })),
+      ...(s.tlsSecretTemplate ? { tls: hosts.map((host) => ({ hosts: [host], secretName: tlsSecretName(s.tlsSecretTemplate!, host) })) } : {}),
+    },
+  };
+}
+
+/** An app with domains admits the ingress controller, on its port only. */
+export function ingressPolicy(app: AppIntent, s: RenderSettings): K8sObject | undefined {
+  if (app.domains.length === 0) return undefined;
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(app, `${app.name}-from-ingress`),
+    spec: {
+      podSelector: { matchLabels: selectorLabels(app.team.name, app.name) },
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { ...s.ingressNamespaceSelector } } }],
+        ports: [{ protocol: 'TCP', port: app.port }],
+      }],
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { GENERATION, teamLabels } from '../labels.js';
+import type { K8sObject, RenderSettings, TeamIntent } from '../types.js';
+
+/** Private address ranges: closed to egress so a team's pods cannot reach other teams' pods. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'];
+
+function meta(team: TeamIntent, name: string, namespaced = true) {
+  return {
+    name,
+    ...(namespaced ? { namespace: team.namespace } : {}),
+    labels: { ...teamLabels(team.name), [GENERATION]: String(team.generation) },
+  };
+}
+
+export function namespace(team: TeamIntent): K8sObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: meta(team, team.namespace, false) };
+}
+
+/**
+ * Default deny for the whole namespace: ingress only from the team's own pods (apps that expose
+ * domains get their own policy admitting the ingress controller); egress only to the team's own
+ * pods, DNS, and, when allowed, public addresses.
+ */
+export function teamNetworkPolicy(team: TeamIntent, s: RenderSettings): K8sObject {
+  const egress: unknown[] = [
+    { to: [{ podSelector: {} }] },
+    { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+  ];
+  if (s.egressInternet) egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }] });
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(team, 'yunbang-team-default'),
+    spec: {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: {} }] }],
+      egress,
+    },
+  };
+}
+
+export function resourceQuota(team: TeamIntent, s: RenderSettings): K8sObject {
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta(team, 'yunbang-team-quota'), spec: { hard: { ...s.teamQuota } } };
+}
+
+/** Defaults for containers that declare no resources: a quota on cpu/memory would refuse them otherwise. */
+export function limitRange(team: TeamIntent, s: RenderSettings): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: meta(team, 'yunbang-team-defaults'),
+    spec: { limits: [{ type: 'Container', defaultRequest: { ...s.containerDefaults.requests }, default: { ...s.containerDefaults.limits } }] },
+  };
+}

@@ -1,0 +1,55 @@
+import type { EnvVar } from '../src/model.js';
+import type { Resources } from '../src/validation.js';
+
+/** A Kubernetes object as rendered: plain data, ready for server-side apply. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+/** What the team renderer needs. */
+export interface TeamIntent { name: string; namespace: string; generation: number }
+
+/** What the app renderer needs: the app's latest intent and its current release. */
+export interface AppIntent {
+  team: TeamIntent;
+  name: string;
+  generation: number;
+  release: number;
+  image: string;
+  port: number;
+  replicas: number;
+  running: boolean;
+  env: EnvVar[];
+  domains: string[];
+  resources: Resources;
+  /** True for images Yunbang built (their user is non-root); a ready image keeps its own user. */
+  runAsNonRoot: boolean;
+  /** Set by restart: changes the pod template, so the Deployment rolls every pod. */
+  restartedAt: string | null;
+}
+
+/** Platform settings that shape rendering (from configuration). */
+export interface RenderSettings {
+  ingressClass: string;
+  /** Labels that select the ingress controller's namespace (e.g. kubernetes.io/metadata.name=ingress-nginx). */
+  ingressNamespaceSelector: Record<string, string>;
+  /** Allow egress to public addresses (private ranges stay closed, so teams cannot reach each other). */
+  egressInternet: boolean;
+  /** ResourceQuota hard limits per team, e.g. { pods: '100', 'requests.cpu': '8' }. */
+  teamQuota: Record<string, string>;
+  /** LimitRange defaults for containers that declare no resources. */
+  containerDefaults: { requests: Record<string, string>; limits: Record<string, string> };
+  /** Secret name pattern for TLS hosts; absent means no TLS. `{host}` is replaced by the host with dots as dashes. */
+  tlsSecretTemplate?: string;
+}
+
+export const defaultRenderSettings: RenderSettings = {
+  ingressClass: 'nginx',
+  ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+  egressInternet: true,
+  teamQuota: { pods: '100', 'requests.cpu': '8', 'requests.memory': '16Gi', 'limits.cpu': '16', 'limits.memory': '32Gi' },
+  containerDefaults: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+};

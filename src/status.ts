@@ -1,0 +1,31 @@
+import type { Queryable } from './db/pool.js';
+import type { Health } from './model.js';
+
+/** Channel on which every status change is announced (payload: the app id), for subscriptions. */
+export const STATUS_CHANNEL = 'yunbang_status';
+
+export interface ObservedStatus {
+  health: Health;
+  reason: string;
+  message: string;
+  readyReplicas: number;
+  desiredReplicas: number;
+  observedGeneration: number;
+  endpoints: string[];
+}
+
+/** Records a full observation (a reconcile that got as far as assessing). */
+export async function recordObserved(db: Queryable, appId: string, s: ObservedStatus): Promise<void> {
+  await db.query(
+    `UPDATE app_status SET health = $2, reason = $3, message = $4, ready_replicas = $5, desired_replicas = $6,
+            observed_generation = $7, endpoints = $8, updated_at = now() WHERE app_id = $1`,
+    [appId, s.health, s.reason, s.message.slice(0, 2000), s.readyReplicas, s.desiredReplicas, s.observedGeneration, JSON.stringify(s.endpoints)],
+  );
+  await db.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, appId]);
+}
+
+/** Records why a step failed; what was last observed in the cluster stays as it was. */
+export async function recordFailure(db: Queryable, appId: string, reason: string, message: string): Promise<void> {
+  await db.query(`UPDATE app_status SET reason = $2, message = $3, updated_at = now() WHERE app_id = $1`, [appId, reason, message.slice(0, 2000)]);
+  await db.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, appId]);
+}

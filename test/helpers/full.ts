@@ -1,0 +1,56 @@
+import * as k8s from '@kubernetes/client-node';
+import { Etcd3 } from 'etcd3';
+import type { AddressInfo } from 'node:net';
+import { inject } from 'vitest';
+import { run, type Running } from '../../src/main.js';
+import { freshDatabase, ADMIN } from './platform.js';
+
+export interface FullPlatform {
+  url: string;
+  running: Running;
+  databaseUrl: string;
+  etcd: Etcd3;
+  kc: k8s.KubeConfig;
+  core: k8s.CoreV1Api;
+  apps: k8s.AppsV1Api;
+  net: k8s.NetworkingV1Api;
+  close(): Promise<void>;
+}
+
+/** The API and the worker as production runs them (src/main.ts), on the run's real stack. */
+export async function startFullPlatform(extraEnv: Record<string, string> = {}): Promise<FullPlatform> {
+  const stack = inject('stack');
+  const databaseUrl = await freshDatabase();
+  const running = await run(['api', 'worker'], {
+    DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
+    YUNBANG_ADMIN_TOKEN: ADMIN, PORT: '0', HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '2', ...extraEnv,
+  });
+  const url = `http://127.0.0.1:${(running.server!.address() as AddressInfo).port}`;
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(stack.KUBECONFIG);
+  const etcd = new Etcd3({ hosts: stack.ETCD_ENDPOINTS });
+  return {
+    url, running, databaseUrl, etcd, kc,
+    core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), net: kc.makeApiClient(k8s.NetworkingV1Api),
+    close: async () => { etcd.close(); await running.stop(); },
+  };
+}
+
+/** Polls until check() returns a value (not undefined/false), or fails with the last value seen. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+      last = v;
+    } catch (err) { last = err; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
+
+export const notFound = async (p: Promise<unknown>) => {
+  try { await p; return false; } catch (err) { return (err as { code?: number }).code === 404; }
+};

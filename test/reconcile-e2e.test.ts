@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readApp, readRoute } from '../src/publish/etcd.js';
+import { rest } from './helpers/clients.js';
+import { makeTeam, uniq } from './helpers/fixtures.js';
+import { eventually, notFound, startFullPlatform, type FullPlatform } from './helpers/full.js';
+import { ADMIN } from './helpers/platform.js';
+
+// End to end on the real stack: API → Postgres intent → pg-boss → reconcile → kube-apiserver →
+// controller-manager → simulated node → watch → status in Postgres and records in etcd.
+describe('reconcile: from intent to running objects, status and etcd', () => {
+  let p: FullPlatform;
+  let admin: ReturnType<typeof rest>;
+  beforeAll(async () => { p = await startFullPlatform(); admin = rest(p.url, ADMIN); });
+  afterAll(async () => { await p?.close(); });
+
+  const appStatus = async (team: string, app: string) => (await admin('GET', `/teams/${team}/apps/${app}`)).body;
+  const readyAt = (team: string, app: string, generation: number, ready: number) => eventually(`${app} ready at generation ${generation} with ${ready} replicas`, async () => {
+    const a = await appStatus(team, app);
+    if (a.status.observedGeneration === generation && a.status.health === 'Ready' && a.status.readyReplicas === ready) return a;
+    throw new Error(JSON.stringify(a.status));
+  });
+
+  it('converges create, scale, env, domains, stop, start and delete', async () => {
+    const team = await makeTeam(p.url);
+    const ns = `yb-${team}`;
+    const host = `${uniq('web')}.example.com`;
+    const created = await admin('POST', `/teams/${team}/apps`, { name: 'web', image: 'nginx:1.27', port: 8080, replicas: 2, env: [{ name: 'MODE', value: 'a' }], domains: [host] });
+    expect(created.status).toBe(201);
+
+    const ready = await readyAt(team, 'web', 1, 2);
+    expect(ready.status.message).toBe('2 of 2 replicas ready');
+    expect(ready.status.endpoints).toHaveLength(2);
+    expect(ready.status.endpoints.every((e: string) => e.endsWith(':8080'))).toBe(true);
+
+    // Tenancy objects and the app's objects exist as rendered.
+    const namespace = await p.core.readNamespace({ name: ns });
+    expect(namespace.metadata?.labels).toMatchObject({ 'yunbang.dev/team': team, 'app.kubernetes.io/managed-by': 'yunbang' });
+    expect((await p.net.listNamespacedNetworkPolicy({ namespace: ns })).items.map((n) => n.metadata?.name).sort()).toEqual(['web-from-ingress', 'yunbang-team-default']);
+    expect((await p.core.readNamespacedResourceQuota({ name: 'yunbang-team-quota', namespace: ns })).spec?.hard?.pods).toBe('100');
+    await p.core.readNamespacedLimitRange({ name: 'yunbang-team-defaults', namespace: ns });
+    const dep = await p.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+    expect(dep.spec?.template.spec?.containers[0]?.env).toEqual([{ name: 'PORT', value: '8080' }, { name: 'MODE', value: 'a' }]);
+    expect(dep.metadata?.annotations?.['yunbang.dev/release']).toBe('1');
+    const svc = await p.core.readNamespacedService({ name: 'web', namespace: ns });
+    expect(svc.spec?.ports).toEqual([expect.objectContaining({ port: 8080, protocol: 'TCP', targetPort: 'http' })]);
+    const ing = await p.net.readNamespacedIngress({ name: 'web', namespace: ns });
+    expect(ing.spec?.rules?.map((r) => r.host)).toEqual([host]);
+
+    // etcd records for load balancers.
+    const record = await readApp(p.etcd, team, 'web');
+    expect(record).toMatchObject({ team, app: 'web', release: 1, image: 'nginx:1.27', replicas: { desired: 2, ready: 2 }, health: 'Ready',
+      service: `web.${ns}.svc.cluster.local:8080`, domains: [host], generation: 1, endpoints: ready.status.endpoints });
+    expect(await readRoute(p.etcd, host)).toEqual({ team, app: 'web', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints });
+
+    // Scale.
+    await admin('PATCH', `/teams/${team}/apps/web`, { replicas: 3 });
+    await readyAt(team, 'web', 2, 3);
+    expect((await readApp(p.etcd, team, 'web'))?.endpoints).toHaveLength(3);
+
+    // Change env: a new release, rolled out.
+    await admin('PATCH', `/teams/${team}/apps/web`, { env: [{ name: 'MODE', value: 'b' }] });
+    await readyAt(team, 'web', 3, 3);
+    const dep2 = await p.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+    expect(dep2.spec?.template.spec?.containers[0]?.env?.[1]).toEqual({ name: 'MODE', value: 'b' });
+    expect(dep2.spec?.template.metadata?.annotations?.['yunbang.dev/release']).toBe('2');
+
+    // Swap the domain: the old route disappears from etcd, the new one appears.
+    const host2 = `${uniq('www')}.example.com`;
+    await admin('PATCH', `/teams/${team}/apps/web`, { domains: [host2] });
+    await readyAt(team, 'web', 4, 3);
+    expect((await p.net.readNamespacedIngress({ name: 'web', namespace: ns })).spec?.rules?.map((r) => r.host)).toEqual([host2]);
+    expect(await readRoute(p.etcd, host)).toBeUndefined();
+    expect((await readRoute(p.etcd, host2))?.app).toBe('web');
+
+    // No domains: the Ingress and its policy are pruned.
+    await admin('PATCH', `/teams/${team}/apps/web`, { domains: [] });
+    await readyAt(team, 'web', 5, 3);
+    expect(await notFound(p.net.readNamespacedIngress({ name: 'web', namespace: ns }))).toBe(true);
+    expect(await notFound(p.net.readNamespacedNetworkPolicy({ name: 'web-from-ingress', namespace: ns }))).toBe(true);
+    expect(await readRoute(p.etcd, host2)).toBeUndefined();
+
+    // Stop keeps the app but runs nothing; start brings it back.
+    await admin('POST', `/teams/${team}/apps/web/stop`);
+    const stopped = await readyAt(team, 'web', 6, 0);
+    expect(stopped.status).toMatchObject({ desiredReplicas: 0, endpoints: [], message: 'stopped: 0 replicas' });
+    expect((await readApp(p.etcd, team, 'web'))?.replicas).toEqual({ desired: 0, ready: 0 });
+    await admin('POST', `/teams/${team}/apps/web/start`);
+    await readyAt(team, 'web', 7, 3);
+
+    // Delete leaves nothing behind in the cluster, in etcd or in Postgres.
+    await admin('DELETE', `/teams/${team}/apps/web`);
+    await eventually('web deleted from the cluster', async () =>
+      await notFound(p.apps.readNamespacedDeployment({ name: 'web', namespace: ns })) && await notFound(p.core.readNamespacedService({ name: 'web', namespace: ns })));
+    await eventually('web removed from etcd', async () => (await readApp(p.etcd, team, 'web')) === undefined);
+    const remaining = await p.apps.listNamespacedDeployment({ namespace: ns });
+    expect(remaining.items).toEqual([]);
+  });
+});
