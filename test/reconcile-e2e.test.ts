@@ -1,5 +1,7 @@
+import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readApp, readRoute } from '../src/publish/etcd.js';
+import { toWire } from '../k8s/wire.js';
 import { rest } from './helpers/clients.js';
 import { makeTeam, uniq } from './helpers/fixtures.js';
 import { eventually, notFound, startFullPlatform, type FullPlatform } from './helpers/full.js';
@@ -37,7 +39,11 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     expect(namespace.metadata?.labels).toMatchObject({ 'yunbang.dev/team': team, 'app.kubernetes.io/managed-by': 'yunbang' });
     expect((await p.net.listNamespacedNetworkPolicy({ namespace: ns })).items.map((n) => n.metadata?.name).sort()).toEqual(['web-from-ingress', 'yunbang-team-default']);
     expect((await p.core.readNamespacedResourceQuota({ name: 'yunbang-team-quota', namespace: ns })).spec?.hard?.pods).toBe('100');
-    await p.core.readNamespacedLimitRange({ name: 'yunbang-team-defaults', namespace: ns });
+    // Read back in wire form: the fields client-node renames (from, default) must have arrived.
+    const lr = toWire(await p.core.readNamespacedLimitRange({ name: 'yunbang-team-defaults', namespace: ns }) as k8s.KubernetesObject);
+    expect(lr).toMatchObject({ spec: { limits: [{ default: { cpu: '500m', memory: '512Mi' } }] } });
+    const fromIngress = toWire(await p.net.readNamespacedNetworkPolicy({ name: 'web-from-ingress', namespace: ns }) as k8s.KubernetesObject);
+    expect(fromIngress).toMatchObject({ spec: { ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] } });
     const dep = await p.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
     expect(dep.spec?.template.spec?.containers[0]?.env).toEqual([{ name: 'PORT', value: '8080' }, { name: 'MODE', value: 'a' }]);
     expect(dep.metadata?.annotations?.['yunbang.dev/release']).toBe('1');

@@ -1,0 +1,83 @@
+import * as k8s from '@kubernetes/client-node';
+import { describe, expect, inject, it } from 'vitest';
+import { renderApp, renderTeam } from '../k8s/render/index.js';
+import { defaultRenderSettings, type AppIntent } from '../k8s/types.js';
+import { toTyped } from '../k8s/wire.js';
+
+const team = { name: 'acme', namespace: 'yb-acme', generation: 1 };
+const app: AppIntent = {
+  team, name: 'web', generation: 7, release: 3, image: 'nginx:1.27', port: 8080, replicas: 2, running: true,
+  env: [{ name: 'MODE', value: 'prod' }], domains: ['b.example.com', 'a.example.com'],
+  resources: { requests: { cpu: '100m' }, limits: { memory: '256Mi' } }, runAsNonRoot: false, restartedAt: null,
+};
+
+describe('render (pure)', () => {
+  it('renders an app as an exact, sorted list of objects', () => {
+    const objects = renderApp(app, defaultRenderSettings);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['NetworkPolicy/web-from-ingress', 'Service/web', 'Deployment/web', 'Ingress/web']);
+    const labels = {
+      'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/managed-by': 'yunbang',
+      'yunbang.dev/team': 'acme', 'yunbang.dev/app': 'web', 'yunbang.dev/generation': '7',
+    };
+    for (const o of objects) expect(o.metadata.labels).toEqual(labels);
+    expect(objects[1]).toEqual({
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'yb-acme', labels },
+      spec: { type: 'ClusterIP', selector: { 'yunbang.dev/team': 'acme', 'yunbang.dev/app': 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }] },
+    });
+    expect(objects[3]!.spec).toEqual({
+      ingressClassName: 'nginx',
+      rules: ['a.example.com', 'b.example.com'].map((host) => ({ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } })),
+    });
+    expect(objects).toMatchSnapshot();
+  });
+
+  it('is deterministic: same input, same output, whatever the domain order', () => {
+    expect(renderApp({ ...app, domains: [...app.domains].reverse() }, defaultRenderSettings)).toEqual(renderApp(app, defaultRenderSettings));
+  });
+
+  it('renders a stopped app with zero replicas and keeps its config', () => {
+    const [, , dep] = renderApp({ ...app, running: false }, defaultRenderSettings);
+    expect((dep!.spec as { replicas: number }).replicas).toBe(0);
+  });
+
+  it('puts the release and restart on the pod template, the generation only on object metadata', () => {
+    const dep = renderApp({ ...app, restartedAt: '2026-01-01T00:00:00.000Z' }, defaultRenderSettings).find((o) => o.kind === 'Deployment')!;
+    const template = (dep.spec as { template: { metadata: { labels: Record<string, string>; annotations: Record<string, string> } } }).template;
+    expect(template.metadata.annotations).toEqual({ 'yunbang.dev/release': '3', 'yunbang.dev/restarted-at': '2026-01-01T00:00:00.000Z' });
+    expect(template.metadata.labels).not.toHaveProperty('yunbang.dev/generation'); // a new generation alone must not roll pods
+  });
+
+  it('omits the Ingress and its policy without domains, and adds TLS when configured', () => {
+    expect(renderApp({ ...app, domains: [] }, defaultRenderSettings).map((o) => o.kind)).toEqual(['Service', 'Deployment']);
+    const ing = renderApp(app, { ...defaultRenderSettings, tlsSecretTemplate: '{host}-tls' }).find((o) => o.kind === 'Ingress')!;
+    expect((ing.spec as { tls: unknown }).tls).toEqual([
+      { hosts: ['a.example.com'], secretName: 'a-example-com-tls' }, { hosts: ['b.example.com'], secretName: 'b-example-com-tls' },
+    ]);
+  });
+
+  it('renders a team: namespace, default-deny policy, quota and limit range', () => {
+    const objects = renderTeam(team, defaultRenderSettings);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/yb-acme', 'ResourceQuota/yunbang-team-quota', 'LimitRange/yunbang-team-defaults', 'NetworkPolicy/yunbang-team-default',
+    ]);
+    expect(objects).toMatchSnapshot();
+  });
+
+  it('every rendered object is accepted by the real API server (server-side dry run)', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(inject('stack').KUBECONFIG);
+    const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const t = { name: `render-${Date.now()}`, namespace: `yb-render-${Date.now()}`, generation: 1 };
+    const [ns, ...teamObjects] = renderTeam(t, defaultRenderSettings);
+    await client.patch(toTyped(ns!), undefined, undefined, 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
+    try {
+      const objects = [...teamObjects, ...renderApp({ ...app, team: t }, { ...defaultRenderSettings, tlsSecretTemplate: '{host}-tls' }), ...renderApp({ ...app, team: t, name: 'worker', runAsNonRoot: true, domains: [] }, defaultRenderSettings)];
+      for (const o of objects) {
+        const out = await client.patch(toTyped(o), undefined, 'All', 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
+        expect(out.metadata?.name).toBe(o.metadata.name);
+      }
+    } finally {
+      await client.delete(toTyped(ns!));
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { renderApp, renderTeam } from '../k8s/render/index.js';
+import { defaultRenderSettings, type AppIntent, type K8sObject } from '../k8s/types.js';
+
+/**
+ * No CNI runs here, so the policies are checked on the objects: a small evaluator of the
+ * NetworkPolicy ingress semantics (a pod selected by any policy admits only what some policy allows).
+ */
+interface Peer { namespace: string; namespaceLabels: Record<string, string>; podLabels: Record<string, string> }
+type Sel = { matchLabels?: Record<string, string> } | undefined;
+const matches = (sel: Sel, labels: Record<string, string>) => Object.entries(sel?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+function admits(policies: K8sObject[], from: Peer, to: Peer, port: number): boolean {
+  const selecting = policies.filter((p) => p.metadata.namespace === to.namespace && matches((p.spec as { podSelector: Sel }).podSelector, to.podLabels)
+    && ((p.spec as { policyTypes: string[] }).policyTypes).includes('Ingress'));
+  if (selecting.length === 0) return true;
+  return selecting.some((p) => ((p.spec as { ingress?: { from?: { podSelector?: Sel; namespaceSelector?: Sel }[]; ports?: { port: number }[] }[] }).ingress ?? []).some((rule) => {
+    const portOk = !rule.ports || rule.ports.some((r) => r.port === port);
+    const peerOk = !rule.from || rule.from.some((f) => {
+      if (f.namespaceSelector) return matches(f.namespaceSelector, from.namespaceLabels) && (!f.podSelector || matches(f.podSelector, from.podLabels));
+      return from.namespace === to.namespace && matches(f.podSelector, from.podLabels);
+    });
+    return portOk && peerOk;
+  }));
+}
+
+const settings = defaultRenderSettings;
+const teamA = { name: 'a', namespace: 'yb-a', generation: 1 };
+const teamB = { name: 'b', namespace: 'yb-b', generation: 1 };
+const app = (team: typeof teamA, name: string, domains: string[] = []): AppIntent => ({
+  team, name, generation: 1, release: 1, image: 'nginx', port: 8080, replicas: 1, running: true, env: [], domains, resources: {}, runAsNonRoot: false, restartedAt: null,
+});
+const policies = [teamA, teamB].flatMap((t) => renderTeam(t, settings)).concat(renderApp(app(teamA, 'web', ['a.example.com']), settings), renderApp(app(teamB, 'db'), settings))
+  .filter((o) => o.kind === 'NetworkPolicy');
+const pod = (team: typeof teamA, appName: string): Peer => ({ namespace: team.namespace, namespaceLabels: { 'kubernetes.io/metadata.name': team.namespace, 'yunbang.dev/team': team.name }, podLabels: { 'yunbang.dev/team': team.name, 'yunbang.dev/app': appName } });
+const ingressController: Peer = { namespace: 'ingress-nginx', namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' }, podLabels: { app: 'ingress-nginx' } };
+
+describe('tenancy: rendered NetworkPolicies', () => {
+  it('admit traffic between pods of the same team', () => {
+    expect(admits(policies, pod(teamA, 'api'), pod(teamA, 'web'), 8080)).toBe(true);
+    expect(admits(policies, pod(teamB, 'api'), pod(teamB, 'db'), 5432)).toBe(true);
+  });
+  it('deny traffic from another team', () => {
+    expect(admits(policies, pod(teamA, 'web'), pod(teamB, 'db'), 8080)).toBe(false);
+    expect(admits(policies, pod(teamB, 'db'), pod(teamA, 'web'), 8080)).toBe(false);
+  });
+  it('admit the ingress controller to an app with domains, on its port only', () => {
+    expect(admits(policies, ingressController, pod(teamA, 'web'), 8080)).toBe(true);
+    expect(admits(policies, ingressController, pod(teamA, 'web'), 9090)).toBe(false);
+    expect(admits(policies, ingressController, pod(teamB, 'db'), 8080)).toBe(false);
+  });
+  it('keep private ranges closed to egress so teams cannot reach each other directly', () => {
+    const def = policies.find((p) => p.metadata.name === 'yunbang-team-default')!;
+    expect(JSON.stringify(def.spec)).toContain('"except":["10.0.0.0/8","172.16.0.0/12","192.168.0.0/16"');
+  });
+});
