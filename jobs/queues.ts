@@ -21,9 +21,12 @@ export const JOBS_CHANNEL = 'yunbang_jobs';
  * `stately` keeps at most one queued and one active job per singletonKey, so a burst of changes
  * to one app leaves one pending reconcile. Retries back off exponentially.
  */
-export async function createQueues(boss: PgBoss): Promise<void> {
+export async function createQueues(boss: PgBoss, opts: { timeoutSeconds: number }): Promise<void> {
   for (const name of Object.values(QUEUES)) {
-    await boss.createQueue(name, { name, policy: 'stately', retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 600 });
+    // A job whose worker died stays active until it expires; then pg-boss retries it.
+    const options = { name, policy: 'stately' as const, retryLimit: 20, retryDelay: 2, retryBackoff: true, expireInSeconds: opts.timeoutSeconds };
+    await boss.createQueue(name, options);
+    await boss.updateQueue(name, options); // createQueue leaves an existing queue as it was
   }
 }
 

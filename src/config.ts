@@ -43,6 +43,8 @@ const schema = z.object({
   YUNBANG_TLS_SECRET_TEMPLATE: z.string().regex(/\{host\}/, 'must contain {host}').optional(),
   YUNBANG_RESYNC_SECONDS: z.coerce.number().int().min(5, 'must be at least 5').default(300),
   YUNBANG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  YUNBANG_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  YUNBANG_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   YUNBANG_BOSS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('pgboss'),
 });
 

@@ -38,12 +38,12 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   const db = createPool(config.DATABASE_URL, 20);
   const boss = new PgBoss({
     connectionString: config.DATABASE_URL, schema: config.YUNBANG_BOSS_SCHEMA, max: 10,
-    supervise: opts.supervise, schedule: opts.supervise,
+    supervise: opts.supervise, schedule: opts.supervise, maintenanceIntervalSeconds: config.YUNBANG_MAINTENANCE_SECONDS,
   });
   // Log the message only: pg errors carry the whole client object.
   boss.on('error', (err: Error & { code?: string }) => log.error({ error: err.message, code: err.code }, 'pg-boss error'));
   await boss.start();
-  await createQueues(boss);
+  await createQueues(boss, { timeoutSeconds: config.YUNBANG_JOB_TIMEOUT_SECONDS });
   const etcd = new Etcd3({ hosts: config.ETCD_ENDPOINTS, dialTimeout: 3000 });
   const kubeConfig = loadKubeConfig(config.KUBECONFIG);
   const kube = kubeClients(kubeConfig);

@@ -13,7 +13,7 @@ import { startProcess, stopProcess, waitFor } from './proc.js';
  */
 export const kubeBinDir = join(process.env.YUNBANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yunbang'), 'kube-1.20.2', 'bin');
 
-export interface LocalControlPlane { server: string; kubeconfig: string; token: string; stop(): Promise<void> }
+export interface LocalControlPlane { server: string; kubeconfig: string; token: string; apiserverPid: number; stop(): Promise<void> }
 
 function openssl(dir: string, ...args: string[]) {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
@@ -98,7 +98,7 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
     '--controllers=*,-nodeipam,-nodelifecycle', '--bind-address=127.0.0.1', '--secure-port=0', '--port=0',
   ], cmLog);
   return {
-    server, kubeconfig, token,
+    server, kubeconfig, token, apiserverPid: api.pid!,
     stop: async () => { await stopProcess(controllers); await stopProcess(api); },
   };
 }
