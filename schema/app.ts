@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 import {
-  createApp, deleteApp, getApp, listApps, listReleases, setLifecycle, updateApp,
+  createApp, deleteApp, getApp, listApps, listReleases, setLifecycle, updateApp, watchAppStatus,
 } from '../src/intents/apps.js';
 import type { AppStatusView, AppView, EnvVar, ReleaseConfig, ReleaseView } from '../src/model.js';
 import type { Resources as ResourcesValue } from '../src/validation.js';
@@ -182,5 +182,15 @@ builder.mutationFields((t) => ({
     description: 'Rolls every pod of a running app',
     args: appArgs(t),
     resolve: async (_, { team, name }, { ctx }) => ({ app: await setLifecycle(ctx, 'restart', team, name) }),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  appStatus: t.field({
+    type: AppStatus,
+    description: 'The app\'s status now, then every change, until the client disconnects (server-sent events)',
+    args: { team: t.arg.string({ required: true }), app: t.arg.string({ required: true }) },
+    subscribe: (_, { team, app }, { ctx, signal }) => watchAppStatus(ctx, team, app, signal),
+    resolve: (status) => status,
   }),
 }));

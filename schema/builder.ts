@@ -2,7 +2,11 @@ import SchemaBuilder from '@pothos/core';
 import type { Ctx } from '../src/intents/context.js';
 
 /** The GraphQL context: the intent context of the authenticated caller. */
-export interface GqlContext { ctx: Ctx }
+export interface GqlContext {
+  ctx: Ctx;
+  /** Aborts when the client goes away; ends subscriptions. */
+  signal: AbortSignal;
+}
 
 export const builder = new SchemaBuilder<{
   Context: GqlContext;
@@ -22,3 +26,4 @@ builder.scalarType('DateTime', {
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});

@@ -4,6 +4,7 @@ import { createServer } from './http/server.js';
 import { log } from './log.js';
 import { connect, type Platform } from './platform.js';
 import { renderSettings } from './settings.js';
+import { StatusHub } from './status-hub.js';
 import { startWorker, type Worker } from '../jobs/worker.js';
 
 /**
@@ -18,7 +19,11 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
   const config = loadConfig(env);
   const platform = await connect(config, { supervise: roles.includes('worker') });
   let server: Server | undefined;
+  let hub: StatusHub | undefined;
   if (roles.includes('api')) {
+    hub = new StatusHub(config.DATABASE_URL);
+    await hub.start();
+    platform.deps.statusHub = hub;
     const app = createServer({ deps: platform.deps, adminToken: config.YUNBANG_ADMIN_TOKEN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY });
     server = await new Promise<Server>((resolve) => { const s = app.listen(config.PORT, config.HOST, () => resolve(s)); });
     log.info({ port: config.PORT }, 'api listening');
@@ -36,6 +41,7 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
     stop: async () => {
       if (server) { server.closeAllConnections(); await new Promise<void>((resolve) => server!.close(() => resolve())); }
       await worker?.stop();
+      await hub?.stop();
       await platform.close();
     },
   };

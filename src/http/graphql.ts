@@ -73,13 +73,13 @@ export function createGraphql(deps: Deps, adminToken: string): YogaServerInstanc
       }),
       metricsPlugin(),
     ],
-    context: async ({ req, res }) => {
+    context: async ({ req, res, request }) => {
       const token = bearer(req.headers.authorization);
       const principal = token ? await authenticate(deps.db, token, adminToken) : undefined;
       if (!principal) {
         throw new GraphQLError('a valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      return { ctx: { ...deps, principal, requestId: String(res.getHeader('x-request-id') ?? '') || undefined } };
+      return { ctx: { ...deps, principal, requestId: String(res.getHeader('x-request-id') ?? '') || undefined }, signal: request.signal };
     },
   });
 }

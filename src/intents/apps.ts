@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Queryable, Tx } from '../db/pool.js';
 import { actorName, authorize } from '../auth/principal.js';
-import { Conflict, NotFound } from '../errors.js';
+import { Conflict, NotFound, Unavailable } from '../errors.js';
 import { QUEUES, enqueue } from '../../jobs/queues.js';
 import type { AppView, EnvVar, ReleaseConfig, ReleaseView } from '../model.js';
 import * as v from '../validation.js';
@@ -130,6 +130,30 @@ export async function getApp(ctx: Ctx, team: string, name: string): Promise<AppV
   if (rows[0]) return toView(rows[0]);
   await findTeam(ctx.db, team);
   throw new NotFound(`app "${name}" not found in team "${team}"`);
+}
+
+/**
+ * Follows an app's status: yields it now, then after every change the worker records, until
+ * the signal aborts (the client went away) or the app is deleted.
+ */
+export async function* watchAppStatus(ctx: Ctx, team: string, name: string, signal: AbortSignal): AsyncGenerator<AppView['status']> {
+  if (!ctx.statusHub) throw new Unavailable('status updates are not available in this process');
+  authorize(ctx.principal, team, 'read');
+  const t = await findTeam(ctx.db, team);
+  const app = await findApp(ctx.db, t.id, team, name);
+  const changes = ctx.statusHub.changes(app.id, signal); // listen before reading, so no change is missed
+  try {
+    yield toView(app).status;
+    for await (const _ of changes) {
+      const { rows } = await ctx.db.query<AppRow>(`${APP_SELECT} WHERE a.id = $1 AND a.deleted_at IS NULL`, [app.id]);
+      if (!rows[0]) return;
+      yield toView(rows[0]).status;
+    }
+  } catch (err) {
+    if ((err as Error).name !== 'AbortError') throw err;
+  } finally {
+    await changes.return?.();
+  }
 }
 
 export async function listApps(ctx: Ctx, team: string): Promise<AppView[]> {

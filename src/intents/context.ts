@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Db } from '../db/pool.js';
 import type { Principal } from '../auth/principal.js';
+import type { StatusHub } from '../status-hub.js';
 
 /** What intents need from the process: the database, the queue, and a few settings. */
 export interface Deps {
@@ -8,6 +9,8 @@ export interface Deps {
   boss: PgBoss;
   /** Prepended to a team's name to make its namespace, so teams never collide with system namespaces. */
   namespacePrefix: string;
+  /** Status changes announced by the worker, for subscriptions (API processes only). */
+  statusHub?: StatusHub;
 }
 
 /** One caller's view: the deps plus who is calling and the request being served. */

@@ -1,0 +1,46 @@
+import { EventEmitter, on } from 'node:events';
+import pg from 'pg';
+import { log } from './log.js';
+import { STATUS_CHANNEL } from './status.js';
+
+/**
+ * Fans out status changes to subscribers in this process. The worker NOTIFYs STATUS_CHANNEL
+ * with the app id whenever it records a status; one LISTEN connection here serves every
+ * subscription, so the API and the worker can be separate processes.
+ */
+export class StatusHub {
+  private readonly emitter = new EventEmitter();
+  private client: pg.Client | undefined;
+
+  constructor(private readonly databaseUrl: string) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on('notification', (n) => { if (n.payload) this.emitter.emit(n.payload); });
+    client.on('error', (err) => {
+      log.warn({ error: err.message }, 'status listener lost; reconnecting');
+      this.client = undefined;
+      setTimeout(() => { this.start().catch(() => {}); }, 1000).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${STATUS_CHANNEL}`);
+    this.client = client;
+  }
+
+  /**
+   * One item per status change of the app, until the signal aborts (then it rejects with an
+   * AbortError). Listening starts at this call, not at the first read.
+   */
+  changes(appId: string, signal: AbortSignal): AsyncIterableIterator<unknown> {
+    return on(this.emitter, appId, { signal });
+  }
+
+  async stop(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    c?.removeAllListeners('error');
+    await c?.end().catch(() => {});
+  }
+}
