@@ -82,7 +82,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     stop: async () => {
       clearInterval(resync);
       await watch.stop();
-      for (const queue of workerIds.keys()) await env.boss.offWork(queue).catch(() => {});
+      // The handlers themselves are stopped by boss.stop({ graceful }), which waits for jobs in flight.
       await listener.end().catch(() => {});
     },
   };

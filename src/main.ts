@@ -17,6 +17,7 @@ export interface Running { platform: Platform; server?: Server; stop(): Promise<
 
 export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): Promise<Running> {
   const config = loadConfig(env);
+  if (env.LOG_LEVEL) log.level = env.LOG_LEVEL;
   const platform = await connect(config, { supervise: roles.includes('worker') });
   let server: Server | undefined;
   let hub: StatusHub | undefined;
