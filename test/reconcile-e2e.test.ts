@@ -100,5 +100,18 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     await eventually('web removed from etcd', async () => (await readApp(p.etcd, team, 'web')) === undefined);
     const remaining = await p.apps.listNamespacedDeployment({ namespace: ns });
     expect(remaining.items).toEqual([]);
+
+    // Apply results are data, kept as the jobs' output.
+    const outputs = (await p.running.platform.db.query<{ output: { results?: { kind: string; action: string }[] } }>(
+      `SELECT output FROM pgboss.job WHERE name = 'app-reconcile' AND state = 'completed'`)).rows.flatMap((r) => r.output?.results ?? []);
+    expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Deployment', action: 'created' }));
+    expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Ingress', action: 'deleted' }));
+    expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Service', action: 'unchanged' }));
+
+    // Deleting the (now empty) team removes its namespace.
+    expect((await admin('DELETE', `/teams/${team}`)).status).toBe(202);
+    await eventually('namespace deleted', async () => {
+      try { return (await p.core.readNamespace({ name: ns })).status?.phase === 'Terminating'; } catch (err) { return (err as { code?: number }).code === 404; }
+    });
   });
 });
