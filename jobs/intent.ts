@@ -13,13 +13,14 @@ export interface LoadedApp {
 
 interface Row {
   id: string; name: string; image: string; port: number; replicas: number; env: EnvVar[]; resources: Resources;
+  health_check_path: string | null; tls: boolean;
   running: boolean; restarted_at: Date | null; generation: number; current_release: number | null; deleted_at: Date | null;
   team_id: string; team: string; namespace: string; team_generation: number; team_deleted_at: Date | null; domains: string[];
 }
 
 export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp | undefined> {
   const { rows } = await db.query<Row>(
-    `SELECT a.id, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.running, a.restarted_at, a.generation,
+    `SELECT a.id, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.health_check_path, a.tls, a.running, a.restarted_at, a.generation,
             a.current_release, a.deleted_at, t.id AS team_id, t.name AS team, t.namespace, t.generation AS team_generation,
             t.deleted_at AS team_deleted_at,
             array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains
@@ -36,6 +37,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
       team: { name: r.team, namespace: r.namespace, generation: r.team_generation },
       name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image, port: r.port,
       replicas: r.replicas, running: r.running, env: r.env, domains: r.domains, resources: r.resources,
+      healthCheckPath: r.health_check_path, tls: r.tls,
       runAsNonRoot: false, restartedAt: r.restarted_at ? r.restarted_at.toISOString() : null,
     },
   };

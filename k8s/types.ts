@@ -25,6 +25,10 @@ export interface AppIntent {
   env: EnvVar[];
   domains: string[];
   resources: Resources;
+  /** HTTP path for readiness/liveness probes; null probes the TCP port. */
+  healthCheckPath: string | null;
+  /** Serve the domains over TLS, one Secret per host (named by RenderSettings.tlsSecretTemplate). */
+  tls: boolean;
   /** True for images Yunbang built (their user is non-root); a ready image keeps its own user. */
   runAsNonRoot: boolean;
   /** Set by restart: changes the pod template, so the Deployment rolls every pod. */
@@ -42,8 +46,8 @@ export interface RenderSettings {
   teamQuota: Record<string, string>;
   /** LimitRange defaults for containers that declare no resources. */
   containerDefaults: { requests: Record<string, string>; limits: Record<string, string> };
-  /** Secret name pattern for TLS hosts; absent means no TLS. `{host}` is replaced by the host with dots as dashes. */
-  tlsSecretTemplate?: string;
+  /** Secret name of a TLS host; `{host}` is replaced by the host with dots as dashes. */
+  tlsSecretTemplate: string;
 }
 
 export const defaultRenderSettings: RenderSettings = {
@@ -52,4 +56,5 @@ export const defaultRenderSettings: RenderSettings = {
   egressInternet: true,
   teamQuota: { pods: '100', 'requests.cpu': '8', 'requests.memory': '16Gi', 'limits.cpu': '16', 'limits.memory': '32Gi' },
   containerDefaults: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  tlsSecretTemplate: '{host}-tls',
 };

@@ -283,6 +283,10 @@ export interface components {
             env: components["schemas"]["EnvVar"][];
             domains: string[];
             resources: components["schemas"]["Resources"];
+            /** @description HTTP path probed for readiness and liveness; null probes the TCP port */
+            healthCheckPath: string | null;
+            /** @description Domains are served over TLS (one certificate Secret per host) */
+            tls: boolean;
             running: boolean;
             generation: number;
             currentRelease: number | null;
@@ -303,6 +307,10 @@ export interface components {
             env?: components["schemas"]["EnvVar"][];
             domains?: string[];
             resources?: components["schemas"]["Resources"];
+            /** @example /healthz */
+            healthCheckPath?: string | null;
+            /** @default false */
+            tls?: boolean;
         };
         UpdateApp: {
             image?: string;
@@ -311,11 +319,15 @@ export interface components {
             env?: components["schemas"]["EnvVar"][];
             domains?: string[];
             resources?: components["schemas"]["Resources"];
+            /** @description null goes back to probing the TCP port */
+            healthCheckPath?: string | null;
+            tls?: boolean;
         };
         ReleaseConfig: {
             port: number;
             env: components["schemas"]["EnvVar"][];
             resources: components["schemas"]["Resources"];
+            healthCheckPath?: string | null;
         };
         Release: {
             number: number;

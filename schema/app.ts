@@ -50,6 +50,8 @@ export const App = builder.objectRef<AppView>('App').implement({
     env: t.expose('env', { type: [EnvVarType] }),
     domains: t.exposeStringList('domains'),
     resources: t.expose('resources', { type: Resources }),
+    healthCheckPath: t.exposeString('healthCheckPath', { nullable: true, description: 'HTTP path probed for readiness and liveness; null probes the TCP port' }),
+    tls: t.exposeBoolean('tls', { description: 'Domains are served over TLS (one certificate Secret per host)' }),
     running: t.exposeBoolean('running'),
     generation: t.exposeInt('generation'),
     currentRelease: t.exposeInt('currentRelease', { nullable: true }),
@@ -64,6 +66,7 @@ const ReleaseConfigType = builder.objectRef<ReleaseConfig>('ReleaseConfig').impl
     port: t.exposeInt('port'),
     env: t.expose('env', { type: [EnvVarType] }),
     resources: t.expose('resources', { type: Resources }),
+    healthCheckPath: t.string({ nullable: true, resolve: (c) => c.healthCheckPath ?? null }),
   }),
 });
 
@@ -103,6 +106,8 @@ const CreateAppInput = builder.inputType('CreateAppInput', {
     env: t.field({ type: [EnvVarInput] }),
     domains: t.stringList(),
     resources: t.field({ type: ResourcesInput }),
+    healthCheckPath: t.string({ description: 'HTTP path to probe, e.g. /healthz; default: the TCP port' }),
+    tls: t.boolean({ description: 'Defaults to false' }),
   }),
 });
 
@@ -117,6 +122,8 @@ const UpdateAppInput = builder.inputType('UpdateAppInput', {
     env: t.field({ type: [EnvVarInput] }),
     domains: t.stringList(),
     resources: t.field({ type: ResourcesInput }),
+    healthCheckPath: t.string({ description: '"" goes back to probing the TCP port' }),
+    tls: t.boolean(),
   }),
 });
 

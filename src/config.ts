@@ -40,7 +40,7 @@ const schema = z.object({
   YUNBANG_TEAM_QUOTA: keyValues('pods=100,requests.cpu=8,requests.memory=16Gi,limits.cpu=16,limits.memory=32Gi'),
   YUNBANG_CONTAINER_DEFAULT_REQUESTS: keyValues('cpu=50m,memory=64Mi'),
   YUNBANG_CONTAINER_DEFAULT_LIMITS: keyValues('cpu=500m,memory=512Mi'),
-  YUNBANG_TLS_SECRET_TEMPLATE: z.string().regex(/\{host\}/, 'must contain {host}').optional(),
+  YUNBANG_TLS_SECRET_TEMPLATE: z.string().regex(/\{host\}/, 'must contain {host}').default('{host}-tls'),
   YUNBANG_RESYNC_SECONDS: z.coerce.number().int().min(5, 'must be at least 5').default(300),
   YUNBANG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   YUNBANG_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),

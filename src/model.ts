@@ -28,6 +28,10 @@ export interface AppView {
   env: EnvVar[];
   domains: string[];
   resources: Resources;
+  /** HTTP path probed for readiness and liveness; null probes the TCP port. */
+  healthCheckPath: string | null;
+  /** Serve the app's domains over TLS (one certificate Secret per host). */
+  tls: boolean;
   running: boolean;
   generation: number;
   currentRelease: number | null;
@@ -37,7 +41,7 @@ export interface AppView {
 }
 
 /** What a release pins besides the image: the runtime config that shapes the pods. */
-export interface ReleaseConfig { port: number; env: EnvVar[]; resources: Resources }
+export interface ReleaseConfig { port: number; env: EnvVar[]; resources: Resources; healthCheckPath?: string | null }
 
 export interface ReleaseView {
   number: number;

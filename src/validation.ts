@@ -97,6 +97,10 @@ export const resources = z.object({ requests: resourceList.optional(), limits: r
   });
 export type Resources = z.infer<typeof resources>;
 
+/** An HTTP path for probes: absolute, no spaces. */
+export const healthCheckPath = z.string().max(1024, 'must be at most 1024 characters')
+  .regex(/^\/[^\s]*$/, 'must be an absolute path such as /healthz');
+
 export const role = z.enum(ROLES, { message: 'must be one of owner, developer, viewer' });
 
 export const tokenName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');

@@ -55,7 +55,7 @@ describe('REST API', () => {
       .toEqual([[2, 'nginx:1.28', 'deploy nginx:1.28'], [1, 'nginx:1.27', 'deploy nginx:1.27']]);
     expect(releases.body[1].config).toEqual({
       port: 80, env: [{ name: 'MODE', value: 'prod' }],
-      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } }, healthCheckPath: null,
     });
 
     expect((await admin('GET', base)).body.map((a: { name: string }) => a.name)).toEqual(['web']);
@@ -75,6 +75,17 @@ describe('REST API', () => {
     expect(events.body.every((e: { actor: string }) => e.actor === 'admin')).toBe(true);
     const page = await admin('GET', `/teams/${team}/events?limit=2&before=${events.body[1].id}`);
     expect(page.body.map((e: { id: string }) => e.id)).toEqual([events.body[2].id, events.body[3].id]);
+  });
+
+  it('sets a health check path (a release: it changes the pods) and TLS (routing only), and clears the path', async () => {
+    const team = await makeTeam(t.url);
+    const base = `/teams/${team}/apps/probe`;
+    expect((await admin('POST', `/teams/${team}/apps`, { name: 'probe', image: 'nginx', domains: ['probe.example.net'] })).body)
+      .toMatchObject({ healthCheckPath: null, tls: false, currentRelease: 1 });
+    expect((await admin('PATCH', base, { healthCheckPath: '/healthz' })).body).toMatchObject({ healthCheckPath: '/healthz', currentRelease: 2 });
+    expect((await admin('PATCH', base, { tls: true })).body).toMatchObject({ tls: true, currentRelease: 2, generation: 3 });
+    expect((await admin('PATCH', base, { healthCheckPath: null })).body).toMatchObject({ healthCheckPath: null, currentRelease: 3 });
+    expect((await admin('GET', `${base}/releases`)).body[1].config.healthCheckPath).toBe('/healthz');
   });
 
   it('refuses a domain already routed to another app', async () => {

@@ -24,6 +24,7 @@ const badApps: [string, Record<string, unknown>, string][] = [
   ['domain that is an IP', { domains: ['10.0.0.1'] }, 'domains[0]'],
   ['single-label domain', { domains: ['localhost'] }, 'domains[0]'],
   ['cpu that is not a quantity', { resources: { limits: { cpu: 'lots' } } }, 'resources.limits.cpu'],
+  ['relative health check path', { healthCheckPath: 'healthz' }, 'healthCheckPath'],
   ['memory request above limit', { resources: { requests: { memory: '2Gi' }, limits: { memory: '1Gi' } } }, 'resources.requests.memory'],
 ];
 

@@ -8,7 +8,7 @@ const team = { name: 'acme', namespace: 'yb-acme', generation: 1 };
 const app: AppIntent = {
   team, name: 'web', generation: 7, release: 3, image: 'nginx:1.27', port: 8080, replicas: 2, running: true,
   env: [{ name: 'MODE', value: 'prod' }], domains: ['b.example.com', 'a.example.com'],
-  resources: { requests: { cpu: '100m' }, limits: { memory: '256Mi' } }, runAsNonRoot: false, restartedAt: null,
+  resources: { requests: { cpu: '100m' }, limits: { memory: '256Mi' } }, healthCheckPath: null, tls: false, runAsNonRoot: false, restartedAt: null,
 };
 
 describe('render (pure)', () => {
@@ -47,9 +47,16 @@ describe('render (pure)', () => {
     expect(template.metadata.labels).not.toHaveProperty('yunbang.dev/generation'); // a new generation alone must not roll pods
   });
 
-  it('omits the Ingress and its policy without domains, and adds TLS when configured', () => {
+  it('probes the TCP port by default and an HTTP path when the app names one', () => {
+    const container = (a: AppIntent) => (renderApp(a, defaultRenderSettings).find((o) => o.kind === 'Deployment')!.spec as any).template.spec.containers[0];
+    expect(container(app).readinessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, initialDelaySeconds: 2 });
+    expect(container({ ...app, healthCheckPath: '/healthz' }).livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3, initialDelaySeconds: 15 });
+  });
+
+  it('omits the Ingress and its policy without domains, and adds TLS when the app asks for it', () => {
+    expect((renderApp(app, defaultRenderSettings).find((o) => o.kind === 'Ingress')!.spec as object)).not.toHaveProperty('tls');
     expect(renderApp({ ...app, domains: [] }, defaultRenderSettings).map((o) => o.kind)).toEqual(['Service', 'Deployment']);
-    const ing = renderApp(app, { ...defaultRenderSettings, tlsSecretTemplate: '{host}-tls' }).find((o) => o.kind === 'Ingress')!;
+    const ing = renderApp({ ...app, tls: true }, defaultRenderSettings).find((o) => o.kind === 'Ingress')!;
     expect((ing.spec as { tls: unknown }).tls).toEqual([
       { hosts: ['a.example.com'], secretName: 'a-example-com-tls' }, { hosts: ['b.example.com'], secretName: 'b-example-com-tls' },
     ]);
@@ -71,7 +78,7 @@ describe('render (pure)', () => {
     const [ns, ...teamObjects] = renderTeam(t, defaultRenderSettings);
     await client.patch(toTyped(ns!), undefined, undefined, 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
     try {
-      const objects = [...teamObjects, ...renderApp({ ...app, team: t }, { ...defaultRenderSettings, tlsSecretTemplate: '{host}-tls' }), ...renderApp({ ...app, team: t, name: 'worker', runAsNonRoot: true, domains: [] }, defaultRenderSettings)];
+      const objects = [...teamObjects, ...renderApp({ ...app, team: t, tls: true }, defaultRenderSettings), ...renderApp({ ...app, team: t, name: 'worker', runAsNonRoot: true, healthCheckPath: '/ready', domains: [] }, defaultRenderSettings)];
       for (const o of objects) {
         const out = await client.patch(toTyped(o), undefined, 'All', 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
         expect(out.metadata?.name).toBe(o.metadata.name);

@@ -20,7 +20,9 @@ function containerResources(app: AppIntent) {
 }
 
 export function deployment(app: AppIntent): K8sObject {
-  const probe = { tcpSocket: { port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
+  // TCP on the app's port unless the app names an HTTP path to probe.
+  const check = app.healthCheckPath ? { httpGet: { path: app.healthCheckPath, port: 'http' } } : { tcpSocket: { port: 'http' } };
+  const probe = { ...check, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
   const templateAnnotations: Record<string, string> = { [RELEASE]: String(app.release) };
   if (app.restartedAt) templateAnnotations[RESTARTED_AT] = app.restartedAt;
   return {
@@ -87,7 +89,7 @@ export function ingress(app: AppIntent, s: RenderSettings): K8sObject | undefine
         host,
         http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } }] },
       })),
-      ...(s.tlsSecretTemplate ? { tls: hosts.map((host) => ({ hosts: [host], secretName: tlsSecretName(s.tlsSecretTemplate!, host) })) } : {}),
+      ...(app.tls ? { tls: hosts.map((host) => ({ hosts: [host], secretName: tlsSecretName(s.tlsSecretTemplate, host) })) } : {}),
     },
   };
 }

@@ -12,14 +12,14 @@ import { findTeam } from './teams.js';
 
 export interface AppRow {
   id: string; team_id: string; team: string; name: string; image: string; port: number; replicas: number;
-  env: EnvVar[]; resources: v.Resources; running: boolean; generation: number; current_release: number | null;
+  env: EnvVar[]; resources: v.Resources; health_check_path: string | null; tls: boolean; running: boolean; generation: number; current_release: number | null;
   created_at: Date; updated_at: Date; domains: string[];
   health: AppView['status']['health']; reason: string; message: string; ready_replicas: number;
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
 }
 
 export const APP_SELECT = `
-  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.running,
+  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.health_check_path, a.tls, a.running,
          a.generation, a.current_release, a.created_at, a.updated_at,
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
          s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
@@ -29,7 +29,7 @@ export const APP_SELECT = `
 export function toView(r: AppRow): AppView {
   return {
     team: r.team, name: r.name, image: r.image, port: r.port, replicas: r.replicas, env: r.env, domains: r.domains,
-    resources: r.resources, running: r.running, generation: r.generation, currentRelease: r.current_release,
+    resources: r.resources, healthCheckPath: r.health_check_path, tls: r.tls, running: r.running, generation: r.generation, currentRelease: r.current_release,
     createdAt: r.created_at, updatedAt: r.updated_at,
     status: {
       health: r.health, reason: r.reason, message: r.message, readyReplicas: r.ready_replicas,
@@ -60,6 +60,9 @@ const specFields = {
   env: v.env,
   domains: v.domains,
   resources: v.resources,
+  // "" clears it too, for clients (GraphQL) where null means "leave as is".
+  healthCheckPath: z.union([z.literal('').transform(() => null), v.healthCheckPath]).nullable(),
+  tls: z.boolean(),
 };
 
 const createSchema = z.object({
@@ -71,6 +74,8 @@ const createSchema = z.object({
   env: v.env.default([]),
   domains: v.domains.default([]),
   resources: v.resources.default({}),
+  healthCheckPath: specFields.healthCheckPath.default(null),
+  tls: z.boolean().default(false),
 });
 export type CreateAppInput = z.input<typeof createSchema>;
 
@@ -83,6 +88,8 @@ const updateSchema = z.object({
   env: specFields.env.optional(),
   domains: specFields.domains.optional(),
   resources: specFields.resources.optional(),
+  healthCheckPath: specFields.healthCheckPath.optional(),
+  tls: specFields.tls.optional(),
 });
 export type UpdateAppInput = z.input<typeof updateSchema>;
 
@@ -170,16 +177,16 @@ export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppVie
     const team = await findTeam(tx, a.team, true);
     scope.teamId = team.id;
     const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO apps (team_id, name, image, port, replicas, env, resources)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO apps (team_id, name, image, port, replicas, env, resources, health_check_path, tls)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
-      [team.id, a.name, a.image, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources)],
+      [team.id, a.name, a.image, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources), a.healthCheckPath, a.tls],
     );
     const id = rows[0]?.id;
     if (!id) throw new Conflict(`app "${a.name}" already exists in team "${a.team}"`);
     await tx.query('INSERT INTO app_status (app_id, desired_replicas) VALUES ($1, $2)', [id, a.replicas]);
     await writeDomains(tx, id, a.domains);
-    await recordRelease(tx, ctx, id, a.image, { port: a.port, env: a.env, resources: a.resources }, `deploy ${a.image}`);
+    await recordRelease(tx, ctx, id, a.image, { port: a.port, env: a.env, resources: a.resources, healthCheckPath: a.healthCheckPath }, `deploy ${a.image}`);
     await reconcile(ctx, tx, id);
     scope.message = `image ${a.image}, ${a.replicas} replica(s)`;
     return toView(await findApp(tx, team.id, a.team, a.name));
@@ -198,24 +205,26 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
     const team = await findTeam(tx, u.team, true);
     scope.teamId = team.id;
     const cur = await lockApp(tx, team.id, u.team, u.name);
+    const view = toView(cur);
     const next = {
-      image: u.image ?? cur.image, port: u.port ?? cur.port, replicas: u.replicas ?? cur.replicas,
-      env: u.env ?? cur.env, domains: u.domains ?? cur.domains, resources: u.resources ?? cur.resources,
+      image: u.image ?? view.image, port: u.port ?? view.port, replicas: u.replicas ?? view.replicas,
+      env: u.env ?? view.env, domains: u.domains ?? view.domains, resources: u.resources ?? view.resources,
+      healthCheckPath: u.healthCheckPath === undefined ? view.healthCheckPath : u.healthCheckPath, tls: u.tls ?? view.tls,
     };
-    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => !equal(next[k], cur[k]));
+    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => !equal(next[k], view[k]));
     scope.message = changed.length ? `changed ${changed.join(', ')}` : 'no change';
-    if (changed.length === 0) return toView(cur);
+    if (changed.length === 0) return view;
 
     await tx.query(
-      `UPDATE apps SET image = $2, port = $3, replicas = $4, env = $5, resources = $6,
+      `UPDATE apps SET image = $2, port = $3, replicas = $4, env = $5, resources = $6, health_check_path = $7, tls = $8,
               generation = generation + 1, updated_at = now() WHERE id = $1`,
-      [cur.id, next.image, next.port, next.replicas, JSON.stringify(next.env), JSON.stringify(next.resources)],
+      [cur.id, next.image, next.port, next.replicas, JSON.stringify(next.env), JSON.stringify(next.resources), next.healthCheckPath, next.tls],
     );
     if (changed.includes('domains')) await writeDomains(tx, cur.id, next.domains);
-    const runtime = changed.filter((k) => k === 'image' || k === 'port' || k === 'env' || k === 'resources');
+    const runtime = changed.filter((k) => k === 'image' || k === 'port' || k === 'env' || k === 'resources' || k === 'healthCheckPath');
     if (runtime.length > 0) {
       const description = changed.includes('image') ? `deploy ${next.image}` : `change ${runtime.join(', ')}`;
-      await recordRelease(tx, ctx, cur.id, next.image, { port: next.port, env: next.env, resources: next.resources }, description);
+      await recordRelease(tx, ctx, cur.id, next.image, { port: next.port, env: next.env, resources: next.resources, healthCheckPath: next.healthCheckPath }, description);
     }
     if (changed.includes('replicas')) {
       await tx.query('UPDATE app_status SET desired_replicas = $2 WHERE app_id = $1', [cur.id, cur.running ? next.replicas : 0]);
