@@ -73,9 +73,11 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     enqueueNow(env.db, env.boss, team, app).catch((err) => log.warn({ error: (err as Error).message }, 'watch could not enqueue'));
   });
 
-  const resync = setInterval(() => {
+  const resyncNow = () => {
     enqueueAll(env.db, env.boss).then((n) => log.info({ apps: n }, 'resync enqueued'), (err) => log.warn({ error: (err as Error).message }, 'resync failed'));
-  }, env.resyncSeconds * 1000);
+  };
+  resyncNow(); // at start too: the cluster may have changed while no worker ran
+  const resync = setInterval(resyncNow, env.resyncSeconds * 1000);
   resync.unref();
 
   return {
