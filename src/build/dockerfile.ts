@@ -101,7 +101,7 @@ export function generateDockerfile(plan: BuildPlan, images: BaseImages = default
     case 'dotnet':
       lines.push(`FROM ${b} AS build`, 'WORKDIR /src', 'COPY *.csproj *.fsproj* ./', 'RUN dotnet restore', 'COPY . .',
         `RUN ${plan.buildCommand}`, `FROM ${r}`, 'WORKDIR /app', 'COPY --from=build /out /app', `USER ${UID}`,
-        `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(`ASPNETCORE_URLS=http://0.0.0.0:$PORT ${start}`));
+        `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(`env ASPNETCORE_URLS=http://0.0.0.0:$PORT ${start}`));
       break;
     case 'rust': {
       const bin = start!.replace('/app/', '');
