@@ -16,5 +16,7 @@ export async function enqueueAll(db: Db, boss: PgBoss): Promise<number> {
   for (const { id } of apps.rows) await enqueue(boss, db, QUEUES.reconcileApp, { appId: id }, id);
   const teams = await db.query<{ id: string }>('SELECT id FROM teams WHERE deleted_at IS NULL');
   for (const { id } of teams.rows) await enqueue(boss, db, QUEUES.reconcileTeam, { teamId: id }, id);
+  const builds = await db.query<{ id: string }>(`SELECT id FROM builds WHERE status IN ('queued', 'detecting', 'building')`);
+  for (const { id } of builds.rows) await enqueue(boss, db, QUEUES.advanceBuild, { buildId: id }, id);
   return apps.rows.length;
 }

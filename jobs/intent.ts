@@ -8,11 +8,13 @@ export interface LoadedApp {
   id: string;
   teamId: string;
   deleted: boolean;
+  /** False for a git app whose first build has not succeeded: nothing can run yet. */
+  hasImage: boolean;
   intent: AppIntent;
 }
 
 interface Row {
-  id: string; name: string; image: string; port: number; replicas: number; env: EnvVar[]; resources: Resources;
+  id: string; name: string; image: string | null; port: number; replicas: number; env: EnvVar[]; resources: Resources;
   health_check_path: string | null; tls: boolean;
   running: boolean; restarted_at: Date | null; generation: number; current_release: number | null; deleted_at: Date | null;
   team_id: string; team: string; namespace: string; team_generation: number; team_deleted_at: Date | null; domains: string[];
@@ -33,9 +35,10 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
     id: r.id,
     teamId: r.team_id,
     deleted: r.deleted_at !== null || r.team_deleted_at !== null,
+    hasImage: r.image !== null,
     intent: {
       team: { name: r.team, namespace: r.namespace, generation: r.team_generation },
-      name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image, port: r.port,
+      name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image ?? '', port: r.port,
       replicas: r.replicas, running: r.running, env: r.env, domains: r.domains, resources: r.resources,
       healthCheckPath: r.health_check_path, tls: r.tls,
       runAsNonRoot: false, restartedAt: r.restarted_at ? r.restarted_at.toISOString() : null,

@@ -8,11 +8,13 @@ import type { Queryable } from '../src/db/pool.js';
 export const QUEUES = {
   reconcileApp: 'app-reconcile',
   reconcileTeam: 'team-reconcile',
+  advanceBuild: 'build-advance',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface ReconcileAppJob { appId: string }
 export interface ReconcileTeamJob { teamId: string }
+export interface AdvanceBuildJob { buildId: string }
 
 /** Postgres channel that workers LISTEN on; NOTIFY inside the enqueuing transaction is delivered on commit only. */
 export const JOBS_CHANNEL = 'yunbang_jobs';
@@ -31,7 +33,7 @@ export async function createQueues(boss: PgBoss, opts: { timeoutSeconds: number 
 }
 
 /** Enqueues inside the caller's transaction: the job exists if and only if the transaction commits. */
-export async function enqueue(boss: PgBoss, tx: Queryable, queue: QueueName, data: ReconcileAppJob | ReconcileTeamJob, key: string): Promise<void> {
+export async function enqueue(boss: PgBoss, tx: Queryable, queue: QueueName, data: ReconcileAppJob | ReconcileTeamJob | AdvanceBuildJob, key: string): Promise<void> {
   const db = { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
   await boss.send(queue, data as object, { singletonKey: key, db });
   await tx.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, queue]);

@@ -45,6 +45,16 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
     return { appId, generation: intent.generation, results, published: 'removed', deleted: true };
   }
 
+  if (!loaded.hasImage) {
+    // A git app before its first successful build: only the team's objects can exist yet.
+    const results = await step('ApplyFailed', () => ensureTeam(env.kube, intent.team, env.settings));
+    await recordObserved(env.db, appId, {
+      health: 'Progressing', reason: 'AwaitingBuild', message: 'waiting for the first successful build',
+      readyReplicas: 0, desiredReplicas: intent.running ? intent.replicas : 0, observedGeneration: intent.generation, endpoints: [],
+    });
+    return { appId, generation: intent.generation, results, health: 'Progressing' };
+  }
+
   let assessment: Assessment | undefined;
   try {
     const desired = await step('RenderFailed', () => renderApp(intent, env.settings));

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { APP, MANAGED_BY, TEAM } from '../k8s/labels.js';
+import { BUILD } from '../k8s/render/build-pods.js';
 import { log } from '../src/log.js';
 
 export interface Watch { stop(): Promise<void> }
@@ -11,7 +12,9 @@ const SELECTOR = `${MANAGED_BY}=yunbang`;
  * event concerns, debounced per app. client-node's informer lists, then watches from the list's
  * resourceVersion, and re-lists when the server answers 410 Gone; on any other error we restart it.
  */
-export async function startWatch(kc: k8s.KubeConfig, onChange: (team: string, app: string) => void, debounceMs = 50): Promise<Watch> {
+export interface Change { team: string; app: string; buildId?: string }
+
+export async function startWatch(kc: k8s.KubeConfig, onChange: (change: Change) => void, debounceMs = 50): Promise<Watch> {
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const timers = new Map<string, NodeJS.Timeout>();
@@ -21,9 +24,10 @@ export async function startWatch(kc: k8s.KubeConfig, onChange: (team: string, ap
     const team = obj.metadata?.labels?.[TEAM];
     const app = obj.metadata?.labels?.[APP];
     if (!team || !app || stopped) return;
-    const key = `${team}/${app}`;
+    const buildId = obj.metadata?.labels?.[BUILD];
+    const key = buildId ? `build/${buildId}` : `${team}/${app}`;
     if (timers.has(key)) return;
-    timers.set(key, setTimeout(() => { timers.delete(key); onChange(team, app); }, debounceMs));
+    timers.set(key, setTimeout(() => { timers.delete(key); onChange({ team, app, buildId }); }, debounceMs));
   };
 
   const informers = [

@@ -6,7 +6,9 @@ import type { Kube } from '../src/kube.js';
 import { log } from '../src/log.js';
 import { jobDuration, jobRuns } from '../src/metrics.js';
 import type { RenderSettings } from '../k8s/types.js';
-import { JOBS_CHANNEL, QUEUES, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from './queues.js';
+import { JOBS_CHANNEL, QUEUES, enqueue, type AdvanceBuildJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from './queues.js';
+import type { BuildPodSettings } from '../k8s/render/build-pods.js';
+import { advanceBuild } from './build.js';
 import { reconcileApp } from './reconcile-app.js';
 import { reconcileTeam } from './reconcile-team.js';
 import { startWatch, type Watch } from './watch.js';
@@ -19,6 +21,7 @@ export interface WorkerEnv {
   etcd: Etcd3;
   kube: Kube;
   settings: RenderSettings;
+  build: BuildPodSettings & { perTeam: number };
   concurrency: number;
   resyncSeconds: number;
 }
@@ -56,6 +59,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   for (const [queue, handler] of [
     [QUEUES.reconcileApp, instrumented<ReconcileAppJob>(QUEUES.reconcileApp, (d) => reconcileApp(rEnv, d.appId))],
     [QUEUES.reconcileTeam, instrumented<ReconcileTeamJob>(QUEUES.reconcileTeam, (d) => reconcileTeam(rEnv, d.teamId))],
+    [QUEUES.advanceBuild, instrumented<AdvanceBuildJob>(QUEUES.advanceBuild, (d) => advanceBuild({ ...rEnv, boss: env.boss, build: env.build }, d.buildId))],
   ] as const) {
     const ids: string[] = [];
     for (let i = 0; i < env.concurrency; i++) ids.push(await env.boss.work(queue, options, handler as PgBoss.WorkHandler<unknown>));
@@ -69,8 +73,11 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   await listener.connect();
   await listener.query(`LISTEN ${JOBS_CHANNEL}`);
 
-  const watch: Watch = await startWatch(env.kube.config, (team, app) => {
-    enqueueNow(env.db, env.boss, team, app).catch((err) => log.warn({ error: (err as Error).message }, 'watch could not enqueue'));
+  const watch: Watch = await startWatch(env.kube.config, ({ team, app, buildId }) => {
+    const done = buildId
+      ? enqueue(env.boss, env.db, QUEUES.advanceBuild, { buildId }, buildId)
+      : enqueueNow(env.db, env.boss, team, app);
+    done.catch((err) => log.warn({ error: (err as Error).message }, 'watch could not enqueue'));
   });
 
   const resyncNow = () => {

@@ -1,8 +1,8 @@
 import { builder } from './builder.js';
 import {
-  createApp, deleteApp, getApp, listApps, listReleases, setLifecycle, updateApp, watchAppStatus,
+  createApp, deleteApp, getApp, listApps, listReleases, rollbackApp, rotateWebhookSecret, setLifecycle, updateApp, watchAppStatus,
 } from '../src/intents/apps.js';
-import type { AppStatusView, AppView, EnvVar, ReleaseConfig, ReleaseView } from '../src/model.js';
+import type { AppStatusView, AppView, EnvVar, GitSource, ReleaseConfig, ReleaseView } from '../src/model.js';
 import type { Resources as ResourcesValue } from '../src/validation.js';
 
 type ResourceListValue = NonNullable<ResourcesValue['limits']>;
@@ -40,11 +40,24 @@ const AppStatus = builder.objectRef<AppStatusView>('AppStatus').implement({
   }),
 });
 
+export const BuildModeEnum = builder.enumType('BuildMode', {
+  description: 'AUTO: the repository\'s Dockerfile if it has one, else detection; DOCKERFILE: its Dockerfile; SOURCE: detection',
+  values: ['AUTO', 'DOCKERFILE', 'SOURCE'] as const,
+});
+
+const GitSourceType = builder.objectRef<GitSource>('GitSource').implement({
+  fields: (t) => ({ url: t.exposeString('url'), branch: t.exposeString('branch'), subdir: t.exposeString('subdir', { nullable: true }) }),
+});
+
 export const App = builder.objectRef<AppView>('App').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
     team: t.exposeString('team'),
-    image: t.exposeString('image'),
+    image: t.exposeString('image', { nullable: true, description: 'What runs now; null until a git app\'s first build succeeds' }),
+    git: t.expose('git', { type: GitSourceType, nullable: true }),
+    buildMode: t.expose('buildMode', { type: BuildModeEnum, nullable: true }),
+    dockerfilePath: t.exposeString('dockerfilePath', { nullable: true }),
+    webhookUrl: t.exposeString('webhookUrl', { nullable: true, description: 'For GitHub, GitLab, Gitea or a generic HMAC sender' }),
     port: t.exposeInt('port'),
     replicas: t.exposeInt('replicas', { description: 'Replicas when running; a stopped app runs none' }),
     env: t.expose('env', { type: [EnvVarType] }),
@@ -77,6 +90,8 @@ const Release = builder.objectRef<ReleaseView>('Release').implement({
     image: t.exposeString('image'),
     config: t.expose('config', { type: ReleaseConfigType }),
     description: t.exposeString('description'),
+    buildId: t.exposeID('buildId', { nullable: true, description: 'The build that made the image' }),
+    rollbackOf: t.exposeInt('rollbackOf', { nullable: true }),
     createdBy: t.exposeString('createdBy'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -96,11 +111,23 @@ const ResourcesInput = builder.inputType('ResourcesInput', {
   fields: (t) => ({ requests: t.field({ type: ResourceListInput }), limits: t.field({ type: ResourceListInput }) }),
 });
 
+const GitInput = builder.inputType('GitInput', {
+  fields: (t) => ({
+    url: t.string({ required: true }),
+    branch: t.string({ description: 'Defaults to main' }),
+    subdir: t.string({ description: 'For monorepos: the app\'s directory' }),
+  }),
+});
+
 const CreateAppInput = builder.inputType('CreateAppInput', {
+  description: 'Give exactly one of image or git',
   fields: (t) => ({
     team: t.string({ required: true }),
     name: t.string({ required: true }),
-    image: t.string({ required: true }),
+    image: t.string(),
+    git: t.field({ type: GitInput }),
+    buildMode: t.field({ type: BuildModeEnum, description: 'Defaults to AUTO' }),
+    dockerfilePath: t.string({ description: 'Defaults to Dockerfile' }),
     port: t.int({ description: 'Defaults to 8080' }),
     replicas: t.int({ description: 'Defaults to 1' }),
     env: t.field({ type: [EnvVarInput] }),
@@ -116,7 +143,10 @@ const UpdateAppInput = builder.inputType('UpdateAppInput', {
   fields: (t) => ({
     team: t.string({ required: true }),
     name: t.string({ required: true }),
-    image: t.string(),
+    image: t.string({ description: 'Turns a git app into an image app' }),
+    git: t.field({ type: GitInput, description: 'Turns an image app into a git app' }),
+    buildMode: t.field({ type: BuildModeEnum }),
+    dockerfilePath: t.string(),
     port: t.int(),
     replicas: t.int(),
     env: t.field({ type: [EnvVarInput] }),
@@ -183,6 +213,22 @@ builder.mutationFields((t) => ({
     description: 'Keeps the app and its config but runs zero replicas',
     args: appArgs(t),
     resolve: async (_, { team, name }, { ctx }) => ({ app: await setLifecycle(ctx, 'stop', team, name) }),
+  }),
+  rollbackApp: t.field({
+    type: AppPayload,
+    description: 'Records a new release with the image and config of the given one, and runs it',
+    args: { team: t.arg.string({ required: true }), app: t.arg.string({ required: true }), release: t.arg.int({ required: true }) },
+    resolve: async (_, { team, app, release }, { ctx }) => ({ app: await rollbackApp(ctx, team, app, release) }),
+  }),
+  rotateWebhookSecret: t.field({
+    type: builder.objectRef<{ secret: string; webhookUrl: string }>('WebhookSecretPayload').implement({
+      fields: (f) => ({
+        secret: f.exposeString('secret', { description: 'Shown only here: configure it in the git host now' }),
+        webhookUrl: f.exposeString('webhookUrl'),
+      }),
+    }),
+    args: { team: t.arg.string({ required: true }), app: t.arg.string({ required: true }) },
+    resolve: (_, { team, app }, { ctx }) => rotateWebhookSecret(ctx, team, app),
   }),
   restartApp: t.field({
     type: AppPayload,

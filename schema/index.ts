@@ -4,6 +4,7 @@ import './team.js';
 import './app.js';
 import './token.js';
 import './event.js';
+import './build.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createServer } from './http/server.js';
 import { log } from './log.js';
 import { connect, type Platform } from './platform.js';
-import { renderSettings } from './settings.js';
+import { buildSettings, renderSettings } from './settings.js';
 import { StatusHub } from './status-hub.js';
 import { startWorker, type Worker } from '../jobs/worker.js';
 
@@ -33,7 +33,7 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
   if (roles.includes('worker')) {
     worker = await startWorker({
       databaseUrl: config.DATABASE_URL, db: platform.db, boss: platform.boss, etcd: platform.etcd, kube: platform.kube,
-      settings: renderSettings(config), concurrency: config.YUNBANG_WORKER_CONCURRENCY, resyncSeconds: config.YUNBANG_RESYNC_SECONDS,
+      settings: renderSettings(config), build: buildSettings(config), concurrency: config.YUNBANG_WORKER_CONCURRENCY, resyncSeconds: config.YUNBANG_RESYNC_SECONDS,
     });
     log.info({ concurrency: config.YUNBANG_WORKER_CONCURRENCY }, 'worker started');
   }

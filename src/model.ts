@@ -19,10 +19,19 @@ export interface AppStatusView {
   updatedAt: Date;
 }
 
+export interface GitSource { url: string; branch: string; subdir: string | null }
+
 export interface AppView {
   team: string;
   name: string;
-  image: string;
+  /** What runs now; null for a git app whose first build has not succeeded. */
+  image: string | null;
+  /** Where a git app's code is; null for an app deployed from an image. */
+  git: GitSource | null;
+  buildMode: 'AUTO' | 'DOCKERFILE' | 'SOURCE' | null;
+  dockerfilePath: string | null;
+  /** The app's webhook for git hosts (git apps only); its secret is shown only when rotated. */
+  webhookUrl: string | null;
   port: number;
   replicas: number;
   env: EnvVar[];
@@ -47,6 +56,10 @@ export interface ReleaseView {
   number: number;
   image: string;
   config: ReleaseConfig;
+  /** The build that made the image, for git apps. */
+  buildId: string | null;
+  /** The release this one rolled back to, if it is a rollback. */
+  rollbackOf: number | null;
   description: string;
   createdBy: string;
   createdAt: Date;
@@ -72,4 +85,27 @@ export interface EventView {
   message: string;
   requestId: string | null;
   createdAt: Date;
+}
+
+export type BuildStatus = 'queued' | 'detecting' | 'building' | 'succeeded' | 'failed' | 'cancelled' | 'superseded';
+
+export interface BuildView {
+  id: string;
+  team: string;
+  app: string;
+  number: number;
+  status: BuildStatus;
+  ref: string;
+  commit: string | null;
+  author: string | null;
+  message: string | null;
+  plan: import('./build/plan.js').BuildPlan | null;
+  image: string | null;
+  imageDigest: string | null;
+  failureReason: string | null;
+  trigger: string;
+  createdBy: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { RenderSettings } from '../k8s/types.js';
+import { defaultBuildPodSettings, type BuildPodSettings } from '../k8s/render/build-pods.js';
 
 /** Rendering settings from configuration. */
 export function renderSettings(c: Config): RenderSettings {
@@ -10,5 +11,15 @@ export function renderSettings(c: Config): RenderSettings {
     teamQuota: c.YUNBANG_TEAM_QUOTA,
     containerDefaults: { requests: c.YUNBANG_CONTAINER_DEFAULT_REQUESTS, limits: c.YUNBANG_CONTAINER_DEFAULT_LIMITS },
     tlsSecretTemplate: c.YUNBANG_TLS_SECRET_TEMPLATE,
+  };
+}
+
+/** Build pod settings from configuration. */
+export function buildSettings(c: Config): BuildPodSettings & { perTeam: number } {
+  return {
+    ...defaultBuildPodSettings,
+    detectorImage: c.YUNBANG_DETECTOR_IMAGE, gitImage: c.YUNBANG_GIT_IMAGE, kanikoImage: c.YUNBANG_KANIKO_IMAGE,
+    registry: c.YUNBANG_REGISTRY, registrySecret: c.YUNBANG_REGISTRY_SECRET ?? null,
+    deadlineSeconds: c.YUNBANG_BUILD_DEADLINE_SECONDS, memory: c.YUNBANG_BUILD_MEMORY, perTeam: c.YUNBANG_BUILDS_PER_TEAM,
   };
 }

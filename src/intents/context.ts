@@ -9,6 +9,8 @@ export interface Deps {
   boss: PgBoss;
   /** Prepended to a team's name to make its namespace, so teams never collide with system namespaces. */
   namespacePrefix: string;
+  /** The API's public base URL, for links such as webhook URLs. */
+  publicUrl: string;
   /** Status changes announced by the worker, for subscriptions (API processes only). */
   statusHub?: StatusHub;
 }

@@ -1,0 +1,196 @@
+import type * as k8s from '@kubernetes/client-node';
+import type PgBoss from 'pg-boss';
+import { withTx, type Db } from '../src/db/pool.js';
+import type { Kube } from '../src/kube.js';
+import { statusCode } from '../src/kube.js';
+import { log } from '../src/log.js';
+import { generateDockerfile } from '../src/build/dockerfile.js';
+import type { DetectReport } from '../src/build/detect-main.js';
+import { recordRelease } from '../src/intents/apps.js';
+import type { SourceSpec } from '../src/intents/source.js';
+import type { ReleaseConfig } from '../src/model.js';
+import { FIELD_MANAGER } from '../k8s/labels.js';
+import { buildPod, detectPod, imageRepository, podName, type BuildPodSettings, type BuildSubject } from '../k8s/render/build-pods.js';
+import type { RenderSettings } from '../k8s/types.js';
+import { toTyped } from '../k8s/wire.js';
+import * as k8sClient from '@kubernetes/client-node';
+import { QUEUES, enqueue } from './queues.js';
+import { ensureTeam } from './reconcile-team.js';
+
+export interface BuildEnv {
+  db: Db;
+  boss: PgBoss;
+  kube: Kube;
+  settings: RenderSettings;
+  build: BuildPodSettings & { perTeam: number };
+}
+
+interface Row {
+  id: string; app_id: string; number: number; status: string; ref: string; commit: string | null; plan: DetectReport['plan'] | null;
+  started_at: Date | null; team_id: string; team: string; namespace: string; team_generation: number; app: string;
+  generation: number; source: SourceSpec | null; port: number; env: ReleaseConfig['env']; resources: ReleaseConfig['resources'];
+  health_check_path: string | null;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'superseded']);
+
+async function load(db: Db, id: string): Promise<Row | undefined> {
+  const { rows } = await db.query<Row>(
+    `SELECT b.id, b.app_id, b.number, b.status, b.ref, b.commit, b.plan, b.started_at, t.id AS team_id, t.name AS team,
+            t.namespace, t.generation AS team_generation, a.name AS app, a.generation, a.source, a.port, a.env, a.resources,
+            a.health_check_path
+       FROM builds b JOIN apps a ON a.id = b.app_id JOIN teams t ON t.id = a.team_id WHERE b.id = $1`, [id]);
+  return rows[0];
+}
+
+const subject = (r: Row): BuildSubject => ({
+  buildId: r.id, number: r.number, team: r.team, app: r.app, namespace: r.namespace, generation: r.generation,
+  git: { url: r.source!.url, ref: r.commit ?? r.ref, subdir: r.source!.subdir }, buildMode: r.source!.buildMode, dockerfilePath: r.source!.dockerfilePath,
+});
+
+async function readPod(kube: Kube, namespace: string, name: string): Promise<k8s.V1Pod | undefined> {
+  try { return await kube.core.readNamespacedPod({ name, namespace }); } catch (err) { if (statusCode(err) === 404) return undefined; throw err; }
+}
+
+async function createPod(kube: Kube, obj: ReturnType<typeof detectPod>): Promise<void> {
+  await kube.objects.patch(toTyped(obj), undefined, undefined, FIELD_MANAGER, true, k8sClient.PatchStrategy.ServerSideApply);
+}
+
+async function deletePod(kube: Kube, namespace: string, name: string): Promise<void> {
+  await kube.core.deleteNamespacedPod({ name, namespace }).catch((err) => { if (statusCode(err) !== 404) throw err; });
+}
+
+/** How a finished pod ended: its termination message, or why Kubernetes stopped it. */
+function outcome(pod: k8s.V1Pod): { done: false } | { done: true; ok: boolean; message: string } {
+  const phase = pod.status?.phase;
+  if (phase !== 'Succeeded' && phase !== 'Failed') return { done: false };
+  const term = pod.status?.containerStatuses?.[0]?.state?.terminated;
+  const init = pod.status?.initContainerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0)?.state?.terminated;
+  let message = (term?.message ?? '').trim();
+  if (phase === 'Failed' && !message) {
+    message = pod.status?.reason === 'DeadlineExceeded' ? 'the build exceeded its deadline'
+      : init ? `cloning the source failed: ${(init.message ?? init.reason ?? `exit code ${init.exitCode}`).trim()}`
+        : pod.status?.message ?? term?.reason ?? 'the pod failed';
+  }
+  return { done: true, ok: phase === 'Succeeded', message };
+}
+
+/** Copies a pod's log into build_logs, so it stays readable after the pod is deleted. */
+async function keepLogs(env: BuildEnv, buildId: string, namespace: string, name: string, container: string): Promise<void> {
+  try {
+    const text = await env.kube.core.readNamespacedPodLog({ name, namespace, container });
+    const lines = String(text).split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
+    if (lines.length === 0) return;
+    await env.db.query(
+      `INSERT INTO build_logs (build_id, seq, line)
+       SELECT $1, coalesce((SELECT max(seq) FROM build_logs WHERE build_id = $1), 0) + n, line
+         FROM unnest($2::text[]) WITH ORDINALITY AS l(line, n)`, [buildId, lines]);
+  } catch (err) {
+    log.warn({ buildId, pod: name, error: (err as Error).message }, 'could not keep the build log');
+  }
+}
+
+async function finish(env: BuildEnv, r: Row, status: 'failed' | 'succeeded', reason: string | null): Promise<void> {
+  await env.db.query(`UPDATE builds SET status = $2, failure_reason = $3, finished_at = now() WHERE id = $1 AND status NOT IN ('cancelled', 'superseded')`,
+    [r.id, status, reason]);
+}
+
+/** Starts the oldest queued build of the team, now that a slot is free. */
+async function wakeNext(env: BuildEnv, teamId: string): Promise<void> {
+  const { rows } = await env.db.query<{ id: string }>(
+    `SELECT b.id FROM builds b JOIN apps a ON a.id = b.app_id WHERE a.team_id = $1 AND b.status = 'queued' ORDER BY b.created_at LIMIT 1`, [teamId]);
+  if (rows[0]) await enqueue(env.boss, env.db, QUEUES.advanceBuild, { buildId: rows[0].id }, rows[0].id);
+}
+
+/**
+ * Moves a build one step along queued → detecting → building → succeeded/failed, from what the
+ * database and the pods say now. Idempotent: the watch on build pods, retries and the resync may
+ * all call it; a step that already happened is seen and not repeated.
+ */
+export async function advanceBuild(env: BuildEnv, buildId: string): Promise<string> {
+  const r = await load(env.db, buildId);
+  if (!r) return 'gone';
+  const detectName = podName(r, 'detect'), buildName = podName(r, 'build');
+
+  if (TERMINAL.has(r.status) || !r.source) {
+    if (!r.source && !TERMINAL.has(r.status)) await finish(env, r, 'failed', 'the app no longer builds from git');
+    await deletePod(env.kube, r.namespace, detectName);
+    await deletePod(env.kube, r.namespace, buildName);
+    return r.status;
+  }
+
+  if (r.status === 'queued') {
+    // One slot check per team at a time, so two builds cannot both take the last slot.
+    const started = await withTx(env.db, async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [r.team_id]);
+      const { rows } = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM builds b JOIN apps a ON a.id = b.app_id WHERE a.team_id = $1 AND b.status IN ('detecting', 'building')`, [r.team_id]);
+      if (rows[0]!.n >= env.build.perTeam) return false;
+      const u = await tx.query(`UPDATE builds SET status = 'detecting', started_at = now() WHERE id = $1 AND status = 'queued'`, [r.id]);
+      return u.rowCount === 1;
+    });
+    if (!started) return 'queued';
+    await ensureTeam(env.kube, { name: r.team, namespace: r.namespace, generation: r.team_generation }, env.settings);
+    await createPod(env.kube, detectPod(subject(r), env.build));
+    return 'detecting';
+  }
+
+  if (r.status === 'detecting') {
+    const pod = await readPod(env.kube, r.namespace, detectName);
+    if (!pod) { await createPod(env.kube, detectPod(subject(r), env.build)); return 'detecting'; }
+    const o = outcome(pod);
+    if (!o.done) return 'detecting';
+    await keepLogs(env, r.id, r.namespace, detectName, 'detect');
+    let report: DetectReport = {};
+    try { report = JSON.parse(o.message) as DetectReport; } catch { /* not a report: the pod failed before reporting */ }
+    if (!o.ok || !report.plan) {
+      await finish(env, r, 'failed', `detection failed: ${report.error ?? o.message}`);
+      await deletePod(env.kube, r.namespace, detectName);
+      await wakeNext(env, r.team_id);
+      return 'failed';
+    }
+    const commit = report.commit ?? r.commit ?? r.ref;
+    await env.db.query(
+      `UPDATE builds SET status = 'building', plan = $2, commit = coalesce(commit, $3), author = coalesce(author, $4), message = coalesce(message, $5)
+        WHERE id = $1 AND status = 'detecting'`, [r.id, JSON.stringify(report.plan), commit, report.author ?? null, report.message ?? null]);
+    const dockerfile = report.plan.language === 'dockerfile' ? null : generateDockerfile(report.plan);
+    await createPod(env.kube, buildPod({ ...subject(r), commit }, env.build, dockerfile));
+    await deletePod(env.kube, r.namespace, detectName);
+    return 'building';
+  }
+
+  // building
+  const pod = await readPod(env.kube, r.namespace, buildName);
+  if (!pod) {
+    const dockerfile = r.plan && r.plan.language !== 'dockerfile' ? generateDockerfile(r.plan) : null;
+    await createPod(env.kube, buildPod({ ...subject(r), commit: r.commit ?? r.ref }, env.build, dockerfile));
+    return 'building';
+  }
+  const o = outcome(pod);
+  if (!o.done) return 'building';
+  await keepLogs(env, r.id, r.namespace, buildName, 'kaniko');
+  const digest = /sha256:[0-9a-f]{64}/.exec(o.message)?.[0];
+  if (!o.ok || !digest) {
+    await finish(env, r, 'failed', o.ok ? 'the build pushed no image digest' : `build failed: ${o.message}`);
+    await deletePod(env.kube, r.namespace, buildName);
+    await wakeNext(env, r.team_id);
+    return 'failed';
+  }
+  const image = `${imageRepository(env.build, r)}@${digest}`;
+  await withTx(env.db, async (tx) => {
+    const u = await tx.query(`UPDATE builds SET status = 'succeeded', image = $2, image_digest = $3, finished_at = now() WHERE id = $1 AND status = 'building'`,
+      [r.id, image, digest]);
+    if (u.rowCount !== 1) return; // cancelled meanwhile: do not release it
+    // The release pins the built image with the app's runtime config as it is now.
+    const app = (await tx.query<{ port: number; env: ReleaseConfig['env']; resources: ReleaseConfig['resources']; health_check_path: string | null }>(
+      'SELECT port, env, resources, health_check_path FROM apps WHERE id = $1 FOR UPDATE', [r.app_id])).rows[0]!;
+    await tx.query('UPDATE apps SET image = $2, generation = generation + 1, updated_at = now() WHERE id = $1', [r.app_id, image]);
+    await recordRelease(tx, `build #${r.number}`, r.app_id, image,
+      { port: app.port, env: app.env, resources: app.resources, healthCheckPath: app.health_check_path },
+      `build #${r.number} of ${r.commit?.slice(0, 12) ?? r.ref}`, { buildId: r.id });
+    await enqueue(env.boss, tx, QUEUES.reconcileApp, { appId: r.app_id }, r.app_id);
+  });
+  await deletePod(env.kube, r.namespace, buildName);
+  await wakeNext(env, r.team_id);
+  return 'succeeded';
+}

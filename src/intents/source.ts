@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/** Where a git app's code is and how it is built. Stored as apps.source. */
+export interface SourceSpec { url: string; branch: string; subdir: string | null; buildMode: 'AUTO' | 'DOCKERFILE' | 'SOURCE'; dockerfilePath: string }
+
+// https://host/path, http://host/path (a local git server), or an scp-like SSH address.
+const GIT_URL = /^(?:https?:\/\/[^\s/@]+(?::\d+)?\/\S+|ssh:\/\/[^\s@]+@[^\s/]+(?::\d+)?\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+)$/;
+
+/** A git ref name as `git check-ref-format` allows it (the common subset). */
+export const gitRef = z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters')
+  .refine((r) => !/[\s~^:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.lock$|^-/.test(r), 'must be a branch, tag or commit name');
+
+const relativePath = z.string().max(255, 'must be at most 255 characters')
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..') && !/\s/.test(p) && p.length > 0, 'must be a relative path inside the repository');
+
+export const gitInput = z.object({
+  url: z.string().max(1024, 'must be at most 1024 characters').regex(GIT_URL, 'must be a git URL (https://host/org/repo.git or git@host:org/repo.git)')
+    .refine((u) => !/^https?:\/\/[^/]*:[^/]*@/.test(u), 'must not contain credentials'),
+  branch: gitRef.default('main'),
+  subdir: relativePath.nullable().default(null),
+}).strict();
+
+export const buildMode = z.enum(['AUTO', 'DOCKERFILE', 'SOURCE'], { message: 'must be AUTO, DOCKERFILE or SOURCE' });
+export const dockerfilePath = relativePath;
+
+export const newWebhookId = () => randomBytes(18).toString('base64url');
+export const newWebhookSecret = () => `ybwh_${randomBytes(24).toString('base64url')}`;
