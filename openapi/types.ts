@@ -156,6 +156,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/teams/{team}/apps/{app}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a new release with the image and config of an earlier one, and run it */
+        post: operations["rollbackApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/webhook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new webhook secret for a git app (shown only in this response) */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/builds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        /** The app's builds, newest first */
+        get: operations["listBuilds"];
+        put?: never;
+        /** Build the app's branch, or the given ref */
+        post: operations["triggerBuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/builds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["buildId"];
+            };
+            cookie?: never;
+        };
+        get: operations["getBuild"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/builds/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["buildId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["cancelBuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/builds/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["buildId"];
+            };
+            cookie?: never;
+        };
+        /** The build's log lines (kept after its pods are gone) */
+        get: operations["getBuildLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/detect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview what Yunbang would build from a repository (nothing is recorded) */
+        post: operations["detectSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/teams/{team}/events": {
         parameters: {
             query?: never;
@@ -276,7 +409,13 @@ export interface components {
         App: {
             name: string;
             team: string;
-            image: string;
+            /** @description What runs now; null until a git app's first build succeeds */
+            image: string | null;
+            git: components["schemas"]["GitSource"] | null;
+            buildMode: components["schemas"]["BuildMode"] | null;
+            dockerfilePath: string | null;
+            /** @description For GitHub, GitLab, Gitea or a generic HMAC sender (git apps) */
+            webhookUrl: string | null;
             port: number;
             /** @description Replicas when running; a stopped app runs none */
             replicas: number;
@@ -296,10 +435,33 @@ export interface components {
             updatedAt: string;
             status: components["schemas"]["AppStatus"];
         };
+        GitSource: {
+            url: string;
+            branch: string;
+            subdir: string | null;
+        };
+        GitInput: {
+            /** @example https://github.com/acme/shop.git */
+            url: string;
+            /** @default main */
+            branch?: string;
+            /** @description For monorepos: the app's directory */
+            subdir?: string | null;
+        };
+        /**
+         * @description AUTO: the repository's Dockerfile if it has one, else detection; DOCKERFILE: its Dockerfile; SOURCE: detection
+         * @enum {string}
+         */
+        BuildMode: "AUTO" | "DOCKERFILE" | "SOURCE";
+        /** @description Give exactly one of image or git */
         CreateApp: {
             name: components["schemas"]["AppName"];
             /** @example nginx:1.27 */
-            image: string;
+            image?: string;
+            git?: components["schemas"]["GitInput"];
+            buildMode?: components["schemas"]["BuildMode"];
+            /** @default Dockerfile */
+            dockerfilePath?: string;
             /** @default 8080 */
             port?: number;
             /** @default 1 */
@@ -313,7 +475,11 @@ export interface components {
             tls?: boolean;
         };
         UpdateApp: {
+            /** @description Turns a git app into an image app */
             image?: string;
+            git?: components["schemas"]["GitInput"];
+            buildMode?: components["schemas"]["BuildMode"];
+            dockerfilePath?: string;
             port?: number;
             replicas?: number;
             env?: components["schemas"]["EnvVar"][];
@@ -334,9 +500,57 @@ export interface components {
             image: string;
             config: components["schemas"]["ReleaseConfig"];
             description: string;
+            /** @description The build that made the image */
+            buildId: string | null;
+            rollbackOf: number | null;
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        BuildPlan: {
+            language: string;
+            version: string | null;
+            versionSource: string | null;
+            packageManager: string | null;
+            framework: string | null;
+            buildCommand: string | null;
+            startCommand: string | null;
+            staticDir: string | null;
+            port: number;
+            evidence: string[];
+            dockerfile: string | null;
+        };
+        Build: {
+            /** Format: uuid */
+            id: string;
+            team: string;
+            app: string;
+            number: number;
+            /** @enum {string} */
+            status: "queued" | "detecting" | "building" | "succeeded" | "failed" | "cancelled" | "superseded";
+            ref: string;
+            commit: string | null;
+            author: string | null;
+            message: string | null;
+            plan: components["schemas"]["BuildPlan"] | null;
+            image: string | null;
+            imageDigest: string | null;
+            failureReason: string | null;
+            /** @description create, manual or webhook */
+            trigger: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        LogLine: {
+            seq: number;
+            line: string;
+            /** Format: date-time */
+            at: string;
         };
         /** @enum {string} */
         Role: "owner" | "developer" | "viewer";
@@ -398,6 +612,7 @@ export interface components {
         };
     };
     parameters: {
+        buildId: string;
         team: components["schemas"]["TeamName"];
         app: components["schemas"]["AppName"];
     };
@@ -694,6 +909,213 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Release"][];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    rollbackApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    release: number;
+                };
+            };
+        };
+        responses: {
+            202: components["responses"]["AppAccepted"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret and the webhook URL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        secret: string;
+                        webhookUrl: string;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listBuilds: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The builds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Build"][];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    triggerBuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    ref?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Build"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getBuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["buildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The build */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Build"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    cancelBuild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["buildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled build */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Build"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getBuildLogs: {
+        parameters: {
+            query?: {
+                /** @description Only lines after this sequence number */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["buildId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogLine"][];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    detectSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url: string;
+                    ref?: string;
+                    subdir?: string | null;
+                    buildMode?: components["schemas"]["BuildMode"];
+                };
+            };
+        };
+        responses: {
+            /** @description The build plan */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildPlan"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -3,6 +3,8 @@ import * as apps from '../intents/apps.js';
 import * as teams from '../intents/teams.js';
 import * as tokens from '../intents/tokens.js';
 import { listEvents } from '../intents/events.js';
+import * as builds from '../intents/builds.js';
+import { detectSource } from '../intents/detect-source.js';
 import type { Ctx } from '../intents/context.js';
 
 /**
@@ -43,6 +45,27 @@ export function restRouter(): Router {
   r.get('/teams/:team/apps/:app/releases', async (req, res) => {
     res.json(await apps.listReleases(ctx(res), p(req, 'team'), p(req, 'app')));
   });
+  r.post('/teams/:team/apps/:app/rollback', async (req, res) => {
+    res.status(202).json(await apps.rollbackApp(ctx(res), p(req, 'team'), p(req, 'app'), req.body.release));
+  });
+  r.post('/teams/:team/apps/:app/webhook-secret', async (req, res) => {
+    res.json(await apps.rotateWebhookSecret(ctx(res), p(req, 'team'), p(req, 'app')));
+  });
+  r.get('/teams/:team/apps/:app/builds', async (req, res) => {
+    const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
+    res.json(await builds.listBuilds(ctx(res), p(req, 'team'), p(req, 'app'), limit));
+  });
+  r.post('/teams/:team/apps/:app/builds', async (req, res) => {
+    res.status(202).json(await builds.triggerBuild(ctx(res), p(req, 'team'), p(req, 'app'), req.body?.ref));
+  });
+  r.get('/builds/:id', async (req, res) => { res.json(await builds.getBuild(ctx(res), p(req, 'id'))); });
+  r.post('/builds/:id/cancel', async (req, res) => { res.json(await builds.cancelBuild(ctx(res), p(req, 'id'))); });
+  r.get('/builds/:id/logs', async (req, res) => {
+    const after = req.query.after === undefined ? 0 : Number(req.query.after);
+    res.json(await builds.buildLogs(ctx(res), p(req, 'id'), after));
+  });
+  r.post('/detect', async (req, res) => { res.json(await detectSource(ctx(res), req.body)); });
+
   r.get('/teams/:team/events', async (req, res) => {
     const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
     const before = req.query.before === undefined ? undefined : String(req.query.before);

@@ -109,3 +109,13 @@ export async function cancelBuild(ctx: Ctx, id: string): Promise<BuildView> {
     return toBuildView((await tx.query<BuildRow>(`${BUILD_SELECT} WHERE b.id = $1`, [id])).rows[0]!);
   });
 }
+
+export interface LogLine { seq: number; line: string; at: Date }
+
+/** A build's log lines after `after` (0 for all), in order. */
+export async function buildLogs(ctx: Ctx, id: string, after = 0): Promise<LogLine[]> {
+  if (!Number.isInteger(after) || after < 0) throw Invalid.field('after', 'must be a sequence number');
+  await getBuild(ctx, id); // authorises, and 404s for other teams
+  const { rows } = await ctx.db.query<LogLine>('SELECT seq, line, at FROM build_logs WHERE build_id = $1 AND seq > $2 ORDER BY seq LIMIT 5000', [id, after]);
+  return rows;
+}
