@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
+import { isBuildPod, runBuildPod } from './sim-programs.js';
 
 /**
  * The simulated node: stands in for a kubelet, which cannot run here (no container runtime).
@@ -11,12 +15,30 @@ export const SIM_NODE = 'yunbang-sim-node';
 
 export interface SimNode { stop(): Promise<void>; podsStarted(): number }
 
+/**
+ * The kubelet's log endpoint, which the API server proxies `pods/log` to: it answers with what the
+ * simulated containers printed, so logs take the same path as on a real cluster.
+ */
+function startKubeletServer(tls: { cert: string; key: string }, logs: Map<string, string>): Promise<Server> {
+  const server = createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, (req, res) => {
+    const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/?]+)/.exec(req.url ?? '');
+    const text = m ? logs.get(`${m[1]}/${m[2]}/${m[3]}`) : undefined;
+    if (text === undefined) { res.writeHead(404).end('no such container'); return; }
+    const tail = Number(new URL(req.url!, 'https://x').searchParams.get('tailLines') ?? 'NaN');
+    const lines = text.split('\n');
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(Number.isFinite(tail) ? lines.slice(-tail - 1).join('\n') : text);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
-export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; kubeletPort?: number } = {}): Promise<SimNode> {
+export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tls?: { cert: string; key: string } } = {}): Promise<SimNode> {
   const name = opts.name ?? SIM_NODE;
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  await registerNode(core, name, opts.kubeletPort ?? 10250);
+  const logs = new Map<string, string>();
+  const kubelet = opts.tls ? await startKubeletServer(opts.tls, logs) : undefined;
+  await registerNode(core, name, kubelet ? (kubelet.address() as AddressInfo).port : 10250);
 
   let nextIp = 1;
   const ips = new Map<string, string>();
@@ -55,6 +77,11 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; ku
       if (pod.spec.nodeName !== name || pod.status?.phase !== 'Pending') return;
       const now = new Date().toISOString();
       const ip = ipFor(key);
+      if (isBuildPod(pod)) {
+        await finishBuildPod(pod, ip, now);
+        started++;
+        return;
+      }
       await core.patchNamespacedPodStatus({
         name: podName, namespace: ns,
         body: {
@@ -78,6 +105,33 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; ku
     }
   };
 
+  /** Runs a build pod's programs, then reports it Succeeded or Failed with its termination message. */
+  const finishBuildPod = async (pod: k8s.V1Pod, ip: string, startedAt: string) => {
+    const meta = pod.metadata!;
+    await core.patchNamespacedPodStatus({ name: meta.name!, namespace: meta.namespace!, body: { status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: '127.0.0.1', startTime: startedAt } } }, mergePatch);
+    const result = await runBuildPod(pod);
+    for (const [container, text] of Object.entries(result.logs)) logs.set(`${meta.namespace}/${meta.name}/${container}`, text);
+    const finishedAt = new Date().toISOString();
+    const terminated = (exitCode: number, message?: string) => ({ terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', message, startedAt, finishedAt } });
+    const initFailed = result.exitCode === 128;
+    await core.patchNamespacedPodStatus({
+      name: meta.name!, namespace: meta.namespace!,
+      body: {
+        status: {
+          phase: result.exitCode === 0 ? 'Succeeded' : 'Failed',
+          initContainerStatuses: (pod.spec?.initContainers ?? []).map((c) => ({
+            name: c.name, image: c.image, imageID: `sim://${c.image}`, ready: false, restartCount: 0,
+            state: terminated(initFailed ? 1 : 0, initFailed ? result.message : undefined),
+          })),
+          containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
+            name: c.name, image: c.image, imageID: `sim://${c.image}`, ready: false, restartCount: 0,
+            state: initFailed ? { waiting: { reason: 'PodInitializing' } } : terminated(result.exitCode, result.message),
+          })),
+        },
+      },
+    }, mergePatch).catch(ignoreNotFound);
+  };
+
   const informer = k8s.makeInformer(kc, '/api/v1/pods', () => core.listPodForAllNamespaces());
   informer.on('add', (p) => void handle(p));
   informer.on('update', (p) => void handle(p));
@@ -87,7 +141,7 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; ku
   await informer.start();
   return {
     podsStarted: () => started,
-    stop: async () => { stopped = true; await informer.stop(); },
+    stop: async () => { stopped = true; await informer.stop(); kubelet?.close(); },
   };
 }
 
@@ -101,7 +155,8 @@ async function registerNode(core: k8s.CoreV1Api, name: string, kubeletPort: numb
     body: {
       status: {
         conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'simulated node', lastHeartbeatTime: now, lastTransitionTime: now }],
-        addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: name }],
+        // Only an InternalIP: the API server reaches the kubelet endpoint (pod logs) by it.
+        addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
         capacity: { cpu: '64', memory: '256Gi', pods: '1000' },
         allocatable: { cpu: '64', memory: '256Gi', pods: '1000' },
         daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },

@@ -87,7 +87,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       say('starting the simulated node (stands in for a kubelet: nothing here can run containers)');
       const kc = new k8s.KubeConfig();
       kc.loadFromFile(KUBECONFIG);
-      const node = await startSimNode(kc);
+      const pki = join(o.dir, 'kube', 'pki');
+      const node = await startSimNode(kc, { tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') } });
       stops.push(node.stop);
     }
     return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, pgAdminUrl, stop: stopAll };

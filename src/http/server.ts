@@ -10,6 +10,7 @@ import { httpDuration, httpRequests, registry } from '../metrics.js';
 import { createGraphql } from './graphql.js';
 import { problem, problemHandler, sendProblem } from './problem.js';
 import { restRouter } from './rest.js';
+import { handleDelivery } from '../webhooks/handle.js';
 
 export const apiSpecPath = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
 
@@ -93,6 +94,16 @@ export function createServer(o: ServerOptions): Express {
   });
 
   const json = express.json({ limit: o.maxBody, type: ['application/json', 'application/*+json'] });
+
+  // Webhooks: the raw body, because signatures are computed over the exact bytes sent.
+  const raw = express.raw({ limit: o.maxBody, type: () => true });
+  const hook: express.RequestHandler = async (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const r = await handleDelivery(o.deps, String(req.params.id), req.params.provider as string | undefined, req.headers, body, String(res.getHeader('x-request-id')));
+    res.status(r.status).json(r.body);
+  };
+  app.post('/hooks/:provider/:id', raw, hook);
+  app.post('/hooks/:id', raw, hook);
   const yoga = createGraphql(o.deps, o.adminToken);
   app.use(yoga.graphqlEndpoint, json, (req, res) => yoga(req, res));
 

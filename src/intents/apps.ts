@@ -212,7 +212,7 @@ export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppVie
     if (a.image) {
       await recordRelease(tx, actorName(ctx.principal), id, a.image, { port: a.port, env: a.env, resources: a.resources, healthCheckPath: a.healthCheckPath }, `deploy ${a.image}`);
     } else {
-      await queueBuild(tx, ctx, id, source!.branch, 'create'); // a git app builds at once
+      await queueBuild(tx, { boss: ctx.boss, actor: actorName(ctx.principal) }, id, source!.branch, 'create'); // a git app builds at once
     }
     await reconcile(ctx, tx, id);
     scope.message = a.image ? `image ${a.image}, ${a.replicas} replica(s)` : `git ${source!.url} (${source!.branch}), ${a.replicas} replica(s)`;

@@ -45,8 +45,13 @@ async function recordFailure(ctx: Ctx, meta: Meta, scope: AuditScope, err: Domai
 }
 
 function appendEvent(q: Queryable, ctx: Ctx, meta: Meta, teamId: string | null, outcome: 'success' | 'failure', message: string) {
+  return recordEvent(q, { teamId, actor: actorName(ctx.principal), ...meta, outcome, message, requestId: ctx.requestId });
+}
+
+/** Appends one audit event; for callers that are not an authenticated API client (webhooks). */
+export function recordEvent(q: Queryable, e: { teamId: string | null; actor: string; action: string; subject: string; outcome: 'success' | 'failure'; message: string; requestId?: string }) {
   return q.query(
     `INSERT INTO events (team_id, actor, action, subject, outcome, message, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [teamId, actorName(ctx.principal), meta.action, meta.subject, outcome, message.slice(0, 1000), ctx.requestId ?? null],
+    [e.teamId, e.actor, e.action, e.subject, e.outcome, e.message.slice(0, 1000), e.requestId ?? null],
   );
 }

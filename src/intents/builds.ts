@@ -33,7 +33,7 @@ export interface QueuedBuild { id: string; number: number; duplicate: boolean }
  * build supersedes the app's queued ones. With a known commit, a commit already built (or being
  * built) for this app is not built again.
  */
-export async function queueBuild(tx: Tx, ctx: Pick<Ctx, 'boss' | 'principal'>, appId: string, ref: string, trigger: string,
+export async function queueBuild(tx: Tx, ctx: { boss: Ctx['boss']; actor: string }, appId: string, ref: string, trigger: string,
   known: { commit?: string; author?: string; message?: string } = {}): Promise<QueuedBuild> {
   if (known.commit) {
     const dup = await tx.query<{ id: string; number: number }>(
@@ -45,7 +45,7 @@ export async function queueBuild(tx: Tx, ctx: Pick<Ctx, 'boss' | 'principal'>, a
     `INSERT INTO builds (app_id, number, ref, commit, author, message, trigger, created_by)
      SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7 FROM builds WHERE app_id = $1
      RETURNING id, number`,
-    [appId, ref, known.commit ?? null, known.author ?? null, known.message ?? null, trigger, actorName(ctx.principal)],
+    [appId, ref, known.commit ?? null, known.author ?? null, known.message ?? null, trigger, ctx.actor],
   );
   const build = rows[0]!;
   await enqueue(ctx.boss, tx, QUEUES.advanceBuild, { buildId: build.id }, build.id);
@@ -69,7 +69,7 @@ export async function triggerBuild(ctx: Ctx, team: string, app: string, ref?: st
     const t = await findTeam(tx, team, true);
     scope.teamId = t.id;
     const a = await findGitApp(tx, t.id, team, app);
-    const b = await queueBuild(tx, ctx, a.id, r ?? a.branch, 'manual');
+    const b = await queueBuild(tx, { boss: ctx.boss, actor: actorName(ctx.principal) }, a.id, r ?? a.branch, 'manual');
     scope.message = `build #${b.number} of ${r ?? a.branch}`;
     return toBuildView((await tx.query<BuildRow>(`${BUILD_SELECT} WHERE b.id = $1`, [b.id])).rows[0]!);
   });

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type * as k8s from '@kubernetes/client-node';
+import { runDetector } from '../../src/build/detect-main.js';
+
+/**
+ * What the simulated node "runs" for Yunbang's build pods, since no container can run here:
+ * the init container's own clone script (with real git, against the real repository), then
+ *  - the detect container: Yunbang's real detector on the checkout;
+ *  - the kaniko container: a stand-in that checks the Dockerfile as Kaniko would first, and
+ *    reports a digest derived from the Dockerfile and the commit (no image is built or pushed).
+ * Anything else is reported Running, like an app's pod.
+ */
+const run = promisify(execFile);
+
+export interface Terminated { exitCode: number; message: string; logs: Record<string, string> }
+
+const envOf = (c: k8s.V1Container, workspace: string) =>
+  Object.fromEntries((c.env ?? []).map((e) => [e.name, (e.value ?? '').replaceAll('/workspace', workspace)]));
+
+export function isBuildPod(pod: k8s.V1Pod): boolean {
+  return ['detect', 'build'].includes(pod.metadata?.labels?.['yunbang.dev/role'] ?? '');
+}
+
+export async function runBuildPod(pod: k8s.V1Pod): Promise<Terminated> {
+  const workspace = await mkdtemp(join(tmpdir(), 'sim-workspace-'));
+  const logs: Record<string, string> = {};
+  try {
+    for (const init of pod.spec?.initContainers ?? []) {
+      const script = (init.command ?? []).at(-1)!.replaceAll('/workspace', workspace);
+      try {
+        const out = await run('sh', ['-c', script], { env: { ...process.env, ...envOf(init, workspace) }, timeout: 120_000 });
+        logs[init.name] = out.stdout + out.stderr;
+      } catch (err) {
+        const e = err as { stderr?: string; code?: number };
+        logs[init.name] = e.stderr ?? '';
+        return { exitCode: 128, message: `init container ${init.name} failed: ${(e.stderr ?? '').trim().split('\n').pop() ?? ''}`, logs };
+      }
+    }
+    const main = pod.spec!.containers[0]!;
+    if (main.name === 'detect') {
+      const dir = main.command!.at(-1)!.replaceAll('/workspace', workspace);
+      const report = await runDetector(dir, envOf(main, workspace));
+      logs.detect = report.error ? `detection failed: ${report.error}\n` : `detected ${report.plan!.language} from ${report.plan!.evidence.join(', ')}\n`;
+      return { exitCode: report.error ? 1 : 0, message: JSON.stringify(report), logs };
+    }
+    if (main.name === 'kaniko') return await kaniko(main, workspace, logs);
+    return { exitCode: 0, message: '', logs };
+  } finally {
+    await rm(workspace, { recursive: true, force: true });
+  }
+}
+
+async function kaniko(c: k8s.V1Container, workspace: string, logs: Record<string, string>): Promise<Terminated> {
+  const arg = (name: string) => c.args?.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).replaceAll('/workspace', workspace);
+  const dockerfile = arg('dockerfile')!;
+  const destination = arg('destination')!;
+  const revision = arg('label')?.replace('org.opencontainers.image.revision=', '') ?? '';
+  const text = await readFile(dockerfile, 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    logs.kaniko = `error resolving dockerfile path: please provide a valid path to a Dockerfile within the build context with --dockerfile\n`;
+    return { exitCode: 1, message: 'error resolving dockerfile path: no Dockerfile at the given path', logs };
+  }
+  const first = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#') && !/^ARG\s/i.test(l));
+  if (!first || !/^FROM\s/i.test(first)) {
+    logs.kaniko = `error building image: parsing dockerfile: the first instruction must be FROM\n`;
+    return { exitCode: 1, message: 'error building image: parsing dockerfile: the first instruction must be FROM', logs };
+  }
+  const digest = `sha256:${createHash('sha256').update(text).update(revision).digest('hex')}`;
+  logs.kaniko = [
+    `INFO[0000] (simulated Kaniko) building ${dockerfile.replace(workspace, '/workspace')}`,
+    `INFO[0001] ${first}`,
+    `INFO[0002] Pushing image to ${destination}`,
+    `INFO[0003] Pushed ${destination.split(':').slice(0, -1).join(':') || destination}@${digest}`,
+  ].join('\n') + '\n';
+  return { exitCode: 0, message: digest, logs };
+}

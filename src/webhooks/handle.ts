@@ -1,0 +1,51 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type PgBoss from 'pg-boss';
+import { withTx, type Db } from '../db/pool.js';
+import { queueBuild } from '../intents/builds.js';
+import { recordEvent } from '../intents/audit.js';
+import type { SourceSpec } from '../intents/source.js';
+import { deliveryId, parseDelivery, providerOf, verify } from './verify.js';
+
+export interface HookResponse { status: number; body: Record<string, unknown> }
+
+const ZERO = /^0+$/;
+
+/**
+ * One delivery to an app's webhook: verify, then (only then) parse; a push to the tracked branch
+ * queues a build of its head commit. A delivery id or a commit seen before never builds twice.
+ */
+export async function handleDelivery(deps: { db: Db; boss: PgBoss }, hookId: string, providerFromPath: string | undefined,
+  headers: IncomingHttpHeaders, body: Buffer, requestId?: string): Promise<HookResponse> {
+  const provider = providerOf(headers, providerFromPath);
+  if (!provider) return { status: 404, body: { error: 'unknown git host' } };
+  const { rows } = await deps.db.query<{ id: string; name: string; team_id: string; source: SourceSpec | null; webhook_secret: string | null }>(
+    `SELECT a.id, a.name, a.team_id, a.source, a.webhook_secret FROM apps a JOIN teams t ON t.id = a.team_id
+      WHERE a.webhook_id = $1 AND a.deleted_at IS NULL AND t.deleted_at IS NULL`, [hookId]);
+  const app = rows[0];
+  // Unknown hook and bad signature answer alike, so neither reveals whether the hook exists.
+  if (!app || !app.webhook_secret || !app.source || !verify(provider, headers, body, app.webhook_secret)) {
+    return { status: 401, body: { error: 'signature missing or invalid' } };
+  }
+  let delivery;
+  try { delivery = parseDelivery(provider, headers, body); } catch { return { status: 400, body: { error: 'body is not the JSON the git host sends' } }; }
+  if (delivery.kind === 'ping') return { status: 200, body: { ok: true, pong: true } };
+  if (delivery.kind === 'other') return { status: 202, body: { ignored: `event ${delivery.event}` } };
+  const push = delivery.push;
+  if (push.branch !== app.source.branch) {
+    return { status: 202, body: { ignored: push.branch ? `branch ${push.branch} is not tracked (${app.source.branch} is)` : `tag ${push.tag ?? '?'} is not a tracked branch` } };
+  }
+  if (!/^[0-9a-f]{7,64}$/.test(push.commit) || ZERO.test(push.commit)) return { status: 202, body: { ignored: 'branch deleted or no commit' } };
+
+  const id = deliveryId(provider, headers);
+  return withTx(deps.db, async (tx) => {
+    if (id) {
+      const seen = await tx.query(`INSERT INTO webhook_deliveries (app_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [app.id, id]);
+      if (seen.rowCount === 0) return { status: 200, body: { duplicate: 'delivery already received' } };
+    }
+    const actor = `webhook:${provider}`;
+    const b = await queueBuild(tx, { boss: deps.boss, actor }, app.id, push.commit, 'webhook', { commit: push.commit, author: push.author ?? undefined, message: push.message ?? undefined });
+    if (b.duplicate) return { status: 200, body: { duplicate: `commit ${push.commit} already built as build #${b.number}`, build: { id: b.id, number: b.number } } };
+    await recordEvent(tx, { teamId: app.team_id, actor, action: 'build.trigger', subject: `app/${app.name}`, outcome: 'success', message: `build #${b.number} of ${push.commit.slice(0, 12)}`, requestId });
+    return { status: 202, body: { build: { id: b.id, number: b.number } } };
+  });
+}
