@@ -16,6 +16,7 @@ import { toTyped } from '../k8s/wire.js';
 import * as k8sClient from '@kubernetes/client-node';
 import { QUEUES, enqueue } from './queues.js';
 import { ensureTeam } from './reconcile-team.js';
+import { describe } from './steps.js';
 
 export interface BuildEnv {
   db: Db;
@@ -52,8 +53,17 @@ async function readPod(kube: Kube, namespace: string, name: string): Promise<k8s
   try { return await kube.core.readNamespacedPod({ name, namespace }); } catch (err) { if (statusCode(err) === 404) return undefined; throw err; }
 }
 
-async function createPod(kube: Kube, obj: ReturnType<typeof detectPod>): Promise<void> {
-  await kube.objects.patch(toTyped(obj), undefined, undefined, FIELD_MANAGER, true, k8sClient.PatchStrategy.ServerSideApply);
+/** Creates a pod; a pod the API server refuses (422: invalid, or over the team's quota) fails the build instead of being retried forever. */
+async function createPod(env: BuildEnv, r: Row, obj: ReturnType<typeof detectPod>): Promise<boolean> {
+  try {
+    await env.kube.objects.patch(toTyped(obj), undefined, undefined, FIELD_MANAGER, true, k8sClient.PatchStrategy.ServerSideApply);
+    return true;
+  } catch (err) {
+    if (statusCode(err) !== 422 && statusCode(err) !== 403) throw err;
+    await finish(env, r, 'failed', `the ${obj.metadata.name} pod was refused: ${describe(err)}`);
+    await wakeNext(env, r.team_id);
+    return false;
+  }
 }
 
 async function deletePod(kube: Kube, namespace: string, name: string): Promise<void> {
@@ -131,13 +141,12 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
     });
     if (!started) return 'queued';
     await ensureTeam(env.kube, { name: r.team, namespace: r.namespace, generation: r.team_generation }, env.settings);
-    await createPod(env.kube, detectPod(subject(r), env.build));
-    return 'detecting';
+    return (await createPod(env, r, detectPod(subject(r), env.build))) ? 'detecting' : 'failed';
   }
 
   if (r.status === 'detecting') {
     const pod = await readPod(env.kube, r.namespace, detectName);
-    if (!pod) { await createPod(env.kube, detectPod(subject(r), env.build)); return 'detecting'; }
+    if (!pod) return (await createPod(env, r, detectPod(subject(r), env.build))) ? 'detecting' : 'failed';
     const o = outcome(pod);
     if (!o.done) return 'detecting';
     await keepLogs(env, r.id, r.namespace, detectName, 'detect');
@@ -154,17 +163,15 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
       `UPDATE builds SET status = 'building', plan = $2, commit = coalesce(commit, $3), author = coalesce(author, $4), message = coalesce(message, $5)
         WHERE id = $1 AND status = 'detecting'`, [r.id, JSON.stringify(report.plan), commit, report.author ?? null, report.message ?? null]);
     const dockerfile = report.plan.language === 'dockerfile' ? null : generateDockerfile(report.plan);
-    await createPod(env.kube, buildPod({ ...subject(r), commit }, env.build, dockerfile));
     await deletePod(env.kube, r.namespace, detectName);
-    return 'building';
+    return (await createPod(env, { ...r, commit }, buildPod({ ...subject(r), commit }, env.build, dockerfile))) ? 'building' : 'failed';
   }
 
   // building
   const pod = await readPod(env.kube, r.namespace, buildName);
   if (!pod) {
     const dockerfile = r.plan && r.plan.language !== 'dockerfile' ? generateDockerfile(r.plan) : null;
-    await createPod(env.kube, buildPod({ ...subject(r), commit: r.commit ?? r.ref }, env.build, dockerfile));
-    return 'building';
+    return (await createPod(env, r, buildPod({ ...subject(r), commit: r.commit ?? r.ref }, env.build, dockerfile))) ? 'building' : 'failed';
   }
   const o = outcome(pod);
   if (!o.done) return 'building';

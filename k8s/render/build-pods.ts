@@ -62,6 +62,10 @@ const CLONE = [
 ].join('\n');
 
 function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', init: Record<string, unknown>, main: Record<string, unknown>): K8sObject {
+  // Every limit is explicit, so a team's LimitRange defaults never apply (they could be lower than the requests).
+  const resources = role === 'build'
+    ? { requests: { cpu: s.cpu, memory: s.memory, 'ephemeral-storage': s.ephemeralStorage }, limits: { cpu: s.cpu, memory: s.memory, 'ephemeral-storage': s.ephemeralStorage } }
+    : { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -92,15 +96,12 @@ function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', ini
           ...((init.env as unknown[]) ?? []),
         ],
         volumeMounts: [{ name: 'workspace', mountPath: '/workspace' }],
-        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       }],
       containers: [{
         ...main,
         terminationMessagePolicy: 'File',
-        resources: {
-          requests: { cpu: s.cpu, memory: s.memory, 'ephemeral-storage': s.ephemeralStorage },
-          limits: { memory: s.memory, 'ephemeral-storage': s.ephemeralStorage },
-        },
+        resources,
       }],
     },
   };

@@ -1,9 +1,9 @@
 import * as k8s from '@kubernetes/client-node';
 import { Etcd3 } from 'etcd3';
-import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { run, type Running } from '../../src/main.js';
 import { freshDatabase, ADMIN } from './platform.js';
+import { freePort } from '../../scripts/local/proc.js';
 
 export interface FullPlatform {
   url: string;
@@ -21,11 +21,12 @@ export interface FullPlatform {
 export async function startFullPlatform(extraEnv: Record<string, string> = {}): Promise<FullPlatform> {
   const stack = inject('stack');
   const databaseUrl = await freshDatabase();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const running = await run(['api', 'worker'], {
-    DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
-    YUNBANG_ADMIN_TOKEN: ADMIN, PORT: '0', HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '2', ...extraEnv,
+    DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG, YUNBANG_PUBLIC_URL: url,
+    YUNBANG_ADMIN_TOKEN: ADMIN, PORT: String(port), HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '2', ...extraEnv,
   });
-  const url = `http://127.0.0.1:${(running.server!.address() as AddressInfo).port}`;
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(stack.KUBECONFIG);
   const etcd = new Etcd3({ hosts: stack.ETCD_ENDPOINTS });

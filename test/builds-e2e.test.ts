@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rest } from './helpers/clients.js';
+import { makeTeam } from './helpers/fixtures.js';
+import { eventually, startFullPlatform, type FullPlatform } from './helpers/full.js';
+import { startGitServer, type GitServer } from './helpers/git-server.js';
+import { githubPush } from './helpers/hooks.js';
+import { ADMIN } from './helpers/platform.js';
+
+// From a git push to a running release on the local stack: a real git server on loopback, the
+// webhook, the detect pod (the simulated node runs the real clone and detector), the Kaniko pod
+// (simulated: it checks the Dockerfile and reports a digest), the release, the rollout.
+describe('builds: git push → detect → build → release → rollout', () => {
+  let p: FullPlatform;
+  let gitServer: GitServer;
+  let admin: ReturnType<typeof rest>;
+  beforeAll(async () => {
+    p = await startFullPlatform({ YUNBANG_REGISTRY: 'registry.test:5000' });
+    admin = rest(p.url, ADMIN);
+    gitServer = await startGitServer();
+  });
+  afterAll(async () => { await p?.close(); await gitServer?.close(); });
+
+  const build = (id: string) => eventually(`build ${id} finished`, async () => {
+    const b = (await admin('GET', `/builds/${id}`)).body;
+    if (['succeeded', 'failed', 'cancelled'].includes(b.status)) return b;
+    throw new Error(JSON.stringify({ status: b.status, reason: b.failureReason }));
+  }, 30_000);
+  const deployedImage = async (team: string) => (await p.apps.readNamespacedDeployment({ name: 'shop', namespace: `yb-${team}` })).spec?.template.spec?.containers[0]?.image;
+
+  it('builds on create and on push, keeps the old release when a build fails, and rolls back', async () => {
+    const team = await makeTeam(p.url);
+    const repo = gitServer.repo(`shop-${team}`);
+    repo.write({ 'package.json': JSON.stringify({ engines: { node: '22' }, scripts: { start: 'node index.js' } }), 'index.js': 'require("http").createServer((q, s) => s.end("v1")).listen(process.env.PORT)' });
+    const first = repo.commit('first');
+    repo.push();
+
+    const created = await admin('POST', `/teams/${team}/apps`, { name: 'shop', git: { url: gitServer.url(`shop-${team}`), branch: 'main' }, replicas: 1 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ image: null, git: { branch: 'main', subdir: null }, buildMode: 'AUTO', status: { reason: 'Pending' } });
+    expect(created.body.webhookUrl).toMatch(new RegExp(`/hooks/[A-Za-z0-9_-]{24}$`));
+
+    // Build #1 from the create.
+    const [b1] = (await admin('GET', `/teams/${team}/apps/shop/builds`)).body;
+    const done1 = await build(b1.id);
+    expect(done1).toMatchObject({ number: 1, status: 'succeeded', commit: first, author: 'Ada <ada@example.com>', message: 'first', trigger: 'create' });
+    expect(done1.plan).toMatchObject({ language: 'node', version: '22', versionSource: 'package.json engines.node', startCommand: 'npm start', evidence: ['package.json'] });
+    expect(done1.image).toMatch(new RegExp(`^registry.test:5000/${team}/shop@sha256:[0-9a-f]{64}$`));
+    await eventually('release 1 running', async () => (await admin('GET', `/teams/${team}/apps/shop`)).body.status.health === 'Ready' && (await deployedImage(team)) === done1.image);
+    const logs = (await admin('GET', `/builds/${b1.id}/logs`)).body.map((l: { line: string }) => l.line);
+    expect(logs).toContain('detected node from package.json');
+    expect(logs.some((l: string) => l.includes('Pushed registry.test:5000/'))).toBe(true);
+
+    // A signed push to the tracked branch builds its head commit.
+    const { secret, webhookUrl } = (await admin('POST', `/teams/${team}/apps/shop/webhook-secret`)).body;
+    repo.write({ 'index.js': 'require("http").createServer((q, s) => s.end("v2")).listen(process.env.PORT)' });
+    const second = repo.commit('second');
+    repo.push();
+    const delivery = 'delivery-2';
+    const hook = await githubPush(webhookUrl, secret, { commit: second, message: 'second' }, { delivery });
+    expect(hook.status).toBe(202);
+    const done2 = await build(hook.body.build.id);
+    expect(done2).toMatchObject({ number: 2, status: 'succeeded', commit: second, trigger: 'webhook', createdBy: 'webhook:github' });
+    await eventually('release 2 running', async () => (await deployedImage(team)) === done2.image);
+    // A replayed delivery and the same commit again build nothing.
+    expect((await githubPush(webhookUrl, secret, { commit: second }, { delivery })).body).toMatchObject({ duplicate: 'delivery already received' });
+    expect((await githubPush(webhookUrl, secret, { commit: second })).body.duplicate).toMatch(/already built as build #2/);
+
+    // A failing build keeps release 2 running.
+    repo.write({ 'package.json': null, 'index.js': null, 'README.md': 'nothing to build here' });
+    const third = repo.commit('break it');
+    repo.push();
+    const failed = await build((await githubPush(webhookUrl, secret, { commit: third })).body.build.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failureReason).toMatch(/^detection failed: no recognisable project: looked for Dockerfile, package.json/);
+    const app = (await admin('GET', `/teams/${team}/apps/shop`)).body;
+    expect(app.image).toBe(done2.image);
+    expect(await deployedImage(team)).toBe(done2.image);
+
+    // Roll back to release 1: a new release with its image, rolled out.
+    const releases = (await admin('GET', `/teams/${team}/apps/shop/releases`)).body;
+    expect(releases.map((r: { number: number; buildId: string }) => [r.number, r.buildId])).toEqual([[2, done2.id], [1, done1.id]]);
+    const rolled = await admin('POST', `/teams/${team}/apps/shop/rollback`, { release: 1 });
+    expect(rolled.status).toBe(202);
+    expect(rolled.body).toMatchObject({ image: done1.image, currentRelease: 3 });
+    await eventually('release 1 image running again', async () => (await deployedImage(team)) === done1.image);
+    const r3 = (await admin('GET', `/teams/${team}/apps/shop/releases`)).body[0];
+    expect(r3).toMatchObject({ number: 3, image: done1.image, rollbackOf: 1, buildId: done1.id, description: 'rollback to release 1' });
+  }, 90_000);
+});
