@@ -50,7 +50,7 @@ const schema = z.object({
   YUNBANG_DETECTOR_IMAGE: z.string().min(1).default('ghcr.io/yunbang/yunbang:latest'),
   YUNBANG_GIT_IMAGE: z.string().min(1).default('alpine/git:latest'),
   YUNBANG_KANIKO_IMAGE: z.string().min(1).default('ghcr.io/osscontainertools/kaniko:latest'),
-  YUNBANG_BUILD_DEADLINE_SECONDS: z.coerce.number().int().min(10).max(86400).default(1800),
+  YUNBANG_BUILD_DEADLINE_SECONDS: z.coerce.number().int().min(5).max(86400).default(1800),
   YUNBANG_BUILD_MEMORY: z.string().regex(/^\d+(Mi|Gi)$/, 'must be like 2Gi').default('2Gi'),
   YUNBANG_BUILDS_PER_TEAM: z.coerce.number().int().min(1).max(100).default(2),
   YUNBANG_BOSS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('pgboss'),

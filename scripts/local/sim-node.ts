@@ -109,7 +109,18 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
   const finishBuildPod = async (pod: k8s.V1Pod, ip: string, startedAt: string) => {
     const meta = pod.metadata!;
     await core.patchNamespacedPodStatus({ name: meta.name!, namespace: meta.namespace!, body: { status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: '127.0.0.1', startTime: startedAt } } }, mergePatch);
-    const result = await runBuildPod(pod);
+    // The kubelet enforces activeDeadlineSeconds; so does the simulated one.
+    const deadline = pod.spec?.activeDeadlineSeconds;
+    const result = await Promise.race([
+      runBuildPod(pod),
+      ...(deadline ? [new Promise<'deadline'>((r) => setTimeout(() => r('deadline'), deadline * 1000).unref())] : []),
+    ]);
+    if (result === 'deadline') {
+      await core.patchNamespacedPodStatus({ name: meta.name!, namespace: meta.namespace!, body: { status: {
+        phase: 'Failed', reason: 'DeadlineExceeded', message: `Pod was active on the node longer than the specified deadline`,
+      } } }, mergePatch).catch(ignoreNotFound);
+      return;
+    }
     for (const [container, text] of Object.entries(result.logs)) logs.set(`${meta.namespace}/${meta.name}/${container}`, text);
     const finishedAt = new Date().toISOString();
     const terminated = (exitCode: number, message?: string) => ({ terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', message, startedAt, finishedAt } });

@@ -20,9 +20,11 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, {
   cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' },
 }).trim();
 
-export async function startGitServer(): Promise<GitServer> {
+/** `delayMs` holds every request that long first: a slow git host, for deadline and cancel tests. */
+export async function startGitServer(opts: { delayMs?: number } = {}): Promise<GitServer> {
   const root = mkdtempSync(join(tmpdir(), 'git-server-'));
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(async (req, res) => {
+    if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
     const url = new URL(req.url!, 'http://x');
     const cgi = spawn('git', ['http-backend'], {
       env: {

@@ -1,0 +1,57 @@
+import * as k8s from '@kubernetes/client-node';
+import { describe, expect, inject, it } from 'vitest';
+import { generateDockerfile } from '../src/build/dockerfile.js';
+import { buildPod, defaultBuildPodSettings, detectPod, type BuildSubject } from '../k8s/render/build-pods.js';
+import { renderTeam } from '../k8s/render/index.js';
+import { defaultRenderSettings } from '../k8s/types.js';
+import { toTyped } from '../k8s/wire.js';
+
+const subject: BuildSubject = {
+  buildId: '00000000-0000-0000-0000-000000000001', number: 7, team: 'acme', app: 'shop', namespace: 'yb-acme', generation: 3,
+  git: { url: 'https://git.example.com/acme/shop.git', ref: 'main', subdir: 'services/shop' }, buildMode: 'AUTO', dockerfilePath: 'Dockerfile',
+};
+const settings = { ...defaultBuildPodSettings, registry: 'registry.example.com/yb', registrySecret: 'registry-push' };
+
+describe('build pod specs', () => {
+  it('the build pod runs Kaniko with the cache, the digest file, limits, a deadline and no service-account token', () => {
+    const df = generateDockerfile({ language: 'static', version: null, versionSource: null, packageManager: null, framework: null, buildCommand: null, startCommand: null, staticDir: '.', port: 8080, evidence: ['index.html'], dockerfile: null });
+    const pod = buildPod({ ...subject, commit: 'abc123' }, settings, df) as any;
+    expect(pod.spec).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, activeDeadlineSeconds: 1800 });
+    expect(pod.spec.containers[0].args).toEqual([
+      '--context=dir:///workspace/src/services/shop', '--dockerfile=/workspace/Dockerfile.yunbang',
+      '--destination=registry.example.com/yb/acme/shop:7', '--cache=true', '--cache-repo=registry.example.com/yb/acme/shop/cache',
+      '--cache-ttl=168h', '--snapshot-mode=redo', '--compressed-caching=false', '--push-retry=3', '--digest-file=/dev/termination-log',
+      '--label=org.opencontainers.image.revision=abc123',
+    ]);
+    expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: 'registry', mountPath: '/kaniko/.docker', readOnly: true });
+    expect(pod.spec.volumes).toContainEqual({ name: 'registry', secret: { secretName: 'registry-push', items: [{ key: '.dockerconfigjson', path: 'config.json' }] } });
+    expect(pod.spec.initContainers[0].env).toContainEqual({ name: 'DOCKERFILE', value: df });
+    expect(pod.spec.containers[0].resources.limits).toEqual({ cpu: '1', memory: '2Gi', 'ephemeral-storage': '10Gi' });
+    expect(pod.metadata.labels).toMatchObject({ 'yunbang.dev/build': subject.buildId, 'yunbang.dev/role': 'build', 'yunbang.dev/app': 'shop' });
+  });
+
+  it('a Dockerfile build uses the repository\'s Dockerfile in the subdirectory', () => {
+    const pod = buildPod({ ...subject, commit: 'abc' }, settings, null) as any;
+    expect(pod.spec.containers[0].args[1]).toBe('--dockerfile=/workspace/src/services/shop/Dockerfile');
+    expect(pod.spec.initContainers[0].env.map((e: { name: string }) => e.name)).not.toContain('DOCKERFILE');
+  });
+
+  it('every pod spec Yunbang creates is accepted by the real API server', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(inject('stack').KUBECONFIG);
+    const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const ns = `yb-pods-${Date.now()}`;
+    const [namespace, ...teamObjects] = renderTeam({ name: `pods-${Date.now()}`, namespace: ns, generation: 1 }, defaultRenderSettings);
+    await client.patch(toTyped(namespace!), undefined, undefined, 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
+    try {
+      for (const o of teamObjects) await client.patch(toTyped(o), undefined, undefined, 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
+      const s = { ...subject, namespace: ns };
+      for (const pod of [detectPod(s, settings), buildPod({ ...s, commit: 'abc' }, settings, 'FROM scratch\n'), buildPod({ ...s, commit: 'abc' }, { ...settings, registrySecret: null }, null)]) {
+        const out = await client.patch(toTyped(pod), undefined, 'All', 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
+        expect(out.metadata?.name).toBe(pod.metadata.name);
+      }
+    } finally {
+      await client.delete(toTyped(namespace!));
+    }
+  });
+});
