@@ -16,6 +16,13 @@ const p = (req: Request, name: string): string => String(req.params[name]);
 
 export function restRouter(): Router {
   const r = Router();
+  // Send the wire form (Dates as ISO strings) through the response validator, which checks
+  // nullable date-time fields only as strings.
+  r.use((_req, res, next) => {
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => json(body === undefined ? body : JSON.parse(JSON.stringify(body)));
+    next();
+  });
 
   r.get('/teams', async (_req, res) => { res.json(await teams.listTeams(ctx(res))); });
   r.post('/teams', async (req, res) => {
