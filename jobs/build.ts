@@ -17,6 +17,7 @@ import * as k8sClient from '@kubernetes/client-node';
 import { QUEUES, enqueue } from './queues.js';
 import { ensureTeam } from './reconcile-team.js';
 import { describe } from './steps.js';
+import { BUILD_LOGS_CHANNEL } from '../src/status.js';
 
 export interface BuildEnv {
   db: Db;
@@ -95,6 +96,7 @@ async function keepLogs(env: BuildEnv, buildId: string, namespace: string, name:
       `INSERT INTO build_logs (build_id, seq, line)
        SELECT $1, coalesce((SELECT max(seq) FROM build_logs WHERE build_id = $1), 0) + n, line
          FROM unnest($2::text[]) WITH ORDINALITY AS l(line, n)`, [buildId, lines]);
+    await env.db.query('SELECT pg_notify($1, $2)', [BUILD_LOGS_CHANNEL, buildId]);
   } catch (err) {
     log.warn({ buildId, pod: name, error: (err as Error).message }, 'could not keep the build log');
   }
@@ -103,6 +105,7 @@ async function keepLogs(env: BuildEnv, buildId: string, namespace: string, name:
 async function finish(env: BuildEnv, r: Row, status: 'failed' | 'succeeded', reason: string | null): Promise<void> {
   await env.db.query(`UPDATE builds SET status = $2, failure_reason = $3, finished_at = now() WHERE id = $1 AND status NOT IN ('cancelled', 'superseded')`,
     [r.id, status, reason]);
+  await env.db.query('SELECT pg_notify($1, $2)', [BUILD_LOGS_CHANNEL, r.id]); // log followers learn it ended
 }
 
 /** Starts the oldest queued build of the team, now that a slot is free. */
@@ -197,6 +200,7 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
       `build #${r.number} of ${r.commit?.slice(0, 12) ?? r.ref}`, { buildId: r.id });
     await enqueue(env.boss, tx, QUEUES.reconcileApp, { appId: r.app_id }, r.app_id);
   });
+  await env.db.query('SELECT pg_notify($1, $2)', [BUILD_LOGS_CHANNEL, r.id]);
   await deletePod(env.kube, r.namespace, buildName);
   await wakeNext(env, r.team_id);
   return 'succeeded';

@@ -1,6 +1,7 @@
 import { builder } from './builder.js';
 import { BuildModeEnum } from './app.js';
-import { cancelBuild, getBuild, listBuilds, triggerBuild } from '../src/intents/builds.js';
+import { cancelBuild, followBuildLogs, getBuild, listBuilds, triggerBuild, type LogLine } from '../src/intents/builds.js';
+import { appLogs, type AppLogLine } from '../src/intents/logs.js';
 import { detectSource } from '../src/intents/detect-source.js';
 import type { BuildPlan as Plan } from '../src/build/plan.js';
 import type { BuildView } from '../src/model.js';
@@ -45,6 +46,24 @@ const Build = builder.objectRef<BuildView>('Build').implement({
   }),
 });
 
+const LogLineType = builder.objectRef<LogLine>('LogLine').implement({
+  fields: (t) => ({ seq: t.exposeInt('seq'), line: t.exposeString('line'), at: t.expose('at', { type: 'DateTime' }) }),
+});
+
+const AppLogLineType = builder.objectRef<AppLogLine>('AppLogLine').implement({
+  fields: (t) => ({ pod: t.exposeString('pod'), line: t.exposeString('line') }),
+});
+
+builder.subscriptionFields((t) => ({
+  buildLogs: t.field({
+    type: LogLineType,
+    description: 'Every line of the build\'s log so far, then new ones, until the build ends',
+    args: { buildId: t.arg.id({ required: true }) },
+    subscribe: (_, { buildId }, { ctx, signal }) => followBuildLogs(ctx, String(buildId), signal),
+    resolve: (line) => line,
+  }),
+}));
+
 const BuildPayload = builder.objectRef<{ build: BuildView }>('BuildPayload').implement({
   fields: (t) => ({ build: t.expose('build', { type: Build }) }),
 });
@@ -59,6 +78,12 @@ builder.queryFields((t) => ({
     type: Build, nullable: true,
     args: { id: t.arg.id({ required: true }) },
     resolve: (_, { id }, { ctx }) => getBuild(ctx, String(id)),
+  }),
+  appLogs: t.field({
+    type: [AppLogLineType],
+    description: 'The last lines of every running replica, read through the API server',
+    args: { team: t.arg.string({ required: true }), app: t.arg.string({ required: true }), tail: t.arg.int({ description: 'Lines per replica; default 100' }) },
+    resolve: (_, { team, app, tail }, { ctx }) => appLogs(ctx, team, app, tail ?? undefined),
   }),
   detectSource: t.field({
     type: BuildPlan,

@@ -1,7 +1,7 @@
 import { EventEmitter, on } from 'node:events';
 import pg from 'pg';
 import { log } from './log.js';
-import { STATUS_CHANNEL } from './status.js';
+import { BUILD_LOGS_CHANNEL, STATUS_CHANNEL } from './status.js';
 
 /**
  * Fans out status changes to subscribers in this process. The worker NOTIFYs STATUS_CHANNEL
@@ -19,6 +19,7 @@ export class StatusHub {
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
     client.on('notification', (n) => { if (n.payload) this.emitter.emit(n.payload); });
+    // Both channels carry ids (app or build): a subscriber listens for the id it follows.
     client.on('error', (err) => {
       log.warn({ error: err.message }, 'status listener lost; reconnecting');
       this.client = undefined;
@@ -26,6 +27,7 @@ export class StatusHub {
     });
     await client.connect();
     await client.query(`LISTEN ${STATUS_CHANNEL}`);
+    await client.query(`LISTEN ${BUILD_LOGS_CHANNEL}`);
     this.client = client;
   }
 

@@ -3,6 +3,8 @@ import type { Health } from './model.js';
 
 /** Channel on which every status change is announced (payload: the app id), for subscriptions. */
 export const STATUS_CHANNEL = 'yunbang_status';
+/** Channel announcing new build log lines or the end of a build (payload: the build id). */
+export const BUILD_LOGS_CHANNEL = 'yunbang_build_logs';
 
 export interface ObservedStatus {
   health: Health;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rest } from './helpers/clients.js';
+import { gql, rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
 import { eventually, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { startGitServer, type GitServer } from './helpers/git-server.js';
@@ -85,5 +85,49 @@ describe('builds: git push → detect → build → release → rollout', () => 
     await eventually('release 1 image running again', async () => (await deployedImage(team)) === done1.image);
     const r3 = (await admin('GET', `/teams/${team}/apps/shop/releases`)).body[0];
     expect(r3).toMatchObject({ number: 3, image: done1.image, rollbackOf: 1, buildId: done1.id, description: 'rollback to release 1' });
+  }, 90_000);
+
+  it('GraphQL: detectSource previews, triggerBuild builds, buildLogs replays the log, appLogs reads every replica', async () => {
+    const team = await makeTeam(p.url);
+    const g = gql(p.url, ADMIN);
+    const repo = gitServer.repo(`api-${team}`);
+    repo.write({ 'go.mod': 'module api\ngo 1.22\n', 'cmd/api/main.go': 'package main', 'Procfile': 'web: /app/app --port $PORT\n' });
+    repo.commit('go api');
+    repo.push();
+    const url = gitServer.url(`api-${team}`);
+
+    const preview = await g(`query($u: String!) { detectSource(url: $u, ref: "main") { language version versionSource evidence startCommand } }`, { u: url });
+    expect(preview.data.detectSource).toEqual({ language: 'go', version: '1.22', versionSource: 'go.mod go', evidence: ['Procfile', 'go.mod', 'cmd/api'], startCommand: '/app/app --port $PORT' });
+    const missing = await g(`query($u: String!) { detectSource(url: $u, ref: "nope") { language } }`, { u: url });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await rest(p.url, ADMIN)('POST', '/detect', { url, ref: 'main' })).body.language).toBe('go');
+
+    const created = await g(`mutation($i: CreateAppInput!) { createApp(input: $i) { app { name image git { url branch } buildMode webhookUrl } } }`,
+      { i: { team, name: 'api', git: { url }, buildMode: 'SOURCE', replicas: 2 } });
+    expect(created.data.createApp.app).toMatchObject({ name: 'api', image: null, git: { url, branch: 'main' }, buildMode: 'SOURCE' });
+    const first = await eventually('first build done', async () => {
+      const b = (await g(`query($t: String!) { builds(team: $t, app: "api") { id number status } }`, { t: team })).data.builds[0];
+      return b.status === 'succeeded' && b;
+    }, 30_000);
+    const again = await g(`mutation($t: String!) { triggerBuild(team: $t, app: "api") { build { id number status trigger } } }`, { t: team });
+    expect(again.data.triggerBuild.build).toMatchObject({ number: 2, status: 'queued', trigger: 'manual' });
+    await eventually('second build done', async () => (await g(`query($id: ID!) { build(id: $id) { status } }`, { id: again.data.triggerBuild.build.id })).data.build.status === 'succeeded', 30_000);
+
+    // The log of a finished build, from the subscription (server-sent events), then the stream ends.
+    const res = await fetch(`${p.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify({ query: `subscription { buildLogs(buildId: "${first.id}") { seq line } }` }),
+    });
+    const text = await res.text(); // completes: the build has ended
+    const lines = text.split('\n').filter((l) => l.startsWith('data:') && l.includes('buildLogs')).map((l) => JSON.parse(l.slice(5)).data.buildLogs.line);
+    expect(lines[0]).toBe('detected go from Procfile, go.mod, cmd/api');
+    expect(lines.some((l: string) => l.includes('(simulated Kaniko) building /workspace/Dockerfile.yunbang'))).toBe(true);
+
+    await eventually('two replicas ready', async () => (await rest(p.url, ADMIN)('GET', `/teams/${team}/apps/api`)).body.status.readyReplicas === 2);
+    const logs = await g(`query($t: String!) { appLogs(team: $t, app: "api", tail: 10) { pod line } }`, { t: team });
+    expect(logs.errors).toBeUndefined();
+    expect(new Set(logs.data.appLogs.map((l: { pod: string }) => l.pod)).size).toBe(2);
+    expect(logs.data.appLogs[0].line).toMatch(/^simulated container app started from registry.test:5000\//);
+    expect((await rest(p.url, ADMIN)('GET', `/teams/${team}/apps/api/logs?tail=5`)).body).toHaveLength(2);
   }, 90_000);
 });

@@ -95,6 +95,9 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
           },
         },
       }, mergePatch).catch(ignoreNotFound);
+      for (const c of pod.spec.containers ?? []) {
+        logs.set(`${ns}/${podName}/${c.name}`, `simulated container ${c.name} started from ${c.image} on ${name} (no process runs here)\n`);
+      }
       started++;
     } catch (err) {
       process.stderr.write(`[sim-node] ${meta.namespace}/${meta.name}: ${(err as Error).message}\n`);

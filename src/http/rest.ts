@@ -5,6 +5,7 @@ import * as tokens from '../intents/tokens.js';
 import { listEvents } from '../intents/events.js';
 import * as builds from '../intents/builds.js';
 import { detectSource } from '../intents/detect-source.js';
+import { appLogs } from '../intents/logs.js';
 import type { Ctx } from '../intents/context.js';
 
 /**
@@ -64,6 +65,10 @@ export function restRouter(): Router {
   });
   r.post('/teams/:team/apps/:app/builds', async (req, res) => {
     res.status(202).json(await builds.triggerBuild(ctx(res), p(req, 'team'), p(req, 'app'), req.body?.ref));
+  });
+  r.get('/teams/:team/apps/:app/logs', async (req, res) => {
+    const tail = req.query.tail === undefined ? undefined : Number(req.query.tail);
+    res.json(await appLogs(ctx(res), p(req, 'team'), p(req, 'app'), tail));
   });
   r.get('/builds/:id', async (req, res) => { res.json(await builds.getBuild(ctx(res), p(req, 'id'))); });
   r.post('/builds/:id/cancel', async (req, res) => { res.json(await builds.cancelBuild(ctx(res), p(req, 'id'))); });

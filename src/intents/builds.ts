@@ -1,6 +1,6 @@
 import type { Queryable, Tx } from '../db/pool.js';
 import { actorName, authorize } from '../auth/principal.js';
-import { Conflict, Invalid, NotFound } from '../errors.js';
+import { Conflict, Invalid, NotFound, Unavailable } from '../errors.js';
 import { QUEUES, enqueue } from '../../jobs/queues.js';
 import type { BuildView } from '../model.js';
 import { parse } from '../validation.js';
@@ -37,7 +37,8 @@ export async function queueBuild(tx: Tx, ctx: { boss: Ctx['boss']; actor: string
   known: { commit?: string; author?: string; message?: string } = {}): Promise<QueuedBuild> {
   if (known.commit) {
     const dup = await tx.query<{ id: string; number: number }>(
-      `SELECT id, number FROM builds WHERE app_id = $1 AND commit = $2 AND status NOT IN ('cancelled', 'superseded', 'failed')`, [appId, known.commit]);
+      `SELECT id, number FROM builds WHERE app_id = $1 AND commit = $2 AND status NOT IN ('cancelled', 'superseded', 'failed')
+        ORDER BY number DESC LIMIT 1`, [appId, known.commit]);
     if (dup.rows[0]) return { ...dup.rows[0], duplicate: true };
   }
   await tx.query(`UPDATE builds SET status = 'superseded', finished_at = now() WHERE app_id = $1 AND status = 'queued'`, [appId]);
@@ -118,4 +119,32 @@ export async function buildLogs(ctx: Ctx, id: string, after = 0): Promise<LogLin
   await getBuild(ctx, id); // authorises, and 404s for other teams
   const { rows } = await ctx.db.query<LogLine>('SELECT seq, line, at FROM build_logs WHERE build_id = $1 AND seq > $2 ORDER BY seq LIMIT 5000', [id, after]);
   return rows;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'superseded']);
+
+/**
+ * Follows a build's log: every line so far, then new lines as the worker stores them, until the
+ * build has ended and its last lines are out, or the signal aborts.
+ */
+export async function* followBuildLogs(ctx: Ctx, id: string, signal: AbortSignal): AsyncGenerator<LogLine> {
+  if (!ctx.statusHub) throw new Unavailable('log streaming is not available in this process');
+  await getBuild(ctx, id);
+  const changes = ctx.statusHub.changes(id, signal); // listen first, so nothing between read and wait is missed
+  let after = 0;
+  try {
+    for (;;) {
+      for (const l of await buildLogs(ctx, id, after)) { after = l.seq; yield l; }
+      const { rows } = await ctx.db.query<{ status: string }>('SELECT status FROM builds WHERE id = $1', [id]);
+      if (!rows[0] || TERMINAL.has(rows[0].status)) {
+        for (const l of await buildLogs(ctx, id, after)) { after = l.seq; yield l; }
+        return;
+      }
+      await changes.next();
+    }
+  } catch (err) {
+    if ((err as Error).name !== 'AbortError') throw err;
+  } finally {
+    await changes.return?.();
+  }
 }

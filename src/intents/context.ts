@@ -11,6 +11,8 @@ export interface Deps {
   namespacePrefix: string;
   /** The API's public base URL, for links such as webhook URLs. */
   publicUrl: string;
+  /** The Kubernetes API, for reading pod logs (API processes). */
+  kube?: import('../kube.js').Kube;
   /** Status changes announced by the worker, for subscriptions (API processes only). */
   statusHub?: StatusHub;
 }

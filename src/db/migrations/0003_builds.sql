@@ -31,8 +31,9 @@ CREATE TABLE builds (
 );
 CREATE INDEX builds_app ON builds (app_id, number DESC);
 CREATE INDEX builds_active ON builds (status) WHERE status IN ('queued', 'detecting', 'building');
--- The same commit of the same app is built once (a webhook retried, or pushed to twice).
-CREATE UNIQUE INDEX builds_commit_once ON builds (app_id, commit) WHERE commit IS NOT NULL AND status NOT IN ('cancelled', 'superseded', 'failed');
+-- A pushed commit of an app is built once (a webhook retried, or the same commit pushed twice);
+-- a manual build of the same commit is a deliberate rebuild and allowed.
+CREATE UNIQUE INDEX builds_commit_once ON builds (app_id, commit) WHERE commit IS NOT NULL AND trigger = 'webhook' AND status NOT IN ('cancelled', 'superseded', 'failed');
 
 -- Webhook deliveries seen, so a replayed delivery never builds twice.
 CREATE TABLE webhook_deliveries (

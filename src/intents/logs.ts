@@ -1,0 +1,34 @@
+import { authorize } from '../auth/principal.js';
+import { Invalid, NotFound, Unavailable } from '../errors.js';
+import { appSelector } from '../../k8s/labels.js';
+import { ROLE } from '../../k8s/render/build-pods.js';
+import { describe } from '../../jobs/steps.js';
+import type { Ctx } from './context.js';
+import { findTeam } from './teams.js';
+
+export interface AppLogLine { pod: string; line: string }
+
+/**
+ * The last `tail` lines of every running replica of an app, read through the API server's
+ * pod-log endpoint (as `kubectl logs` does), so it works the same on any cluster.
+ */
+export async function appLogs(ctx: Ctx, team: string, app: string, tail = 100): Promise<AppLogLine[]> {
+  authorize(ctx.principal, team, 'read');
+  if (!Number.isInteger(tail) || tail < 1 || tail > 5000) throw Invalid.field('tail', 'must be between 1 and 5000');
+  if (!ctx.kube) throw new Unavailable('logs are not available in this process');
+  const t = await findTeam(ctx.db, team);
+  const { rowCount } = await ctx.db.query('SELECT 1 FROM apps WHERE team_id = $1 AND name = $2 AND deleted_at IS NULL', [t.id, app]);
+  if (!rowCount) throw new NotFound(`app "${app}" not found in team "${team}"`);
+  try {
+    const pods = await ctx.kube.core.listNamespacedPod({ namespace: t.namespace, labelSelector: `${appSelector(team, app)},!${ROLE}` });
+    const running = pods.items.filter((p) => p.status?.phase === 'Running').sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
+    const out: AppLogLine[] = [];
+    for (const p of running) {
+      const text = String(await ctx.kube.core.readNamespacedPodLog({ name: p.metadata!.name!, namespace: t.namespace, container: 'app', tailLines: tail }));
+      for (const line of text.split('\n')) if (line) out.push({ pod: p.metadata!.name!, line });
+    }
+    return out;
+  } catch (err) {
+    throw new Unavailable(`the cluster did not answer: ${describe(err)}`);
+  }
+}
