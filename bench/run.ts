@@ -1,16 +1,18 @@
 import { benchApiRead } from './api-read.js';
 import { benchReconcile } from './reconcile.js';
+import { benchBuilds } from './builds.js';
 import { startBenchStack } from './stack.js';
 
 /**
  * `npm run bench`: every benchmark on one local stack, each printing absolute figures and ratios
- * against a baseline measured in the same run. `npm run bench -- api` or `-- reconcile` runs one.
+ * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile` or `-- builds` runs one.
  */
 const only = process.argv[2];
 const stack = await startBenchStack();
 try {
   if (!only || only === 'api') await benchApiRead(stack);
   if (!only || only === 'reconcile') await benchReconcile(stack);
+  if (!only || only === 'builds') await benchBuilds(stack);
 } finally {
   await stack.close();
 }
