@@ -7,10 +7,13 @@ import { log } from '../src/log.js';
 import { generateDockerfile } from '../src/build/dockerfile.js';
 import type { DetectReport } from '../src/build/detect-main.js';
 import { recordRelease } from '../src/intents/apps.js';
-import type { SourceSpec } from '../src/intents/source.js';
+import { open } from '../src/crypto/box.js';
+import type { GitCredentials, SourceSpec } from '../src/intents/source.js';
 import type { ReleaseConfig } from '../src/model.js';
 import { FIELD_MANAGER } from '../k8s/labels.js';
-import { buildPod, detectPod, imageRepository, podName, type BuildPodSettings, type BuildSubject } from '../k8s/render/build-pods.js';
+import {
+  buildPod, credentialsSecret, credentialsSecretName, detectPod, imageRepository, podName, type BuildPodSettings, type BuildSubject,
+} from '../k8s/render/build-pods.js';
 import type { RenderSettings } from '../k8s/types.js';
 import { toTyped } from '../k8s/wire.js';
 import * as k8sClient from '@kubernetes/client-node';
@@ -25,13 +28,15 @@ export interface BuildEnv {
   kube: Kube;
   settings: RenderSettings;
   build: BuildPodSettings & { perTeam: number };
+  /** Opens sealed git credentials (YUNBANG_SECRET_KEY). */
+  secretKey?: string;
 }
 
 interface Row {
   id: string; app_id: string; number: number; status: string; ref: string; commit: string | null; plan: DetectReport['plan'] | null;
   started_at: Date | null; team_id: string; team: string; namespace: string; team_generation: number; app: string;
   generation: number; source: SourceSpec | null; port: number; env: ReleaseConfig['env']; resources: ReleaseConfig['resources'];
-  health_check_path: string | null;
+  health_check_path: string | null; git_credentials: string | null;
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'superseded']);
@@ -40,15 +45,44 @@ async function load(db: Db, id: string): Promise<Row | undefined> {
   const { rows } = await db.query<Row>(
     `SELECT b.id, b.app_id, b.number, b.status, b.ref, b.commit, b.plan, b.started_at, t.id AS team_id, t.name AS team,
             t.namespace, t.generation AS team_generation, a.name AS app, a.generation, a.source, a.port, a.env, a.resources,
-            a.health_check_path
+            a.health_check_path, a.git_credentials
        FROM builds b JOIN apps a ON a.id = b.app_id JOIN teams t ON t.id = a.team_id WHERE b.id = $1`, [id]);
   return rows[0];
 }
 
-const subject = (r: Row): BuildSubject => ({
-  buildId: r.id, number: r.number, team: r.team, app: r.app, namespace: r.namespace, generation: r.generation,
-  git: { url: r.source!.url, ref: r.commit ?? r.ref, subdir: r.source!.subdir }, buildMode: r.source!.buildMode, dockerfilePath: r.source!.dockerfilePath,
-});
+/** The app's git credentials, opened, or null. */
+function credentialsOf(env: BuildEnv, r: Row): GitCredentials | null {
+  if (!r.git_credentials) return null;
+  if (!env.secretKey) throw new Error('the app has git credentials but YUNBANG_SECRET_KEY is not set in the worker');
+  return JSON.parse(open(env.secretKey, r.git_credentials)) as GitCredentials;
+}
+
+function subject(env: BuildEnv, r: Row): BuildSubject {
+  const c = credentialsOf(env, r);
+  return {
+    buildId: r.id, number: r.number, team: r.team, app: r.app, namespace: r.namespace, generation: r.generation,
+    git: { url: r.source!.url, ref: r.commit ?? r.ref, subdir: r.source!.subdir }, buildMode: r.source!.buildMode, dockerfilePath: r.source!.dockerfilePath,
+    credentials: c ? { secretName: credentialsSecretName(r.app), kind: c.sshPrivateKey ? 'ssh' : 'basic' } : null,
+  };
+}
+
+/**
+ * Puts the app's credentials into a Secret in the team's namespace, where only the clone
+ * containers read them; removes the Secret when the app no longer has credentials.
+ */
+async function syncCredentials(env: BuildEnv, r: Row): Promise<void> {
+  const c = credentialsOf(env, r);
+  if (c) {
+    const secret = credentialsSecret({ team: r.team, app: r.app, namespace: r.namespace }, c);
+    await env.kube.objects.patch(toTyped(secret), undefined, undefined, FIELD_MANAGER, true, k8sClient.PatchStrategy.ServerSideApply);
+    return;
+  }
+  try {
+    await env.kube.core.deleteNamespacedSecret({ name: credentialsSecretName(r.app), namespace: r.namespace });
+  } catch (err) {
+    if (statusCode(err) !== 404) throw err;
+  }
+}
 
 async function readPod(kube: Kube, namespace: string, name: string): Promise<k8s.V1Pod | undefined> {
   try { return await kube.core.readNamespacedPod({ name, namespace }); } catch (err) { if (statusCode(err) === 404) return undefined; throw err; }
@@ -144,12 +178,13 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
     });
     if (!started) return 'queued';
     await ensureTeam(env.kube, { name: r.team, namespace: r.namespace, generation: r.team_generation }, env.settings);
-    return (await createPod(env, r, detectPod(subject(r), env.build))) ? 'detecting' : 'failed';
+    await syncCredentials(env, r);
+    return (await createPod(env, r, detectPod(subject(env, r), env.build))) ? 'detecting' : 'failed';
   }
 
   if (r.status === 'detecting') {
     const pod = await readPod(env.kube, r.namespace, detectName);
-    if (!pod) return (await createPod(env, r, detectPod(subject(r), env.build))) ? 'detecting' : 'failed';
+    if (!pod) return (await createPod(env, r, detectPod(subject(env, r), env.build))) ? 'detecting' : 'failed';
     const o = outcome(pod);
     if (!o.done) return 'detecting';
     await keepLogs(env, r.id, r.namespace, detectName, 'detect');
@@ -167,14 +202,14 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
         WHERE id = $1 AND status = 'detecting'`, [r.id, JSON.stringify(report.plan), commit, report.author ?? null, report.message ?? null]);
     const dockerfile = report.plan.language === 'dockerfile' ? null : generateDockerfile(report.plan);
     await deletePod(env.kube, r.namespace, detectName);
-    return (await createPod(env, { ...r, commit }, buildPod({ ...subject(r), commit }, env.build, dockerfile))) ? 'building' : 'failed';
+    return (await createPod(env, { ...r, commit }, buildPod({ ...subject(env, r), commit }, env.build, dockerfile))) ? 'building' : 'failed';
   }
 
   // building
   const pod = await readPod(env.kube, r.namespace, buildName);
   if (!pod) {
     const dockerfile = r.plan && r.plan.language !== 'dockerfile' ? generateDockerfile(r.plan) : null;
-    return (await createPod(env, r, buildPod({ ...subject(r), commit: r.commit ?? r.ref }, env.build, dockerfile))) ? 'building' : 'failed';
+    return (await createPod(env, r, buildPod({ ...subject(env, r), commit: r.commit ?? r.ref }, env.build, dockerfile))) ? 'building' : 'failed';
   }
   const o = outcome(pod);
   if (!o.done) return 'building';

@@ -7,7 +7,7 @@ import { recordFailure, recordObserved } from '../src/status.js';
 import { applyObjects, listOwned, liveIndex, pruneObjects, type ApplyResult } from '../k8s/apply.js';
 import { assessDeployment, readyEndpoints, type Assessment } from '../k8s/health.js';
 import { appSelector } from '../k8s/labels.js';
-import { APP_KINDS, renderApp } from '../k8s/render/index.js';
+import { APP_KINDS, APP_KINDS_ON_DELETE, renderApp } from '../k8s/render/index.js';
 import type { RenderSettings } from '../k8s/types.js';
 import { loadApp } from './intent.js';
 import { ensureTeam } from './reconcile-team.js';
@@ -38,7 +38,7 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
   const selector = appSelector(intent.team.name, intent.name);
 
   if (loaded.deleted) {
-    const live = await step('PruneFailed', () => listOwned(env.kube.objects, APP_KINDS, namespace, selector));
+    const live = await step('PruneFailed', () => listOwned(env.kube.objects, APP_KINDS_ON_DELETE, namespace, selector));
     const results = await step('PruneFailed', () => pruneObjects(env.kube.objects, [], live));
     await step('PublishFailed', () => unpublishApp(env.etcd, appId, intent.team.name, intent.name));
     await env.db.query('DELETE FROM apps WHERE id = $1 AND deleted_at IS NOT NULL', [appId]);

@@ -22,6 +22,7 @@ export interface WorkerEnv {
   kube: Kube;
   settings: RenderSettings;
   build: BuildPodSettings & { perTeam: number };
+  secretKey?: string;
   concurrency: number;
   resyncSeconds: number;
 }
@@ -59,7 +60,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   for (const [queue, handler] of [
     [QUEUES.reconcileApp, instrumented<ReconcileAppJob>(QUEUES.reconcileApp, (d) => reconcileApp(rEnv, d.appId))],
     [QUEUES.reconcileTeam, instrumented<ReconcileTeamJob>(QUEUES.reconcileTeam, (d) => reconcileTeam(rEnv, d.teamId))],
-    [QUEUES.advanceBuild, instrumented<AdvanceBuildJob>(QUEUES.advanceBuild, (d) => advanceBuild({ ...rEnv, boss: env.boss, build: env.build }, d.buildId))],
+    [QUEUES.advanceBuild, instrumented<AdvanceBuildJob>(QUEUES.advanceBuild, (d) => advanceBuild({ ...rEnv, boss: env.boss, build: env.build, secretKey: env.secretKey }, d.buildId))],
   ] as const) {
     const ids: string[] = [];
     for (let i = 0; i < env.concurrency; i++) ids.push(await env.boss.work(queue, options, handler as PgBoss.WorkHandler<unknown>));

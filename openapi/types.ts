@@ -459,6 +459,8 @@ export interface components {
             url: string;
             branch: string;
             subdir: string | null;
+            /** @description Credentials are stored for this repository (they are never shown) */
+            hasCredentials: boolean;
         };
         GitInput: {
             /** @example https://github.com/acme/shop.git */
@@ -467,6 +469,13 @@ export interface components {
             branch?: string;
             /** @description For monorepos: the app's directory */
             subdir?: string | null;
+        };
+        /** @description For a private repository: give exactly one of token (HTTPS) or sshPrivateKey (a deploy key). Kept sealed until the worker puts them into a Secret in the team's namespace; never shown again. */
+        GitCredentials: {
+            /** @description With token; defaults to git */
+            username?: string;
+            token?: string;
+            sshPrivateKey?: string;
         };
         /**
          * @description AUTO: the repository's Dockerfile if it has one, else detection; DOCKERFILE: its Dockerfile; SOURCE: detection
@@ -479,6 +488,7 @@ export interface components {
             /** @example nginx:1.27 */
             image?: string;
             git?: components["schemas"]["GitInput"];
+            gitCredentials?: components["schemas"]["GitCredentials"];
             buildMode?: components["schemas"]["BuildMode"];
             /** @default Dockerfile */
             dockerfilePath?: string;
@@ -498,6 +508,8 @@ export interface components {
             /** @description Turns a git app into an image app */
             image?: string;
             git?: components["schemas"]["GitInput"];
+            /** @description New credentials replace the stored ones; null removes them */
+            gitCredentials?: components["schemas"]["GitCredentials"] | null;
             buildMode?: components["schemas"]["BuildMode"];
             dockerfilePath?: string;
             port?: number;

@@ -4,6 +4,7 @@ import {
 } from '../src/intents/apps.js';
 import type { AppStatusView, AppView, EnvVar, GitSource, ReleaseConfig, ReleaseView } from '../src/model.js';
 import type { Resources as ResourcesValue } from '../src/validation.js';
+import { Invalid } from '../src/errors.js';
 
 type ResourceListValue = NonNullable<ResourcesValue['limits']>;
 
@@ -46,7 +47,10 @@ export const BuildModeEnum = builder.enumType('BuildMode', {
 });
 
 const GitSourceType = builder.objectRef<GitSource>('GitSource').implement({
-  fields: (t) => ({ url: t.exposeString('url'), branch: t.exposeString('branch'), subdir: t.exposeString('subdir', { nullable: true }) }),
+  fields: (t) => ({
+    url: t.exposeString('url'), branch: t.exposeString('branch'), subdir: t.exposeString('subdir', { nullable: true }),
+    hasCredentials: t.exposeBoolean('hasCredentials', { description: 'Credentials are stored for this repository (they are never shown)' }),
+  }),
 });
 
 export const App = builder.objectRef<AppView>('App').implement({
@@ -119,6 +123,15 @@ const GitInput = builder.inputType('GitInput', {
   }),
 });
 
+const GitCredentialsInput = builder.inputType('GitCredentialsInput', {
+  description: 'For a private repository: exactly one of token (HTTPS) or sshPrivateKey (a deploy key). Never shown again.',
+  fields: (t) => ({
+    username: t.string({ description: 'With token; defaults to git' }),
+    token: t.string(),
+    sshPrivateKey: t.string(),
+  }),
+});
+
 const CreateAppInput = builder.inputType('CreateAppInput', {
   description: 'Give exactly one of image or git',
   fields: (t) => ({
@@ -126,6 +139,7 @@ const CreateAppInput = builder.inputType('CreateAppInput', {
     name: t.string({ required: true }),
     image: t.string(),
     git: t.field({ type: GitInput }),
+    gitCredentials: t.field({ type: GitCredentialsInput }),
     buildMode: t.field({ type: BuildModeEnum, description: 'Defaults to AUTO' }),
     dockerfilePath: t.string({ description: 'Defaults to Dockerfile' }),
     port: t.int({ description: 'Defaults to 8080' }),
@@ -145,6 +159,8 @@ const UpdateAppInput = builder.inputType('UpdateAppInput', {
     name: t.string({ required: true }),
     image: t.string({ description: 'Turns a git app into an image app' }),
     git: t.field({ type: GitInput, description: 'Turns an image app into a git app' }),
+    gitCredentials: t.field({ type: GitCredentialsInput, description: 'Replaces the stored credentials' }),
+    clearGitCredentials: t.boolean({ description: 'true removes the stored credentials' }),
     buildMode: t.field({ type: BuildModeEnum }),
     dockerfilePath: t.string(),
     port: t.int(),
@@ -196,7 +212,11 @@ builder.mutationFields((t) => ({
   updateApp: t.field({
     type: AppPayload,
     args: { input: t.arg({ type: UpdateAppInput, required: true }) },
-    resolve: async (_, { input }, { ctx }) => ({ app: await updateApp(ctx, withoutNulls(input)) }),
+    resolve: async (_, { input }, { ctx }) => {
+      const { clearGitCredentials, ...rest } = withoutNulls(input);
+      if (clearGitCredentials && rest.gitCredentials) throw Invalid.field('clearGitCredentials', 'give either gitCredentials or clearGitCredentials, not both');
+      return { app: await updateApp(ctx, clearGitCredentials ? { ...rest, gitCredentials: null } : rest) };
+    },
   }),
   deleteApp: t.field({
     type: AppPayload,

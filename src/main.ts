@@ -33,7 +33,7 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
   if (roles.includes('worker')) {
     worker = await startWorker({
       databaseUrl: config.DATABASE_URL, db: platform.db, boss: platform.boss, etcd: platform.etcd, kube: platform.kube,
-      settings: renderSettings(config), build: buildSettings(config), concurrency: config.YUNBANG_WORKER_CONCURRENCY, resyncSeconds: config.YUNBANG_RESYNC_SECONDS,
+      settings: renderSettings(config), build: buildSettings(config), secretKey: config.YUNBANG_SECRET_KEY, concurrency: config.YUNBANG_WORKER_CONCURRENCY, resyncSeconds: config.YUNBANG_RESYNC_SECONDS,
     });
     log.info({ concurrency: config.YUNBANG_WORKER_CONCURRENCY }, 'worker started');
   }

@@ -19,7 +19,7 @@ export interface AppStatusView {
   updatedAt: Date;
 }
 
-export interface GitSource { url: string; branch: string; subdir: string | null }
+export interface GitSource { url: string; branch: string; subdir: string | null; /** Credentials are stored (never shown). */ hasCredentials: boolean }
 
 export interface AppView {
   team: string;

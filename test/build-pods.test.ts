@@ -1,14 +1,14 @@
 import * as k8s from '@kubernetes/client-node';
 import { describe, expect, inject, it } from 'vitest';
 import { generateDockerfile } from '../src/build/dockerfile.js';
-import { buildPod, defaultBuildPodSettings, detectPod, type BuildSubject } from '../k8s/render/build-pods.js';
+import { buildPod, credentialsSecret, defaultBuildPodSettings, detectPod, type BuildSubject } from '../k8s/render/build-pods.js';
 import { renderTeam } from '../k8s/render/index.js';
 import { defaultRenderSettings } from '../k8s/types.js';
 import { toTyped } from '../k8s/wire.js';
 
 const subject: BuildSubject = {
   buildId: '00000000-0000-0000-0000-000000000001', number: 7, team: 'acme', app: 'shop', namespace: 'yb-acme', generation: 3,
-  git: { url: 'https://git.example.com/acme/shop.git', ref: 'main', subdir: 'services/shop' }, buildMode: 'AUTO', dockerfilePath: 'Dockerfile',
+  git: { url: 'https://git.example.com/acme/shop.git', ref: 'main', subdir: 'services/shop' }, buildMode: 'AUTO', dockerfilePath: 'Dockerfile', credentials: { secretName: 'shop-git-credentials', kind: 'basic' },
 };
 const settings = { ...defaultBuildPodSettings, registry: 'registry.example.com/yb', registrySecret: 'registry-push' };
 
@@ -36,6 +36,24 @@ describe('build pod specs', () => {
     expect(pod.spec.initContainers[0].env.map((e: { name: string }) => e.name)).not.toContain('DOCKERFILE');
   });
 
+  it('git credentials reach the clone only by reference to their Secret', () => {
+    const pod = detectPod(subject, settings) as any;
+    const env = pod.spec.initContainers[0].env;
+    expect(env).toContainEqual({ name: 'GIT_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-git-credentials', key: 'password' } } });
+    expect(env).toContainEqual({ name: 'GIT_USERNAME', valueFrom: { secretKeyRef: { name: 'shop-git-credentials', key: 'username' } } });
+    expect(pod.spec.containers[0].env ?? []).not.toContainEqual(expect.objectContaining({ name: 'GIT_PASSWORD' }));
+    expect(JSON.stringify(pod)).not.toContain('GIT_URL=https://'); // the URL never carries a token
+
+    const ssh = detectPod({ ...subject, credentials: { secretName: 'shop-git-credentials', kind: 'ssh' } }, settings) as any;
+    expect(ssh.spec.volumes).toContainEqual({ name: 'git-ssh', secret: { secretName: 'shop-git-credentials', defaultMode: 0o400 } });
+    expect(ssh.spec.initContainers[0].volumeMounts).toContainEqual({ name: 'git-ssh', mountPath: '/etc/git-ssh', readOnly: true });
+    expect(ssh.spec.initContainers[0].env.map((e: { name: string }) => e.name)).not.toContain('GIT_PASSWORD');
+
+    const none = detectPod({ ...subject, credentials: null }, settings) as any;
+    expect(none.spec.initContainers[0].env.map((e: { name: string }) => e.name)).not.toContain('GIT_PASSWORD');
+    expect(none.spec.volumes.map((v: { name: string }) => v.name)).toEqual(['workspace']);
+  });
+
   it('every pod spec Yunbang creates is accepted by the real API server', async () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(inject('stack').KUBECONFIG);
@@ -46,7 +64,11 @@ describe('build pod specs', () => {
     try {
       for (const o of teamObjects) await client.patch(toTyped(o), undefined, undefined, 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
       const s = { ...subject, namespace: ns };
-      for (const pod of [detectPod(s, settings), buildPod({ ...s, commit: 'abc' }, settings, 'FROM scratch\n'), buildPod({ ...s, commit: 'abc' }, { ...settings, registrySecret: null }, null)]) {
+      const ssh = { ...s, credentials: { secretName: 'shop-git-credentials', kind: 'ssh' as const } };
+      for (const pod of [
+        detectPod(s, settings), buildPod({ ...s, commit: 'abc' }, settings, 'FROM scratch\n'), buildPod({ ...s, commit: 'abc' }, { ...settings, registrySecret: null }, null),
+        detectPod(ssh, settings), credentialsSecret(s, { token: 't0ken' }), credentialsSecret(s, { sshPrivateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n' }),
+      ]) {
         const out = await client.patch(toTyped(pod), undefined, 'All', 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
         expect(out.metadata?.name).toBe(pod.metadata.name);
       }

@@ -46,6 +46,24 @@ export interface BuildSubject {
   git: { url: string; ref: string; subdir: string | null };
   buildMode: 'AUTO' | 'DOCKERFILE' | 'SOURCE';
   dockerfilePath: string;
+  /** A Secret in the namespace holding credentials for the clone: basic-auth (token) or ssh-auth (deploy key). */
+  credentials: { secretName: string; kind: 'basic' | 'ssh' } | null;
+}
+
+export const credentialsSecretName = (app: string) => `${app}-git-credentials`;
+
+/**
+ * The Secret holding an app's git credentials for the clone containers: basic-auth for a token,
+ * ssh-auth for a deploy key (the types git hosts' docs and kubectl use). Labelled with the app, so
+ * deleting the app removes it; the role label keeps it out of app prune.
+ */
+export function credentialsSecret(b: Pick<BuildSubject, 'team' | 'app' | 'namespace'>, c: { username?: string; token?: string; sshPrivateKey?: string }): K8sObject {
+  return {
+    apiVersion: 'v1', kind: 'Secret',
+    metadata: { name: credentialsSecretName(b.app), namespace: b.namespace, labels: { ...appLabels(b.team, b.app), [ROLE]: 'git-credentials' } },
+    type: c.sshPrivateKey ? 'kubernetes.io/ssh-auth' : 'kubernetes.io/basic-auth',
+    stringData: c.sshPrivateKey ? { 'ssh-privatekey': c.sshPrivateKey } : { username: c.username ?? 'git', password: c.token ?? '' },
+  };
 }
 
 export const imageRepository = (s: BuildPodSettings, b: Pick<BuildSubject, 'team' | 'app'>) => `${s.registry}/${b.team}/${b.app}`;
@@ -54,12 +72,26 @@ export const podName = (b: Pick<BuildSubject, 'app' | 'number'>, role: 'detect' 
 // Fetching the ref works for branches, tags and commit ids alike (a clone --branch would not take an id).
 const CLONE = [
   'set -eu',
+  'mkdir -p "$HOME"',
+  // A token is handed to git by a credential helper reading the environment, never put in the URL.
+  `if [ -n "\${GIT_PASSWORD:-}" ]; then git config --global credential.helper '!f() { echo "username=\${GIT_USERNAME:-git}"; echo "password=\${GIT_PASSWORD}"; }; f'; fi`,
   'git init -q /workspace/src && cd /workspace/src',
   'git remote add origin "$GIT_URL"',
   'git fetch -q --depth 1 origin "$GIT_REF"',
   'git checkout -q FETCH_HEAD',
   "git log -1 --format='%H%n%an <%ae>%n%s' > /workspace/commit.txt",
 ].join('\n');
+
+/** Credentials reach the clone only as references to the Secret, so no value is in the pod spec. */
+function credentialEnv(b: BuildSubject): unknown[] {
+  const c = b.credentials;
+  if (!c) return [];
+  if (c.kind === 'ssh') return [{ name: 'GIT_SSH_COMMAND', value: 'ssh -i /etc/git-ssh/ssh-privatekey -o StrictHostKeyChecking=accept-new' }];
+  return [
+    { name: 'GIT_USERNAME', valueFrom: { secretKeyRef: { name: c.secretName, key: 'username' } } },
+    { name: 'GIT_PASSWORD', valueFrom: { secretKeyRef: { name: c.secretName, key: 'password' } } },
+  ];
+}
 
 function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', init: Record<string, unknown>, main: Record<string, unknown>): K8sObject {
   // Every limit is explicit, so a team's LimitRange defaults never apply (they could be lower than the requests).
@@ -81,6 +113,7 @@ function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', ini
       activeDeadlineSeconds: s.deadlineSeconds,
       volumes: [
         { name: 'workspace', emptyDir: {} },
+        ...(b.credentials?.kind === 'ssh' ? [{ name: 'git-ssh', secret: { secretName: b.credentials.secretName, defaultMode: 0o400 } }] : []),
         ...(role === 'build' && s.registrySecret
           ? [{ name: 'registry', secret: { secretName: s.registrySecret, items: [{ key: '.dockerconfigjson', path: 'config.json' }] } }]
           : []),
@@ -93,9 +126,14 @@ function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', ini
           { name: 'GIT_URL', value: b.git.url },
           { name: 'GIT_REF', value: b.git.ref },
           { name: 'GIT_TERMINAL_PROMPT', value: '0' },
+          { name: 'HOME', value: '/workspace/home' },
+          ...credentialEnv(b),
           ...((init.env as unknown[]) ?? []),
         ],
-        volumeMounts: [{ name: 'workspace', mountPath: '/workspace' }],
+        volumeMounts: [
+          { name: 'workspace', mountPath: '/workspace' },
+          ...(b.credentials?.kind === 'ssh' ? [{ name: 'git-ssh', mountPath: '/etc/git-ssh', readOnly: true }] : []),
+        ],
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
       }],
       containers: [{

@@ -28,3 +28,9 @@ export const APP_KINDS = [
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
 ] as const;
+
+/**
+ * What deleting an app removes: its rendered kinds plus the Secrets made for it outside the
+ * render (the build's git credentials).
+ */
+export const APP_KINDS_ON_DELETE = [...APP_KINDS, { apiVersion: 'v1', kind: 'Secret' }] as const;

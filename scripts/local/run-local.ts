@@ -19,12 +19,19 @@ function previousEnv(): Record<string, string> {
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
+function keyFile(path: string): string {
+  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return readFileSync(path, 'utf8').trim();
+}
+
 async function main() {
   const stack = await startStack({
     dir, ports: 'fixed', persistent: true, progress: say,
     use: { DATABASE_URL: process.env.DATABASE_URL, ETCD_ENDPOINTS: process.env.ETCD_ENDPOINTS, KUBECONFIG: process.env.KUBECONFIG },
   });
   const adminToken = process.env.YUNBANG_ADMIN_TOKEN ?? previousEnv().YUNBANG_TOKEN ?? `yba_${randomBytes(24).toString('base64url')}`;
+  // Seals git credentials at rest: kept beside the data it seals, so a restart can still open them.
+  const secretKey = process.env.YUNBANG_SECRET_KEY ?? keyFile(join(dir, 'secret.key'));
   const port = process.env.PORT ?? '8080';
   const url = `http://localhost:${port}`;
   say('starting the API and the worker');
@@ -32,7 +39,7 @@ async function main() {
   try {
     running = await run(['api', 'worker'], {
       ...process.env, DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
-      YUNBANG_ADMIN_TOKEN: adminToken, PORT: port,
+      YUNBANG_ADMIN_TOKEN: adminToken, YUNBANG_SECRET_KEY: secretKey, PORT: port,
     });
   } catch (err) {
     await stack.stop();

@@ -115,7 +115,11 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
     // The kubelet enforces activeDeadlineSeconds; so does the simulated one.
     const deadline = pod.spec?.activeDeadlineSeconds;
     const result = await Promise.race([
-      runBuildPod(pod),
+      runBuildPod(pod, async (namespace, secret, key) => {
+        const s = await core.readNamespacedSecret({ name: secret, namespace });
+        const v = s.data?.[key];
+        return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+      }),
       ...(deadline ? [new Promise<'deadline'>((r) => setTimeout(() => r('deadline'), deadline * 1000).unref())] : []),
     ]);
     if (result === 'deadline') {

@@ -19,21 +19,31 @@ const run = promisify(execFile);
 
 export interface Terminated { exitCode: number; message: string; logs: Record<string, string> }
 
-const envOf = (c: k8s.V1Container, workspace: string) =>
-  Object.fromEntries((c.env ?? []).map((e) => [e.name, (e.value ?? '').replaceAll('/workspace', workspace)]));
+/** Reads a Secret's key, as the kubelet does for env valueFrom.secretKeyRef. */
+export type SecretReader = (namespace: string, name: string, key: string) => Promise<string | undefined>;
+
+async function envOf(c: k8s.V1Container, workspace: string, namespace: string, secrets: SecretReader): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of c.env ?? []) {
+    const ref = e.valueFrom?.secretKeyRef;
+    out[e.name] = ref ? (await secrets(namespace, ref.name!, ref.key)) ?? '' : (e.value ?? '').replaceAll('/workspace', workspace);
+  }
+  return out;
+}
 
 export function isBuildPod(pod: k8s.V1Pod): boolean {
   return ['detect', 'build'].includes(pod.metadata?.labels?.['yunbang.dev/role'] ?? '');
 }
 
-export async function runBuildPod(pod: k8s.V1Pod): Promise<Terminated> {
+export async function runBuildPod(pod: k8s.V1Pod, secrets: SecretReader): Promise<Terminated> {
+  const ns = pod.metadata!.namespace!;
   const workspace = await mkdtemp(join(tmpdir(), 'sim-workspace-'));
   const logs: Record<string, string> = {};
   try {
     for (const init of pod.spec?.initContainers ?? []) {
       const script = (init.command ?? []).at(-1)!.replaceAll('/workspace', workspace);
       try {
-        const out = await run('sh', ['-c', script], { env: { ...process.env, ...envOf(init, workspace) }, timeout: 120_000 });
+        const out = await run('sh', ['-c', script], { env: { ...process.env, ...(await envOf(init, workspace, ns, secrets)) }, timeout: 120_000 });
         logs[init.name] = out.stdout + out.stderr;
       } catch (err) {
         const e = err as { stderr?: string; code?: number };
@@ -44,7 +54,7 @@ export async function runBuildPod(pod: k8s.V1Pod): Promise<Terminated> {
     const main = pod.spec!.containers[0]!;
     if (main.name === 'detect') {
       const dir = main.command!.at(-1)!.replaceAll('/workspace', workspace);
-      const report = await runDetector(dir, envOf(main, workspace));
+      const report = await runDetector(dir, await envOf(main, workspace, ns, secrets));
       logs.detect = report.error ? `detection failed: ${report.error}\n` : `detected ${report.plan!.language} from ${report.plan!.evidence.join(', ')}\n`;
       return { exitCode: report.error ? 1 : 0, message: JSON.stringify(report), logs };
     }

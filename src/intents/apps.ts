@@ -10,10 +10,12 @@ import { mutation } from './audit.js';
 import type { Ctx } from './context.js';
 import { findTeam } from './teams.js';
 import { queueBuild } from './builds.js';
-import { buildMode, dockerfilePath, gitInput, newWebhookId, newWebhookSecret, type SourceSpec } from './source.js';
+import { buildMode, dockerfilePath, gitCredentials, gitInput, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
+import { seal } from '../crypto/box.js';
 
 export interface AppRow {
   id: string; team_id: string; team: string; name: string; image: string | null; source: SourceSpec | null; webhook_id: string | null;
+  has_credentials: boolean;
   port: number; replicas: number;
   env: EnvVar[]; resources: v.Resources; health_check_path: string | null; tls: boolean; running: boolean; generation: number; current_release: number | null;
   created_at: Date; updated_at: Date; domains: string[];
@@ -22,7 +24,7 @@ export interface AppRow {
 }
 
 export const APP_SELECT = `
-  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.source, a.webhook_id, a.port, a.replicas, a.env, a.resources, a.health_check_path, a.tls, a.running,
+  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.source, a.webhook_id, a.git_credentials IS NOT NULL AS has_credentials, a.port, a.replicas, a.env, a.resources, a.health_check_path, a.tls, a.running,
          a.generation, a.current_release, a.created_at, a.updated_at,
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
          s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
@@ -36,7 +38,7 @@ export function toView(r: AppRow, publicUrl = ''): AppView {
   const s = r.source;
   return {
     team: r.team, name: r.name, image: r.image,
-    git: s ? { url: s.url, branch: s.branch, subdir: s.subdir } : null,
+    git: s ? { url: s.url, branch: s.branch, subdir: s.subdir, hasCredentials: r.has_credentials } : null,
     buildMode: s?.buildMode ?? null, dockerfilePath: s ? s.dockerfilePath : null,
     webhookUrl: r.webhook_id ? webhookUrl(publicUrl, r.webhook_id) : null,
     port: r.port, replicas: r.replicas, env: r.env, domains: r.domains,
@@ -81,6 +83,7 @@ const createSchema = z.object({
   name: v.appName,
   image: v.image.optional(),
   git: gitInput.optional(),
+  gitCredentials: gitCredentials.optional(),
   buildMode: buildMode.default('AUTO'),
   dockerfilePath: dockerfilePath.default('Dockerfile'),
   port: v.port.default(8080),
@@ -100,6 +103,8 @@ const updateSchema = z.object({
   name: z.string(),
   image: specFields.image.optional(),
   git: gitInput.optional(),
+  // null removes stored credentials
+  gitCredentials: gitCredentials.nullable().optional(),
   buildMode: buildMode.optional(),
   dockerfilePath: dockerfilePath.optional(),
   port: specFields.port.optional(),
@@ -191,19 +196,27 @@ export async function listApps(ctx: Ctx, team: string): Promise<AppView[]> {
   return rows.map((r) => toView(r, ctx.publicUrl));
 }
 
+/** Seals credentials for storage; refuses them when no key is configured. */
+function sealCredentials(ctx: Ctx, c: GitCredentials): string {
+  if (!ctx.secretKey) throw Invalid.field('gitCredentials', 'this installation stores no credentials: set YUNBANG_SECRET_KEY');
+  return seal(ctx.secretKey, JSON.stringify(c));
+}
+
 export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppView> {
   const a = parse(createSchema, input);
+  if (a.gitCredentials && !a.git) throw Invalid.field('gitCredentials', 'only apps built from git take credentials');
+  const sealed = a.gitCredentials ? sealCredentials(ctx, a.gitCredentials) : null;
   return mutation(ctx, { action: 'app.create', subject: `app/${a.name}`, team: a.team }, async (tx, scope) => {
     authorize(ctx.principal, a.team, 'write');
     const team = await findTeam(tx, a.team, true);
     scope.teamId = team.id;
     const source: SourceSpec | null = a.git ? { ...a.git, buildMode: a.buildMode, dockerfilePath: a.dockerfilePath } : null;
     const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO apps (team_id, name, image, port, replicas, env, resources, health_check_path, tls, source, webhook_id, webhook_secret)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+      `INSERT INTO apps (team_id, name, image, port, replicas, env, resources, health_check_path, tls, source, webhook_id, webhook_secret, git_credentials)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
       [team.id, a.name, a.image ?? null, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources), a.healthCheckPath, a.tls,
-        source ? JSON.stringify(source) : null, source ? newWebhookId() : null, source ? newWebhookSecret() : null],
+        source ? JSON.stringify(source) : null, source ? newWebhookId() : null, source ? newWebhookSecret() : null, sealed],
     );
     const id = rows[0]?.id;
     if (!id) throw new Conflict(`app "${a.name}" already exists in team "${a.team}"`);
@@ -229,6 +242,7 @@ export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppVie
 export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppView> {
   const u = parse(updateSchema, input);
   if (u.image !== undefined && u.git !== undefined) throw Invalid.field('image', 'give either image or git, not both');
+  const sealed = u.gitCredentials ? sealCredentials(ctx, u.gitCredentials) : u.gitCredentials;
   return mutation(ctx, { action: 'app.update', subject: `app/${u.name}`, team: u.team }, async (tx, scope) => {
     authorize(ctx.principal, u.team, 'write');
     const team = await findTeam(tx, u.team, true);
@@ -252,7 +266,11 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
       source,
     };
     const before = { ...view, source: cur.source };
-    const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => !equal(next[k], before[k]));
+    const changed: string[] = (Object.keys(next) as (keyof typeof next)[]).filter((k) => !equal(next[k], before[k]));
+    if (sealed !== undefined) {
+      if (!source) throw Invalid.field('gitCredentials', 'only apps built from git take credentials');
+      changed.push('gitCredentials'); // sealed values never compare equal: any given credentials count as a change
+    }
     scope.message = changed.length ? `changed ${changed.join(', ')}` : 'no change';
     if (changed.length === 0) return view;
 
@@ -261,9 +279,10 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
       `UPDATE apps SET image = $2, port = $3, replicas = $4, env = $5, resources = $6, health_check_path = $7, tls = $8, source = $9,
               webhook_id = CASE WHEN $9::jsonb IS NULL THEN NULL ELSE coalesce($10, webhook_id) END,
               webhook_secret = CASE WHEN $9::jsonb IS NULL THEN NULL ELSE coalesce($11, webhook_secret) END,
+              git_credentials = CASE WHEN $9::jsonb IS NULL THEN NULL WHEN $12 THEN $13 ELSE git_credentials END,
               generation = generation + 1, updated_at = now() WHERE id = $1`,
       [cur.id, next.image, next.port, next.replicas, JSON.stringify(next.env), JSON.stringify(next.resources), next.healthCheckPath, next.tls,
-        source ? JSON.stringify(source) : null, hook?.id ?? null, hook?.secret ?? null],
+        source ? JSON.stringify(source) : null, hook?.id ?? null, hook?.secret ?? null, sealed !== undefined, sealed ?? null],
     );
     if (changed.includes('domains')) await writeDomains(tx, cur.id, next.domains);
     const runtime = changed.filter((k) => k === 'image' || k === 'port' || k === 'env' || k === 'resources' || k === 'healthCheckPath');

@@ -9,6 +9,8 @@ export interface Deps {
   boss: PgBoss;
   /** Prepended to a team's name to make its namespace, so teams never collide with system namespaces. */
   namespacePrefix: string;
+  /** Seals git credentials at rest (YUNBANG_SECRET_KEY); absent: credentials are refused. */
+  secretKey?: string;
   /** The API's public base URL, for links such as webhook URLs. */
   publicUrl: string;
   /** The Kubernetes API, for reading pod logs (API processes). */

@@ -21,6 +21,14 @@ export const gitInput = z.object({
   subdir: relativePath.nullable().default(null),
 }).strict();
 
+/** Credentials for a private repository: a token (HTTPS) or an SSH deploy key, never both. */
+export const gitCredentials = z.object({
+  username: z.string().max(255).optional(),
+  token: z.string().min(1).max(4096).optional(),
+  sshPrivateKey: z.string().max(16384).regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'must be a PEM or OpenSSH private key').optional(),
+}).strict().refine((c) => (c.token === undefined) !== (c.sshPrivateKey === undefined), 'give exactly one of token or sshPrivateKey');
+export type GitCredentials = z.infer<typeof gitCredentials>;
+
 export const buildMode = z.enum(['AUTO', 'DOCKERFILE', 'SOURCE'], { message: 'must be AUTO, DOCKERFILE or SOURCE' });
 export const dockerfilePath = relativePath;
 

@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { Etcd3 } from 'etcd3';
 import { inject } from 'vitest';
 import { run, type Running } from '../../src/main.js';
-import { freshDatabase, ADMIN } from './platform.js';
+import { freshDatabase, ADMIN, SECRET_KEY } from './platform.js';
 import { freePort } from '../../scripts/local/proc.js';
 
 export interface FullPlatform {
@@ -25,7 +25,7 @@ export async function startFullPlatform(extraEnv: Record<string, string> = {}): 
   const url = `http://127.0.0.1:${port}`;
   const running = await run(['api', 'worker'], {
     DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG, YUNBANG_PUBLIC_URL: url,
-    YUNBANG_ADMIN_TOKEN: ADMIN, PORT: String(port), HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '2', ...extraEnv,
+    YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, PORT: String(port), HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '2', ...extraEnv,
   });
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(stack.KUBECONFIG);

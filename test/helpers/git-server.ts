@@ -20,11 +20,19 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, {
   cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' },
 }).trim();
 
-/** `delayMs` holds every request that long first: a slow git host, for deadline and cancel tests. */
-export async function startGitServer(opts: { delayMs?: number } = {}): Promise<GitServer> {
+/**
+ * `delayMs` holds every request that long first: a slow git host, for deadline and cancel tests.
+ * `auth` makes every repository private: HTTP basic auth, as git hosts ask for a token.
+ */
+export async function startGitServer(opts: { delayMs?: number; auth?: { username: string; password: string } } = {}): Promise<GitServer> {
   const root = mkdtempSync(join(tmpdir(), 'git-server-'));
+  const expected = opts.auth && `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`;
   const server: Server = createServer(async (req, res) => {
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+    if (expected && req.headers.authorization !== expected) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' }).end('authentication required');
+      return;
+    }
     const url = new URL(req.url!, 'http://x');
     const cgi = spawn('git', ['http-backend'], {
       env: {

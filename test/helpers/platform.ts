@@ -8,6 +8,8 @@ import { createServer } from '../../src/http/server.js';
 import { connect, type Platform } from '../../src/platform.js';
 
 export const ADMIN = `test-admin-${randomBytes(16).toString('hex')}`;
+/** Seals git credentials in tests, as YUNBANG_SECRET_KEY does in production. */
+export const SECRET_KEY = randomBytes(32).toString('hex');
 
 export interface TestPlatform {
   url: string;
@@ -38,7 +40,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
   const databaseUrl = await freshDatabase();
   const config = loadConfig({
     DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
-    YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_MAX_BODY: '64kb', ...extraEnv,
+    YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, YUNBANG_MAX_BODY: '64kb', ...extraEnv,
   });
   const platform = await connect(config, { supervise: false });
   const app = createServer({ deps: platform.deps, adminToken: ADMIN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, validateResponses: true });
