@@ -123,7 +123,12 @@ describe('builds: git push → detect → build → release → rollout', () => 
     expect(lines[0]).toBe('detected go from Procfile, go.mod, cmd/api');
     expect(lines.some((l: string) => l.includes('(simulated Kaniko) building /workspace/Dockerfile.yunbang'))).toBe(true);
 
-    await eventually('two replicas ready', async () => (await rest(p.url, ADMIN)('GET', `/teams/${team}/apps/api`)).body.status.readyReplicas === 2);
+    // The second build's rollout over: exactly two pods, both ready.
+    await eventually('release 2 rolled out', async () => {
+      const a = (await rest(p.url, ADMIN)('GET', `/teams/${team}/apps/api`)).body;
+      const pods = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=api,!yunbang.dev/role' })).items;
+      return a.currentRelease === 2 && a.status.observedGeneration === a.generation && a.status.health === 'Ready' && a.status.readyReplicas === 2 && pods.length === 2;
+    });
     const logs = await g(`query($t: String!) { appLogs(team: $t, app: "api", tail: 10) { pod line } }`, { t: team });
     expect(logs.errors).toBeUndefined();
     expect(new Set(logs.data.appLogs.map((l: { pod: string }) => l.pod)).size).toBe(2);

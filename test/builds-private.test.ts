@@ -37,7 +37,7 @@ describe('builds from a private repository', () => {
     await admin('POST', `/teams/${team}/apps`, { name: 'open', git: { url } });
     const refused = await latestBuild(team, 'open');
     expect(refused.status).toBe('failed');
-    expect(refused.failureReason).toMatch(/^detection failed: init container clone failed: .*(Authentication failed|could not read Username|terminal prompts disabled)/);
+    expect(refused.failureReason).toMatch(/^detection failed: cloning the source failed: .*(Authentication failed|could not read Username)/);
 
     const created = await admin('POST', `/teams/${team}/apps`, { name: 'site', git: { url }, gitCredentials: { username: 'deploy', token: TOKEN } });
     expect(created.status).toBe(201);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishApp, readApp, type AppRecord } from '../src/publish/etcd.js';
 import { rest } from './helpers/clients.js';
 import { makeTeam, uniq } from './helpers/fixtures.js';
-import { eventually, notFound, startFullPlatform, type FullPlatform } from './helpers/full.js';
+import { eventually, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { ADMIN } from './helpers/platform.js';
 
 describe('drift repair and stale writers', () => {
@@ -27,10 +27,14 @@ describe('drift repair and stale writers', () => {
   });
 
   it('a Service deleted by hand comes back (periodic resync)', async () => {
+    const before = await p.core.readNamespacedService({ name: 'api', namespace: ns() });
     await p.core.deleteNamespacedService({ name: 'api', namespace: ns() });
-    expect(await notFound(p.core.readNamespacedService({ name: 'api', namespace: ns() }))).toBe(true);
+    // A reconcile already under way may bring it back at once: a new uid shows it was recreated.
     const svc = await eventually('service recreated', async () => {
-      try { return await p.core.readNamespacedService({ name: 'api', namespace: ns() }); } catch { return undefined; }
+      try {
+        const s = await p.core.readNamespacedService({ name: 'api', namespace: ns() });
+        return s.metadata?.uid !== before.metadata?.uid && s;
+      } catch { return undefined; }
     }, 20_000);
     expect(svc.spec?.ports?.[0]?.protocol).toBe('TCP');
   });

