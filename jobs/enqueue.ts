@@ -20,3 +20,14 @@ export async function enqueueAll(db: Db, boss: PgBoss): Promise<number> {
   for (const { id } of builds.rows) await enqueue(boss, db, QUEUES.advanceBuild, { buildId: id }, id);
   return apps.rows.length;
 }
+
+/**
+ * Reconciles the apps that depend on this one in other teams' namespaces: they hold copies of its
+ * generated secrets, which exist only once its own reconcile has created them.
+ */
+export async function enqueueRemoteDependents(db: Db, boss: PgBoss, appId: string): Promise<void> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT u.id FROM app_dependencies ad JOIN apps u ON u.id = ad.app_id JOIN apps d ON d.id = ad.depends_on
+      WHERE ad.depends_on = $1 AND u.team_id <> d.team_id AND u.deleted_at IS NULL`, [appId]);
+  for (const { id } of rows) await enqueue(boss, db, QUEUES.reconcileApp, { appId: id }, id);
+}

@@ -1,7 +1,7 @@
 import type { Queryable } from '../src/db/pool.js';
 import type { EnvVar } from '../src/model.js';
 import type { Resources } from '../src/validation.js';
-import type { AppIntent, TeamIntent } from '../k8s/types.js';
+import type { AppIntent, AppRef, Dependency, TeamIntent, Volume, ConnectionEntry } from '../k8s/types.js';
 
 /** The latest recorded intent of an app, as the reconciler reads it (deleted ones included). */
 export interface LoadedApp {
@@ -10,6 +10,10 @@ export interface LoadedApp {
   deleted: boolean;
   /** False for a git app whose first build has not succeeded: nothing can run yet. */
   hasImage: boolean;
+  /** Deleted with its data: its volume claims and generated secrets go too. */
+  deleteData: boolean;
+  /** The secrets generated for it: names and lengths (the values exist only in its Secret). */
+  secrets: { name: string; length: number }[];
   intent: AppIntent;
 }
 
@@ -18,6 +22,8 @@ interface Row {
   health_check_path: string | null; tls: boolean;
   running: boolean; restarted_at: Date | null; generation: number; current_release: number | null; deleted_at: Date | null;
   team_id: string; team: string; namespace: string; team_generation: number; team_deleted_at: Date | null; domains: string[];
+  args: string[] | null; volumes: Volume[]; secrets: { name: string; length: number }[]; exports: ConnectionEntry[]; delete_data: boolean;
+  dependencies: Dependency[]; dependents: AppRef[];
 }
 
 export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp | undefined> {
@@ -25,7 +31,15 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
     `SELECT a.id, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.health_check_path, a.tls, a.running, a.restarted_at, a.generation,
             a.current_release, a.deleted_at, t.id AS team_id, t.name AS team, t.namespace, t.generation AS team_generation,
             t.deleted_at AS team_deleted_at,
-            array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains
+            array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
+            a.args, a.volumes, a.secrets, a.exports, a.delete_data,
+            (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
+                     ORDER BY dt.name, d.name), '[]')
+               FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
+              WHERE ad.app_id = a.id AND d.deleted_at IS NULL) AS dependencies,
+            (SELECT coalesce(json_agg(json_build_object('team', ut.name, 'app', u.name, 'namespace', ut.namespace) ORDER BY ut.name, u.name), '[]')
+               FROM app_dependencies ad JOIN apps u ON u.id = ad.app_id JOIN teams ut ON ut.id = u.team_id
+              WHERE ad.depends_on = a.id AND u.deleted_at IS NULL) AS dependents
        FROM apps a JOIN teams t ON t.id = a.team_id WHERE a.id = $1`,
     [appId],
   );
@@ -36,12 +50,16 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
     teamId: r.team_id,
     deleted: r.deleted_at !== null || r.team_deleted_at !== null,
     hasImage: r.image !== null,
+    deleteData: r.delete_data,
+    secrets: r.secrets,
     intent: {
       team: { name: r.team, namespace: r.namespace, generation: r.team_generation },
       name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image ?? '', port: r.port,
       replicas: r.replicas, running: r.running, env: r.env, domains: r.domains, resources: r.resources,
       healthCheckPath: r.health_check_path, tls: r.tls,
       runAsNonRoot: false, restartedAt: r.restarted_at ? r.restarted_at.toISOString() : null,
+      args: r.args, volumes: r.volumes, secrets: r.secrets.map((x) => x.name),
+      dependencies: r.dependencies, dependents: r.dependents, isolated: r.exports.length > 0,
     },
   };
 }

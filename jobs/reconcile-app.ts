@@ -1,13 +1,14 @@
-import type * as k8s from '@kubernetes/client-node';
 import type { Etcd3 } from 'etcd3';
 import type { Db } from '../src/db/pool.js';
 import type { Kube } from '../src/kube.js';
 import { publishApp, unpublishApp, type AppRecord, type PublishOutcome } from '../src/publish/etcd.js';
 import { recordFailure, recordObserved } from '../src/status.js';
 import { applyObjects, listOwned, liveIndex, pruneObjects, type ApplyResult } from '../k8s/apply.js';
-import { assessDeployment, readyEndpoints, type Assessment } from '../k8s/health.js';
+import { assessWorkload, readyEndpoints, type Assessment, type Workload } from '../k8s/health.js';
 import { appSelector } from '../k8s/labels.js';
-import { APP_KINDS, APP_KINDS_ON_DELETE, renderApp } from '../k8s/render/index.js';
+import { APP_KINDS, APP_KINDS_ON_DELETE, DATA_KINDS, renderApp } from '../k8s/render/index.js';
+import { generatedSecretName } from '../k8s/render/connect.js';
+import { ensureGeneratedSecret, syncSharedSecrets } from './secrets.js';
 import type { RenderSettings } from '../k8s/types.js';
 import { loadApp } from './intent.js';
 import { ensureTeam } from './reconcile-team.js';
@@ -38,7 +39,11 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
   const selector = appSelector(intent.team.name, intent.name);
 
   if (loaded.deleted) {
-    const live = await step('PruneFailed', () => listOwned(env.kube.objects, APP_KINDS_ON_DELETE, namespace, selector));
+    // Data (volume claims, and the generated secrets that unlock it) stays unless asked for: an app
+    // created again under the same name finds both.
+    const kinds = loaded.deleteData ? [...APP_KINDS_ON_DELETE, ...DATA_KINDS] : APP_KINDS_ON_DELETE;
+    const live = (await step('PruneFailed', () => listOwned(env.kube.objects, kinds, namespace, selector)))
+      .filter((o) => loaded.deleteData || !(o.kind === 'Secret' && o.metadata?.name === generatedSecretName(intent.name)));
     const results = await step('PruneFailed', () => pruneObjects(env.kube.objects, [], live));
     await step('PublishFailed', () => unpublishApp(env.etcd, appId, intent.team.name, intent.name));
     await env.db.query('DELETE FROM apps WHERE id = $1 AND deleted_at IS NOT NULL', [appId]);
@@ -61,18 +66,23 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
     // The reads do not depend on each other: one round trip instead of six. Pods are read before
     // the apply; a change applied now is assessed by the reconcile its watch events trigger.
     const [results, live, pods] = await Promise.all([
-      step('ApplyFailed', () => ensureTeam(env.kube, intent.team, env.settings)),
+      step('ApplyFailed', async () => [
+        ...await ensureTeam(env.kube, intent.team, env.settings),
+        ...await ensureGeneratedSecret(env.kube, intent, loaded.secrets),
+        ...await syncSharedSecrets(env.kube, intent),
+      ]),
       step('ApplyFailed', () => listOwned(env.kube.objects, APP_KINDS, namespace, selector)),
       step('AssessFailed', async () => (await env.kube.core.listNamespacedPod({ namespace, labelSelector: selector })).items),
     ]);
     results.push(...await step('ApplyFailed', () => applyObjects(env.kube.objects, desired, liveIndex(live))));
     results.push(...await step('PruneFailed', () => pruneObjects(env.kube.objects, desired, live)));
 
-    // An unchanged Deployment was just listed: reuse that copy instead of reading it again.
-    const deploymentUnchanged = results.some((r) => r.kind === 'Deployment' && r.action === 'unchanged');
-    const listed = live.find((o) => o.kind === 'Deployment' && o.metadata?.name === intent.name) as k8s.V1Deployment | undefined;
-    const deployment = deploymentUnchanged ? listed : await step('AssessFailed', () => readDeployment(env.kube, namespace, intent.name));
-    assessment = assessDeployment(deployment, pods);
+    // An unchanged workload was just listed: reuse that copy instead of reading it again.
+    const kind = intent.volumes.length > 0 ? 'StatefulSet' : 'Deployment';
+    const workloadUnchanged = results.some((r) => r.kind === kind && r.action === 'unchanged');
+    const listed = live.find((o) => o.kind === kind && o.metadata?.name === intent.name) as Workload | undefined;
+    const workload = workloadUnchanged ? listed : await step('AssessFailed', () => readWorkload(env.kube, kind, namespace, intent.name));
+    assessment = assessWorkload(kind, workload, pods);
     const endpoints = readyEndpoints(pods, intent.port);
     await recordObserved(env.db, appId, {
       health: assessment.health, reason: assessment.reason, message: assessment.message,
@@ -93,9 +103,9 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
   }
 }
 
-async function readDeployment(kube: Kube, namespace: string, name: string): Promise<k8s.V1Deployment | undefined> {
+async function readWorkload(kube: Kube, kind: 'Deployment' | 'StatefulSet', namespace: string, name: string): Promise<Workload | undefined> {
   try {
-    return await kube.apps.readNamespacedDeployment({ name, namespace });
+    return kind === 'Deployment' ? await kube.apps.readNamespacedDeployment({ name, namespace }) : await kube.apps.readNamespacedStatefulSet({ name, namespace });
   } catch (err) {
     if ((err as { code?: number }).code === 404) return undefined;
     throw err;

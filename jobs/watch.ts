@@ -8,7 +8,7 @@ export interface Watch { stop(): Promise<void> }
 const SELECTOR = `${MANAGED_BY}=yunbang`;
 
 /**
- * Watches Yunbang-labelled Deployments and Pods in every namespace and reports which app an
+ * Watches Yunbang-labelled Deployments, StatefulSets and Pods in every namespace and reports which app an
  * event concerns, debounced per app. client-node's informer lists, then watches from the list's
  * resourceVersion, and re-lists when the server answers 410 Gone; on any other error we restart it.
  */
@@ -32,6 +32,7 @@ export async function startWatch(kc: k8s.KubeConfig, onChange: (change: Change) 
 
   const informers = [
     k8s.makeInformer(kc, '/apis/apps/v1/deployments', () => apps.listDeploymentForAllNamespaces({ labelSelector: SELECTOR }), SELECTOR),
+    k8s.makeInformer(kc, '/apis/apps/v1/statefulsets', () => apps.listStatefulSetForAllNamespaces({ labelSelector: SELECTOR }), SELECTOR),
     k8s.makeInformer(kc, '/api/v1/pods', () => core.listPodForAllNamespaces({ labelSelector: SELECTOR }), SELECTOR),
   ] as k8s.Informer<k8s.KubernetesObject>[];
   for (const inf of informers) {

@@ -12,7 +12,7 @@ import { advanceBuild } from './build.js';
 import { reconcileApp } from './reconcile-app.js';
 import { reconcileTeam } from './reconcile-team.js';
 import { startWatch, type Watch } from './watch.js';
-import { enqueueAll, enqueueNow } from './enqueue.js';
+import { enqueueAll, enqueueNow, enqueueRemoteDependents } from './enqueue.js';
 
 export interface WorkerEnv {
   databaseUrl: string;
@@ -58,7 +58,13 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   const workerIds = new Map<string, string[]>();
   const options = { batchSize: 1, pollingIntervalSeconds: 2 };
   for (const [queue, handler] of [
-    [QUEUES.reconcileApp, instrumented<ReconcileAppJob>(QUEUES.reconcileApp, (d) => reconcileApp(rEnv, d.appId))],
+    [QUEUES.reconcileApp, instrumented<ReconcileAppJob>(QUEUES.reconcileApp, async (d) => {
+      const out = await reconcileApp(rEnv, d.appId);
+      if (out.results.some((r) => r.kind === 'Secret' && r.action === 'created')) {
+        await enqueueRemoteDependents(env.db, env.boss, d.appId);
+      }
+      return out;
+    })],
     [QUEUES.reconcileTeam, instrumented<ReconcileTeamJob>(QUEUES.reconcileTeam, (d) => reconcileTeam(rEnv, d.teamId))],
     [QUEUES.advanceBuild, instrumented<AdvanceBuildJob>(QUEUES.advanceBuild, (d) => advanceBuild({ ...rEnv, boss: env.boss, build: env.build, secretKey: env.secretKey }, d.buildId))],
   ] as const) {

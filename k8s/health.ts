@@ -5,22 +5,29 @@ export interface Assessment { health: Health; reason: string; message: string; r
 
 const STUCK_REASONS = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
 
+export type Workload = k8s.V1Deployment | k8s.V1StatefulSet;
+
+/** The health of an app from its live Deployment and pods. */
+export const assessDeployment = (d: k8s.V1Deployment | undefined, pods: k8s.V1Pod[]) => assessWorkload('Deployment', d, pods);
+
 /**
- * The health of an app from its live Deployment and pods, as gitops-engine does per kind: a
- * small enum and a message a person can act on. Pure.
+ * The health of an app from its live workload (a Deployment, or a StatefulSet for apps with
+ * volumes) and pods, as gitops-engine does per kind: a small enum and a message a person can act
+ * on. The two kinds report rollouts with the same status fields; only a Deployment has a
+ * Progressing condition. Pure.
  */
-export function assessDeployment(d: k8s.V1Deployment | undefined, pods: k8s.V1Pod[]): Assessment {
-  if (!d) return { health: 'Missing', reason: 'Missing', message: 'the Deployment does not exist', ready: 0, desired: 0 };
+export function assessWorkload(kind: 'Deployment' | 'StatefulSet', d: Workload | undefined, pods: k8s.V1Pod[]): Assessment {
+  if (!d) return { health: 'Missing', reason: 'Missing', message: `the ${kind} does not exist`, ready: 0, desired: 0 };
   const desired = d.spec?.replicas ?? 1;
   const st = d.status ?? {};
   const ready = st.readyReplicas ?? 0;
   const updated = st.updatedReplicas ?? 0;
-  const progressing = st.conditions?.find((c) => c.type === 'Progressing');
+  const progressing = (st.conditions as k8s.V1DeploymentCondition[] | undefined)?.find((c) => c.type === 'Progressing');
   const stuck = pods.flatMap((p) => p.status?.containerStatuses ?? [])
     .map((c) => c.state?.waiting?.reason).find((r): r is string => r !== undefined && STUCK_REASONS.has(r));
 
   if ((st.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) {
-    return { health: 'Progressing', reason: 'Progressing', message: 'waiting for the Deployment controller to observe the change', ready, desired };
+    return { health: 'Progressing', reason: 'Progressing', message: `waiting for the ${kind} controller to observe the change`, ready, desired };
   }
   if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
     return { health: 'Failed', reason: 'ProgressDeadlineExceeded', message: `rollout stalled: ${progressing.message ?? 'progress deadline exceeded'}`, ready, desired };

@@ -9,6 +9,10 @@ export const GENERATION = 'yunbang.dev/generation';
 export const RELEASE = 'yunbang.dev/release';
 export const RESTARTED_AT = 'yunbang.dev/restarted-at';
 export const FIELD_MANAGER = 'yunbang';
+/** What an object is for, beside an app's workload: a build pod (detect/build) or a kind of Secret. */
+export const ROLE = 'yunbang.dev/role';
+/** On the pods of a backing service: only its dependents may reach it, not the whole team. */
+export const ACCESS = 'yunbang.dev/access';
 
 export function teamLabels(team: string): Record<string, string> {
   return { [MANAGED_BY]: 'yunbang', [TEAM]: team };

@@ -33,6 +33,33 @@ export interface AppIntent {
   runAsNonRoot: boolean;
   /** Set by restart: changes the pod template, so the Deployment rolls every pod. */
   restartedAt: string | null;
+  /** Container args; null runs the image's own command. */
+  args: string[] | null;
+  /** Persistent volumes: an app with any runs as a StatefulSet with one claim per volume and pod. */
+  volumes: Volume[];
+  /** Names of the values generated at first start, kept in the Secret `<app>-secrets` and given as env. */
+  secrets: string[];
+  /** The apps this one depends on, with the connection info each exports. */
+  dependencies: Dependency[];
+  /** The apps that depend on this one: admitted on its port. */
+  dependents: AppRef[];
+  /** A backing service (it declares connection info): only its dependents reach it, not the whole team. */
+  isolated: boolean;
+}
+
+export interface Volume { name: string; mountPath: string; size: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany'; storageClass: string | null }
+
+export interface AppRef { team: string; app: string; namespace: string }
+
+/**
+ * Connection info as a dependency exports it: plain values (where `${host}` and `${port}` stand for
+ * the dependency's Service) or the name of one of its generated secrets.
+ */
+export type ConnectionEntry = { name: string; value: string } | { name: string; secret: string };
+
+export interface Dependency extends AppRef {
+  port: number;
+  exports: ConnectionEntry[];
 }
 
 /** Platform settings that shape rendering (from configuration). */

@@ -69,7 +69,10 @@ export interface paths {
         get: operations["getApp"];
         put?: never;
         post?: never;
-        /** Delete the app; its objects are removed from the cluster asynchronously */
+        /**
+         * Delete the app; its objects are removed from the cluster asynchronously
+         * @description Its volume claims and generated secrets are kept unless deleteData is true; the answer says which. An app others depend on cannot be deleted (409).
+         */
         delete: operations["deleteApp"];
         options?: never;
         head?: never;
@@ -454,6 +457,50 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             status: components["schemas"]["AppStatus"];
+            volumes: components["schemas"]["Volume"][];
+            /** @description Their connection info reaches this app as env vars */
+            dependencies: components["schemas"]["AppRef"][];
+            /** @description What the app gives the apps that depend on it */
+            connectionInfo: {
+                name: string;
+                /** @description null for a secret: dependents get it by reference to a Kubernetes Secret */
+                value: string | null;
+                secret: boolean;
+            }[];
+            /** @description Env names given by more than one source */
+            envConflicts: {
+                name: string;
+                /** @description team/app of each dependency that exports it */
+                from: string[];
+                /** @description The source whose value the app gets: a dependency, or "own env" */
+                usedFrom: string;
+            }[];
+            /** @description The template installation it belongs to */
+            installation: string | null;
+        };
+        DeletedApp: {
+            app: components["schemas"]["App"];
+            /** @description Its volume claims and generated secrets stay */
+            dataKept: boolean;
+            message: string;
+        };
+        Volume: {
+            name: string;
+            /** @example /data */
+            mountPath: string;
+            /** @example 1Gi */
+            size: string;
+            /**
+             * @default ReadWriteOnce
+             * @enum {string}
+             */
+            accessMode?: "ReadWriteOnce" | "ReadWriteMany" | "ReadOnlyMany";
+            /** @description Default: the cluster's default StorageClass */
+            storageClass?: string | null;
+        };
+        AppRef: {
+            team: string;
+            app: string;
         };
         GitSource: {
             url: string;
@@ -503,6 +550,8 @@ export interface components {
             healthCheckPath?: string | null;
             /** @default false */
             tls?: boolean;
+            /** @description Persistent volumes (the app runs as a StatefulSet); set at creation only */
+            volumes?: components["schemas"]["Volume"][];
         };
         UpdateApp: {
             /** @description Turns a git app into an image app */
@@ -824,7 +873,9 @@ export interface operations {
     };
     deleteApp: {
         parameters: {
-            query?: never;
+            query?: {
+                deleteData?: boolean;
+            };
             header?: never;
             path: {
                 team: components["parameters"]["team"];
@@ -840,7 +891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["App"];
+                    "application/json": components["schemas"]["DeletedApp"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -1,8 +1,8 @@
 import { builder } from './builder.js';
 import {
-  createApp, deleteApp, getApp, listApps, listReleases, rollbackApp, rotateWebhookSecret, setLifecycle, updateApp, watchAppStatus,
+  createApp, deleteApp, getApp, type DeletedAppView, listApps, listReleases, rollbackApp, rotateWebhookSecret, setLifecycle, updateApp, watchAppStatus,
 } from '../src/intents/apps.js';
-import type { AppStatusView, AppView, EnvVar, GitSource, ReleaseConfig, ReleaseView } from '../src/model.js';
+import type { AppRefView, AppStatusView, AppView, ConnectionInfoView, EnvConflictView, EnvVar, GitSource, ReleaseConfig, ReleaseView, VolumeView } from '../src/model.js';
 import type { Resources as ResourcesValue } from '../src/validation.js';
 import { Invalid } from '../src/errors.js';
 
@@ -53,6 +53,32 @@ const GitSourceType = builder.objectRef<GitSource>('GitSource').implement({
   }),
 });
 
+const AccessModeEnum = builder.enumType('AccessMode', { values: ['ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany'] as const });
+
+export const VolumeType = builder.objectRef<VolumeView>('Volume').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'), mountPath: t.exposeString('mountPath'), size: t.exposeString('size'),
+    accessMode: t.expose('accessMode', { type: AccessModeEnum }), storageClass: t.exposeString('storageClass', { nullable: true }),
+  }),
+});
+export const AppRefType = builder.objectRef<AppRefView>('AppRef').implement({
+  fields: (t) => ({ team: t.exposeString('team'), app: t.exposeString('app') }),
+});
+const ConnectionInfoType = builder.objectRef<ConnectionInfoView>('ConnectionInfo').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    value: t.exposeString('value', { nullable: true, description: 'null for a secret: dependents get it by reference to a Kubernetes Secret' }),
+    secret: t.exposeBoolean('secret'),
+  }),
+});
+const EnvConflictType = builder.objectRef<EnvConflictView>('EnvConflict').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    from: t.exposeStringList('from', { description: 'team/app of each dependency that exports it' }),
+    usedFrom: t.exposeString('usedFrom', { description: 'The source whose value the app gets: a dependency, or "own env"' }),
+  }),
+});
+
 export const App = builder.objectRef<AppView>('App').implement({
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -75,6 +101,11 @@ export const App = builder.objectRef<AppView>('App').implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     status: t.expose('status', { type: AppStatus }),
+    volumes: t.expose('volumes', { type: [VolumeType] }),
+    dependencies: t.expose('dependencies', { type: [AppRefType], description: 'Their connection info reaches this app as env vars' }),
+    connectionInfo: t.expose('connectionInfo', { type: [ConnectionInfoType], description: 'What the app gives the apps that depend on it' }),
+    envConflicts: t.expose('envConflicts', { type: [EnvConflictType], description: 'Env names given by more than one source' }),
+    installation: t.exposeString('installation', { nullable: true, description: 'The template installation it belongs to' }),
   }),
 });
 
@@ -101,8 +132,16 @@ const Release = builder.objectRef<ReleaseView>('Release').implement({
   }),
 });
 
-const AppPayload = builder.objectRef<{ app: AppView }>('AppPayload').implement({
+export const AppPayload = builder.objectRef<{ app: AppView }>('AppPayload').implement({
   fields: (t) => ({ app: t.expose('app', { type: App }) }),
+});
+
+const DeleteAppPayload = builder.objectRef<DeletedAppView>('DeleteAppPayload').implement({
+  fields: (t) => ({
+    app: t.expose('app', { type: App }),
+    dataKept: t.exposeBoolean('dataKept', { description: 'Its volume claims and generated secrets stay' }),
+    message: t.exposeString('message'),
+  }),
 });
 
 const EnvVarInput = builder.inputType('EnvVarInput', {
@@ -132,6 +171,16 @@ const GitCredentialsInput = builder.inputType('GitCredentialsInput', {
   }),
 });
 
+const VolumeInput = builder.inputType('VolumeInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    mountPath: t.string({ required: true }),
+    size: t.string({ required: true, description: 'A quantity such as 1Gi' }),
+    accessMode: t.field({ type: AccessModeEnum, description: 'Defaults to ReadWriteOnce' }),
+    storageClass: t.string({ description: "Default: the cluster's default StorageClass" }),
+  }),
+});
+
 const CreateAppInput = builder.inputType('CreateAppInput', {
   description: 'Give exactly one of image or git',
   fields: (t) => ({
@@ -149,6 +198,7 @@ const CreateAppInput = builder.inputType('CreateAppInput', {
     resources: t.field({ type: ResourcesInput }),
     healthCheckPath: t.string({ description: 'HTTP path to probe, e.g. /healthz; default: the TCP port' }),
     tls: t.boolean({ description: 'Defaults to false' }),
+    volumes: t.field({ type: [VolumeInput], description: 'Persistent volumes (the app runs as a StatefulSet); set at creation only' }),
   }),
 });
 
@@ -219,9 +269,10 @@ builder.mutationFields((t) => ({
     },
   }),
   deleteApp: t.field({
-    type: AppPayload,
-    args: appArgs(t),
-    resolve: async (_, { team, name }, { ctx }) => ({ app: await deleteApp(ctx, team, name) }),
+    type: DeleteAppPayload,
+    description: 'Its volumes and generated secrets are kept unless deleteData is true; the payload says which',
+    args: { ...appArgs(t), deleteData: t.arg.boolean({ defaultValue: false }) },
+    resolve: (_, { team, name, deleteData }, { ctx }) => deleteApp(ctx, team, name, { deleteData: deleteData ?? false }),
   }),
   startApp: t.field({
     type: AppPayload,

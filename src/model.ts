@@ -47,10 +47,25 @@ export interface AppView {
   createdAt: Date;
   updatedAt: Date;
   status: AppStatusView;
+  /** Persistent volumes; an app with any runs as a StatefulSet. */
+  volumes: VolumeView[];
+  /** The apps it depends on: their connection info reaches it as env vars. */
+  dependencies: AppRefView[];
+  /** What it exports to its dependents: names, and values where they are not secret. */
+  connectionInfo: ConnectionInfoView[];
+  /** Names that more than one source gives it (the first dependency wins; the app's own env wins over all). */
+  envConflicts: EnvConflictView[];
+  /** The template installation it belongs to, if any. */
+  installation: string | null;
 }
 
+export interface VolumeView { name: string; mountPath: string; size: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany'; storageClass: string | null }
+export interface AppRefView { team: string; app: string }
+export interface ConnectionInfoView { name: string; value: string | null; secret: boolean }
+export interface EnvConflictView { name: string; from: string[]; usedFrom: string }
+
 /** What a release pins besides the image: the runtime config that shapes the pods. */
-export interface ReleaseConfig { port: number; env: EnvVar[]; resources: Resources; healthCheckPath?: string | null }
+export interface ReleaseConfig { port: number; env: EnvVar[]; resources: Resources; healthCheckPath?: string | null; /** Container args; absent: the image's own command. */ args?: string[] | null }
 
 export interface ReleaseView {
   number: number;

@@ -97,6 +97,24 @@ export const resources = z.object({ requests: resourceList.optional(), limits: r
   });
 export type Resources = z.infer<typeof resources>;
 
+/**
+ * Persistent volumes: each becomes a claim per pod of the app's StatefulSet. Names are DNS-1123
+ * labels (they name the claims), mount paths absolute and distinct, sizes storage quantities.
+ */
+export const volumes = z.array(z.object({
+  name: z.string().max(30, 'must be at most 30 characters').regex(DNS1123_LABEL, 'must be a DNS-1123 label'),
+  mountPath: z.string().max(255, 'must be at most 255 characters').regex(/^\/[^\s]*$/, 'must be an absolute path such as /data')
+    .refine((p) => p !== '/', 'must not be the root directory'),
+  size: z.string().regex(QUANTITY, 'must be a Kubernetes quantity such as 1Gi').refine((q) => parseQuantity(q) >= 2 ** 20, 'must be at least 1Mi'),
+  accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany'], { message: 'must be ReadWriteOnce, ReadWriteMany or ReadOnlyMany' }).default('ReadWriteOnce'),
+  storageClass: z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a StorageClass name').nullable().default(null),
+}).strict()).max(10, 'must have at most 10 volumes').superRefine((vols, ctx) => {
+  vols.forEach((v, i) => {
+    if (vols.findIndex((w) => w.name === v.name) !== i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate volume ${v.name}` });
+    if (vols.findIndex((w) => w.mountPath === v.mountPath) !== i) ctx.addIssue({ code: 'custom', path: [i, 'mountPath'], message: `duplicate mount path ${v.mountPath}` });
+  });
+});
+
 /** An HTTP path for probes: absolute, no spaces. */
 export const healthCheckPath = z.string().max(1024, 'must be at most 1024 characters')
   .regex(/^\/[^\s]*$/, 'must be an absolute path such as /healthz');

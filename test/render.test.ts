@@ -9,6 +9,7 @@ const app: AppIntent = {
   team, name: 'web', generation: 7, release: 3, image: 'nginx:1.27', port: 8080, replicas: 2, running: true,
   env: [{ name: 'MODE', value: 'prod' }], domains: ['b.example.com', 'a.example.com'],
   resources: { requests: { cpu: '100m' }, limits: { memory: '256Mi' } }, healthCheckPath: null, tls: false, runAsNonRoot: false, restartedAt: null,
+  args: null, volumes: [], secrets: [], dependencies: [], dependents: [], isolated: false,
 };
 
 describe('render (pure)', () => {

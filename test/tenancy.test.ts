@@ -29,6 +29,7 @@ const teamA = { name: 'a', namespace: 'yb-a', generation: 1 };
 const teamB = { name: 'b', namespace: 'yb-b', generation: 1 };
 const app = (team: typeof teamA, name: string, domains: string[] = []): AppIntent => ({
   team, name, generation: 1, release: 1, image: 'nginx', port: 8080, replicas: 1, running: true, env: [], domains, resources: {}, healthCheckPath: null, tls: false, runAsNonRoot: false, restartedAt: null,
+  args: null, volumes: [], secrets: [], dependencies: [], dependents: [], isolated: false,
 });
 const policies = [teamA, teamB].flatMap((t) => renderTeam(t, settings)).concat(renderApp(app(teamA, 'web', ['a.example.com']), settings), renderApp(app(teamB, 'db'), settings))
   .filter((o) => o.kind === 'NetworkPolicy');

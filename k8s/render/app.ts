@@ -1,13 +1,7 @@
-import { GENERATION, RELEASE, RESTARTED_AT, appLabels, selectorLabels } from '../labels.js';
+import { RELEASE, RESTARTED_AT, appLabels, selectorLabels } from '../labels.js';
 import type { AppIntent, K8sObject, RenderSettings } from '../types.js';
-
-function meta(app: AppIntent, name = app.name) {
-  return {
-    name,
-    namespace: app.team.namespace,
-    labels: { ...appLabels(app.team.name, app.name), [GENERATION]: String(app.generation) },
-  };
-}
+import { accessLabels, connectionEnv, generatedSecretName } from './connect.js';
+import { appMeta as meta } from './meta.js';
 
 /** Drops empty request/limit maps: an empty object is not the same as "not set" to the API server. */
 function containerResources(app: AppIntent) {
@@ -19,12 +13,53 @@ function containerResources(app: AppIntent) {
   return out;
 }
 
-export function deployment(app: AppIntent): K8sObject {
+/**
+ * The container's env, in the order Kubernetes expands `$(NAME)` references: PORT, then the
+ * connection info of dependencies, then generated secrets, then the app's own env, which may refer
+ * to any of them and wins over all of them.
+ */
+export function containerEnv(app: AppIntent) {
+  const own = new Set(app.env.map((e) => e.name));
+  const { env: fromDependencies } = connectionEnv({ app: app.name, namespace: app.team.namespace }, app.dependencies, [...own, ...app.secrets, 'PORT']);
+  const secrets = app.secrets.filter((k) => !own.has(k))
+    .map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: generatedSecretName(app.name), key } } }));
+  return [{ name: 'PORT', value: String(app.port) }, ...fromDependencies, ...secrets, ...app.env];
+}
+
+function podTemplate(app: AppIntent) {
   // TCP on the app's port unless the app names an HTTP path to probe.
   const check = app.healthCheckPath ? { httpGet: { path: app.healthCheckPath, port: 'http' } } : { tcpSocket: { port: 'http' } };
   const probe = { ...check, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
-  const templateAnnotations: Record<string, string> = { [RELEASE]: String(app.release) };
-  if (app.restartedAt) templateAnnotations[RESTARTED_AT] = app.restartedAt;
+  const annotations: Record<string, string> = { [RELEASE]: String(app.release) };
+  if (app.restartedAt) annotations[RESTARTED_AT] = app.restartedAt;
+  return {
+    metadata: { labels: { ...appLabels(app.team.name, app.name), ...accessLabels(app) }, annotations },
+    spec: {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      // Non-root where the image allows it (images Yunbang built); a ready image keeps its user,
+      // since many official images start as root and drop privileges themselves.
+      securityContext: app.runAsNonRoot ? { runAsNonRoot: true } : {},
+      containers: [{
+        name: 'app',
+        image: app.image,
+        ...(app.args ? { args: app.args } : {}),
+        ports: [{ name: 'http', containerPort: app.port, protocol: 'TCP' }],
+        env: containerEnv(app),
+        resources: containerResources(app),
+        ...(app.volumes.length ? { volumeMounts: app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })) } : {}),
+        readinessProbe: { ...probe, initialDelaySeconds: 2 },
+        livenessProbe: { ...probe, initialDelaySeconds: 15, periodSeconds: 20 },
+        securityContext: app.runAsNonRoot
+          ? { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }
+          : { allowPrivilegeEscalation: false },
+      }],
+    },
+  };
+}
+
+/** An app without volumes: a Deployment that rolls with no unavailability. */
+export function deployment(app: AppIntent): K8sObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -34,28 +69,51 @@ export function deployment(app: AppIntent): K8sObject {
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(app.team.name, app.name) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: {
-        metadata: { labels: appLabels(app.team.name, app.name), annotations: templateAnnotations },
+      template: podTemplate(app),
+    },
+  };
+}
+
+export const headlessServiceName = (app: string) => `${app}-pods`;
+
+/**
+ * An app with volumes: a StatefulSet, so each pod keeps its own claims (and its name) across
+ * restarts, with a headless Service giving the pods stable DNS names. Claims outlive the app
+ * unless its data is deleted with it.
+ */
+export function statefulSet(app: AppIntent): K8sObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { ...meta(app), annotations: { [RELEASE]: String(app.release) } },
+    spec: {
+      replicas: app.running ? app.replicas : 0,
+      revisionHistoryLimit: 5,
+      serviceName: headlessServiceName(app.name),
+      selector: { matchLabels: selectorLabels(app.team.name, app.name) },
+      updateStrategy: { type: 'RollingUpdate' },
+      template: podTemplate(app),
+      volumeClaimTemplates: app.volumes.map((v) => ({
+        metadata: { name: v.name, labels: appLabels(app.team.name, app.name) },
         spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          // Non-root where the image allows it (images Yunbang built); a ready image keeps its user,
-          // since many official images start as root and drop privileges themselves.
-          securityContext: app.runAsNonRoot ? { runAsNonRoot: true } : {},
-          containers: [{
-            name: 'app',
-            image: app.image,
-            ports: [{ name: 'http', containerPort: app.port, protocol: 'TCP' }],
-            env: [{ name: 'PORT', value: String(app.port) }, ...app.env],
-            resources: containerResources(app),
-            readinessProbe: { ...probe, initialDelaySeconds: 2 },
-            livenessProbe: { ...probe, initialDelaySeconds: 15, periodSeconds: 20 },
-            securityContext: app.runAsNonRoot
-              ? { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }
-              : { allowPrivilegeEscalation: false },
-          }],
+          accessModes: [v.accessMode],
+          resources: { requests: { storage: v.size } },
+          ...(v.storageClass ? { storageClassName: v.storageClass } : {}),
         },
-      },
+      })),
+    },
+  };
+}
+
+export function headlessService(app: AppIntent): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(app, headlessServiceName(app.name)),
+    spec: {
+      clusterIP: 'None',
+      selector: selectorLabels(app.team.name, app.name),
+      ports: [{ name: 'http', port: app.port, targetPort: 'http', protocol: 'TCP' }],
     },
   };
 }

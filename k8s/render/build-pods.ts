@@ -1,4 +1,6 @@
-import { appLabels, GENERATION } from '../labels.js';
+import { appLabels, GENERATION, ROLE } from '../labels.js';
+
+export { ROLE };
 import type { K8sObject } from '../types.js';
 
 /**
@@ -8,7 +10,6 @@ import type { K8sObject } from '../types.js';
  * and writes its digest to the termination message.
  */
 export const BUILD = 'yunbang.dev/build';
-export const ROLE = 'yunbang.dev/role';
 
 export interface BuildPodSettings {
   detectorImage: string;

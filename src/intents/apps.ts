@@ -12,6 +12,9 @@ import { findTeam } from './teams.js';
 import { queueBuild } from './builds.js';
 import { buildMode, dockerfilePath, gitCredentials, gitInput, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
 import { seal } from '../crypto/box.js';
+import type { TeamRow } from './teams.js';
+import { connectionEnv, effectiveExports, serviceHost } from '../../k8s/render/connect.js';
+import type { ConnectionEntry, Dependency, Volume } from '../../k8s/types.js';
 
 export interface AppRow {
   id: string; team_id: string; team: string; name: string; image: string | null; source: SourceSpec | null; webhook_id: string | null;
@@ -21,6 +24,8 @@ export interface AppRow {
   created_at: Date; updated_at: Date; domains: string[];
   health: AppView['status']['health']; reason: string; message: string; ready_replicas: number;
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
+  namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: { name: string; length: number }[]; args: string[] | null;
+  installation: string | null; dependencies: Dependency[];
 }
 
 export const APP_SELECT = `
@@ -28,8 +33,14 @@ export const APP_SELECT = `
          a.generation, a.current_release, a.created_at, a.updated_at,
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
          s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
-         s.updated_at AS status_updated_at
-    FROM apps a JOIN teams t ON t.id = a.team_id JOIN app_status s ON s.app_id = a.id`;
+         s.updated_at AS status_updated_at,
+         t.namespace, a.volumes, a.exports, a.secrets, a.args, i.name AS installation,
+         (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
+                  ORDER BY dt.name, d.name), '[]')
+            FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
+           WHERE ad.app_id = a.id AND d.deleted_at IS NULL) AS dependencies
+    FROM apps a JOIN teams t ON t.id = a.team_id JOIN app_status s ON s.app_id = a.id
+    LEFT JOIN installations i ON i.id = a.installation_id`;
 
 /** An app's webhook URL: one path segment per app; the git host is recognised by its headers. */
 export const webhookUrl = (publicUrl: string, id: string) => `${publicUrl.replace(/\/$/, '')}/hooks/${id}`;
@@ -49,6 +60,13 @@ export function toView(r: AppRow, publicUrl = ''): AppView {
       desiredReplicas: r.desired_replicas, observedGeneration: r.observed_generation, endpoints: r.endpoints,
       updatedAt: r.status_updated_at,
     },
+    volumes: r.volumes,
+    dependencies: r.dependencies.map((d) => ({ team: d.team, app: d.app })),
+    connectionInfo: effectiveExports(r.name, r.exports).map((e) => ('secret' in e
+      ? { name: e.name, value: null, secret: true }
+      : { name: e.name, value: e.value.replaceAll('${host}', serviceHost({ app: r.name, namespace: r.namespace })).replaceAll('${port}', String(r.port)), secret: false })),
+    envConflicts: connectionEnv({ app: r.name, namespace: r.namespace }, r.dependencies, [...r.env.map((e) => e.name), ...r.secrets.map((x) => x.name), 'PORT']).conflicts,
+    installation: r.installation,
   };
 }
 
@@ -93,9 +111,13 @@ const createSchema = z.object({
   resources: v.resources.default({}),
   healthCheckPath: specFields.healthCheckPath.default(null),
   tls: z.boolean().default(false),
+  volumes: v.volumes.default([]),
 }).superRefine((a, ctx) => {
   if ((a.image === undefined) === (a.git === undefined)) ctx.addIssue({ code: 'custom', path: ['image'], message: 'give exactly one of image or git' });
+  // A StatefulSet's pods carry a controller-revision-hash label of its name plus 11 characters (at most 63).
+  if (a.volumes.length > 0 && a.name.length > MAX_STATEFUL_NAME) ctx.addIssue({ code: 'custom', path: ['name'], message: `must be at most ${MAX_STATEFUL_NAME} characters for an app with volumes` });
 });
+export const MAX_STATEFUL_NAME = 52;
 export type CreateAppInput = z.input<typeof createSchema>;
 
 const updateSchema = z.object({
@@ -148,7 +170,7 @@ export async function recordRelease(tx: Queryable, actor: string, appId: string,
   return number;
 }
 
-function reconcile(ctx: Ctx, tx: Tx, appId: string) {
+export function enqueueReconcile(ctx: Ctx, tx: Tx, appId: string) {
   return enqueue(ctx.boss, tx, QUEUES.reconcileApp, { appId }, appId);
 }
 
@@ -202,6 +224,44 @@ function sealCredentials(ctx: Ctx, c: GitCredentials): string {
   return seal(ctx.secretKey, JSON.stringify(c));
 }
 
+/** Everything a new app row holds; createApp and template installs fill it in. */
+export interface NewApp {
+  name: string; image: string | null; source: SourceSpec | null; sealedCredentials: string | null;
+  port: number; replicas: number; env: EnvVar[]; resources: v.Resources; healthCheckPath: string | null; tls: boolean; domains: string[];
+  volumes: Volume[]; args: string[] | null; secrets: { name: string; length: number }[]; exports: ConnectionEntry[];
+  installationId: string | null; component: string | null;
+}
+
+/**
+ * Writes a new app in the caller's transaction: its row, status, domains, first release (image
+ * apps) or first build (git apps), and its reconcile job. Returns the app's id.
+ */
+export async function insertApp(ctx: Ctx, tx: Tx, team: TeamRow, a: NewApp): Promise<string> {
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO apps (team_id, name, image, port, replicas, env, resources, health_check_path, tls, source, webhook_id, webhook_secret, git_credentials,
+                       volumes, args, secrets, exports, installation_id, component)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+     ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
+    [team.id, a.name, a.image, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources), a.healthCheckPath, a.tls,
+      a.source ? JSON.stringify(a.source) : null, a.source ? newWebhookId() : null, a.source ? newWebhookSecret() : null, a.sealedCredentials,
+      JSON.stringify(a.volumes), a.args ? JSON.stringify(a.args) : null, JSON.stringify(a.secrets), JSON.stringify(a.exports), a.installationId, a.component],
+  );
+  const id = rows[0]?.id;
+  if (!id) throw new Conflict(`app "${a.name}" already exists in team "${team.name}"`);
+  await tx.query('INSERT INTO app_status (app_id, desired_replicas) VALUES ($1, $2)', [id, a.replicas]);
+  await writeDomains(tx, id, a.domains);
+  if (a.image) {
+    await recordRelease(tx, actorName(ctx.principal), id, a.image, releaseConfig(a), `deploy ${a.image}`);
+  } else {
+    await queueBuild(tx, { boss: ctx.boss, actor: actorName(ctx.principal) }, id, a.source!.branch, 'create'); // a git app builds at once
+  }
+  await enqueueReconcile(ctx, tx, id);
+  return id;
+}
+
+const releaseConfig = (a: Pick<NewApp, 'port' | 'env' | 'resources' | 'healthCheckPath' | 'args'>): ReleaseConfig =>
+  ({ port: a.port, env: a.env, resources: a.resources, healthCheckPath: a.healthCheckPath, ...(a.args ? { args: a.args } : {}) });
+
 export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppView> {
   const a = parse(createSchema, input);
   if (a.gitCredentials && !a.git) throw Invalid.field('gitCredentials', 'only apps built from git take credentials');
@@ -211,23 +271,10 @@ export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppVie
     const team = await findTeam(tx, a.team, true);
     scope.teamId = team.id;
     const source: SourceSpec | null = a.git ? { ...a.git, buildMode: a.buildMode, dockerfilePath: a.dockerfilePath } : null;
-    const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO apps (team_id, name, image, port, replicas, env, resources, health_check_path, tls, source, webhook_id, webhook_secret, git_credentials)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
-      [team.id, a.name, a.image ?? null, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources), a.healthCheckPath, a.tls,
-        source ? JSON.stringify(source) : null, source ? newWebhookId() : null, source ? newWebhookSecret() : null, sealed],
-    );
-    const id = rows[0]?.id;
-    if (!id) throw new Conflict(`app "${a.name}" already exists in team "${a.team}"`);
-    await tx.query('INSERT INTO app_status (app_id, desired_replicas) VALUES ($1, $2)', [id, a.replicas]);
-    await writeDomains(tx, id, a.domains);
-    if (a.image) {
-      await recordRelease(tx, actorName(ctx.principal), id, a.image, { port: a.port, env: a.env, resources: a.resources, healthCheckPath: a.healthCheckPath }, `deploy ${a.image}`);
-    } else {
-      await queueBuild(tx, { boss: ctx.boss, actor: actorName(ctx.principal) }, id, source!.branch, 'create'); // a git app builds at once
-    }
-    await reconcile(ctx, tx, id);
+    await insertApp(ctx, tx, team, {
+      name: a.name, image: a.image ?? null, source, sealedCredentials: sealed, port: a.port, replicas: a.replicas, env: a.env, resources: a.resources,
+      healthCheckPath: a.healthCheckPath, tls: a.tls, domains: a.domains, volumes: a.volumes, args: null, secrets: [], exports: [], installationId: null, component: null,
+    });
     scope.message = a.image ? `image ${a.image}, ${a.replicas} replica(s)` : `git ${source!.url} (${source!.branch}), ${a.replicas} replica(s)`;
     return toView(await findApp(tx, team.id, a.team, a.name), ctx.publicUrl);
   });
@@ -288,12 +335,14 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
     const runtime = changed.filter((k) => k === 'image' || k === 'port' || k === 'env' || k === 'resources' || k === 'healthCheckPath');
     if (runtime.length > 0 && next.image) {
       const description = changed.includes('image') ? `deploy ${next.image}` : `change ${runtime.join(', ')}`;
-      await recordRelease(tx, actorName(ctx.principal), cur.id, next.image, { port: next.port, env: next.env, resources: next.resources, healthCheckPath: next.healthCheckPath }, description);
+      await recordRelease(tx, actorName(ctx.principal), cur.id, next.image, releaseConfig({ ...next, args: cur.args }), description);
     }
+    // Dependents read this app's port in their connection info: they roll with it.
+    if (changed.includes('port')) await reconcileDependents(ctx, tx, cur.id);
     if (changed.includes('replicas')) {
       await tx.query('UPDATE app_status SET desired_replicas = $2 WHERE app_id = $1', [cur.id, cur.running ? next.replicas : 0]);
     }
-    await reconcile(ctx, tx, cur.id);
+    await enqueueReconcile(ctx, tx, cur.id);
     return toView(await findApp(tx, team.id, u.team, u.name), ctx.publicUrl);
   });
 }
@@ -317,25 +366,67 @@ export async function setLifecycle(ctx: Ctx, op: Lifecycle, team: string, name: 
     if (op !== 'restart') {
       await tx.query('UPDATE app_status SET desired_replicas = $2 WHERE app_id = $1', [cur.id, op === 'start' ? cur.replicas : 0]);
     }
-    await reconcile(ctx, tx, cur.id);
+    await enqueueReconcile(ctx, tx, cur.id);
     return toView(await findApp(tx, t.id, team, name), ctx.publicUrl);
   });
 }
 
+/** Enqueues a reconcile of every live app that depends on this one. */
+export async function reconcileDependents(ctx: Ctx, tx: Tx, appId: string): Promise<void> {
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT u.id FROM app_dependencies ad JOIN apps u ON u.id = ad.app_id WHERE ad.depends_on = $1 AND u.deleted_at IS NULL`, [appId]);
+  for (const { id } of rows) await enqueueReconcile(ctx, tx, id);
+}
+
+export interface DeletedAppView { app: AppView; dataKept: boolean; message: string }
+
 /**
- * Deletes an app: the row is marked deleted (freeing its name and domains at once) and the
- * reconcile job removes its objects from the cluster and etcd, then the row itself.
+ * Marks apps deleted in the caller's transaction (freeing their names and domains at once); their
+ * reconcile jobs remove their objects from the cluster and etcd, then the rows. An app that others
+ * outside `together` still depend on is refused: they would lose their connection.
  */
-export async function deleteApp(ctx: Ctx, team: string, name: string): Promise<AppView> {
+export async function markDeleted(ctx: Ctx, tx: Tx, apps: AppRow[], deleteData: boolean): Promise<void> {
+  const ids = apps.map((a) => a.id);
+  const { rows } = await tx.query<{ app: string; dependent: string; team: string }>(
+    `SELECT d.name AS app, u.name AS dependent, ut.name AS team
+       FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN apps u ON u.id = ad.app_id JOIN teams ut ON ut.id = u.team_id
+      WHERE ad.depends_on = ANY($1) AND NOT (ad.app_id = ANY($1)) AND u.deleted_at IS NULL ORDER BY 1, 3, 2`, [ids]);
+  if (rows.length > 0) {
+    const list = rows.map((r) => `${r.team}/${r.dependent} depends on ${r.app}`).join(', ');
+    throw new Conflict(`still in use: ${list}; remove the dependencies first`);
+  }
+  for (const a of apps) {
+    await tx.query(`UPDATE apps SET deleted_at = now(), delete_data = $2, generation = generation + 1, updated_at = now() WHERE id = $1`, [a.id, deleteData]);
+    await tx.query('DELETE FROM app_domains WHERE app_id = $1', [a.id]);
+    await enqueueReconcile(ctx, tx, a.id);
+  }
+}
+
+/** What happens to an app's data on delete, in words, for the API's answer. */
+export function dataMessage(apps: Pick<AppRow, 'name' | 'volumes' | 'secrets' | 'namespace'>[], deleteData: boolean): { dataKept: boolean; message: string } {
+  const withData = apps.filter((a) => a.volumes.length > 0 || a.secrets.length > 0);
+  if (withData.length === 0) return { dataKept: false, message: 'deleted; it had no volumes or generated secrets' };
+  if (deleteData) return { dataKept: false, message: 'deleted with its data: its volume claims and generated secrets are being removed' };
+  const kept = withData.map((a) => [
+    ...a.volumes.map((v) => `claim ${v.name}-${a.name}-* `.trim()),
+    ...(a.secrets.length ? [`Secret ${a.name}-secrets`] : []),
+  ].join(', ') + ` in namespace ${a.namespace}`).join('; ');
+  return { dataKept: true, message: `deleted; its data is kept (${kept}): an app created again under the same name uses it. Delete with deleteData to remove it` };
+}
+
+/** Deletes an app; its volumes and generated secrets are kept unless deleteData is true. */
+export async function deleteApp(ctx: Ctx, team: string, name: string, opts: { deleteData?: boolean } = {}): Promise<DeletedAppView> {
+  const deleteData = opts.deleteData ?? false;
   return mutation(ctx, { action: 'app.delete', subject: `app/${name}`, team }, async (tx, scope) => {
     authorize(ctx.principal, team, 'write');
     const t = await findTeam(tx, team, true);
     scope.teamId = t.id;
     const cur = await lockApp(tx, t.id, team, name);
-    await tx.query(`UPDATE apps SET deleted_at = now(), generation = generation + 1, updated_at = now() WHERE id = $1`, [cur.id]);
-    await tx.query('DELETE FROM app_domains WHERE app_id = $1', [cur.id]);
-    await reconcile(ctx, tx, cur.id);
-    return toView(cur, ctx.publicUrl);
+    if (cur.installation) throw new Conflict(`app "${name}" belongs to installation "${cur.installation}"; uninstall that instead`);
+    await markDeleted(ctx, tx, [cur], deleteData);
+    const data = dataMessage([cur], deleteData);
+    scope.message = data.message;
+    return { app: toView(cur, ctx.publicUrl), ...data };
   });
 }
 
@@ -368,14 +459,15 @@ export async function rollbackApp(ctx: Ctx, team: string, name: string, release:
     if (!target) throw new NotFound(`release ${release} of app "${name}" not found`);
     const c = target.config;
     await tx.query(
-      `UPDATE apps SET image = $2, port = $3, env = $4, resources = $5, health_check_path = $6,
+      `UPDATE apps SET image = $2, port = $3, env = $4, resources = $5, health_check_path = $6, args = $7,
               generation = generation + 1, updated_at = now() WHERE id = $1`,
-      [cur.id, target.image, c.port, JSON.stringify(c.env), JSON.stringify(c.resources), c.healthCheckPath ?? null],
+      [cur.id, target.image, c.port, JSON.stringify(c.env), JSON.stringify(c.resources), c.healthCheckPath ?? null, c.args ? JSON.stringify(c.args) : null],
     );
+    if (c.port !== cur.port) await reconcileDependents(ctx, tx, cur.id);
     const number = await recordRelease(tx, actorName(ctx.principal), cur.id, target.image, c, `rollback to release ${release}`,
       { buildId: target.build_id ?? undefined, rollbackOf: release });
     scope.message = `release ${number} = release ${release} (${target.image})`;
-    await reconcile(ctx, tx, cur.id);
+    await enqueueReconcile(ctx, tx, cur.id);
     return toView(await findApp(tx, t.id, team, name), ctx.publicUrl);
   });
 }

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { authorize } from '../auth/principal.js';
+import type { Tx } from '../db/pool.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
+import type { AppView } from '../model.js';
+import * as v from '../validation.js';
+import { parse } from '../validation.js';
+import { APP_SELECT, enqueueReconcile, toView, type AppRow } from './apps.js';
+import { mutation } from './audit.js';
+import type { Ctx } from './context.js';
+import { findTeam } from './teams.js';
+
+/**
+ * Dependencies between apps (12-factor backing services): the dependent gets the dependency's
+ * connection info as env vars and a network path to its port. Same team, or an app another team
+ * shared with this one.
+ */
+const input = z.object({
+  team: z.string(),
+  app: z.string(),
+  dependsOn: v.appName,
+  /** The dependency's team, when it is another team's shared app. */
+  dependsOnTeam: z.string().optional(),
+}).strict();
+export type DependencyInput = z.input<typeof input>;
+
+async function liveApp(tx: Tx, team: string, name: string, lock: boolean): Promise<AppRow | undefined> {
+  const { rows } = await tx.query<AppRow>(
+    `${APP_SELECT} WHERE t.name = $1 AND t.deleted_at IS NULL AND a.name = $2 AND a.deleted_at IS NULL${lock ? ' FOR UPDATE OF a' : ''}`, [team, name]);
+  return rows[0];
+}
+
+async function requireApp(tx: Tx, team: string, name: string): Promise<AppRow> {
+  const a = await liveApp(tx, team, name, true);
+  if (!a) throw new NotFound(`app "${name}" not found in team "${team}"`);
+  return a;
+}
+
+/** The dependency an input names: in the app's team, or shared with it (else it does not exist for the caller). */
+async function findDependency(ctx: Ctx, tx: Tx, app: AppRow, dependsOn: string, dependsOnTeam: string): Promise<AppRow> {
+  const dep = await liveApp(tx, dependsOnTeam, dependsOn, false);
+  if (dependsOnTeam === app.team) {
+    if (!dep) throw new NotFound(`app "${dependsOn}" not found in team "${app.team}"`);
+    return dep;
+  }
+  const shared = dep && (await tx.query('SELECT 1 FROM app_shares WHERE app_id = $1 AND team_id = $2', [dep.id, app.team_id])).rowCount;
+  if (shared) return dep;
+  // Only a caller who may read the other team learns that the app exists but is not shared.
+  const canRead = ctx.principal.kind === 'admin' || ctx.principal.teamName === dependsOnTeam;
+  if (dep && canRead) throw new Forbidden(`app "${dependsOn}" of team "${dependsOnTeam}" is not shared with team "${app.team}"; share it first`);
+  throw new NotFound(`app "${dependsOn}" not found in team "${dependsOnTeam}", or not shared with team "${app.team}"`);
+}
+
+/** A path of dependencies from `from` to `to` (app names), or null: adding to → from would close it into a cycle. */
+async function pathBetween(tx: Tx, from: string, to: string): Promise<string[] | null> {
+  const { rows } = await tx.query<{ path: string[] }>(
+    `WITH RECURSIVE walk(id, path) AS (
+       SELECT $1::uuid, ARRAY[$1::uuid]
+       UNION ALL
+       SELECT ad.depends_on, w.path || ad.depends_on FROM app_dependencies ad JOIN walk w ON ad.app_id = w.id
+        WHERE NOT ad.depends_on = ANY(w.path)
+     )
+     SELECT array(SELECT a.name FROM unnest(w.path) WITH ORDINALITY p(id, n) JOIN apps a ON a.id = p.id ORDER BY p.n) AS path
+       FROM walk w WHERE w.id = $2 LIMIT 1`, [from, to]);
+  return rows[0]?.path ?? null;
+}
+
+export async function addDependency(ctx: Ctx, raw: DependencyInput): Promise<AppView> {
+  const i = parse(input, raw);
+  const depTeam = i.dependsOnTeam ?? i.team;
+  return mutation(ctx, { action: 'app.add-dependency', subject: `app/${i.app}`, team: i.team }, async (tx, scope) => {
+    authorize(ctx.principal, i.team, 'write');
+    const team = await findTeam(tx, i.team, true);
+    scope.teamId = team.id;
+    // One dependency change at a time platform-wide, so two concurrent changes cannot close a cycle together.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('yunbang:app-dependencies'))`);
+    const app = await requireApp(tx, i.team, i.app);
+    const dep = await findDependency(ctx, tx, app, i.dependsOn, depTeam);
+    if (dep.id === app.id) throw Invalid.field('dependsOn', 'an app cannot depend on itself');
+    const back = await pathBetween(tx, dep.id, app.id);
+    if (back) throw Invalid.field('dependsOn', `would make a cycle: ${[app.name, ...back].join(' → ')}`);
+    const { rowCount } = await tx.query(
+      'INSERT INTO app_dependencies (app_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING', [app.id, dep.id]);
+    const name = depTeam === i.team ? dep.name : `${depTeam}/${dep.name}`;
+    scope.message = rowCount ? `depends on ${name}` : `already depends on ${name}`;
+    if (rowCount) await touch(ctx, tx, [app.id, dep.id]);
+    return reread(ctx, tx, app.id);
+  });
+}
+
+export async function removeDependency(ctx: Ctx, raw: DependencyInput): Promise<AppView> {
+  const i = parse(input, raw);
+  const depTeam = i.dependsOnTeam ?? i.team;
+  return mutation(ctx, { action: 'app.remove-dependency', subject: `app/${i.app}`, team: i.team }, async (tx, scope) => {
+    authorize(ctx.principal, i.team, 'write');
+    const team = await findTeam(tx, i.team, true);
+    scope.teamId = team.id;
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('yunbang:app-dependencies'))`);
+    const app = await requireApp(tx, i.team, i.app);
+    const { rows } = await tx.query<{ id: string }>(
+      `DELETE FROM app_dependencies ad USING apps d, teams dt
+        WHERE ad.app_id = $1 AND d.id = ad.depends_on AND dt.id = d.team_id AND d.name = $2 AND dt.name = $3 AND d.deleted_at IS NULL
+        RETURNING d.id`, [app.id, i.dependsOn, depTeam]);
+    if (!rows[0]) throw new NotFound(`app "${i.app}" does not depend on "${depTeam === i.team ? i.dependsOn : `${depTeam}/${i.dependsOn}`}"`);
+    scope.message = `no longer depends on ${i.dependsOn}`;
+    await touch(ctx, tx, [app.id, rows[0].id]);
+    return reread(ctx, tx, app.id);
+  });
+}
+
+/** Both ends change: the dependent's env and egress, the dependency's admitted peers. */
+async function touch(ctx: Ctx, tx: Tx, ids: string[]) {
+  for (const id of ids) {
+    await tx.query('UPDATE apps SET generation = generation + 1, updated_at = now() WHERE id = $1', [id]);
+    await enqueueReconcile(ctx, tx, id);
+  }
+}
+
+async function reread(ctx: Ctx, tx: Tx, id: string): Promise<AppView> {
+  const { rows } = await tx.query<AppRow>(`${APP_SELECT} WHERE a.id = $1`, [id]);
+  return toView(rows[0]!, ctx.publicUrl);
+}
+
+const shareInput = z.object({ team: z.string(), app: z.string(), withTeam: z.string() }).strict();
+
+/** Lets another team depend on one of this team's apps (or stops it, when no app of theirs does). */
+export async function shareApp(ctx: Ctx, raw: z.input<typeof shareInput>, share: boolean): Promise<AppView> {
+  const i = parse(shareInput, raw);
+  return mutation(ctx, { action: share ? 'app.share' : 'app.unshare', subject: `app/${i.app}`, team: i.team }, async (tx, scope) => {
+    authorize(ctx.principal, i.team, 'write');
+    const team = await findTeam(tx, i.team, true);
+    scope.teamId = team.id;
+    const app = await requireApp(tx, i.team, i.app);
+    if (i.withTeam === i.team) throw Invalid.field('withTeam', 'an app is always available to its own team');
+    const other = await findTeam(tx, i.withTeam).catch(() => { throw Invalid.field('withTeam', `team "${i.withTeam}" not found`); });
+    if (share) {
+      await tx.query('INSERT INTO app_shares (app_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [app.id, other.id]);
+    } else {
+      const { rows } = await tx.query<{ name: string }>(
+        `SELECT u.name FROM app_dependencies ad JOIN apps u ON u.id = ad.app_id WHERE ad.depends_on = $1 AND u.team_id = $2 AND u.deleted_at IS NULL`, [app.id, other.id]);
+      if (rows.length) throw new Conflict(`team "${other.name}" still depends on it: ${rows.map((r) => r.name).join(', ')}`);
+      await tx.query('DELETE FROM app_shares WHERE app_id = $1 AND team_id = $2', [app.id, other.id]);
+    }
+    scope.message = `${share ? 'shared with' : 'no longer shared with'} team ${other.name}`;
+    return toView(app, ctx.publicUrl);
+  });
+}
