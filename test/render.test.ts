@@ -12,6 +12,23 @@ const app: AppIntent = {
   args: null, volumes: [], secrets: [], dependencies: [], dependents: [], isolated: false,
 };
 
+// A backing service with a volume and a generated secret, and an app that depends on it and on
+// another team's shared app.
+const db: AppIntent = {
+  ...app, name: 'db', image: 'mysql:8.4', port: 3306, replicas: 1, env: [{ name: 'MYSQL_DATABASE', value: 'shop' }], domains: [],
+  volumes: [{ name: 'data', mountPath: '/var/lib/mysql', size: '1Gi', accessMode: 'ReadWriteOnce', storageClass: null }],
+  secrets: ['MYSQL_PASSWORD'], isolated: true, args: ['--max-connections=50'],
+  dependents: [{ team: 'acme', app: 'web', namespace: 'yb-acme' }],
+};
+const consumer: AppIntent = {
+  ...app, domains: [], env: [{ name: 'DSN', value: 'mysql://$(MYSQL_USER)@$(MYSQL_HOST)' }, { name: 'MYSQL_USER', value: 'mine' }],
+  dependencies: [
+    { team: 'acme', app: 'db', namespace: 'yb-acme', port: 3306, exports: [{ name: 'MYSQL_HOST', value: '${host}' }, { name: 'MYSQL_PORT', value: '${port}' }, { name: 'MYSQL_USER', value: 'shop' }, { name: 'MYSQL_PASSWORD', secret: 'MYSQL_PASSWORD' }] },
+    { team: 'ops', app: 'cache', namespace: 'yb-ops', port: 6379, exports: [{ name: 'REDIS_PASSWORD', secret: 'REDIS_PASSWORD' }, { name: 'MYSQL_HOST', value: 'elsewhere' }] },
+    { team: 'acme', app: 'search', namespace: 'yb-acme', port: 9200, exports: [] },
+  ],
+};
+
 describe('render (pure)', () => {
   it('renders an app as an exact, sorted list of objects', () => {
     const objects = renderApp(app, defaultRenderSettings);
@@ -67,6 +84,7 @@ describe('render (pure)', () => {
     const objects = renderTeam(team, defaultRenderSettings);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/yb-acme', 'ResourceQuota/yunbang-team-quota', 'LimitRange/yunbang-team-defaults', 'NetworkPolicy/yunbang-team-default',
+      'NetworkPolicy/yunbang-team-ingress',
     ]);
     expect(objects).toMatchSnapshot();
   });
@@ -79,7 +97,8 @@ describe('render (pure)', () => {
     const [ns, ...teamObjects] = renderTeam(t, defaultRenderSettings);
     await client.patch(toTyped(ns!), undefined, undefined, 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
     try {
-      const objects = [...teamObjects, ...renderApp({ ...app, team: t, tls: true }, defaultRenderSettings), ...renderApp({ ...app, team: t, name: 'worker', runAsNonRoot: true, healthCheckPath: '/ready', domains: [] }, defaultRenderSettings)];
+      const objects = [...teamObjects, ...renderApp({ ...app, team: t, tls: true }, defaultRenderSettings), ...renderApp({ ...app, team: t, name: 'worker', runAsNonRoot: true, healthCheckPath: '/ready', domains: [] }, defaultRenderSettings),
+        ...renderApp({ ...db, team: t }, defaultRenderSettings), ...renderApp({ ...consumer, team: t }, defaultRenderSettings)];
       for (const o of objects) {
         const out = await client.patch(toTyped(o), undefined, 'All', 'yunbang-test', true, k8s.PatchStrategy.ServerSideApply);
         expect(out.metadata?.name).toBe(o.metadata.name);
@@ -87,5 +106,58 @@ describe('render (pure)', () => {
     } finally {
       await client.delete(toTyped(ns!));
     }
+  });
+
+  it('renders an app with volumes as a StatefulSet with claims and a headless Service', () => {
+    const objects = renderApp(db, defaultRenderSettings);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['NetworkPolicy/db-from-dependents', 'Service/db', 'Service/db-pods', 'StatefulSet/db']);
+    const sts = objects.find((o) => o.kind === 'StatefulSet')!.spec as any;
+    expect(sts.serviceName).toBe('db-pods');
+    expect(sts.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'data', labels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/managed-by': 'yunbang', 'yunbang.dev/team': 'acme', 'yunbang.dev/app': 'db' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    }]);
+    const c = sts.template.spec.containers[0];
+    expect(c.volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/mysql' }]);
+    expect(c.args).toEqual(['--max-connections=50']);
+    expect(c.env).toEqual([
+      { name: 'PORT', value: '3306' },
+      { name: 'MYSQL_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-secrets', key: 'MYSQL_PASSWORD' } } },
+      { name: 'MYSQL_DATABASE', value: 'shop' },
+    ]);
+    expect(sts.template.metadata.labels['yunbang.dev/access']).toBe('dependents'); // a backing service
+    expect((objects.find((o) => o.metadata.name === 'db-pods')!.spec as any).clusterIP).toBe('None');
+    expect(objects).toMatchSnapshot();
+  });
+
+  it('gives a dependent the connection info of its dependencies: secrets by reference, its own env first', () => {
+    const objects = renderApp(consumer, defaultRenderSettings);
+    const env = (objects.find((o) => o.kind === 'Deployment')!.spec as any).template.spec.containers[0].env;
+    expect(env).toEqual([
+      { name: 'PORT', value: '8080' },
+      { name: 'MYSQL_HOST', value: 'db.yb-acme.svc.cluster.local' },
+      { name: 'MYSQL_PORT', value: '3306' },
+      { name: 'MYSQL_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-secrets', key: 'MYSQL_PASSWORD' } } },
+      { name: 'SEARCH_HOST', value: 'search.yb-acme.svc.cluster.local' },
+      { name: 'SEARCH_PORT', value: '9200' },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'web-from-ops-cache', key: 'REDIS_PASSWORD' } } },
+      { name: 'DSN', value: 'mysql://$(MYSQL_USER)@$(MYSQL_HOST)' },
+      { name: 'MYSQL_USER', value: 'mine' },
+    ]);
+    expect(JSON.stringify(objects)).not.toMatch(/password"?:\s*"[^$]/i);
+    const egress = objects.find((o) => o.metadata.name === 'web-to-dependencies')!.spec as any;
+    expect(egress.egress).toEqual([{
+      to: [{ namespaceSelector: { matchLabels: { 'yunbang.dev/team': 'ops' } }, podSelector: { matchLabels: { 'yunbang.dev/team': 'ops', 'yunbang.dev/app': 'cache' } } }],
+      ports: [{ protocol: 'TCP', port: 6379 }],
+    }]);
+  });
+
+  it('reports env names given by more than one source', async () => {
+    const { connectionEnv } = await import('../k8s/render/connect.js');
+    const { conflicts } = connectionEnv({ app: 'web', namespace: 'yb-acme' }, consumer.dependencies, ['DSN', 'MYSQL_USER']);
+    expect(conflicts).toEqual([
+      { name: 'MYSQL_HOST', from: ['acme/db', 'ops/cache'], usedFrom: 'acme/db' },
+      { name: 'MYSQL_USER', from: ['acme/db'], usedFrom: 'own env' },
+    ]);
   });
 });

@@ -7,8 +7,13 @@ import { defaultRenderSettings, type AppIntent, type K8sObject } from '../k8s/ty
  * NetworkPolicy ingress semantics (a pod selected by any policy admits only what some policy allows).
  */
 interface Peer { namespace: string; namespaceLabels: Record<string, string>; podLabels: Record<string, string> }
-type Sel = { matchLabels?: Record<string, string> } | undefined;
-const matches = (sel: Sel, labels: Record<string, string>) => Object.entries(sel?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+type Sel = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined;
+const matches = (sel: Sel, labels: Record<string, string>) => Object.entries(sel?.matchLabels ?? {}).every(([k, v]) => labels[k] === v)
+  && (sel?.matchExpressions ?? []).every((e) => {
+    if (e.operator === 'DoesNotExist') return !(e.key in labels);
+    if (e.operator === 'Exists') return e.key in labels;
+    throw new Error(`operator ${e.operator} not evaluated here`);
+  });
 
 function admits(policies: K8sObject[], from: Peer, to: Peer, port: number): boolean {
   const selecting = policies.filter((p) => p.metadata.namespace === to.namespace && matches((p.spec as { podSelector: Sel }).podSelector, to.podLabels)
@@ -33,7 +38,7 @@ const app = (team: typeof teamA, name: string, domains: string[] = []): AppInten
 });
 const policies = [teamA, teamB].flatMap((t) => renderTeam(t, settings)).concat(renderApp(app(teamA, 'web', ['a.example.com']), settings), renderApp(app(teamB, 'db'), settings))
   .filter((o) => o.kind === 'NetworkPolicy');
-const pod = (team: typeof teamA, appName: string): Peer => ({ namespace: team.namespace, namespaceLabels: { 'kubernetes.io/metadata.name': team.namespace, 'yunbang.dev/team': team.name }, podLabels: { 'yunbang.dev/team': team.name, 'yunbang.dev/app': appName } });
+const pod = (team: typeof teamA, appName: string, extra: Record<string, string> = {}): Peer => ({ namespace: team.namespace, namespaceLabels: { 'kubernetes.io/metadata.name': team.namespace, 'yunbang.dev/team': team.name }, podLabels: { 'yunbang.dev/team': team.name, 'yunbang.dev/app': appName, ...extra } });
 const ingressController: Peer = { namespace: 'ingress-nginx', namespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' }, podLabels: { app: 'ingress-nginx' } };
 
 describe('tenancy: rendered NetworkPolicies', () => {
@@ -53,5 +58,30 @@ describe('tenancy: rendered NetworkPolicies', () => {
   it('keep private ranges closed to egress so teams cannot reach each other directly', () => {
     const def = policies.find((p) => p.metadata.name === 'yunbang-team-default')!;
     expect(JSON.stringify(def.spec)).toContain('"except":["10.0.0.0/8","172.16.0.0/12","192.168.0.0/16"');
+  });
+
+  describe('a backing service (it declares connection info)', () => {
+    // db in team a is used by a's api and, shared, by b's worker; a's web does not depend on it.
+    const db: AppIntent = {
+      ...app(teamA, 'db'), port: 3306, isolated: true,
+      dependents: [{ team: 'a', app: 'api', namespace: 'yb-a' }, { team: 'b', app: 'worker', namespace: 'yb-b' }],
+    };
+    const all = [teamA, teamB].flatMap((t) => renderTeam(t, settings)).concat(renderApp(db, settings), renderApp(app(teamA, 'web', ['a.example.com']), settings))
+      .filter((o) => o.kind === 'NetworkPolicy');
+    const dbPod = pod(teamA, 'db', { 'yunbang.dev/access': 'dependents' });
+
+    it('admits exactly its dependents, on its port only', () => {
+      expect(admits(all, pod(teamA, 'api'), dbPod, 3306)).toBe(true);
+      expect(admits(all, pod(teamA, 'api'), dbPod, 22)).toBe(false);
+      expect(admits(all, pod(teamB, 'worker'), dbPod, 3306)).toBe(true);
+    });
+    it('denies the rest of its team, other teams and the ingress controller', () => {
+      expect(admits(all, pod(teamA, 'web'), dbPod, 3306)).toBe(false);
+      expect(admits(all, pod(teamB, 'api'), dbPod, 3306)).toBe(false);
+      expect(admits(all, ingressController, dbPod, 3306)).toBe(false);
+    });
+    it('leaves the rest of the team open to each other', () => {
+      expect(admits(all, pod(teamA, 'db'), pod(teamA, 'web'), 8080)).toBe(true);
+    });
   });
 });

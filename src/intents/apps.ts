@@ -25,7 +25,7 @@ export interface AppRow {
   health: AppView['status']['health']; reason: string; message: string; ready_replicas: number;
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
   namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: { name: string; length: number }[]; args: string[] | null;
-  installation: string | null; dependencies: Dependency[];
+  installation: string | null; component: string | null; dependencies: Dependency[];
 }
 
 export const APP_SELECT = `
@@ -34,7 +34,7 @@ export const APP_SELECT = `
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
          s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
          s.updated_at AS status_updated_at,
-         t.namespace, a.volumes, a.exports, a.secrets, a.args, i.name AS installation,
+         t.namespace, a.volumes, a.exports, a.secrets, a.args, i.name AS installation, a.component,
          (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
                   ORDER BY dt.name, d.name), '[]')
             FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
