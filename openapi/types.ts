@@ -368,10 +368,290 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Built-in templates, and those published to the team's catalogue or platform-wide */
+        get: operations["listTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/templates/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A built-in template */
+        get: operations["getTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/templates/{owner}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A template published by a team (as the caller's team sees it) */
+        get: operations["getPublishedTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish apps (with the dependencies among them) as a template version, or import a template definition */
+        post: operations["publishTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/installations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        get: operations["listInstallations"];
+        put?: never;
+        /** Install a template; every component becomes an app, with its dependencies, in one transaction */
+        post: operations["installTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/installations/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                name: components["schemas"]["AppName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete the installation's apps; volumes and generated secrets are kept unless deleteData is true */
+        delete: operations["uninstallTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/installations/{name}/upgrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                name: components["schemas"]["AppName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the installation to a newer version of its template */
+        post: operations["upgradeInstallation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/dependencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The app gets the dependency's connection info as env vars and a network path to its port */
+        post: operations["addDependency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/dependencies/{dependsOn}": {
+        parameters: {
+            query?: {
+                dependsOnTeam?: components["schemas"]["TeamName"];
+            };
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+                dependsOn: components["schemas"]["AppName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["removeDependency"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let another team depend on this app */
+        post: operations["shareApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/shares/{withTeam}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+                withTeam: components["schemas"]["TeamName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["unshareApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Template: {
+            /** @description A built-in name (mysql), or team/name for a published one */
+            name: string;
+            description: string;
+            /** @description Newest first; the first is the default */
+            versions: string[];
+            parameters: {
+                name: string;
+                description: string | null;
+                /** @enum {string} */
+                type: "string" | "integer" | "boolean";
+                /** @description As text; null: the parameter is required */
+                default: string | null;
+                required: boolean;
+                allowed: string[] | null;
+            }[];
+            components: string[];
+            publishedBy: string | null;
+            /** @enum {string} */
+            scope: "builtin" | "team" | "platform";
+        };
+        Installation: {
+            name: string;
+            template: string;
+            version: string;
+            apps: components["schemas"]["App"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        InstallTemplate: {
+            /**
+             * @example mysql
+             * @example acme/shop
+             */
+            template: string;
+            /** @description Defaults to the newest */
+            version?: string;
+            name: components["schemas"]["AppName"];
+            /**
+             * @description Parameter values; missing ones take their defaults
+             * @example {
+             *       "database": "shop",
+             *       "storage": "5Gi"
+             *     }
+             */
+            parameters?: Record<string, never>;
+        };
+        PublishTemplate: {
+            name: string;
+            description: string;
+            version: string;
+            apps: components["schemas"]["AppName"][];
+            /**
+             * @default team
+             * @enum {string}
+             */
+            scope?: "team" | "platform";
+        };
+        ImportTemplate: {
+            /** @description A template in the built-in format (see src/market/templates/) */
+            definition: Record<string, never>;
+            /**
+             * @default team
+             * @enum {string}
+             */
+            scope?: "team" | "platform";
+        };
         /** @description A DNS-1123 label; the team's namespace is the configured prefix plus this name */
         TeamName: string;
         /** @description A DNS-1035 label (it names the app's Deployment and Service) */
@@ -1326,6 +1606,330 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: {
+                /** @description Include this team's own catalogue (a team token: its team) */
+                team?: components["schemas"]["TeamName"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"][];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPublishedTemplate: {
+        parameters: {
+            query?: {
+                team?: components["schemas"]["TeamName"];
+            };
+            header?: never;
+            path: {
+                owner: components["schemas"]["TeamName"];
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    publishTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishTemplate"] | components["schemas"]["ImportTemplate"];
+            };
+        };
+        responses: {
+            /** @description Published */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listInstallations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team's installations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Installation"][];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    installTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstallTemplate"];
+            };
+        };
+        responses: {
+            /** @description Installed; the apps converge asynchronously */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Installation"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    uninstallTemplate: {
+        parameters: {
+            query?: {
+                deleteData?: boolean;
+            };
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                name: components["schemas"]["AppName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Uninstall recorded */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        installation: components["schemas"]["Installation"];
+                        dataKept: boolean;
+                        message: string;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    upgradeInstallation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                name: components["schemas"]["AppName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Upgrade recorded */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Installation"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    addDependency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    dependsOn: components["schemas"]["AppName"];
+                    /** @description Another team's app shared with this team; defaults to this team */
+                    dependsOnTeam?: components["schemas"]["TeamName"];
+                };
+            };
+        };
+        responses: {
+            /** @description The dependent app */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeDependency: {
+        parameters: {
+            query?: {
+                dependsOnTeam?: components["schemas"]["TeamName"];
+            };
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+                dependsOn: components["schemas"]["AppName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app, no longer depending on it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    shareApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    withTeam: components["schemas"]["TeamName"];
+                };
+            };
+        };
+        responses: {
+            /** @description The shared app */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    unshareApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+                withTeam: components["schemas"]["TeamName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app, no longer shared with that team */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import { valueFromASTUntyped } from 'graphql';
 import type { Ctx } from '../src/intents/context.js';
 
 /** The GraphQL context: the intent context of the authenticated caller. */
@@ -10,7 +11,7 @@ export interface GqlContext {
 
 export const builder = new SchemaBuilder<{
   Context: GqlContext;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: { DateTime: { Input: Date; Output: Date }; JSON: { Input: unknown; Output: unknown } };
   DefaultFieldNullability: false;
 }>({ defaultFieldNullability: false });
 
@@ -22,6 +23,13 @@ builder.scalarType('DateTime', {
     if (Number.isNaN(d.getTime())) throw new TypeError('DateTime must be an ISO-8601 string');
     return d;
   },
+});
+
+builder.scalarType('JSON', {
+  description: 'A JSON value (template parameters, a template definition)',
+  serialize: (v) => v,
+  parseValue: (v) => v,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });
 
 builder.queryType({});

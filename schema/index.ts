@@ -5,6 +5,7 @@ import './app.js';
 import './token.js';
 import './event.js';
 import './build.js';
+import './market.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

@@ -82,6 +82,26 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
         started++;
         return;
       }
+      // As the kubelet does: a container whose env names a missing Secret or key does not start
+      // (CreateContainerConfigError); it is retried until the Secret appears.
+      const missing = await missingSecretRef(pod);
+      if (missing) {
+        await core.patchNamespacedPodStatus({
+          name: podName, namespace: ns,
+          body: {
+            status: {
+              hostIP: '127.0.0.1', podIP: ip, podIPs: [{ ip }], startTime: now,
+              conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', lastTransitionTime: now }, { type: 'PodScheduled', status: 'True', lastTransitionTime: now }],
+              containerStatuses: (pod.spec.containers ?? []).map((c) => ({
+                name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0,
+                state: { waiting: { reason: 'CreateContainerConfigError', message: missing } },
+              })),
+            },
+          },
+        }, mergePatch).catch(ignoreNotFound);
+        retry(pod);
+        return;
+      }
       await core.patchNamespacedPodStatus({
         name: podName, namespace: ns,
         body: {
@@ -106,6 +126,31 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
       const next = pending.get(key);
       if (next) { pending.delete(key); void handle(next); }
     }
+  };
+
+  /** The first env secretKeyRef of the pod that cannot be resolved, in the kubelet's words, or undefined. */
+  const missingSecretRef = async (pod: k8s.V1Pod): Promise<string | undefined> => {
+    for (const c of pod.spec?.containers ?? []) {
+      for (const e of c.env ?? []) {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (!ref || ref.optional) continue;
+        const secret = await core.readNamespacedSecret({ name: ref.name!, namespace: pod.metadata!.namespace! }).catch(() => undefined);
+        if (!secret) return `secret "${ref.name}" not found`;
+        if (secret.data?.[ref.key] === undefined) return `couldn't find key ${ref.key} in Secret ${pod.metadata!.namespace}/${ref.name}`;
+      }
+    }
+    return undefined;
+  };
+  const retries = new Set<string>();
+  /** Looks at a waiting pod again later, as the kubelet's sync loop does. */
+  const retry = (pod: k8s.V1Pod) => {
+    const key = `${pod.metadata!.namespace}/${pod.metadata!.name}`;
+    if (retries.has(key) || stopped) return;
+    retries.add(key);
+    setTimeout(() => {
+      retries.delete(key);
+      core.readNamespacedPod({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace! }).then((p) => handle(p), () => {});
+    }, 500).unref();
   };
 
   /** Runs a build pod's programs, then reports it Succeeded or Failed with its termination message. */

@@ -7,6 +7,8 @@ import * as builds from '../intents/builds.js';
 import { detectSource } from '../intents/detect-source.js';
 import { appLogs } from '../intents/logs.js';
 import type { Ctx } from '../intents/context.js';
+import * as market from '../intents/market.js';
+import * as dependencies from '../intents/dependencies.js';
 
 /**
  * REST handlers for the routes in openapi/openapi.yaml. Requests reach them already
@@ -82,6 +84,42 @@ export function restRouter(): Router {
     const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
     const before = req.query.before === undefined ? undefined : String(req.query.before);
     res.json(await listEvents(ctx(res), p(req, 'team'), { limit, before }));
+  });
+
+  const q = (req: Request, name: string) => (req.query[name] === undefined ? undefined : String(req.query[name]));
+  r.get('/templates', async (req, res) => { res.json(await market.listTemplates(ctx(res), q(req, 'team'))); });
+  r.get('/templates/:name', async (req, res) => { res.json(await market.getTemplate(ctx(res), p(req, 'name'))); });
+  r.get('/templates/:owner/:name', async (req, res) => {
+    res.json(await market.getTemplate(ctx(res), `${p(req, 'owner')}/${p(req, 'name')}`, q(req, 'team')));
+  });
+  r.post('/teams/:team/templates', async (req, res) => {
+    const team = p(req, 'team');
+    const published = 'definition' in req.body
+      ? await market.importTemplate(ctx(res), { ...req.body, team })
+      : await market.publishTemplate(ctx(res), { ...req.body, team });
+    res.status(201).json(published);
+  });
+  r.get('/teams/:team/installations', async (req, res) => { res.json(await market.listInstallations(ctx(res), p(req, 'team'))); });
+  r.post('/teams/:team/installations', async (req, res) => {
+    res.status(201).json(await market.installTemplate(ctx(res), { ...req.body, team: p(req, 'team') }));
+  });
+  r.delete('/teams/:team/installations/:name', async (req, res) => {
+    res.status(202).json(await market.uninstallTemplate(ctx(res), p(req, 'team'), p(req, 'name'), { deleteData: q(req, 'deleteData') === 'true' }));
+  });
+  r.post('/teams/:team/installations/:name/upgrade', async (req, res) => {
+    res.status(202).json(await market.upgradeInstallation(ctx(res), p(req, 'team'), p(req, 'name'), req.body.version));
+  });
+  r.post('/teams/:team/apps/:app/dependencies', async (req, res) => {
+    res.json(await dependencies.addDependency(ctx(res), { ...req.body, team: p(req, 'team'), app: p(req, 'app') }));
+  });
+  r.delete('/teams/:team/apps/:app/dependencies/:dependsOn', async (req, res) => {
+    res.json(await dependencies.removeDependency(ctx(res), { team: p(req, 'team'), app: p(req, 'app'), dependsOn: p(req, 'dependsOn'), dependsOnTeam: q(req, 'dependsOnTeam') }));
+  });
+  r.post('/teams/:team/apps/:app/shares', async (req, res) => {
+    res.json(await dependencies.shareApp(ctx(res), { team: p(req, 'team'), app: p(req, 'app'), withTeam: req.body.withTeam }, true));
+  });
+  r.delete('/teams/:team/apps/:app/shares/:withTeam', async (req, res) => {
+    res.json(await dependencies.shareApp(ctx(res), { team: p(req, 'team'), app: p(req, 'app'), withTeam: p(req, 'withTeam') }, false));
   });
 
   r.get('/tokens', async (req, res) => { res.json(await tokens.listApiTokens(ctx(res), String(req.query.team))); });

@@ -138,7 +138,7 @@ export const TEMPLATE_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv2020({ allErrors: true, strict: true });
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
 const validateShape = ajv.compile(TEMPLATE_SCHEMA);
 
 export interface TemplateIssue { path: string; message: string }
