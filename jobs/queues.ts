@@ -1,5 +1,5 @@
 import type PgBoss from 'pg-boss';
-import type { Queryable } from '../src/db/pool.js';
+import { onCommit, type Queryable } from '../src/db/pool.js';
 
 /**
  * Queue names and payloads. Payloads carry only identifiers: a job always reads the latest
@@ -32,9 +32,16 @@ export async function createQueues(boss: PgBoss, opts: { timeoutSeconds: number 
   }
 }
 
-/** Enqueues inside the caller's transaction: the job exists if and only if the transaction commits. */
+/**
+ * Enqueues inside the caller's transaction: the job exists if and only if the transaction commits.
+ * Then, once it has committed, sends again: `stately` drops the first send when a job for the key
+ * is already queued, and that job may start before this transaction commits and read the old
+ * intent. A job queued after the commit always reads the new one (and is dropped in turn only if
+ * a job that has not started yet is queued, which will).
+ */
 export async function enqueue(boss: PgBoss, tx: Queryable, queue: QueueName, data: ReconcileAppJob | ReconcileTeamJob | AdvanceBuildJob, key: string): Promise<void> {
   const db = { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
   await boss.send(queue, data as object, { singletonKey: key, db });
   await tx.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, queue]);
+  onCommit(tx, () => boss.send(queue, data as object, { singletonKey: key }));
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES } from '../jobs/queues.js';
+import { enqueue, QUEUES } from '../jobs/queues.js';
+import { withTx } from '../src/db/pool.js';
 import { rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
 import { snapshotCounts } from './helpers/db.js';
@@ -64,5 +65,25 @@ describe('intent and job are written atomically', () => {
     expect(app.body.generation).toBe(51);
     expect(app.body.currentRelease).toBe(51);
     expect(await jobsFor('busy')).toEqual(['created']);
+  });
+
+  it('a job queued before the intent and started before it commits is followed by one that reads it', async () => {
+    const team = await makeTeam(t.url);
+    await rest(t.url, ADMIN)('POST', `/teams/${team}/apps`, { name: 'racy', image: 'nginx' });
+    const { rows } = await db.query(`SELECT id FROM apps WHERE name = 'racy'`);
+    const appId = rows[0].id as string;
+    expect(await jobsFor('racy')).toEqual(['created']);
+    // Inside the intent's transaction the send is dropped (a job for the app is queued); a worker
+    // then starts that job, which cannot see the uncommitted intent.
+    await withTx(t.platform.db, async (tx) => {
+      await tx.query('UPDATE apps SET generation = generation + 1 WHERE id = $1', [appId]);
+      await enqueue(t.platform.boss, tx, QUEUES.reconcileApp, { appId }, appId);
+      expect(await jobsFor('racy')).toEqual(['created']);
+      // What a worker's fetch does, for this app's job only (others of earlier tests wait in the queue too).
+      const started = await db.query(`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE name = $1 AND singleton_key = $2 AND state = 'created'`, [QUEUES.reconcileApp, appId]);
+      expect(started.rowCount).toBe(1);
+    });
+    // After the commit a new job is queued, which will read the committed intent.
+    expect((await jobsFor('racy')).sort()).toEqual(['active', 'created']);
   });
 });

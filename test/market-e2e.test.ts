@@ -147,8 +147,11 @@ describe('app market and dependencies', () => {
     const self = await gql(p.url, ADMIN)(`mutation($t: String!) { addDependency(input: { team: $t, app: "web", dependsOn: "web" }) { app { name } } }`, { t: team });
     expect(self.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
-    // The dependency cannot be deleted while used; its port change rolls its dependents.
+    // The dependency cannot be deleted while used; a change of its connection info (its port) rolls its dependents.
     expect((await admin('DELETE', `/teams/${team}/apps/api`)).status).toBe(409);
+    await eventually('web has api\'s port', async () => (await env(team, 'web', 'Deployment')).some((x) => x.name === 'API_PORT' && x.value === '8080'));
+    await admin('PATCH', `/teams/${team}/apps/api`, { port: 8081 });
+    await eventually('web rolled with api\'s new port', async () => (await env(team, 'web', 'Deployment')).some((x) => x.name === 'API_PORT' && x.value === '8081'));
 
     // Another team's app: refused until shared, then wired across namespaces.
     await admin('POST', `/teams/${other}/apps`, { name: 'worker', image: 'ghcr.io/acme/worker:1' });
@@ -238,5 +241,25 @@ describe('app market and dependencies', () => {
     expect((await admin('GET', `/teams/${team}/apps`)).body.map((a: { name: string }) => a.name)).toEqual(['taken-web']);
     expect((await admin('GET', `/teams/${team}/installations`)).body).toEqual([]);
     expect((await admin('GET', '/templates?team=' + team)).body.filter((t: { scope: string }) => t.scope !== 'builtin').filter((t: { publishedBy: string }) => t.publishedBy === team)).toEqual([]);
+  }, 60_000);
+
+  it('keeps teams apart: a team token installs and publishes only in its team and sees only shared templates', async () => {
+    const a = await makeTeam(p.url);
+    const b = await makeTeam(p.url);
+    const tokenA = (await admin('POST', '/tokens', { team: a, role: 'developer', name: 'dev' })).body.secret;
+    const viewerA = (await admin('POST', '/tokens', { team: a, role: 'viewer', name: 'view' })).body.secret;
+    const asA = rest(p.url, tokenA);
+    await admin('POST', `/teams/${b}/apps`, { name: 'secret-app', image: 'nginx:1.27' });
+    expect((await admin('POST', `/teams/${b}/templates`, { name: 'private', description: 'b only', version: '1', apps: ['secret-app'] })).status).toBe(201);
+
+    expect((await asA('POST', `/teams/${b}/installations`, { template: 'redis', name: 'x' })).status).toBe(404);
+    expect((await asA('POST', `/teams/${a}/installations`, { template: `${b}/private`, name: 'x' })).body.errors).toEqual([{ field: 'template', message: `template "${b}/private" not found` }]);
+    expect((await asA('GET', '/templates')).body.some((t: { name: string }) => t.name === `${b}/private`)).toBe(false);
+    expect((await asA('GET', `/templates/${b}/private`)).status).toBe(404);
+    expect((await rest(p.url, viewerA)('POST', `/teams/${a}/installations`, { template: 'redis', name: 'x' })).status).toBe(403);
+    expect((await asA('POST', `/teams/${a}/installations`, { template: 'redis', name: 'x' })).status).toBe(201);
+    // b's app, unshared, does not exist for a's token.
+    const r = await asA('POST', `/teams/${a}/apps/x/dependencies`, { dependsOn: 'secret-app', dependsOnTeam: b });
+    expect(r.status).toBe(404);
   }, 60_000);
 });

@@ -15,18 +15,34 @@ export function createPool(connectionString: string, max = 10): Db {
   return pool;
 }
 
-/** Runs fn in one transaction: committed if it returns, rolled back if it throws. */
-export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+const afterCommit = new WeakMap<object, (() => Promise<unknown>)[]>();
+
+/**
+ * Runs `fn` once the caller's transaction (a withTx) has committed; outside one, the caller's
+ * statements have committed already and nothing is needed. For work that must come after the
+ * commit, never for the write itself: a failure goes to withTx's `onError`, the transaction stands.
+ */
+export function onCommit(q: Queryable, fn: () => Promise<unknown>): void {
+  afterCommit.get(q)?.push(fn);
+}
+
+/** Runs fn in one transaction: committed if it returns, rolled back if it throws; then the onCommit hooks. */
+export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, onError: (err: unknown) => void = () => {}): Promise<T> {
   const client = await db.connect();
+  const hooks: (() => Promise<unknown>)[] = [];
+  afterCommit.set(client, hooks);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
+    afterCommit.delete(client);
+    for (const h of hooks) await h().catch(onError);
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
+    afterCommit.delete(client);
     client.release();
   }
 }

@@ -25,7 +25,7 @@ export async function mutation<T>(ctx: Ctx, meta: Meta, fn: (tx: Tx, scope: Audi
       const result = await fn(tx, scope);
       await appendEvent(tx, ctx, meta, scope.teamId ?? null, 'success', scope.message ?? '');
       return result;
-    });
+    }, (err) => log.warn({ err, action: meta.action }, 'a follow-up after commit failed; the periodic resync will catch up'));
   } catch (err) {
     if (err instanceof DomainError) {
       await recordFailure(ctx, meta, scope, err).catch((e) => log.warn({ err: e }, 'could not record failure event'));
