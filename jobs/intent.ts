@@ -14,6 +14,8 @@ export interface LoadedApp {
   deleteData: boolean;
   /** The secrets generated for it: names and lengths (the values exist only in its Secret). */
   secrets: { name: string; length: number }[];
+  /** Copies of shared dependencies' secrets the worker made in its namespace. */
+  secretCopies: string[];
   intent: AppIntent;
 }
 
@@ -23,7 +25,7 @@ interface Row {
   running: boolean; restarted_at: Date | null; generation: number; current_release: number | null; deleted_at: Date | null;
   team_id: string; team: string; namespace: string; team_generation: number; team_deleted_at: Date | null; domains: string[];
   args: string[] | null; volumes: Volume[]; secrets: { name: string; length: number }[]; exports: ConnectionEntry[]; delete_data: boolean;
-  dependencies: Dependency[]; dependents: AppRef[];
+  dependencies: Dependency[]; dependents: AppRef[]; secret_copies: string[] | null;
 }
 
 export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp | undefined> {
@@ -32,7 +34,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
             a.current_release, a.deleted_at, t.id AS team_id, t.name AS team, t.namespace, t.generation AS team_generation,
             t.deleted_at AS team_deleted_at,
             array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
-            a.args, a.volumes, a.secrets, a.exports, a.delete_data,
+            a.args, a.volumes, a.secrets, a.exports, a.delete_data, (SELECT s.secret_copies FROM app_status s WHERE s.app_id = a.id) AS secret_copies,
             (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
                      ORDER BY dt.name, d.name), '[]')
                FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
@@ -52,6 +54,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
     hasImage: r.image !== null,
     deleteData: r.delete_data,
     secrets: r.secrets,
+    secretCopies: r.secret_copies ?? [],
     intent: {
       team: { name: r.team, namespace: r.namespace, generation: r.team_generation },
       name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image ?? '', port: r.port,

@@ -2,11 +2,11 @@ import type { Etcd3 } from 'etcd3';
 import type { Db } from '../src/db/pool.js';
 import type { Kube } from '../src/kube.js';
 import { publishApp, unpublishApp, type AppRecord, type PublishOutcome } from '../src/publish/etcd.js';
-import { recordFailure, recordObserved } from '../src/status.js';
+import { recordFailure, recordObserved, recordSecretCopies } from '../src/status.js';
 import { applyObjects, listOwned, liveIndex, pruneObjects, type ApplyResult } from '../k8s/apply.js';
 import { assessWorkload, readyEndpoints, type Assessment, type Workload } from '../k8s/health.js';
 import { appSelector } from '../k8s/labels.js';
-import { APP_KINDS, APP_KINDS_ON_DELETE, DATA_KINDS, renderApp } from '../k8s/render/index.js';
+import { APP_KINDS_ON_DELETE, DATA_KINDS, appKinds, renderApp } from '../k8s/render/index.js';
 import { generatedSecretName } from '../k8s/render/connect.js';
 import { ensureGeneratedSecret, syncSharedSecrets } from './secrets.js';
 import type { RenderSettings } from '../k8s/types.js';
@@ -66,12 +66,13 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
     // The reads do not depend on each other: one round trip instead of six. Pods are read before
     // the apply; a change applied now is assessed by the reconcile its watch events trigger.
     const [results, live, pods] = await Promise.all([
-      step('ApplyFailed', async () => [
-        ...await ensureTeam(env.kube, intent.team, env.settings),
-        ...await ensureGeneratedSecret(env.kube, intent, loaded.secrets),
-        ...await syncSharedSecrets(env.kube, intent),
-      ]),
-      step('ApplyFailed', () => listOwned(env.kube.objects, APP_KINDS, namespace, selector)),
+      step('ApplyFailed', async () => {
+        const done = [...await ensureTeam(env.kube, intent.team, env.settings), ...await ensureGeneratedSecret(env.kube, intent, loaded.secrets)];
+        const shared = await syncSharedSecrets(env.kube, intent, loaded.secretCopies);
+        if (JSON.stringify(shared.copies) !== JSON.stringify(loaded.secretCopies)) await recordSecretCopies(env.db, appId, shared.copies);
+        return [...done, ...shared.results];
+      }),
+      step('ApplyFailed', () => listOwned(env.kube.objects, appKinds(intent), namespace, selector)),
       step('AssessFailed', async () => (await env.kube.core.listNamespacedPod({ namespace, labelSelector: selector })).items),
     ]);
     results.push(...await step('ApplyFailed', () => applyObjects(env.kube.objects, desired, liveIndex(live))));

@@ -53,19 +53,20 @@ export async function ensureGeneratedSecret(kube: Kube, app: AppIntent, declared
 
 /**
  * Keeps, in the app's namespace, a copy of the secret values exported by each dependency in
- * another team's namespace, and deletes copies no longer needed. Only exported keys are copied.
+ * another team's namespace, and deletes the copies (from `made`, as recorded) no longer needed.
+ * Only exported keys are copied. Returns what it did and the copies that now exist.
  */
-export async function syncSharedSecrets(kube: Kube, app: AppIntent): Promise<ApplyResult[]> {
+export async function syncSharedSecrets(kube: Kube, app: AppIntent, made: string[]): Promise<{ results: ApplyResult[]; copies: string[] }> {
   const namespace = app.team.namespace;
   const results: ApplyResult[] = [];
-  const wanted = new Set<string>();
+  const copies: string[] = [];
   for (const d of app.dependencies) {
     const keys = d.exports.flatMap((e) => ('secret' in e ? [e.secret] : []));
     if (d.namespace === namespace || keys.length === 0) continue;
     const name = sharedSecretName(app.name, d);
-    wanted.add(name);
     const source = await readSecret(kube, d.namespace, generatedSecretName(d.app));
-    if (!source?.data) continue; // not generated yet: the dependency's reconcile creates it, and its watch event brings us back
+    if (!source?.data) continue; // not generated yet: the dependency's first reconcile creates it, then enqueues this app
+    copies.push(name);
     const data = Object.fromEntries(keys.filter((k) => source.data![k] !== undefined).map((k) => [k, source.data![k]!]));
     const live = await readSecret(kube, namespace, name);
     if (live && JSON.stringify(live.data ?? {}) === JSON.stringify(data)) { results.push({ kind: 'Secret', namespace, name, action: 'unchanged' }); continue; }
@@ -73,11 +74,9 @@ export async function syncSharedSecrets(kube: Kube, app: AppIntent): Promise<App
     await kube.objects.patch(toTyped(body), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
     results.push({ kind: 'Secret', namespace, name, action: live ? 'configured' : 'created' });
   }
-  const copies = await kube.core.listNamespacedSecret({ namespace, labelSelector: `${ROLE}=shared-secret,yunbang.dev/app=${app.name}` });
-  for (const s of copies.items) {
-    if (wanted.has(s.metadata!.name!)) continue;
-    await kube.core.deleteNamespacedSecret({ name: s.metadata!.name!, namespace }).catch((err) => { if (statusCode(err) !== 404) throw err; });
-    results.push({ kind: 'Secret', namespace, name: s.metadata!.name!, action: 'deleted' });
+  for (const name of made.filter((n) => !copies.includes(n))) {
+    await kube.core.deleteNamespacedSecret({ name, namespace }).catch((err) => { if (statusCode(err) !== 404) throw err; });
+    results.push({ kind: 'Secret', namespace, name, action: 'deleted' });
   }
-  return results;
+  return { results, copies };
 }

@@ -31,3 +31,8 @@ export async function recordFailure(db: Queryable, appId: string, reason: string
   await db.query(`UPDATE app_status SET reason = $2, message = $3, updated_at = now() WHERE app_id = $1`, [appId, reason, message.slice(0, 2000)]);
   await db.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, appId]);
 }
+
+/** Records which copies of shared dependencies' secrets exist in the app's namespace. */
+export async function recordSecretCopies(db: Queryable, appId: string, copies: string[]): Promise<void> {
+  await db.query('UPDATE app_status SET secret_copies = $2 WHERE app_id = $1', [appId, JSON.stringify(copies)]);
+}

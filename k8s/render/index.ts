@@ -34,6 +34,15 @@ export const APP_KINDS = [
 ] as const;
 
 /**
+ * The kinds one app may own: an app's volumes are fixed when it is created, so it only ever has
+ * one of the two workload kinds, and a reconcile lists only that one.
+ */
+export function appKinds(app: Pick<AppIntent, 'volumes'>) {
+  const absent = app.volumes.length > 0 ? 'Deployment' : 'StatefulSet';
+  return APP_KINDS.filter((k) => k.kind !== absent);
+}
+
+/**
  * What deleting an app removes: its rendered kinds plus the Secrets made for it outside the
  * render (the build's git credentials, the copies of shared dependencies' secrets).
  */

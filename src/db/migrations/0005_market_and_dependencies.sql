@@ -38,6 +38,10 @@ CREATE TABLE app_dependencies (
 );
 CREATE INDEX app_dependencies_reverse ON app_dependencies (depends_on);
 
+-- The copies of shared dependencies' secrets the worker made in the app's namespace (observed
+-- state, so a removed dependency's copy is deleted without listing Secrets on every reconcile).
+ALTER TABLE app_status ADD COLUMN secret_copies jsonb NOT NULL DEFAULT '[]';
+
 -- An app another team may depend on.
 CREATE TABLE app_shares (
   app_id      uuid NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
@@ -62,6 +66,7 @@ CREATE TABLE team_templates (
 -- Down Migration
 DROP TABLE team_templates;
 DROP TABLE app_shares;
+ALTER TABLE app_status DROP COLUMN secret_copies;
 DROP TABLE app_dependencies;
 ALTER TABLE apps DROP COLUMN component;
 ALTER TABLE apps DROP COLUMN installation_id;
