@@ -1,7 +1,7 @@
 import type { Queryable } from '../src/db/pool.js';
 import type { EnvVar } from '../src/model.js';
 import type { Resources } from '../src/validation.js';
-import type { AppIntent, AppRef, Dependency, TeamIntent, Volume, ConnectionEntry } from '../k8s/types.js';
+import type { AppIntent, AppRef, Dependency, TeamIntent, Volume, ConnectionEntry, GeneratedSecret } from '../k8s/types.js';
 
 /** The latest recorded intent of an app, as the reconciler reads it (deleted ones included). */
 export interface LoadedApp {
@@ -13,7 +13,7 @@ export interface LoadedApp {
   /** Deleted with its data: its volume claims and generated secrets go too. */
   deleteData: boolean;
   /** The secrets generated for it: names and lengths (the values exist only in its Secret). */
-  secrets: { name: string; length: number }[];
+  secrets: GeneratedSecret[];
   /** Copies of shared dependencies' secrets the worker made in its namespace. */
   secretCopies: string[];
   intent: AppIntent;
@@ -24,7 +24,7 @@ interface Row {
   health_check_path: string | null; tls: boolean;
   running: boolean; restarted_at: Date | null; generation: number; current_release: number | null; deleted_at: Date | null;
   team_id: string; team: string; namespace: string; team_generation: number; team_deleted_at: Date | null; domains: string[];
-  args: string[] | null; volumes: Volume[]; secrets: { name: string; length: number }[]; exports: ConnectionEntry[]; delete_data: boolean;
+  args: string[] | null; volumes: Volume[]; secrets: GeneratedSecret[]; exports: ConnectionEntry[]; delete_data: boolean;
   dependencies: Dependency[]; dependents: AppRef[]; secret_copies: string[] | null;
 }
 

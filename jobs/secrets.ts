@@ -4,7 +4,7 @@ import { statusCode, type Kube } from '../src/kube.js';
 import type { ApplyResult } from '../k8s/apply.js';
 import { appLabels, FIELD_MANAGER, ROLE } from '../k8s/labels.js';
 import { generatedSecretName, sharedSecretName } from '../k8s/render/connect.js';
-import type { AppIntent } from '../k8s/types.js';
+import type { AppIntent, GeneratedSecret } from '../k8s/types.js';
 import { toTyped } from '../k8s/wire.js';
 
 /**
@@ -26,7 +26,7 @@ async function readSecret(kube: Kube, namespace: string, name: string): Promise<
  * Creates the app's generated Secret with a fresh value per declared name, or adds only the names
  * it lacks: a value, once generated, is never replaced (the database it unlocks keeps it).
  */
-export async function ensureGeneratedSecret(kube: Kube, app: AppIntent, declared: { name: string; length: number }[]): Promise<ApplyResult[]> {
+export async function ensureGeneratedSecret(kube: Kube, app: AppIntent, declared: GeneratedSecret[]): Promise<ApplyResult[]> {
   if (declared.length === 0) return [];
   const namespace = app.team.namespace;
   const name = generatedSecretName(app.name);

@@ -49,6 +49,9 @@ export interface AppIntent {
 
 export interface Volume { name: string; mountPath: string; size: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany'; storageClass: string | null }
 
+/** A value generated for an app at first start: its env name and length (the value lives only in a Secret). */
+export interface GeneratedSecret { name: string; length: number }
+
 export interface AppRef { team: string; app: string; namespace: string }
 
 /**

@@ -14,7 +14,7 @@ import { buildMode, dockerfilePath, gitCredentials, gitInput, newWebhookId, newW
 import { seal } from '../crypto/box.js';
 import type { TeamRow } from './teams.js';
 import { connectionEnv, effectiveExports, serviceHost } from '../../k8s/render/connect.js';
-import type { ConnectionEntry, Dependency, Volume } from '../../k8s/types.js';
+import type { ConnectionEntry, Dependency, Volume, GeneratedSecret } from '../../k8s/types.js';
 
 export interface AppRow {
   id: string; team_id: string; team: string; name: string; image: string | null; source: SourceSpec | null; webhook_id: string | null;
@@ -24,7 +24,7 @@ export interface AppRow {
   created_at: Date; updated_at: Date; domains: string[];
   health: AppView['status']['health']; reason: string; message: string; ready_replicas: number;
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
-  namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: { name: string; length: number }[]; args: string[] | null;
+  namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: GeneratedSecret[]; args: string[] | null;
   installation: string | null; component: string | null; dependencies: Dependency[];
 }
 
@@ -228,7 +228,7 @@ function sealCredentials(ctx: Ctx, c: GitCredentials): string {
 export interface NewApp {
   name: string; image: string | null; source: SourceSpec | null; sealedCredentials: string | null;
   port: number; replicas: number; env: EnvVar[]; resources: v.Resources; healthCheckPath: string | null; tls: boolean; domains: string[];
-  volumes: Volume[]; args: string[] | null; secrets: { name: string; length: number }[]; exports: ConnectionEntry[];
+  volumes: Volume[]; args: string[] | null; secrets: GeneratedSecret[]; exports: ConnectionEntry[];
   installationId: string | null; component: string | null;
 }
 
@@ -259,7 +259,8 @@ export async function insertApp(ctx: Ctx, tx: Tx, team: TeamRow, a: NewApp): Pro
   return id;
 }
 
-const releaseConfig = (a: Pick<NewApp, 'port' | 'env' | 'resources' | 'healthCheckPath' | 'args'>): ReleaseConfig =>
+/** What a release pins besides the image. */
+export const releaseConfig = (a: Pick<NewApp, 'port' | 'env' | 'resources' | 'healthCheckPath' | 'args'>): ReleaseConfig =>
   ({ port: a.port, env: a.env, resources: a.resources, healthCheckPath: a.healthCheckPath, ...(a.args ? { args: a.args } : {}) });
 
 export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppView> {

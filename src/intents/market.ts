@@ -3,12 +3,12 @@ import { actorName, authorize } from '../auth/principal.js';
 import type { Queryable, Tx } from '../db/pool.js';
 import { Conflict, Invalid, NotFound, type FieldIssue } from '../errors.js';
 import { builtinTemplates } from '../market/catalog.js';
-import { instantiate, resolveParameters, type ComponentSpec, type ParameterValues } from '../market/instantiate.js';
+import { instantiate, resolveParameters, type ComponentSpec } from '../market/instantiate.js';
 import { checkTemplate, type Template } from '../market/schema.js';
 import type { AppView } from '../model.js';
 import * as v from '../validation.js';
 import { fieldPath, parse } from '../validation.js';
-import { APP_SELECT, dataMessage, enqueueReconcile, insertApp, markDeleted, MAX_STATEFUL_NAME, recordRelease, toView, type AppRow } from './apps.js';
+import { APP_SELECT, dataMessage, enqueueReconcile, insertApp, markDeleted, MAX_STATEFUL_NAME, recordRelease, releaseConfig, toView, type AppRow } from './apps.js';
 import { mutation } from './audit.js';
 import type { Ctx } from './context.js';
 import { findTeam, type TeamRow } from './teams.js';
@@ -205,8 +205,7 @@ export async function upgradeInstallation(ctx: Ctx, team: string, name: string, 
       const image = app.component ? images[app.component] : undefined;
       if (!image || image === app.image) continue;
       await tx.query('UPDATE apps SET image = $2, generation = generation + 1, updated_at = now() WHERE id = $1', [app.id, image]);
-      await recordRelease(tx, actorName(ctx.principal), app.id, image,
-        { port: app.port, env: app.env, resources: app.resources, healthCheckPath: app.health_check_path, ...(app.args ? { args: app.args } : {}) },
+      await recordRelease(tx, actorName(ctx.principal), app.id, image, releaseConfig({ ...app, healthCheckPath: app.health_check_path }),
         `upgrade ${tv.name} ${inst.version} → ${version}`);
       await enqueueReconcile(ctx, tx, app.id);
     }
@@ -335,4 +334,3 @@ export async function importTemplate(ctx: Ctx, raw: z.input<typeof importInput>)
   });
 }
 
-export type { ParameterValues };

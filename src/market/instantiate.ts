@@ -2,12 +2,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FieldIssue } from '../errors.js';
 import type { EnvVar } from '../model.js';
 import type { Resources } from '../validation.js';
-import type { Template, TemplateExport, TemplateParameter } from './schema.js';
+import type { ConnectionEntry, GeneratedSecret, Volume } from '../../k8s/types.js';
+import type { Template, TemplateParameter } from './schema.js';
 
-/** Connection info an app exports; `${host}` and `${port}` are filled in when dependents are rendered. */
-export type ConnectionEntry = TemplateExport;
-export interface Volume { name: string; mountPath: string; size: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany'; storageClass: string | null }
-export interface GeneratedSecret { name: string; length: number }
 
 /** One component of an installation, ready to become an app. */
 export interface ComponentSpec {
@@ -22,6 +19,7 @@ export interface ComponentSpec {
   volumes: Volume[];
   healthCheckPath: string | null;
   resources: Resources;
+  /** Connection info; `${host}` and `${port}` are filled in when dependents are rendered. */
   exports: ConnectionEntry[];
   /** App names of the components it depends on. */
   dependsOn: string[];
