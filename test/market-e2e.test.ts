@@ -227,6 +227,12 @@ describe('app market and dependencies', () => {
     expect(g.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(g.errors?.[0]?.extensions?.fields).toContainEqual({ field: 'template/versions/0/images', message: 'must NOT have fewer than 1 properties' });
 
+    const listed = await gql(p.url, ADMIN)(`{ templates { name versions } template(name: "mysql") { name description versions components parameters { name type default required } } }`);
+    expect(listed.data.templates).toContainEqual({ name: 'redis', versions: ['7.4', '7.2'] });
+    expect(listed.data.template).toMatchObject({ name: 'mysql', versions: ['8.4', '8.0'], components: ['mysql'] });
+    expect(listed.data.template.parameters).toContainEqual({ name: 'storage', type: 'string', default: '1Gi', required: false });
+    expect((await gql(p.url, ADMIN)(`{ template(name: "nope") { name } }`)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
     const params = await admin('POST', `/teams/${team}/installations`, { template: 'mysql', name: 'db', parameters: { storage: 'huge', user: 'x y' } });
     expect(params.status).toBe(400);
     expect(params.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['parameters.storage', 'parameters.user']);
