@@ -16,6 +16,9 @@ export const generatedSecretName = (app: string) => `${app}-secrets`;
  */
 export const sharedSecretName = (consumer: string, dep: AppRef) => `${consumer}-from-${dep.team}-${dep.app}`;
 
+/** By team/app: the order dependencies are applied in, so renders are deterministic. */
+const sortRefs = <T extends AppRef>(refs: T[]): T[] => [...refs].sort((a, b) => `${a.team}/${a.app}`.localeCompare(`${b.team}/${b.app}`));
+
 export const serviceHost = (d: { app: string; namespace: string }) => `${d.app}.${d.namespace}.svc.cluster.local`;
 
 /** An app that declares no connection info still exports where it is: <APP>_HOST and <APP>_PORT. */
@@ -37,7 +40,7 @@ export function connectionEnv(consumer: { app: string; namespace: string }, deps
   const own = new Set(ownEnv);
   const sources = new Map<string, string[]>();
   const env: EnvEntry[] = [];
-  for (const d of [...deps].sort((a, b) => `${a.team}/${a.app}`.localeCompare(`${b.team}/${b.app}`))) {
+  for (const d of sortRefs(deps)) {
     const id = `${d.team}/${d.app}`;
     for (const e of effectiveExports(d.app, d.exports)) {
       const seen = sources.get(e.name);
@@ -61,7 +64,6 @@ const peer = (app: AppIntent, other: AppRef) => (other.namespace === app.team.na
   ? { podSelector: { matchLabels: selectorLabels(other.team, other.app) } }
   : { namespaceSelector: { matchLabels: { [TEAM]: other.team } }, podSelector: { matchLabels: selectorLabels(other.team, other.app) } });
 
-const sortRefs = (refs: AppRef[]) => [...refs].sort((a, b) => `${a.team}/${a.app}`.localeCompare(`${b.team}/${b.app}`));
 
 /** Admits the app's dependents on its port (a backing service admits nobody else of its team). */
 export function dependentsPolicy(app: AppIntent): K8sObject | undefined {
@@ -92,7 +94,7 @@ export function dependenciesEgressPolicy(app: AppIntent): K8sObject | undefined 
     spec: {
       podSelector: { matchLabels: selectorLabels(app.team.name, app.name) },
       policyTypes: ['Egress'],
-      egress: (sortRefs(remote) as Dependency[]).map((d) => ({ to: [peer(app, d)], ports: [{ protocol: 'TCP', port: d.port }] })),
+      egress: sortRefs(remote).map((d) => ({ to: [peer(app, d)], ports: [{ protocol: 'TCP', port: d.port }] })),
     },
   };
 }
