@@ -105,7 +105,7 @@ export const volumes = z.array(z.object({
   name: z.string().max(30, 'must be at most 30 characters').regex(DNS1123_LABEL, 'must be a DNS-1123 label'),
   mountPath: z.string().max(255, 'must be at most 255 characters').regex(/^\/[^\s]*$/, 'must be an absolute path such as /data')
     .refine((p) => p !== '/', 'must not be the root directory'),
-  size: z.string().regex(QUANTITY, 'must be a Kubernetes quantity such as 1Gi').refine((q) => parseQuantity(q) >= 2 ** 20, 'must be at least 1Mi'),
+  size: z.string().regex(QUANTITY, 'must be a Kubernetes quantity such as 1Gi').refine((q) => !QUANTITY.test(q) || parseQuantity(q) >= 2 ** 20, 'must be at least 1Mi'),
   accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany'], { message: 'must be ReadWriteOnce, ReadWriteMany or ReadOnlyMany' }).default('ReadWriteOnce'),
   storageClass: z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a StorageClass name').nullable().default(null),
 }).strict()).max(10, 'must have at most 10 volumes').superRefine((vols, ctx) => {
@@ -128,8 +128,12 @@ const SUFFIX: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
-/** The numeric value of a quantity that already matched QUANTITY (precision is ample for comparisons). */
+/**
+ * The numeric value of a quantity (precision is ample for comparisons); NaN for anything else, so
+ * a comparison in a refinement that runs beside a failed format check is simply false.
+ */
 export function parseQuantity(q: string): number {
+  if (!QUANTITY.test(q)) return NaN;
   const m = /^([\d.]+)(.*)$/.exec(q)!;
   const n = Number(m[1]);
   const suffix = m[2] ?? '';

@@ -24,6 +24,8 @@ const badApps: [string, Record<string, unknown>, string][] = [
   ['domain that is an IP', { domains: ['10.0.0.1'] }, 'domains[0]'],
   ['single-label domain', { domains: ['localhost'] }, 'domains[0]'],
   ['cpu that is not a quantity', { resources: { limits: { cpu: 'lots' } } }, 'resources.limits.cpu'],
+  ['a limit that is not a quantity beside a request', { resources: { requests: { cpu: '1' }, limits: { cpu: 'lots' } } }, 'resources.limits.cpu'],
+  ['a volume size that is not a quantity', { volumes: [{ name: 'data', mountPath: '/data', size: 'big' }] }, 'volumes[0].size'],
   ['relative health check path', { healthCheckPath: 'healthz' }, 'healthCheckPath'],
   ['memory request above limit', { resources: { requests: { memory: '2Gi' }, limits: { memory: '1Gi' } } }, 'resources.requests.memory'],
 ];

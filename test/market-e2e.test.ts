@@ -268,4 +268,52 @@ describe('app market and dependencies', () => {
     const r = await asA('POST', `/teams/${a}/apps/x/dependencies`, { dependsOn: 'secret-app', dependsOnTeam: b });
     expect(r.status).toBe(404);
   }, 60_000);
+
+  it('an app with volumes runs as a StatefulSet; deleting it keeps its claims unless asked, and says so', async () => {
+    const team = await makeTeam(p.url);
+    const g = gql(p.url, ADMIN);
+    const created = await g(`mutation($t: String!) { createApp(input: { team: $t, name: "files", image: "nginx:1.27", port: 80,
+      volumes: [{ name: "data", mountPath: "/data", size: "2Gi" }, { name: "cache", mountPath: "/cache", size: "512Mi", accessMode: ReadWriteMany, storageClass: "fast" }] }) {
+      app { volumes { name mountPath size accessMode storageClass } } } }`, { t: team });
+    expect(created.errors).toBeUndefined();
+    expect(created.data.createApp.app.volumes).toEqual([
+      { name: 'data', mountPath: '/data', size: '2Gi', accessMode: 'ReadWriteOnce', storageClass: null },
+      { name: 'cache', mountPath: '/cache', size: '512Mi', accessMode: 'ReadWriteMany', storageClass: 'fast' },
+    ]);
+    await ready(team, 'files');
+    const claims = async () => (await p.core.listNamespacedPersistentVolumeClaim({ namespace: `yb-${team}` })).items
+      .filter((c) => !c.metadata?.deletionTimestamp).map((c) => `${c.metadata!.name}:${c.spec!.storageClassName ?? ''}`).sort();
+    expect(await claims()).toEqual(['cache-files-0:fast', 'data-files-0:']);
+    expect(await notFound(p.apps.readNamespacedDeployment({ name: 'files', namespace: `yb-${team}` }))).toBe(true);
+
+    const del = await g(`mutation($t: String!) { deleteApp(team: $t, name: "files") { dataKept message app { name } } }`, { t: team });
+    expect(del.data.deleteApp).toMatchObject({ dataKept: true, app: { name: 'files' } });
+    expect(del.data.deleteApp.message).toMatch(/its data is kept \(claim data-files-\*, claim cache-files-\* in namespace/);
+    await eventually('StatefulSet gone', () => notFound(p.apps.readNamespacedStatefulSet({ name: 'files', namespace: `yb-${team}` })));
+    expect(await claims()).toEqual(['cache-files-0:fast', 'data-files-0:']);
+
+    // Created again under the same name, its pod uses the same claims; deleted with its data, they go.
+    await admin('POST', `/teams/${team}/apps`, { name: 'files', image: 'nginx:1.27', port: 80, volumes: [{ name: 'data', mountPath: '/data', size: '2Gi' }] });
+    await ready(team, 'files');
+    const pod = await p.core.readNamespacedPod({ name: 'files-0', namespace: `yb-${team}` });
+    expect(pod.spec?.volumes?.find((v) => v.name === 'data')?.persistentVolumeClaim?.claimName).toBe('data-files-0');
+    const gone = await admin('DELETE', `/teams/${team}/apps/files?deleteData=true`);
+    expect(gone.body).toMatchObject({ dataKept: false });
+    await eventually('claims deleted', async () => (await claims()).length === 0);
+
+    // Bad volumes are refused before anything is written.
+    for (const [volumes, field] of [
+      [[{ name: 'Data', mountPath: '/d', size: '1Gi' }], 'volumes[0].name'],
+      [[{ name: 'a', mountPath: '/d', size: 'big' }], 'volumes[0].size'],
+      [[{ name: 'a', mountPath: '/d', size: '1Gi' }, { name: 'b', mountPath: '/d', size: '1Gi' }], 'volumes[1].mountPath'],
+      [[{ name: 'a', mountPath: '/', size: '1Gi' }], 'volumes[0].mountPath'],
+    ] as const) {
+      const r = await admin('POST', `/teams/${team}/apps`, { name: 'bad', image: 'nginx:1.27', volumes });
+      expect(r.status, JSON.stringify(volumes)).toBe(400);
+      expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    const long = await admin('POST', `/teams/${team}/apps`, { name: `a${'b'.repeat(55)}`, image: 'nginx:1.27', volumes: [{ name: 'a', mountPath: '/d', size: '1Gi' }] });
+    expect(long.body.errors).toEqual([{ field: 'name', message: 'must be at most 52 characters for an app with volumes' }]);
+    expect((await admin('GET', `/teams/${team}/apps`)).body).toEqual([]);
+  }, 90_000);
 });
