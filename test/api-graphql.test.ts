@@ -91,4 +91,12 @@ describe('GraphQL API', () => {
     expect(r.errors?.[0]?.message).not.toMatch(/Did you mean/);
     expect(JSON.stringify(r)).not.toMatch(/at .*\.ts:\d+/);
   });
+
+  it('gives errors raised before any resolver a code: validation, and variables of the wrong type', async () => {
+    expect((await admin(`{ teamz { name } }`)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const wrongType = await admin(`mutation($r: Int) { createApp(input: { team: "t", name: "a", image: "nginx", replicas: $r }) { app { name } } }`, { r: 'many' });
+    expect(wrongType.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const missing = await admin(`query($t: String!) { apps(team: $t) { name } }`, {});
+    expect(missing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });

@@ -29,6 +29,38 @@ function metricsPlugin(): Plugin {
   };
 }
 
+/** A copy of a GraphQL error that carries a code, unless it has one already. */
+function withCode(e: GraphQLErrorLike, code: string): GraphQLError {
+  if (e.extensions?.code) return e;
+  return new GraphQLError(e.message, {
+    nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError as Error | undefined,
+    extensions: { ...e.extensions, code },
+  });
+}
+
+/**
+ * Errors raised before any resolver runs get a code too, as clients switch on it: a document that
+ * fails validation (GRAPHQL_VALIDATION_FAILED) and variables of the wrong type or missing
+ * (BAD_USER_INPUT, where graphql-js answers with errors and no data at all).
+ */
+function errorCodesPlugin(): Plugin {
+  return {
+    onValidate() {
+      return ({ result, setResult }) => {
+        if (result.length > 0) setResult(result.map((e) => withCode(e as GraphQLErrorLike, 'GRAPHQL_VALIDATION_FAILED')));
+      };
+    },
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result || 'data' in result || !result.errors?.length) return;
+          setResult({ ...result, errors: result.errors.map((e) => withCode(e as GraphQLErrorLike, 'BAD_USER_INPUT')) });
+        },
+      };
+    },
+  };
+}
+
 /**
  * Domain errors become GraphQL errors with extensions.code; anything else is logged and masked.
  * GraphQL errors are recognised by shape, not instanceof: graphql ships CJS and ESM builds, and
@@ -72,6 +104,7 @@ export function createGraphql(deps: Deps, adminToken: string): YogaServerInstanc
         blockFieldSuggestion: { enabled: true },
       }),
       metricsPlugin(),
+      errorCodesPlugin(),
     ],
     context: async ({ req, res, request }) => {
       const token = bearer(req.headers.authorization);
