@@ -65,46 +65,51 @@ async function pathBetween(tx: Tx, from: string, to: string): Promise<string[] |
   return rows[0]?.path ?? null;
 }
 
-export async function addDependency(ctx: Ctx, raw: DependencyInput): Promise<AppView> {
-  const i = parse(input, raw);
-  const depTeam = i.dependsOnTeam ?? i.team;
-  return mutation(ctx, { action: 'app.add-dependency', subject: `app/${i.app}`, team: i.team }, async (tx, scope) => {
+type DependencyRequest = z.output<typeof input> & { depTeam: string; label: string };
+
+/**
+ * The common part of adding and removing a dependency: input, rights, the team, one dependency
+ * change at a time platform-wide (so two concurrent changes cannot close a cycle together), the
+ * app locked; then `change`, and the app as it now is.
+ */
+async function dependencyChange(ctx: Ctx, raw: DependencyInput, action: string,
+  change: (tx: Tx, app: AppRow, i: DependencyRequest) => Promise<string>): Promise<AppView> {
+  const parsed = parse(input, raw);
+  const depTeam = parsed.dependsOnTeam ?? parsed.team;
+  const i = { ...parsed, depTeam, label: depTeam === parsed.team ? parsed.dependsOn : `${depTeam}/${parsed.dependsOn}` };
+  return mutation(ctx, { action, subject: `app/${i.app}`, team: i.team }, async (tx, scope) => {
     authorize(ctx.principal, i.team, 'write');
-    const team = await findTeam(tx, i.team, true);
-    scope.teamId = team.id;
-    // One dependency change at a time platform-wide, so two concurrent changes cannot close a cycle together.
+    scope.teamId = (await findTeam(tx, i.team, true)).id;
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('yunbang:app-dependencies'))`);
     const app = await requireApp(tx, i.team, i.app);
-    const dep = await findDependency(ctx, tx, app, i.dependsOn, depTeam);
+    scope.message = await change(tx, app, i);
+    return reread(ctx, tx, app.id);
+  });
+}
+
+export function addDependency(ctx: Ctx, raw: DependencyInput): Promise<AppView> {
+  return dependencyChange(ctx, raw, 'app.add-dependency', async (tx, app, i) => {
+    const dep = await findDependency(ctx, tx, app, i.dependsOn, i.depTeam);
     if (dep.id === app.id) throw Invalid.field('dependsOn', 'an app cannot depend on itself');
     const back = await pathBetween(tx, dep.id, app.id);
     if (back) throw Invalid.field('dependsOn', `would make a cycle: ${[app.name, ...back].join(' → ')}`);
     const { rowCount } = await tx.query(
       'INSERT INTO app_dependencies (app_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING', [app.id, dep.id]);
-    const name = depTeam === i.team ? dep.name : `${depTeam}/${dep.name}`;
-    scope.message = rowCount ? `depends on ${name}` : `already depends on ${name}`;
-    if (rowCount) await touch(ctx, tx, [app.id, dep.id]);
-    return reread(ctx, tx, app.id);
+    if (!rowCount) return `already depends on ${i.label}`;
+    await touch(ctx, tx, [app.id, dep.id]);
+    return `depends on ${i.label}`;
   });
 }
 
-export async function removeDependency(ctx: Ctx, raw: DependencyInput): Promise<AppView> {
-  const i = parse(input, raw);
-  const depTeam = i.dependsOnTeam ?? i.team;
-  return mutation(ctx, { action: 'app.remove-dependency', subject: `app/${i.app}`, team: i.team }, async (tx, scope) => {
-    authorize(ctx.principal, i.team, 'write');
-    const team = await findTeam(tx, i.team, true);
-    scope.teamId = team.id;
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('yunbang:app-dependencies'))`);
-    const app = await requireApp(tx, i.team, i.app);
+export function removeDependency(ctx: Ctx, raw: DependencyInput): Promise<AppView> {
+  return dependencyChange(ctx, raw, 'app.remove-dependency', async (tx, app, i) => {
     const { rows } = await tx.query<{ id: string }>(
       `DELETE FROM app_dependencies ad USING apps d, teams dt
         WHERE ad.app_id = $1 AND d.id = ad.depends_on AND dt.id = d.team_id AND d.name = $2 AND dt.name = $3 AND d.deleted_at IS NULL
-        RETURNING d.id`, [app.id, i.dependsOn, depTeam]);
-    if (!rows[0]) throw new NotFound(`app "${i.app}" does not depend on "${depTeam === i.team ? i.dependsOn : `${depTeam}/${i.dependsOn}`}"`);
-    scope.message = `no longer depends on ${i.dependsOn}`;
+        RETURNING d.id`, [app.id, i.dependsOn, i.depTeam]);
+    if (!rows[0]) throw new NotFound(`app "${i.app}" does not depend on "${i.label}"`);
     await touch(ctx, tx, [app.id, rows[0].id]);
-    return reread(ctx, tx, app.id);
+    return `no longer depends on ${i.label}`;
   });
 }
 
