@@ -56,8 +56,11 @@ describe('app market and dependencies', () => {
       const dump = await db.query(`SELECT (SELECT json_agg(a) FROM apps a)::text || (SELECT json_agg(r) FROM releases r)::text || (SELECT json_agg(i) FROM installations i)::text AS all`);
       expect(dump.rows[0].all).not.toContain(password);
     } finally { await db.end(); }
-    const etcd = await p.etcd.getAll().prefix(`/yunbang/v1/apps/${team}/`).strings();
-    expect(Object.keys(etcd)).toHaveLength(8);
+    // Each app is published right after the status the test waited for.
+    const etcd = await eventually('8 records', async () => {
+      const all = await p.etcd.getAll().prefix(`/yunbang/v1/apps/${team}/`).strings();
+      return Object.keys(all).length === 8 && all;
+    });
     expect(JSON.stringify(etcd)).not.toContain(password);
   }, 120_000);
 
@@ -233,6 +236,16 @@ describe('app market and dependencies', () => {
     expect(listed.data.template.parameters).toContainEqual({ name: 'storage', type: 'string', default: '1Gi', required: false });
     expect((await gql(p.url, ADMIN)(`{ template(name: "nope") { name } }`)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
+    // A template that passes its own checks can still make apps createApp would refuse: caught per component.
+    const loose = await admin('POST', `/teams/${team}/templates`, { definition: {
+      name: 'loose', description: 'x', versions: [{ version: '1', images: { c: 'NOT AN IMAGE' } }], parameters: [{ name: 'size', type: 'string', default: '1Gi' }],
+      components: [{ name: 'c', port: 80, volumes: [{ name: 'v', mountPath: '/v', size: '${size}' }] }],
+    } });
+    expect(loose.status).toBe(201);
+    const made = await admin('POST', `/teams/${team}/installations`, { template: `${team}/loose`, name: 'l', parameters: { size: 'huge' } });
+    expect(made.status).toBe(400);
+    expect(made.body.errors.map((e: { field: string }) => e.field)).toEqual(['components.c.image', 'components.c.volumes[0].size']);
+
     const params = await admin('POST', `/teams/${team}/installations`, { template: 'mysql', name: 'db', parameters: { storage: 'huge', user: 'x y' } });
     expect(params.status).toBe(400);
     expect(params.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['parameters.storage', 'parameters.user']);
@@ -246,7 +259,7 @@ describe('app market and dependencies', () => {
     expect((await admin('POST', `/teams/${team}/installations`, { template: 'wordpress', name: 'taken' })).status).toBe(409);
     expect((await admin('GET', `/teams/${team}/apps`)).body.map((a: { name: string }) => a.name)).toEqual(['taken-web']);
     expect((await admin('GET', `/teams/${team}/installations`)).body).toEqual([]);
-    expect((await admin('GET', '/templates?team=' + team)).body.filter((t: { scope: string }) => t.scope !== 'builtin').filter((t: { publishedBy: string }) => t.publishedBy === team)).toEqual([]);
+    expect((await admin('GET', '/templates?team=' + team)).body.filter((t: { publishedBy: string }) => t.publishedBy === team).map((t: { name: string }) => t.name)).toEqual([`${team}/loose`]);
   }, 60_000);
 
   it('keeps teams apart: a team token installs and publishes only in its team and sees only shared templates', async () => {

@@ -52,16 +52,17 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     const ing = await p.net.readNamespacedIngress({ name: 'web', namespace: ns });
     expect(ing.spec?.rules?.map((r) => r.host)).toEqual([host]);
 
-    // etcd records for load balancers.
-    const record = await readApp(p.etcd, team, 'web');
+    // etcd records for load balancers. The reconcile publishes right after it records the status
+    // the test waited for: wait for the record too.
+    const record = await eventually('record published', async () => { const r = await readApp(p.etcd, team, 'web'); return r?.generation === 1 && r; });
     expect(record).toMatchObject({ team, app: 'web', release: 1, image: 'nginx:1.27', replicas: { desired: 2, ready: 2 }, health: 'Ready',
       service: `web.${ns}.svc.cluster.local:8080`, domains: [host], generation: 1, endpoints: ready.status.endpoints });
-    expect(await readRoute(p.etcd, host)).toEqual({ team, app: 'web', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints });
+    expect(await eventually('route published', () => readRoute(p.etcd, host))).toEqual({ team, app: 'web', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints });
 
     // Scale.
     await admin('PATCH', `/teams/${team}/apps/web`, { replicas: 3 });
     await readyAt(team, 'web', 2, 3);
-    expect((await readApp(p.etcd, team, 'web'))?.endpoints).toHaveLength(3);
+    await eventually('3 endpoints published', async () => (await readApp(p.etcd, team, 'web'))?.endpoints.length === 3);
 
     // Change env: a new release, rolled out.
     await admin('PATCH', `/teams/${team}/apps/web`, { env: [{ name: 'MODE', value: 'b' }] });
@@ -75,21 +76,21 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     await admin('PATCH', `/teams/${team}/apps/web`, { domains: [host2] });
     await readyAt(team, 'web', 4, 3);
     expect((await p.net.readNamespacedIngress({ name: 'web', namespace: ns })).spec?.rules?.map((r) => r.host)).toEqual([host2]);
-    expect(await readRoute(p.etcd, host)).toBeUndefined();
-    expect((await readRoute(p.etcd, host2))?.app).toBe('web');
+    await eventually('old route removed', async () => (await readRoute(p.etcd, host)) === undefined);
+    await eventually('new route published', async () => (await readRoute(p.etcd, host2))?.app === 'web');
 
     // No domains: the Ingress and its policy are pruned.
     await admin('PATCH', `/teams/${team}/apps/web`, { domains: [] });
     await readyAt(team, 'web', 5, 3);
     expect(await notFound(p.net.readNamespacedIngress({ name: 'web', namespace: ns }))).toBe(true);
     expect(await notFound(p.net.readNamespacedNetworkPolicy({ name: 'web-from-ingress', namespace: ns }))).toBe(true);
-    expect(await readRoute(p.etcd, host2)).toBeUndefined();
+    await eventually('route removed', async () => (await readRoute(p.etcd, host2)) === undefined);
 
     // Stop keeps the app but runs nothing; start brings it back.
     await admin('POST', `/teams/${team}/apps/web/stop`);
     const stopped = await readyAt(team, 'web', 6, 0);
     expect(stopped.status).toMatchObject({ desiredReplicas: 0, endpoints: [], message: 'stopped: 0 replicas' });
-    expect((await readApp(p.etcd, team, 'web'))?.replicas).toEqual({ desired: 0, ready: 0 });
+    await eventually('stopped published', async () => JSON.stringify((await readApp(p.etcd, team, 'web'))?.replicas) === JSON.stringify({ desired: 0, ready: 0 }));
     await admin('POST', `/teams/${team}/apps/web/start`);
     await readyAt(team, 'web', 7, 3);
 
