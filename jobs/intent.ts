@@ -12,8 +12,6 @@ export interface LoadedApp {
   hasImage: boolean;
   /** Deleted with its data: its volume claims and generated secrets go too. */
   deleteData: boolean;
-  /** The secrets generated for it: names and lengths (the values exist only in its Secret). */
-  secrets: GeneratedSecret[];
   /** Copies of shared dependencies' secrets the worker made in its namespace. */
   secretCopies: string[];
   intent: AppIntent;
@@ -53,7 +51,6 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
     deleted: r.deleted_at !== null || r.team_deleted_at !== null,
     hasImage: r.image !== null,
     deleteData: r.delete_data,
-    secrets: r.secrets,
     secretCopies: r.secret_copies ?? [],
     intent: {
       team: { name: r.team, namespace: r.namespace, generation: r.team_generation },
@@ -61,7 +58,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
       replicas: r.replicas, running: r.running, env: r.env, domains: r.domains, resources: r.resources,
       healthCheckPath: r.health_check_path, tls: r.tls,
       runAsNonRoot: false, restartedAt: r.restarted_at ? r.restarted_at.toISOString() : null,
-      args: r.args, volumes: r.volumes, secrets: r.secrets.map((x) => x.name),
+      args: r.args, volumes: r.volumes, secrets: r.secrets,
       dependencies: r.dependencies, dependents: r.dependents, isolated: r.exports.length > 0,
     },
   };

@@ -67,7 +67,7 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
     // the apply; a change applied now is assessed by the reconcile its watch events trigger.
     const [results, live, pods] = await Promise.all([
       step('ApplyFailed', async () => {
-        const done = [...await ensureTeam(env.kube, intent.team, env.settings), ...await ensureGeneratedSecret(env.kube, intent, loaded.secrets)];
+        const done = [...await ensureTeam(env.kube, intent.team, env.settings), ...await ensureGeneratedSecret(env.kube, intent)];
         const shared = await syncSharedSecrets(env.kube, intent, loaded.secretCopies);
         if (JSON.stringify(shared.copies) !== JSON.stringify(loaded.secretCopies)) await recordSecretCopies(env.db, appId, shared.copies);
         return [...done, ...shared.results];

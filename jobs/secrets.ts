@@ -4,7 +4,7 @@ import { statusCode, type Kube } from '../src/kube.js';
 import type { ApplyResult } from '../k8s/apply.js';
 import { appLabels, FIELD_MANAGER, ROLE } from '../k8s/labels.js';
 import { generatedSecretName, sharedSecretName } from '../k8s/render/connect.js';
-import type { AppIntent, GeneratedSecret } from '../k8s/types.js';
+import type { AppIntent } from '../k8s/types.js';
 import { toTyped } from '../k8s/wire.js';
 
 /**
@@ -26,7 +26,8 @@ async function readSecret(kube: Kube, namespace: string, name: string): Promise<
  * Creates the app's generated Secret with a fresh value per declared name, or adds only the names
  * it lacks: a value, once generated, is never replaced (the database it unlocks keeps it).
  */
-export async function ensureGeneratedSecret(kube: Kube, app: AppIntent, declared: GeneratedSecret[]): Promise<ApplyResult[]> {
+export async function ensureGeneratedSecret(kube: Kube, app: AppIntent): Promise<ApplyResult[]> {
+  const declared = app.secrets;
   if (declared.length === 0) return [];
   const namespace = app.team.namespace;
   const name = generatedSecretName(app.name);
@@ -44,7 +45,7 @@ export async function ensureGeneratedSecret(kube: Kube, app: AppIntent, declared
       return [{ ...base, action: 'created' }];
     } catch (err) {
       if (statusCode(err) !== 409) throw err; // another worker created it first: its values stand
-      return ensureGeneratedSecret(kube, app, declared);
+      return ensureGeneratedSecret(kube, app);
     }
   }
   await kube.core.patchNamespacedSecret({ name, namespace, body: { stringData } }, mergePatch);

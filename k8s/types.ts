@@ -37,8 +37,8 @@ export interface AppIntent {
   args: string[] | null;
   /** Persistent volumes: an app with any runs as a StatefulSet with one claim per volume and pod. */
   volumes: Volume[];
-  /** Names of the values generated at first start, kept in the Secret `<app>-secrets` and given as env. */
-  secrets: string[];
+  /** Values generated at first start, kept in the Secret `<app>-secrets` and given as env by name. */
+  secrets: GeneratedSecret[];
   /** The apps this one depends on, with the connection info each exports. */
   dependencies: Dependency[];
   /** The apps that depend on this one: admitted on its port. */

@@ -17,7 +17,7 @@ const app: AppIntent = {
 const db: AppIntent = {
   ...app, name: 'db', image: 'mysql:8.4', port: 3306, replicas: 1, env: [{ name: 'MYSQL_DATABASE', value: 'shop' }], domains: [],
   volumes: [{ name: 'data', mountPath: '/var/lib/mysql', size: '1Gi', accessMode: 'ReadWriteOnce', storageClass: null }],
-  secrets: ['MYSQL_PASSWORD'], isolated: true, args: ['--max-connections=50'],
+  secrets: [{ name: 'MYSQL_PASSWORD', length: 24 }], isolated: true, args: ['--max-connections=50'],
   dependents: [{ team: 'acme', app: 'web', namespace: 'yb-acme' }],
 };
 const consumer: AppIntent = {

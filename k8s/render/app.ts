@@ -20,8 +20,9 @@ function containerResources(app: AppIntent) {
  */
 export function containerEnv(app: AppIntent) {
   const own = new Set(app.env.map((e) => e.name));
-  const { env: fromDependencies } = connectionEnv({ app: app.name, namespace: app.team.namespace }, app.dependencies, [...own, ...app.secrets, 'PORT']);
-  const secrets = app.secrets.filter((k) => !own.has(k))
+  const generated = app.secrets.map((x) => x.name);
+  const { env: fromDependencies } = connectionEnv({ app: app.name, namespace: app.team.namespace }, app.dependencies, [...own, ...generated, 'PORT']);
+  const secrets = generated.filter((k) => !own.has(k))
     .map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: generatedSecretName(app.name), key } } }));
   return [{ name: 'PORT', value: String(app.port) }, ...fromDependencies, ...secrets, ...app.env];
 }

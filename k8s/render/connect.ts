@@ -21,6 +21,10 @@ const sortRefs = <T extends AppRef>(refs: T[]): T[] => [...refs].sort((a, b) => 
 
 export const serviceHost = (d: { app: string; namespace: string }) => `${d.app}.${d.namespace}.svc.cluster.local`;
 
+/** A connection value with `${host}` and `${port}` filled in for the app that exports it. */
+export const fillEndpoint = (value: string, d: { app: string; namespace: string; port: number }) =>
+  value.replaceAll('${host}', serviceHost(d)).replaceAll('${port}', String(d.port));
+
 /** An app that declares no connection info still exports where it is: <APP>_HOST and <APP>_PORT. */
 export function effectiveExports(app: string, exports: ConnectionEntry[]): ConnectionEntry[] {
   if (exports.length > 0) return exports;
@@ -29,7 +33,7 @@ export function effectiveExports(app: string, exports: ConnectionEntry[]): Conne
 }
 
 export type EnvEntry = { name: string; value: string } | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };
-export interface EnvConflict { name: string; /** team/app of every dependency exporting it; the first one's value is used. */ from: string[]; usedFrom: string | 'own env' }
+export interface EnvConflict { name: string; /** team/app of every dependency exporting it; the first one's value is used. */ from: string[]; /** a team/app, or "own env" */ usedFrom: string }
 
 /**
  * The env an app gets from its dependencies, in a stable order (dependencies sorted by team/app,
@@ -51,7 +55,7 @@ export function connectionEnv(consumer: { app: string; namespace: string }, deps
         const secret = d.namespace === consumer.namespace ? generatedSecretName(d.app) : sharedSecretName(consumer.app, d);
         env.push({ name: e.name, valueFrom: { secretKeyRef: { name: secret, key: e.secret } } });
       } else {
-        env.push({ name: e.name, value: e.value.replaceAll('${host}', serviceHost(d)).replaceAll('${port}', String(d.port)) });
+        env.push({ name: e.name, value: fillEndpoint(e.value, d) });
       }
     }
   }

@@ -128,16 +128,17 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
     }
   };
 
-  /** The first env secretKeyRef of the pod that cannot be resolved, in the kubelet's words, or undefined. */
+  /** A Secret's key as the kubelet resolves env valueFrom.secretKeyRef; undefined when the Secret or key is missing. */
+  const readSecretKey = async (namespace: string, name: string, key: string): Promise<string | undefined> => {
+    const v = (await core.readNamespacedSecret({ name, namespace }).catch(() => undefined))?.data?.[key];
+    return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+  };
+  /** The first env secretKeyRef of the pod that cannot be resolved, as the kubelet words it, or undefined. */
   const missingSecretRef = async (pod: k8s.V1Pod): Promise<string | undefined> => {
-    for (const c of pod.spec?.containers ?? []) {
-      for (const e of c.env ?? []) {
-        const ref = e.valueFrom?.secretKeyRef;
-        if (!ref || ref.optional) continue;
-        const secret = await core.readNamespacedSecret({ name: ref.name!, namespace: pod.metadata!.namespace! }).catch(() => undefined);
-        if (!secret) return `secret "${ref.name}" not found`;
-        if (secret.data?.[ref.key] === undefined) return `couldn't find key ${ref.key} in Secret ${pod.metadata!.namespace}/${ref.name}`;
-      }
+    const ns = pod.metadata!.namespace!;
+    for (const e of (pod.spec?.containers ?? []).flatMap((c) => c.env ?? [])) {
+      const ref = e.valueFrom?.secretKeyRef;
+      if (ref && !ref.optional && (await readSecretKey(ns, ref.name!, ref.key)) === undefined) return `couldn't find key ${ref.key} in Secret ${ns}/${ref.name}`;
     }
     return undefined;
   };
@@ -160,11 +161,7 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
     // The kubelet enforces activeDeadlineSeconds; so does the simulated one.
     const deadline = pod.spec?.activeDeadlineSeconds;
     const result = await Promise.race([
-      runBuildPod(pod, async (namespace, secret, key) => {
-        const s = await core.readNamespacedSecret({ name: secret, namespace });
-        const v = s.data?.[key];
-        return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
-      }),
+      runBuildPod(pod, readSecretKey),
       ...(deadline ? [new Promise<'deadline'>((r) => setTimeout(() => r('deadline'), deadline * 1000).unref())] : []),
     ]);
     if (result === 'deadline') {

@@ -16,6 +16,7 @@ import * as dependencies from '../intents/dependencies.js';
  */
 const ctx = (res: Response): Ctx => res.locals.ctx as Ctx;
 const p = (req: Request, name: string): string => String(req.params[name]);
+const q = (req: Request, name: string) => (req.query[name] === undefined ? undefined : String(req.query[name]));
 
 export function restRouter(): Router {
   const r = Router();
@@ -45,7 +46,7 @@ export function restRouter(): Router {
     res.json(await apps.updateApp(ctx(res), { ...req.body, team: p(req, 'team'), name: p(req, 'app') }));
   });
   r.delete('/teams/:team/apps/:app', async (req, res) => {
-    res.status(202).json(await apps.deleteApp(ctx(res), p(req, 'team'), p(req, 'app'), { deleteData: String(req.query.deleteData) === 'true' }));
+    res.status(202).json(await apps.deleteApp(ctx(res), p(req, 'team'), p(req, 'app'), { deleteData: q(req, 'deleteData') === 'true' }));
   });
   for (const op of ['start', 'stop', 'restart'] as const) {
     r.post(`/teams/:team/apps/:app/${op}`, async (req, res) => {
@@ -86,7 +87,6 @@ export function restRouter(): Router {
     res.json(await listEvents(ctx(res), p(req, 'team'), { limit, before }));
   });
 
-  const q = (req: Request, name: string) => (req.query[name] === undefined ? undefined : String(req.query[name]));
   r.get('/templates', async (req, res) => { res.json(await market.listTemplates(ctx(res), q(req, 'team'))); });
   r.get('/templates/:name', async (req, res) => { res.json(await market.getTemplate(ctx(res), p(req, 'name'))); });
   r.get('/templates/:owner/:name', async (req, res) => {

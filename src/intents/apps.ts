@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Queryable, Tx } from '../db/pool.js';
 import { actorName, authorize } from '../auth/principal.js';
-import { Conflict, Invalid, NotFound, Unavailable } from '../errors.js';
+import { Conflict, Invalid, NotFound, Unavailable, type FieldIssue } from '../errors.js';
 import { QUEUES, enqueue } from '../../jobs/queues.js';
 import type { AppView, EnvVar, ReleaseConfig, ReleaseView } from '../model.js';
 import * as v from '../validation.js';
@@ -13,7 +13,7 @@ import { queueBuild } from './builds.js';
 import { buildMode, dockerfilePath, gitCredentials, gitInput, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
 import { seal } from '../crypto/box.js';
 import type { TeamRow } from './teams.js';
-import { connectionEnv, effectiveExports, serviceHost } from '../../k8s/render/connect.js';
+import { connectionEnv, effectiveExports, fillEndpoint, generatedSecretName } from '../../k8s/render/connect.js';
 import type { ConnectionEntry, Dependency, Volume, GeneratedSecret } from '../../k8s/types.js';
 
 export interface AppRow {
@@ -64,7 +64,7 @@ export function toView(r: AppRow, publicUrl = ''): AppView {
     dependencies: r.dependencies.map((d) => ({ team: d.team, app: d.app })),
     connectionInfo: effectiveExports(r.name, r.exports).map((e) => ('secret' in e
       ? { name: e.name, value: null, secret: true }
-      : { name: e.name, value: e.value.replaceAll('${host}', serviceHost({ app: r.name, namespace: r.namespace })).replaceAll('${port}', String(r.port)), secret: false })),
+      : { name: e.name, value: fillEndpoint(e.value, { app: r.name, namespace: r.namespace, port: r.port }), secret: false })),
     envConflicts: connectionEnv({ app: r.name, namespace: r.namespace }, r.dependencies, [...r.env.map((e) => e.name), ...r.secrets.map((x) => x.name), 'PORT']).conflicts,
     installation: r.installation,
   };
@@ -117,8 +117,14 @@ const createSchema = z.object({
   // A StatefulSet's pods carry a controller-revision-hash label of its name plus 11 characters (at most 63).
   if (a.volumes.length > 0 && a.name.length > MAX_STATEFUL_NAME) ctx.addIssue({ code: 'custom', path: ['name'], message: `must be at most ${MAX_STATEFUL_NAME} characters for an app with volumes` });
 });
-export const MAX_STATEFUL_NAME = 52;
+const MAX_STATEFUL_NAME = 52;
 export type CreateAppInput = z.input<typeof createSchema>;
+
+/** What createApp would refuse in these fields, for apps created another way (template installs). */
+export function newAppIssues(fields: Omit<CreateAppInput, 'team'>): FieldIssue[] {
+  const r = createSchema.safeParse({ ...fields, team: '' });
+  return r.success ? [] : r.error.issues.map((i) => ({ field: v.fieldPath(i.path), message: i.message }));
+}
 
 const updateSchema = z.object({
   team: z.string(),
@@ -383,8 +389,8 @@ export interface DeletedAppView { app: AppView; dataKept: boolean; message: stri
 
 /**
  * Marks apps deleted in the caller's transaction (freeing their names and domains at once); their
- * reconcile jobs remove their objects from the cluster and etcd, then the rows. An app that others
- * outside `together` still depend on is refused: they would lose their connection.
+ * reconcile jobs remove their objects from the cluster and etcd, then the rows. Refused while an app
+ * outside `apps` still depends on one of them: it would lose its connection.
  */
 export async function markDeleted(ctx: Ctx, tx: Tx, apps: AppRow[], deleteData: boolean): Promise<void> {
   const ids = apps.map((a) => a.id);
@@ -408,9 +414,10 @@ export function dataMessage(apps: Pick<AppRow, 'name' | 'volumes' | 'secrets' | 
   const withData = apps.filter((a) => a.volumes.length > 0 || a.secrets.length > 0);
   if (withData.length === 0) return { dataKept: false, message: 'deleted; it had no volumes or generated secrets' };
   if (deleteData) return { dataKept: false, message: 'deleted with its data: its volume claims and generated secrets are being removed' };
+  // A StatefulSet names its claims <volume>-<app>-<ordinal>.
   const kept = withData.map((a) => [
-    ...a.volumes.map((v) => `claim ${v.name}-${a.name}-* `.trim()),
-    ...(a.secrets.length ? [`Secret ${a.name}-secrets`] : []),
+    ...a.volumes.map((v) => `claim ${v.name}-${a.name}-*`),
+    ...(a.secrets.length ? [`Secret ${generatedSecretName(a.name)}`] : []),
   ].join(', ') + ` in namespace ${a.namespace}`).join('; ');
   return { dataKept: true, message: `deleted; its data is kept (${kept}): an app created again under the same name uses it. Delete with deleteData to remove it` };
 }

@@ -7,8 +7,8 @@ import { instantiate, resolveParameters, type ComponentSpec } from '../market/in
 import { checkTemplate, type Template } from '../market/schema.js';
 import type { AppView } from '../model.js';
 import * as v from '../validation.js';
-import { fieldPath, parse } from '../validation.js';
-import { APP_SELECT, dataMessage, enqueueReconcile, insertApp, markDeleted, MAX_STATEFUL_NAME, recordRelease, releaseConfig, toView, type AppRow } from './apps.js';
+import { parse } from '../validation.js';
+import { APP_SELECT, dataMessage, enqueueReconcile, insertApp, markDeleted, newAppIssues, recordRelease, releaseConfig, toView, type AppRow } from './apps.js';
 import { mutation } from './audit.js';
 import type { Ctx } from './context.js';
 import { findTeam, type TeamRow } from './teams.js';
@@ -90,31 +90,31 @@ const installInput = z.object({
 }).strict();
 export type InstallInput = z.input<typeof installInput>;
 
-/** Everything an installation's apps must satisfy as apps, checked before anything is written. */
+/**
+ * What createApp would refuse in any resulting app, checked before anything is written. A bad app
+ * name comes from the installation's name; anything else from the template or its parameters.
+ */
 function checkComponents(specs: ComponentSpec[]): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  for (const c of specs) {
-    const name = v.appName.safeParse(c.app);
-    if (!name.success) issues.push({ field: 'name', message: `makes the app name "${c.app}" of component ${c.component}, which ${name.error.issues[0]!.message}` });
-    else if (c.volumes.length > 0 && c.app.length > MAX_STATEFUL_NAME) issues.push({ field: 'name', message: `makes the app name "${c.app}" longer than ${MAX_STATEFUL_NAME} characters (component ${c.component} has volumes)` });
-    const vols = v.volumes.safeParse(c.volumes);
-    if (!vols.success) for (const i of vols.error.issues) issues.push({ field: 'parameters', message: `component ${c.component}: volumes${fieldPath(i.path) ? `.${fieldPath(i.path)}` : ''} ${i.message}` });
-    const image = v.image.safeParse(c.image);
-    if (!image.success) issues.push({ field: 'template', message: `component ${c.component}: image ${image.error.issues[0]!.message}` });
-  }
-  return issues;
+  return specs.flatMap((c) => newAppIssues({
+    name: c.app, image: c.image, port: c.port, replicas: c.replicas, env: c.env, resources: c.resources, healthCheckPath: c.healthCheckPath, volumes: c.volumes,
+  }).map((i) => (i.field === 'name'
+    ? { field: 'name', message: `makes the app name "${c.app}" of component ${c.component}, which ${i.message}` }
+    : { field: `components.${c.component}.${i.field}`, message: i.message })));
 }
 
-async function installationApps(q: Queryable, installationId: string): Promise<AppRow[]> {
-  const { rows } = await q.query<AppRow>(`${APP_SELECT} WHERE a.installation_id = $1 AND a.deleted_at IS NULL ORDER BY a.name`, [installationId]);
+/** The live apps of the given installations, in one query. */
+async function installationApps(q: Queryable, installationIds: string[]): Promise<AppRow[]> {
+  const { rows } = await q.query<AppRow>(`${APP_SELECT} WHERE a.installation_id = ANY($1) AND a.deleted_at IS NULL ORDER BY a.name`, [installationIds]);
   return rows;
 }
 
 interface InstallationRow { id: string; name: string; template: string; version: string; created_at: Date; updated_at: Date }
 
-async function view(ctx: Ctx, q: Queryable, i: InstallationRow): Promise<InstallationView> {
-  return { name: i.name, template: i.template, version: i.version, apps: (await installationApps(q, i.id)).map((a) => toView(a, ctx.publicUrl)), createdAt: i.created_at, updatedAt: i.updated_at };
+function view(ctx: Ctx, i: InstallationRow, apps: AppRow[]): InstallationView {
+  return { name: i.name, template: i.template, version: i.version, apps: apps.map((a) => toView(a, ctx.publicUrl)), createdAt: i.created_at, updatedAt: i.updated_at };
 }
+
+const readView = async (ctx: Ctx, q: Queryable, i: InstallationRow) => view(ctx, i, await installationApps(q, [i.id]));
 
 /**
  * Installs a template: every component becomes an app (named after the installation, or
@@ -147,7 +147,7 @@ export async function installTemplate(ctx: Ctx, raw: InstallInput): Promise<Inst
     if (!inst) throw new Conflict(`an installation named "${i.name}" already exists in team "${i.team}"`);
     await createComponents(ctx, tx, team, inst.id, specs);
     scope.message = `${tv.name} ${version}: ${specs.map((c) => c.app).join(', ')}`;
-    return view(ctx, tx, inst);
+    return readView(ctx, tx, inst);
   });
 }
 
@@ -178,7 +178,8 @@ export async function listInstallations(ctx: Ctx, team: string): Promise<Install
   const t = await findTeam(ctx.db, team);
   const { rows } = await ctx.db.query<InstallationRow>(
     `SELECT id, name, template, version, created_at, updated_at FROM installations WHERE team_id = $1 AND deleted_at IS NULL ORDER BY name`, [t.id]);
-  return Promise.all(rows.map((r) => view(ctx, ctx.db, r)));
+  const apps = await installationApps(ctx.db, rows.map((r) => r.id));
+  return rows.map((r) => view(ctx, r, apps.filter((a) => a.installation === r.name))); // names are unique within the team
 }
 
 /**
@@ -198,10 +199,10 @@ export async function upgradeInstallation(ctx: Ctx, team: string, name: string, 
     const to = tv.versions.indexOf(version);
     const from = tv.versions.indexOf(inst.version);
     if (to < 0) throw Invalid.field('version', `template ${tv.name} has versions ${tv.versions.join(', ')}`);
-    if (version === inst.version) { scope.message = `already at ${version}`; return view(ctx, tx, inst); }
+    if (version === inst.version) { scope.message = `already at ${version}`; return readView(ctx, tx, inst); }
     if (from >= 0 && to > from) throw Invalid.field('version', `${version} is older than the installed ${inst.version}; data written by a newer version may not be readable by an older one`);
     const images = template.versions[to]!.images;
-    for (const app of await installationApps(tx, inst.id)) {
+    for (const app of await installationApps(tx, [inst.id])) {
       const image = app.component ? images[app.component] : undefined;
       if (!image || image === app.image) continue;
       await tx.query('UPDATE apps SET image = $2, generation = generation + 1, updated_at = now() WHERE id = $1', [app.id, image]);
@@ -212,7 +213,7 @@ export async function upgradeInstallation(ctx: Ctx, team: string, name: string, 
     const { rows } = await tx.query<InstallationRow>(
       `UPDATE installations SET version = $2, updated_at = now() WHERE id = $1 RETURNING id, name, template, version, created_at, updated_at`, [inst.id, version]);
     scope.message = `${tv.name} ${inst.version} → ${version}`;
-    return view(ctx, tx, rows[0]!);
+    return readView(ctx, tx, rows[0]!);
   });
 }
 
@@ -224,8 +225,8 @@ export async function uninstallTemplate(ctx: Ctx, team: string, name: string, op
     const t = await findTeam(tx, team, true);
     scope.teamId = t.id;
     const inst = await lockInstallation(tx, t.id, team, name);
-    const before = await view(ctx, tx, inst);
-    const apps = await installationApps(tx, inst.id);
+    const apps = await installationApps(tx, [inst.id]);
+    const before = view(ctx, inst, apps);
     await markDeleted(ctx, tx, apps, deleteData);
     await tx.query('UPDATE installations SET deleted_at = now() WHERE id = $1', [inst.id]);
     const data = dataMessage(apps, deleteData);
