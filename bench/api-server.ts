@@ -14,7 +14,7 @@ const bare = express();
 bare.get('/bare/:team/:app', async (req, res) => {
   const { rows } = await db.query<AppRow>(`${APP_SELECT} WHERE t.name = $1 AND a.name = $2 AND a.deleted_at IS NULL AND t.deleted_at IS NULL`, [req.params.team, req.params.app]);
   if (!rows[0]) { res.status(404).end(); return; }
-  res.json(toView(rows[0]));
+  res.json(toView(rows[0], running.platform.deps));
 });
 const server = bare.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ barePort: (server.address() as AddressInfo).port })}\n`);

@@ -22,7 +22,7 @@ interface Row {
   health_check_path: string | null; tls: boolean;
   running: boolean; restarted_at: Date | null; generation: number; current_release: number | null; deleted_at: Date | null;
   team_id: string; team: string; namespace: string; team_generation: number; team_deleted_at: Date | null; domains: string[];
-  args: string[] | null; volumes: Volume[]; secrets: GeneratedSecret[]; exports: ConnectionEntry[]; delete_data: boolean;
+  args: string[] | null; default_label: string | null; volumes: Volume[]; secrets: GeneratedSecret[]; exports: ConnectionEntry[]; delete_data: boolean;
   dependencies: Dependency[]; dependents: AppRef[]; secret_copies: string[] | null;
 }
 
@@ -32,7 +32,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
             a.current_release, a.deleted_at, t.id AS team_id, t.name AS team, t.namespace, t.generation AS team_generation,
             t.deleted_at AS team_deleted_at,
             array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
-            a.args, a.volumes, a.secrets, a.exports, a.delete_data, (SELECT s.secret_copies FROM app_status s WHERE s.app_id = a.id) AS secret_copies,
+            a.args, a.default_label, a.volumes, a.secrets, a.exports, a.delete_data, (SELECT s.secret_copies FROM app_status s WHERE s.app_id = a.id) AS secret_copies,
             (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
                      ORDER BY dt.name, d.name), '[]')
                FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
@@ -58,7 +58,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
       replicas: r.replicas, running: r.running, env: r.env, domains: r.domains, resources: r.resources,
       healthCheckPath: r.health_check_path, tls: r.tls,
       runAsNonRoot: false, restartedAt: r.restarted_at ? r.restarted_at.toISOString() : null,
-      args: r.args, volumes: r.volumes, secrets: r.secrets,
+      args: r.args, defaultLabel: r.default_label, volumes: r.volumes, secrets: r.secrets,
       dependencies: r.dependencies, dependents: r.dependents, isolated: r.exports.length > 0,
     },
   };

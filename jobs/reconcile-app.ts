@@ -8,6 +8,8 @@ import { assessWorkload, readyEndpoints, type Assessment, type Workload } from '
 import { appSelector } from '../k8s/labels.js';
 import { APP_KINDS_ON_DELETE, DATA_KINDS, appKinds, renderApp } from '../k8s/render/index.js';
 import { generatedSecretName } from '../k8s/render/connect.js';
+import { tlsSecretName } from '../k8s/render/app.js';
+import { appHosts, defaultDomain } from '../k8s/render/hosts.js';
 import { ensureGeneratedSecret, syncSharedSecrets } from './secrets.js';
 import type { RenderSettings } from '../k8s/types.js';
 import { loadApp } from './intent.js';
@@ -85,6 +87,7 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
     const workload = workloadUnchanged ? listed : await step('AssessFailed', () => readWorkload(env.kube, kind, namespace, intent.name));
     assessment = assessWorkload(kind, workload, pods);
     const endpoints = readyEndpoints(pods, intent.port);
+    const hosts = appHosts(intent, env.settings);
     await recordObserved(env.db, appId, {
       health: assessment.health, reason: assessment.reason, message: assessment.message,
       readyReplicas: assessment.ready, desiredReplicas: assessment.desired, observedGeneration: intent.generation, endpoints,
@@ -93,7 +96,9 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
       appId, team: intent.team.name, app: intent.name, release: intent.release || null, image: intent.image,
       replicas: { desired: assessment.desired, ready: assessment.ready }, health: assessment.health,
       service: `${intent.name}.${namespace}.svc.cluster.local:${intent.port}`, endpoints,
-      domains: [...intent.domains].sort(), generation: intent.generation, updatedAt: new Date().toISOString(),
+      domains: hosts, defaultDomain: defaultDomain(intent.defaultLabel, env.settings.appsDomain), stopped: !intent.running,
+      tlsSecrets: intent.tls ? Object.fromEntries(hosts.map((h) => [h, tlsSecretName(env.settings.tlsSecretTemplate, h)])) : {},
+      generation: intent.generation, updatedAt: new Date().toISOString(),
     };
     const published = await step('PublishFailed', () => publishApp(env.etcd, record));
     return { appId, generation: intent.generation, results, health: assessment.health, published };

@@ -33,6 +33,8 @@ export interface AppIntent {
   runAsNonRoot: boolean;
   /** Set by restart: changes the pod template, so the Deployment rolls every pod. */
   restartedAt: string | null;
+  /** First label of the app's default domain (under RenderSettings.appsDomain); null for backing services. */
+  defaultLabel: string | null;
   /** Container args; null runs the image's own command. */
   args: string[] | null;
   /** Persistent volumes: an app with any runs as a StatefulSet with one claim per volume and pod. */
@@ -78,6 +80,10 @@ export interface RenderSettings {
   containerDefaults: { requests: Record<string, string>; limits: Record<string, string> };
   /** Secret name of a TLS host; `{host}` is replaced by the host with dots as dashes. */
   tlsSecretTemplate: string;
+  /** Default domains are `<defaultLabel>.<appsDomain>`. */
+  appsDomain: string;
+  /** Labels of the gateway's namespace and pods: app network policies admit them. */
+  gateway: { namespaceSelector: Record<string, string>; podSelector: Record<string, string> };
 }
 
 export const defaultRenderSettings: RenderSettings = {
@@ -87,4 +93,9 @@ export const defaultRenderSettings: RenderSettings = {
   teamQuota: { pods: '100', 'requests.cpu': '8', 'requests.memory': '16Gi', 'limits.cpu': '16', 'limits.memory': '32Gi' },
   containerDefaults: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   tlsSecretTemplate: '{host}-tls',
+  appsDomain: 'localhost',
+  gateway: {
+    namespaceSelector: { 'kubernetes.io/metadata.name': 'yunbang-system' },
+    podSelector: { 'app.kubernetes.io/name': 'yunbang', 'app.kubernetes.io/component': 'gateway' },
+  },
 };

@@ -723,11 +723,16 @@ export interface components {
             /** @description Replicas when running; a stopped app runs none */
             replicas: number;
             env: components["schemas"]["EnvVar"][];
+            /** @description Custom domains (not under the platform's apps domain, which is reserved for default domains) */
             domains: string[];
+            /** @description <app>-<team>.<apps domain>, served by the gateway; null for backing services, which only their dependents reach */
+            defaultDomain: string | null;
+            /** @description Where end users reach the app: its default domain's URL, or its first custom domain's */
+            url: string | null;
             resources: components["schemas"]["Resources"];
             /** @description HTTP path probed for readiness and liveness; null probes the TCP port */
             healthCheckPath: string | null;
-            /** @description Domains are served over TLS (one certificate Secret per host) */
+            /** @description Every host of the app (default and custom domains) is served over HTTPS; plain HTTP redirects */
             tls: boolean;
             running: boolean;
             generation: number;

@@ -21,7 +21,8 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-apt_install etcd-server openssl
+# nginx-light: the gateway's load balancer, run as a child process (never as the system service).
+apt_install etcd-server openssl nginx-light
 
 if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ]; then
   step "kube-apiserver and kube-controller-manager cached in $BIN"

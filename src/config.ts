@@ -55,6 +55,16 @@ const schema = z.object({
   YUNBANG_BUILD_DEADLINE_SECONDS: z.coerce.number().int().min(5).max(86400).default(1800),
   YUNBANG_BUILD_MEMORY: z.string().regex(/^\d+(Mi|Gi)$/, 'must be like 2Gi').default('2Gi'),
   YUNBANG_BUILDS_PER_TEAM: z.coerce.number().int().min(1).max(100).default(2),
+  // Default domains are <app>-<team>.<YUNBANG_APPS_DOMAIN>; point a wildcard DNS record for it at the
+  // gateway. "localhost" suits one machine: curl and browsers resolve *.localhost to loopback.
+  YUNBANG_APPS_DOMAIN: z.string().max(200).transform((v) => v.toLowerCase())
+    .refine((v) => v.split('.').every((l) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(l)), 'must be a domain such as apps.example.com').default('localhost'),
+  // The ports end users reach the gateway on, for app URLs (omitted from a URL when standard).
+  YUNBANG_APPS_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(80),
+  YUNBANG_APPS_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
+  // Which pods are Yunbang's gateway: app network policies admit them (beside the ingress controller).
+  YUNBANG_GATEWAY_NAMESPACE_SELECTOR: keyValues('kubernetes.io/metadata.name=yunbang-system'),
+  YUNBANG_GATEWAY_POD_SELECTOR: keyValues('app.kubernetes.io/name=yunbang,app.kubernetes.io/component=gateway'),
   YUNBANG_BOSS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('pgboss'),
 });
 

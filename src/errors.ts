@@ -41,6 +41,8 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   readonly code = 'CONFLICT' as const;
   readonly status = 409;
+  /** The fields the conflict is about (a taken domain or name), when there are some. */
+  constructor(message: string, readonly issues: FieldIssue[] = []) { super(message); }
 }
 
 export class Unavailable extends DomainError {

@@ -35,7 +35,12 @@ export interface AppView {
   port: number;
   replicas: number;
   env: EnvVar[];
+  /** Custom domains. */
   domains: string[];
+  /** `<app>-<team>.<apps domain>`, served by the gateway; null for backing services (only their dependents reach them). */
+  defaultDomain: string | null;
+  /** Where end users reach the app: its default domain's URL (or its first custom domain's). */
+  url: string | null;
   resources: Resources;
   /** HTTP path probed for readiness and liveness; null probes the TCP port. */
   healthCheckPath: string | null;

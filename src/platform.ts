@@ -55,7 +55,8 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   ];
   return {
     config, db, boss, etcd, kube, probes,
-    deps: { db, boss, kube, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL, secretKey: config.YUNBANG_SECRET_KEY },
+    deps: { db, boss, kube, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL,
+      apps: { domain: config.YUNBANG_APPS_DOMAIN, httpPort: config.YUNBANG_APPS_HTTP_PORT, httpsPort: config.YUNBANG_APPS_HTTPS_PORT }, secretKey: config.YUNBANG_SECRET_KEY },
     close: async () => {
       await boss.stop({ graceful: true, timeout: 5000, wait: true }).catch(() => {});
       etcd.close();

@@ -11,6 +11,8 @@ export function renderSettings(c: Config): RenderSettings {
     teamQuota: c.YUNBANG_TEAM_QUOTA,
     containerDefaults: { requests: c.YUNBANG_CONTAINER_DEFAULT_REQUESTS, limits: c.YUNBANG_CONTAINER_DEFAULT_LIMITS },
     tlsSecretTemplate: c.YUNBANG_TLS_SECRET_TEMPLATE,
+    appsDomain: c.YUNBANG_APPS_DOMAIN,
+    gateway: { namespaceSelector: c.YUNBANG_GATEWAY_NAMESPACE_SELECTOR, podSelector: c.YUNBANG_GATEWAY_POD_SELECTOR },
   };
 }
 

@@ -9,13 +9,13 @@ const app: AppIntent = {
   team, name: 'web', generation: 7, release: 3, image: 'nginx:1.27', port: 8080, replicas: 2, running: true,
   env: [{ name: 'MODE', value: 'prod' }], domains: ['b.example.com', 'a.example.com'],
   resources: { requests: { cpu: '100m' }, limits: { memory: '256Mi' } }, healthCheckPath: null, tls: false, runAsNonRoot: false, restartedAt: null,
-  args: null, volumes: [], secrets: [], dependencies: [], dependents: [], isolated: false,
+  args: null, defaultLabel: 'web-acme', volumes: [], secrets: [], dependencies: [], dependents: [], isolated: false,
 };
 
 // A backing service with a volume and a generated secret, and an app that depends on it and on
 // another team's shared app.
 const db: AppIntent = {
-  ...app, name: 'db', image: 'mysql:8.4', port: 3306, replicas: 1, env: [{ name: 'MYSQL_DATABASE', value: 'shop' }], domains: [],
+  ...app, name: 'db', defaultLabel: null, image: 'mysql:8.4', port: 3306, replicas: 1, env: [{ name: 'MYSQL_DATABASE', value: 'shop' }], domains: [],
   volumes: [{ name: 'data', mountPath: '/var/lib/mysql', size: '1Gi', accessMode: 'ReadWriteOnce', storageClass: null }],
   secrets: [{ name: 'MYSQL_PASSWORD', length: 24 }], isolated: true, args: ['--max-connections=50'],
   dependents: [{ team: 'acme', app: 'web', namespace: 'yb-acme' }],
@@ -44,7 +44,7 @@ describe('render (pure)', () => {
     });
     expect(objects[3]!.spec).toEqual({
       ingressClassName: 'nginx',
-      rules: ['a.example.com', 'b.example.com'].map((host) => ({ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } })),
+      rules: ['a.example.com', 'b.example.com', 'web-acme.localhost'].map((host) => ({ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } })),
     });
     expect(objects).toMatchSnapshot();
   });
@@ -67,17 +67,30 @@ describe('render (pure)', () => {
 
   it('probes the TCP port by default and an HTTP path when the app names one', () => {
     const container = (a: AppIntent) => (renderApp(a, defaultRenderSettings).find((o) => o.kind === 'Deployment')!.spec as any).template.spec.containers[0];
-    expect(container(app).readinessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3, initialDelaySeconds: 2 });
+    expect(container(app).readinessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 });
     expect(container({ ...app, healthCheckPath: '/healthz' }).livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3, initialDelaySeconds: 15 });
   });
 
-  it('omits the Ingress and its policy without domains, and adds TLS when the app asks for it', () => {
+  it('routes the default domain alone when there are no custom domains, nothing without any host, and adds TLS when asked', () => {
     expect((renderApp(app, defaultRenderSettings).find((o) => o.kind === 'Ingress')!.spec as object)).not.toHaveProperty('tls');
-    expect(renderApp({ ...app, domains: [] }, defaultRenderSettings).map((o) => o.kind)).toEqual(['Service', 'Deployment']);
+    const own = renderApp({ ...app, domains: [] }, { ...defaultRenderSettings, appsDomain: 'apps.example.com' }).find((o) => o.kind === 'Ingress')!;
+    expect((own.spec as { rules: { host: string }[] }).rules.map((r) => r.host)).toEqual(['web-acme.apps.example.com']);
+    expect(renderApp({ ...app, domains: [], defaultLabel: null }, defaultRenderSettings).map((o) => o.kind)).toEqual(['Service', 'Deployment']);
     const ing = renderApp({ ...app, tls: true }, defaultRenderSettings).find((o) => o.kind === 'Ingress')!;
     expect((ing.spec as { tls: unknown }).tls).toEqual([
       { hosts: ['a.example.com'], secretName: 'a-example-com-tls' }, { hosts: ['b.example.com'], secretName: 'b-example-com-tls' },
+      { hosts: ['web-acme.localhost'], secretName: 'web-acme-localhost-tls' },
     ]);
+  });
+
+  it('names default domains <app>-<team>, cut with a stable hash past 63 characters', async () => {
+    const { defaultLabel } = await import('../k8s/render/hosts.js');
+    expect(defaultLabel('web', 'acme')).toBe('web-acme');
+    const long = defaultLabel('a'.repeat(40), 'b'.repeat(40));
+    expect(long).toMatch(/^a{40}-b{15}-[0-9a-f]{6}$/);
+    expect(long.length).toBeLessThanOrEqual(63);
+    expect(defaultLabel('a'.repeat(40), 'b'.repeat(40))).toBe(long);
+    expect(defaultLabel('a'.repeat(40), 'b'.repeat(39) + 'c')).not.toBe(long);
   });
 
   it('renders a team: namespace, default-deny policy, quota and limit range', () => {

@@ -1,6 +1,7 @@
 import { RELEASE, RESTARTED_AT, appLabels, selectorLabels } from '../labels.js';
 import type { AppIntent, K8sObject, RenderSettings } from '../types.js';
 import { accessLabels, connectionEnv, generatedSecretName } from './connect.js';
+import { appHosts } from './hosts.js';
 import { appMeta as meta } from './meta.js';
 
 /** Drops empty request/limit maps: an empty object is not the same as "not set" to the API server. */
@@ -30,7 +31,7 @@ export function containerEnv(app: AppIntent) {
 function podTemplate(app: AppIntent) {
   // TCP on the app's port unless the app names an HTTP path to probe.
   const check = app.healthCheckPath ? { httpGet: { path: app.healthCheckPath, port: 'http' } } : { tcpSocket: { port: 'http' } };
-  const probe = { ...check, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
+  const probe = { ...check, timeoutSeconds: 2, failureThreshold: 3 };
   const annotations: Record<string, string> = { [RELEASE]: String(app.release) };
   if (app.restartedAt) annotations[RESTARTED_AT] = app.restartedAt;
   return {
@@ -49,7 +50,9 @@ function podTemplate(app: AppIntent) {
         env: containerEnv(app),
         resources: containerResources(app),
         ...(app.volumes.length ? { volumeMounts: app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })) } : {}),
-        readinessProbe: { ...probe, initialDelaySeconds: 2 },
+        // Readiness decides when the gateway sends a pod traffic: probed from the container's start
+        // and every 2 s, so a new pod joins (and a failing one leaves) within seconds.
+        readinessProbe: { ...probe, periodSeconds: 2 },
         livenessProbe: { ...probe, initialDelaySeconds: 15, periodSeconds: 20 },
         securityContext: app.runAsNonRoot
           ? { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }
@@ -135,9 +138,10 @@ export function service(app: AppIntent): K8sObject {
 
 export const tlsSecretName = (template: string, host: string) => template.replace('{host}', host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-'));
 
+/** For clusters that bring their own ingress controller: every host of the app, as Yunbang's gateway serves them. */
 export function ingress(app: AppIntent, s: RenderSettings): K8sObject | undefined {
-  if (app.domains.length === 0) return undefined;
-  const hosts = [...app.domains].sort();
+  const hosts = appHosts(app, s);
+  if (hosts.length === 0) return undefined;
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -153,9 +157,9 @@ export function ingress(app: AppIntent, s: RenderSettings): K8sObject | undefine
   };
 }
 
-/** An app with domains admits the ingress controller, on its port only. */
+/** An app with hosts admits Yunbang's gateway pods and the ingress controller, on its port only. */
 export function ingressPolicy(app: AppIntent, s: RenderSettings): K8sObject | undefined {
-  if (app.domains.length === 0) return undefined;
+  if (appHosts(app, s).length === 0) return undefined;
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -164,7 +168,10 @@ export function ingressPolicy(app: AppIntent, s: RenderSettings): K8sObject | un
       podSelector: { matchLabels: selectorLabels(app.team.name, app.name) },
       policyTypes: ['Ingress'],
       ingress: [{
-        from: [{ namespaceSelector: { matchLabels: { ...s.ingressNamespaceSelector } } }],
+        from: [
+          { namespaceSelector: { matchLabels: { ...s.gateway.namespaceSelector } }, podSelector: { matchLabels: { ...s.gateway.podSelector } } },
+          { namespaceSelector: { matchLabels: { ...s.ingressNamespaceSelector } } },
+        ],
         ports: [{ protocol: 'TCP', port: app.port }],
       }],
     },

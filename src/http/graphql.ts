@@ -4,7 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { schema } from '../../schema/index.js';
 import { authenticate, bearer } from '../auth/tokens.js';
-import { DomainError, Invalid } from '../errors.js';
+import { Conflict, DomainError, Invalid } from '../errors.js';
 import type { Deps } from '../intents/context.js';
 import { log } from '../log.js';
 import { graphqlDuration, graphqlOperations } from '../metrics.js';
@@ -77,7 +77,7 @@ function maskError(error: unknown, message: string): Error {
       nodes: ge?.nodes, path: ge?.path, source: ge?.source, positions: ge?.positions,
       extensions: {
         code: original.code,
-        ...(original instanceof Invalid ? { fields: original.issues } : {}),
+        ...(original instanceof Invalid || (original instanceof Conflict && original.issues.length > 0) ? { fields: original.issues } : {}),
         ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
       },
     });

@@ -7,13 +7,14 @@ import type { AppView, EnvVar, ReleaseConfig, ReleaseView } from '../model.js';
 import * as v from '../validation.js';
 import { parse } from '../validation.js';
 import { mutation } from './audit.js';
-import type { Ctx } from './context.js';
+import type { AppsSettings, Ctx } from './context.js';
 import { findTeam } from './teams.js';
 import { queueBuild } from './builds.js';
 import { buildMode, dockerfilePath, gitCredentials, gitInput, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
 import { seal } from '../crypto/box.js';
 import type { TeamRow } from './teams.js';
 import { connectionEnv, effectiveExports, fillEndpoint, generatedSecretName } from '../../k8s/render/connect.js';
+import { defaultDomain, defaultLabel, underAppsDomain } from '../../k8s/render/hosts.js';
 import type { ConnectionEntry, Dependency, Volume, GeneratedSecret } from '../../k8s/types.js';
 
 export interface AppRow {
@@ -25,7 +26,7 @@ export interface AppRow {
   health: AppView['status']['health']; reason: string; message: string; ready_replicas: number;
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
   namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: GeneratedSecret[]; args: string[] | null;
-  installation: string | null; component: string | null; dependencies: Dependency[];
+  installation: string | null; component: string | null; dependencies: Dependency[]; default_label: string | null;
 }
 
 export const APP_SELECT = `
@@ -34,7 +35,7 @@ export const APP_SELECT = `
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
          s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
          s.updated_at AS status_updated_at,
-         t.namespace, a.volumes, a.exports, a.secrets, a.args, i.name AS installation, a.component,
+         t.namespace, a.volumes, a.exports, a.secrets, a.args, i.name AS installation, a.component, a.default_label,
          (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
                   ORDER BY dt.name, d.name), '[]')
             FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
@@ -45,14 +46,26 @@ export const APP_SELECT = `
 /** An app's webhook URL: one path segment per app; the git host is recognised by its headers. */
 export const webhookUrl = (publicUrl: string, id: string) => `${publicUrl.replace(/\/$/, '')}/hooks/${id}`;
 
-export function toView(r: AppRow, publicUrl = ''): AppView {
+/** An app's URL at a host: the scheme its TLS setting gives, and the gateway's public port unless standard. */
+export function appUrl(host: string, tls: boolean, apps: AppsSettings): string {
+  const port = tls ? (apps.httpsPort === 443 ? '' : `:${apps.httpsPort}`) : (apps.httpPort === 80 ? '' : `:${apps.httpPort}`);
+  return `${tls ? 'https' : 'http'}://${host}${port}/`;
+}
+
+type Links = Pick<Ctx, 'publicUrl' | 'apps'>;
+
+export function toView(r: AppRow, links: Links): AppView {
   const s = r.source;
+  const own = defaultDomain(r.default_label, links.apps.domain);
+  // A wildcard custom domain is no address to visit.
+  const visit = own ?? r.domains.find((d) => !d.startsWith('*.')) ?? null;
   return {
     team: r.team, name: r.name, image: r.image,
     git: s ? { url: s.url, branch: s.branch, subdir: s.subdir, hasCredentials: r.has_credentials } : null,
     buildMode: s?.buildMode ?? null, dockerfilePath: s ? s.dockerfilePath : null,
-    webhookUrl: r.webhook_id ? webhookUrl(publicUrl, r.webhook_id) : null,
+    webhookUrl: r.webhook_id ? webhookUrl(links.publicUrl, r.webhook_id) : null,
     port: r.port, replicas: r.replicas, env: r.env, domains: r.domains,
+    defaultDomain: own, url: visit ? appUrl(visit, r.tls, links.apps) : null,
     resources: r.resources, healthCheckPath: r.health_check_path, tls: r.tls, running: r.running, generation: r.generation, currentRelease: r.current_release,
     createdAt: r.created_at, updatedAt: r.updated_at,
     status: {
@@ -147,6 +160,17 @@ export type UpdateAppInput = z.input<typeof updateSchema>;
 
 const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * Custom domains may not lie under the apps domain: that space is reserved for default domains,
+ * so a custom domain can never take one before its app exists.
+ */
+function checkDomains(ctx: Ctx, domains: string[]): void {
+  const issues = domains.flatMap((d, i) => (underAppsDomain(d, ctx.apps.domain)
+    ? [{ field: `domains[${i}]`, message: `${d} is under ${ctx.apps.domain}, which is reserved for default domains (<app>-<team>.${ctx.apps.domain})` }]
+    : []));
+  if (issues.length > 0) throw new Invalid(issues);
+}
+
 async function writeDomains(tx: Tx, appId: string, domains: string[]): Promise<void> {
   await tx.query('DELETE FROM app_domains WHERE app_id = $1', [appId]);
   if (domains.length === 0) return;
@@ -158,7 +182,8 @@ async function writeDomains(tx: Tx, appId: string, domains: string[]): Promise<v
   );
   if (rows.length !== domains.length) {
     const taken = domains.filter((d) => !rows.some((r) => r.host === d));
-    throw new Conflict(`domain${taken.length > 1 ? 's' : ''} ${taken.join(', ')} already routed to another app`);
+    throw new Conflict(`domain${taken.length > 1 ? 's' : ''} ${taken.join(', ')} already routed to another app`,
+      taken.map((d) => ({ field: `domains[${domains.indexOf(d)}]`, message: `${d} is already routed to another app` })));
   }
 }
 
@@ -188,7 +213,7 @@ export async function getApp(ctx: Ctx, team: string, name: string): Promise<AppV
   authorize(ctx.principal, team, 'read');
   const { rows } = await ctx.db.query<AppRow>(
     `${APP_SELECT} WHERE t.name = $1 AND t.deleted_at IS NULL AND a.name = $2 AND a.deleted_at IS NULL`, [team, name]);
-  if (rows[0]) return toView(rows[0], ctx.publicUrl);
+  if (rows[0]) return toView(rows[0], ctx);
   await findTeam(ctx.db, team);
   throw new NotFound(`app "${name}" not found in team "${team}"`);
 }
@@ -204,11 +229,11 @@ export async function* watchAppStatus(ctx: Ctx, team: string, name: string, sign
   const app = await findApp(ctx.db, t.id, team, name);
   const changes = ctx.statusHub.changes(app.id, signal); // listen before reading, so no change is missed
   try {
-    yield toView(app, ctx.publicUrl).status;
+    yield toView(app, ctx).status;
     for await (const _ of changes) {
       const { rows } = await ctx.db.query<AppRow>(`${APP_SELECT} WHERE a.id = $1 AND a.deleted_at IS NULL`, [app.id]);
       if (!rows[0]) return;
-      yield toView(rows[0], ctx.publicUrl).status;
+      yield toView(rows[0], ctx).status;
     }
   } catch (err) {
     if ((err as Error).name !== 'AbortError') throw err;
@@ -221,7 +246,7 @@ export async function listApps(ctx: Ctx, team: string): Promise<AppView[]> {
   authorize(ctx.principal, team, 'read');
   const t = await findTeam(ctx.db, team);
   const { rows } = await ctx.db.query<AppRow>(`${APP_SELECT} WHERE a.team_id = $1 AND a.deleted_at IS NULL ORDER BY a.name`, [t.id]);
-  return rows.map((r) => toView(r, ctx.publicUrl));
+  return rows.map((r) => toView(r, ctx));
 }
 
 /** Seals credentials for storage; refuses them when no key is configured. */
@@ -243,17 +268,25 @@ export interface NewApp {
  * apps) or first build (git apps), and its reconcile job. Returns the app's id.
  */
 export async function insertApp(ctx: Ctx, tx: Tx, team: TeamRow, a: NewApp): Promise<string> {
-  const { rows } = await tx.query<{ id: string }>(
+  checkDomains(ctx, a.domains);
+  // Backing services (they export connection info) are reached only by their dependents: no default domain.
+  const label = a.exports.length > 0 ? null : defaultLabel(a.name, team.name);
+  const { rows } = await tx.query<{ id: string; default_label: string | null }>(
     `INSERT INTO apps (team_id, name, image, port, replicas, env, resources, health_check_path, tls, source, webhook_id, webhook_secret, git_credentials,
-                       volumes, args, secrets, exports, installation_id, component)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-     ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
+                       volumes, args, secrets, exports, installation_id, component, default_label)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+             CASE WHEN EXISTS (SELECT 1 FROM apps WHERE default_label = $20 AND deleted_at IS NULL) THEN NULL ELSE $20 END)
+     ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id, default_label`,
     [team.id, a.name, a.image, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources), a.healthCheckPath, a.tls,
       a.source ? JSON.stringify(a.source) : null, a.source ? newWebhookId() : null, a.source ? newWebhookSecret() : null, a.sealedCredentials,
-      JSON.stringify(a.volumes), a.args ? JSON.stringify(a.args) : null, JSON.stringify(a.secrets), JSON.stringify(a.exports), a.installationId, a.component],
-  );
+      JSON.stringify(a.volumes), a.args ? JSON.stringify(a.args) : null, JSON.stringify(a.secrets), JSON.stringify(a.exports), a.installationId, a.component, label],
+  ).catch((err: { code?: string; constraint?: string }) => {
+    if (err.code === '23505' && err.constraint === 'apps_default_label') throw defaultDomainTaken(ctx, a.name, label!); // a concurrent create won
+    throw err;
+  });
   const id = rows[0]?.id;
   if (!id) throw new Conflict(`app "${a.name}" already exists in team "${team.name}"`);
+  if (label && rows[0]!.default_label === null) throw defaultDomainTaken(ctx, a.name, label);
   await tx.query('INSERT INTO app_status (app_id, desired_replicas) VALUES ($1, $2)', [id, a.replicas]);
   await writeDomains(tx, id, a.domains);
   if (a.image) {
@@ -263,6 +296,12 @@ export async function insertApp(ctx: Ctx, tx: Tx, team: TeamRow, a: NewApp): Pro
   }
   await enqueueReconcile(ctx, tx, id);
   return id;
+}
+
+/** `<app>-<team>` can be the default label of two apps ("a-b" in "c", "a" in "b-c"): the later one must pick another name. */
+function defaultDomainTaken(ctx: Ctx, name: string, label: string): Conflict {
+  const host = defaultDomain(label, ctx.apps.domain);
+  return new Conflict(`the default domain ${host} is already another app's`, [{ field: 'name', message: `gives the default domain ${host}, which another app already has; choose another name` }]);
 }
 
 /** What a release pins besides the image. */
@@ -283,7 +322,7 @@ export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppVie
       healthCheckPath: a.healthCheckPath, tls: a.tls, domains: a.domains, volumes: a.volumes, args: null, secrets: [], exports: [], installationId: null, component: null,
     });
     scope.message = a.image ? `image ${a.image}, ${a.replicas} replica(s)` : `git ${source!.url} (${source!.branch}), ${a.replicas} replica(s)`;
-    return toView(await findApp(tx, team.id, a.team, a.name), ctx.publicUrl);
+    return toView(await findApp(tx, team.id, a.team, a.name), ctx);
   });
 }
 
@@ -302,7 +341,7 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
     const team = await findTeam(tx, u.team, true);
     scope.teamId = team.id;
     const cur = await lockApp(tx, team.id, u.team, u.name);
-    const view = toView(cur, ctx.publicUrl);
+    const view = toView(cur, ctx);
     let source = cur.source;
     if (u.image !== undefined) source = null;
     else if (u.git !== undefined || u.buildMode !== undefined || u.dockerfilePath !== undefined) {
@@ -338,7 +377,10 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
       [cur.id, next.image, next.port, next.replicas, JSON.stringify(next.env), JSON.stringify(next.resources), next.healthCheckPath, next.tls,
         source ? JSON.stringify(source) : null, hook?.id ?? null, hook?.secret ?? null, sealed !== undefined, sealed ?? null],
     );
-    if (changed.includes('domains')) await writeDomains(tx, cur.id, next.domains);
+    if (changed.includes('domains')) {
+      checkDomains(ctx, next.domains);
+      await writeDomains(tx, cur.id, next.domains);
+    }
     const runtime = changed.filter((k) => k === 'image' || k === 'port' || k === 'env' || k === 'resources' || k === 'healthCheckPath');
     if (runtime.length > 0 && next.image) {
       const description = changed.includes('image') ? `deploy ${next.image}` : `change ${runtime.join(', ')}`;
@@ -350,7 +392,7 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
       await tx.query('UPDATE app_status SET desired_replicas = $2 WHERE app_id = $1', [cur.id, cur.running ? next.replicas : 0]);
     }
     await enqueueReconcile(ctx, tx, cur.id);
-    return toView(await findApp(tx, team.id, u.team, u.name), ctx.publicUrl);
+    return toView(await findApp(tx, team.id, u.team, u.name), ctx);
   });
 }
 
@@ -366,7 +408,7 @@ export async function setLifecycle(ctx: Ctx, op: Lifecycle, team: string, name: 
     if (op === 'restart' && !cur.running) throw new Conflict(`app "${name}" is stopped; start it instead`);
     if ((op === 'start' && cur.running) || (op === 'stop' && !cur.running)) {
       scope.message = `already ${cur.running ? 'running' : 'stopped'}`;
-      return toView(cur, ctx.publicUrl);
+      return toView(cur, ctx);
     }
     const update = op === 'restart' ? 'restarted_at = now()' : `running = ${op === 'start'}`;
     await tx.query(`UPDATE apps SET ${update}, generation = generation + 1, updated_at = now() WHERE id = $1`, [cur.id]);
@@ -374,7 +416,7 @@ export async function setLifecycle(ctx: Ctx, op: Lifecycle, team: string, name: 
       await tx.query('UPDATE app_status SET desired_replicas = $2 WHERE app_id = $1', [cur.id, op === 'start' ? cur.replicas : 0]);
     }
     await enqueueReconcile(ctx, tx, cur.id);
-    return toView(await findApp(tx, t.id, team, name), ctx.publicUrl);
+    return toView(await findApp(tx, t.id, team, name), ctx);
   });
 }
 
@@ -434,7 +476,7 @@ export async function deleteApp(ctx: Ctx, team: string, name: string, opts: { de
     await markDeleted(ctx, tx, [cur], deleteData);
     const data = dataMessage([cur], deleteData);
     scope.message = data.message;
-    return { app: toView(cur, ctx.publicUrl), ...data };
+    return { app: toView(cur, ctx), ...data };
   });
 }
 
@@ -476,7 +518,7 @@ export async function rollbackApp(ctx: Ctx, team: string, name: string, release:
       { buildId: target.build_id ?? undefined, rollbackOf: release });
     scope.message = `release ${number} = release ${release} (${target.image})`;
     await enqueueReconcile(ctx, tx, cur.id);
-    return toView(await findApp(tx, t.id, team, name), ctx.publicUrl);
+    return toView(await findApp(tx, t.id, team, name), ctx);
   });
 }
 

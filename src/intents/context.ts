@@ -3,6 +3,8 @@ import type { Db } from '../db/pool.js';
 import type { Principal } from '../auth/principal.js';
 import type { StatusHub } from '../status-hub.js';
 
+export interface AppsSettings { domain: string; httpPort: number; httpsPort: number }
+
 /** What intents need from the process: the database, the queue, and a few settings. */
 export interface Deps {
   db: Db;
@@ -13,6 +15,8 @@ export interface Deps {
   secretKey?: string;
   /** The API's public base URL, for links such as webhook URLs. */
   publicUrl: string;
+  /** Where end users reach apps: default domains and the gateway's public ports, for app URLs. */
+  apps: AppsSettings;
   /** The Kubernetes API, for reading pod logs (API processes). */
   kube?: import('../kube.js').Kube;
   /** Status changes announced by the worker, for subscriptions (API processes only). */

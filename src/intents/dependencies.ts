@@ -123,7 +123,7 @@ async function touch(ctx: Ctx, tx: Tx, ids: string[]) {
 
 async function reread(ctx: Ctx, tx: Tx, id: string): Promise<AppView> {
   const { rows } = await tx.query<AppRow>(`${APP_SELECT} WHERE a.id = $1`, [id]);
-  return toView(rows[0]!, ctx.publicUrl);
+  return toView(rows[0]!, ctx);
 }
 
 const shareInput = z.object({ team: z.string(), app: z.string(), withTeam: z.string() }).strict();
@@ -147,6 +147,6 @@ export async function shareApp(ctx: Ctx, raw: z.input<typeof shareInput>, share:
       await tx.query('DELETE FROM app_shares WHERE app_id = $1 AND team_id = $2', [app.id, other.id]);
     }
     scope.message = `${share ? 'shared with' : 'no longer shared with'} team ${other.name}`;
-    return toView(app, ctx.publicUrl);
+    return toView(app, ctx);
   });
 }

@@ -111,7 +111,7 @@ async function installationApps(q: Queryable, installationIds: string[]): Promis
 interface InstallationRow { id: string; name: string; template: string; version: string; created_at: Date; updated_at: Date }
 
 function view(ctx: Ctx, i: InstallationRow, apps: AppRow[]): InstallationView {
-  return { name: i.name, template: i.template, version: i.version, apps: apps.map((a) => toView(a, ctx.publicUrl)), createdAt: i.created_at, updatedAt: i.updated_at };
+  return { name: i.name, template: i.template, version: i.version, apps: apps.map((a) => toView(a, ctx)), createdAt: i.created_at, updatedAt: i.updated_at };
 }
 
 const readView = async (ctx: Ctx, q: Queryable, i: InstallationRow) => view(ctx, i, await installationApps(q, [i.id]));

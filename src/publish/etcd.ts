@@ -1,10 +1,16 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Etcd3 } from 'etcd3';
 
 /**
  * The one owner of Yunbang's etcd key layout, read by load balancers and other consumers:
  *
  *   /yunbang/v1/apps/<team>/<app>   AppRecord   (one per live app)
- *   /yunbang/v1/routes/<host>       RouteRecord (one per domain)
+ *   /yunbang/v1/routes/<host>       RouteRecord (one per host: the app's default domain and its custom domains)
+ *
+ * The gateway (gateway/) watches the routes/ prefix and nothing else; a route carries everything
+ * it needs to serve the host: the ready endpoints, whether the app is stopped, and the Secret
+ * holding the host's certificate when the app has TLS. Fields are only ever added to a record
+ * (readers treat a missing one as its old meaning), so old gateways keep working.
  *
  * Writes happen only when a record changed, in a transaction conditional on the revision read,
  * so a stale worker (an older generation of the same app) can never overwrite a newer record.
@@ -12,7 +18,8 @@ import type { Etcd3 } from 'etcd3';
  */
 export const PREFIX = '/yunbang/v1';
 export const appKey = (team: string, app: string) => `${PREFIX}/apps/${team}/${app}`;
-export const routeKey = (host: string) => `${PREFIX}/routes/${host}`;
+export const ROUTES_PREFIX = `${PREFIX}/routes/`;
+export const routeKey = (host: string) => `${ROUTES_PREFIX}${host}`;
 
 export interface AppRecord {
   appId: string;
@@ -26,12 +33,29 @@ export interface AppRecord {
   service: string;
   /** pod IP:port of every ready pod */
   endpoints: string[];
+  /** Every host routed to the app: its default domain (if it has one) and its custom domains, sorted. */
   domains: string[];
+  /** `<app>-<team>.<apps domain>`; null for backing services, which only their dependents reach. */
+  defaultDomain: string | null;
+  /** Stopped on purpose (zero replicas): the gateway answers 503 "app stopped" instead of "not ready". */
+  stopped: boolean;
+  /** host → name of the Secret holding its certificate, for every host of an app with TLS; empty without. */
+  tlsSecrets: Record<string, string>;
   generation: number;
   updatedAt: string;
 }
 
-export interface RouteRecord { team: string; app: string; service: string; port: number; endpoints: string[] }
+export interface RouteRecord {
+  team: string;
+  app: string;
+  service: string;
+  port: number;
+  /** pod IP:port of every ready pod; empty while none is ready. */
+  endpoints: string[];
+  stopped: boolean;
+  /** Where the host's certificate is (the name of a kubernetes.io/tls Secret); null: plain HTTP. */
+  tls: { secretName: string } | null;
+}
 
 export type PublishOutcome = 'written' | 'unchanged' | 'stale';
 
@@ -44,11 +68,12 @@ async function read<T>(etcd: Etcd3, key: string): Promise<Current<T>> {
 }
 
 const withoutTime = ({ updatedAt: _, ...rest }: AppRecord) => rest;
-const same = (a: AppRecord, b: AppRecord) => JSON.stringify(withoutTime(a)) === JSON.stringify(withoutTime(b));
+const same = (a: AppRecord, b: AppRecord) => isDeepStrictEqual(withoutTime(a), withoutTime(b));
 
-export function routeOf(r: AppRecord): RouteRecord {
+export function routeOf(r: AppRecord, host: string): RouteRecord {
   const port = Number(r.service.slice(r.service.lastIndexOf(':') + 1));
-  return { team: r.team, app: r.app, service: r.service, port, endpoints: r.endpoints };
+  const secretName = r.tlsSecrets[host];
+  return { team: r.team, app: r.app, service: r.service, port, endpoints: r.endpoints, stopped: r.stopped, tls: secretName ? { secretName } : null };
 }
 
 /** Deletes of route keys that `owner` no longer claims, guarded on their revision (another app may own the host now). */
@@ -74,10 +99,9 @@ export async function publishApp(etcd: Etcd3, record: AppRecord): Promise<Publis
     const guards = await routeDeletes(etcd, record, removed);
     let txn = etcd.if(key, 'Mod', '==', cur.rev);
     for (const g of guards) txn = txn.and(g.key, 'Mod', '==', g.rev);
-    const route = JSON.stringify(routeOf(record));
     const result = await txn.then(
       etcd.put(key).value(JSON.stringify(record)),
-      ...record.domains.map((host) => etcd.put(routeKey(host)).value(route)),
+      ...record.domains.map((host) => etcd.put(routeKey(host)).value(JSON.stringify(routeOf(record, host)))),
       ...guards.map((g) => etcd.delete().key(g.key)),
     ).commit();
     if (result.succeeded) return 'written';
