@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { parseAddressMap, parseCidr, type AddressRule, type Cidr } from './address-map.js';
+
+/**
+ * The gateway's configuration: environment variables only (12-factor), validated at start with
+ * every bad value named. The gateway needs etcd and nothing else of Yunbang's: no database, no
+ * Kubernetes credentials.
+ */
+const listen = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'must be address:port, e.g. 0.0.0.0:8080');
+
+const schema = z.object({
+  ETCD_ENDPOINTS: z.string().min(1, 'required').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().url('must be a URL')).min(1, 'needs at least one endpoint')),
+  YUNBANG_GATEWAY_DIR: z.string().min(1).default('/var/lib/yunbang-gateway'),
+  YUNBANG_GATEWAY_HTTP_LISTEN: listen.default('0.0.0.0:8080'),
+  // "" or "off": no HTTPS; TLS routes are then served over plain HTTP.
+  YUNBANG_GATEWAY_HTTPS_LISTEN: z.union([listen, z.enum(['', 'off']).transform(() => null)]).default('0.0.0.0:8443'),
+  YUNBANG_GATEWAY_STATUS_LISTEN: listen.default('0.0.0.0:9090'),
+  YUNBANG_APPS_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
+  YUNBANG_GATEWAY_ADDRESS_MAP: z.string().default('').transform((v, ctx) => {
+    try { return parseAddressMap(v); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); return z.NEVER; }
+  }),
+  YUNBANG_GATEWAY_UPSTREAM_CIDRS: z.string().default('').transform((v, ctx) => {
+    try { return v.split(',').map((s) => s.trim()).filter(Boolean).map(parseCidr); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); return z.NEVER; }
+  }),
+  YUNBANG_GATEWAY_CERT_DIR: z.string().min(1).optional(),
+  YUNBANG_GATEWAY_LOCAL_CA_DIR: z.string().min(1).optional(),
+  YUNBANG_GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default('auto'),
+  YUNBANG_GATEWAY_MAX_BODY: z.string().regex(/^\d+[kmg]?$/, 'must be an nginx size such as 10m').default('10m'),
+  YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(240),
+  YUNBANG_GATEWAY_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+  YUNBANG_GATEWAY_ACCESS_LOG: z.string().min(1).optional(),
+  YUNBANG_NGINX: z.string().min(1).default('/usr/sbin/nginx'),
+});
+
+export interface GatewayConfig {
+  etcdEndpoints: string[];
+  dir: string;
+  httpListen: string;
+  httpsListen: string | null;
+  statusListen: string;
+  httpsPublicPort: number;
+  addressMap: AddressRule[];
+  upstreamCidrs: Cidr[];
+  certDir: string;
+  localCaDir: string | null;
+  workers: number | 'auto';
+  maxBody: string;
+  readTimeoutSeconds: number;
+  shutdownTimeoutSeconds: number;
+  debounceMs: number;
+  accessLogFile: string | null;
+  nginx: string;
+}
+
+export class GatewayConfigError extends Error {
+  constructor(readonly problems: string[]) { super(`invalid gateway configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`); }
+}
+
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const r = schema.safeParse(env);
+  if (!r.success) {
+    throw new GatewayConfigError(r.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      return `${name}: ${env[name] === undefined ? 'required but not set' : i.message}`;
+    }));
+  }
+  const c = r.data;
+  return {
+    etcdEndpoints: c.ETCD_ENDPOINTS, dir: c.YUNBANG_GATEWAY_DIR,
+    httpListen: c.YUNBANG_GATEWAY_HTTP_LISTEN, httpsListen: c.YUNBANG_GATEWAY_HTTPS_LISTEN, statusListen: c.YUNBANG_GATEWAY_STATUS_LISTEN,
+    httpsPublicPort: c.YUNBANG_APPS_HTTPS_PORT,
+    addressMap: c.YUNBANG_GATEWAY_ADDRESS_MAP, upstreamCidrs: c.YUNBANG_GATEWAY_UPSTREAM_CIDRS,
+    certDir: c.YUNBANG_GATEWAY_CERT_DIR ?? `${c.YUNBANG_GATEWAY_DIR}/certs`,
+    localCaDir: c.YUNBANG_GATEWAY_LOCAL_CA_DIR ?? null,
+    workers: c.YUNBANG_GATEWAY_WORKERS, maxBody: c.YUNBANG_GATEWAY_MAX_BODY,
+    readTimeoutSeconds: c.YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS, shutdownTimeoutSeconds: c.YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS,
+    debounceMs: c.YUNBANG_GATEWAY_DEBOUNCE_MS, accessLogFile: c.YUNBANG_GATEWAY_ACCESS_LOG ?? null, nginx: c.YUNBANG_NGINX,
+  };
+}

@@ -1,0 +1,266 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, chmodSync, writeFileSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ExponentialBackoff } from 'cockatiel';
+import { Etcd3 } from 'etcd3';
+import { log as rootLog } from '../src/log.js';
+import type { GatewayConfig } from './config.js';
+import { CertStore, type Issuer } from './certs.js';
+import { ensureLocalCa, issueFromLocalCa } from './local-ca.js';
+import { GatewayMetrics, receiveAccessLog } from './metrics.js';
+import { Nginx } from './nginx.js';
+import { renderConfig, renderedVersion, type RenderRoute, type RenderSettings } from './render.js';
+import { parseRoutes, type Route } from './routes.js';
+import { watchRoutes, type RouteSource } from './source.js';
+import { startStatusServer, type StatusServer } from './status.js';
+import { freeLoopbackPort } from './ports.js';
+
+/**
+ * The gateway process: etcd's routes/ prefix in, a running nginx out. Every change takes the same
+ * path: parse and validate the records, find certificates, render the whole configuration (pure),
+ * and if the text changed, write it next to the live one, check it with `nginx -t`, put it in
+ * place with a rename, reload, and wait until nginx answers with the new version. Bursts of
+ * changes are coalesced. A configuration that fails the check is never loaded: the last good one
+ * keeps serving, and /readyz and a metric say why. It keeps no state that matters: any number of
+ * gateways can watch the same etcd.
+ */
+export interface Gateway {
+  metrics: GatewayMetrics;
+  /** The status server's address (/healthz, /readyz, /metrics). */
+  statusUrl: string;
+  /** What was last applied: the routes served, and the last rejection if the newest text was refused. */
+  state(): GatewayState;
+  /** Resolves once the configuration for everything seen so far is being served. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface GatewayState {
+  nginxRunning: boolean;
+  etcdSynced: boolean;
+  etcdConnected: boolean;
+  routes: number;
+  version: string;
+  lastError: string | null;
+  skipped: { key: string; reason: string }[];
+  tlsWithoutCertificate: string[];
+}
+
+const log = rootLog.child({ component: 'gateway' });
+
+export async function startGateway(c: GatewayConfig): Promise<Gateway> {
+  const dir = resolve(c.dir);
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const metrics = new GatewayMetrics();
+  const accessLog = await receiveAccessLog((line) => metrics.observeLine(line));
+  const controlListen = `127.0.0.1:${await freeLoopbackPort()}`;
+  const asRoot = process.getuid?.() === 0;
+  const settings: RenderSettings = {
+    prefix: dir, tempDir: workerTempDir(dir, asRoot), httpListen: c.httpListen, httpsListen: c.httpsListen, httpsPublicPort: c.httpsPublicPort,
+    accessLogSyslog: accessLog.address, accessLogFile: c.accessLogFile, acmeChallenge: null, controlListen,
+    workerProcesses: c.workers, user: asRoot ? workerUser() : null, clientMaxBodySize: c.maxBody,
+    proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: c.readTimeoutSeconds, workerShutdownTimeoutSeconds: c.shutdownTimeoutSeconds,
+  };
+
+  const issuer = c.localCaDir ? await localCaIssuer(c.localCaDir) : null;
+  const certs = new CertStore(c.certDir, issuer, (host, error) => {
+    if (error) log.warn({ host, issuer: issuer?.name, error }, 'could not issue a certificate; the host is served over plain HTTP meanwhile');
+    else { log.info({ host, issuer: issuer?.name }, 'certificate issued'); schedule(); }
+  });
+
+  const nginx = new Nginx({ bin: c.nginx, prefix: dir, onUnexpectedExit: (code, signal) => log.error({ code, signal }, 'nginx exited; starting it again') });
+  let records = new Map<string, string>();
+  let appliedText: string | undefined;
+  let lastError: string | null = null;
+  let skipped: GatewayState['skipped'] = [];
+  let tlsWithoutCertificate: string[] = [];
+  let routeCount = 0;
+  let etcdConnected = false;
+  let source: RouteSource | undefined;
+  let stopped = false;
+
+  /** Routes with their certificates (TLS routes without a usable one are served over HTTP meanwhile). */
+  const withCerts = (routes: Route[]): RenderRoute[] => {
+    const missing: string[] = [];
+    const out = routes.map((r) => {
+      if (!r.tls || !c.httpsListen) return { ...r, cert: null };
+      const found = certs.lookup(r.host, r.tls.secretName);
+      if ('files' in found) return { ...r, cert: found.files };
+      missing.push(r.host);
+      return { ...r, cert: null };
+    });
+    tlsWithoutCertificate = missing;
+    metrics.tlsMissing.set(missing.length);
+    return out;
+  };
+
+  const confPath = join(dir, 'nginx.conf');
+  const routesFile = join(dir, 'routes.json');
+
+  async function apply(): Promise<void> {
+    const started = process.hrtime.bigint();
+    const parsed = parseRoutes(records, { addressMap: c.addressMap, allowed: c.upstreamCidrs });
+    for (const s of parsed.skipped) {
+      if (!skipped.some((p) => p.key === s.key && p.reason === s.reason)) log.warn({ key: s.key, reason: s.reason }, 'route record skipped');
+    }
+    skipped = parsed.skipped;
+    metrics.skipped.set(skipped.length);
+    const text = renderConfig(withCerts(parsed.routes), settings);
+    if (text === appliedText) return; // nothing to do: never reload for an unchanged text
+    const next = `${confPath}.next`;
+    writeFileSync(next, text);
+    const check = await nginx.check(next);
+    if (!check.ok) {
+      lastError = `nginx -t rejected the new configuration: ${check.message}`;
+      metrics.reloads.inc({ outcome: 'rejected' });
+      metrics.configValid.set(0);
+      log.error({ error: check.message }, 'new configuration rejected; the last good one keeps serving');
+      return;
+    }
+    renameSync(next, confPath);
+    if (nginx.pid === undefined) await nginx.start(confPath);
+    else nginx.reload();
+    await waitForVersion(controlListen, renderedVersion(text));
+    appliedText = text;
+    lastError = null;
+    routeCount = parsed.routes.length;
+    metrics.routes.set(routeCount);
+    metrics.configValid.set(1);
+    metrics.reloads.inc({ outcome: 'reloaded' });
+    metrics.reloadDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    // Kept so that a restarted gateway serves what it last knew even before etcd answers.
+    writeFileSync(routesFile, JSON.stringify([...records]));
+  }
+
+  // One apply at a time; changes during an apply (or the debounce window) make one more.
+  let running: Promise<void> = Promise.resolve();
+  let pending = false;
+  let timer: NodeJS.Timeout | undefined;
+  function schedule(): void {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (pending) return;
+      pending = true;
+      running = running.then(async () => {
+        pending = false;
+        if (stopped) return;
+        try { await apply(); } catch (err) {
+          lastError = (err as Error).message;
+          log.error({ error: lastError }, 'applying the routes failed; retrying');
+          setTimeout(schedule, 1000).unref();
+        }
+      });
+    }, c.debounceMs);
+  }
+
+  // Start serving at once: what the last run knew (if anything), then what etcd says.
+  if (existsSync(routesFile)) {
+    try { records = new Map(JSON.parse(readFileSync(routesFile, 'utf8')) as [string, string][]); } catch { records = new Map(); }
+  }
+  await apply().catch(async (err) => {
+    log.warn({ error: (err as Error).message }, 'the routes kept from the last run could not be served; starting empty');
+    records = new Map();
+    appliedText = undefined;
+    await apply();
+  });
+
+  const status: StatusServer = await startStatusServer(c.statusListen, {
+    metrics,
+    health: () => ({ ok: nginx.pid !== undefined && appliedText !== undefined, detail: nginx.pid === undefined ? 'nginx is not running' : 'serving' }),
+    readiness: () => {
+      const reasons: string[] = [];
+      if (nginx.pid === undefined) reasons.push('nginx is not running');
+      if (!source?.synced()) reasons.push('routes not yet read from etcd');
+      if (lastError) reasons.push(lastError);
+      return { ok: reasons.length === 0, reasons };
+    },
+  });
+
+  const etcd = new Etcd3({
+    hosts: c.etcdEndpoints, dialTimeout: 3000,
+    // Resume a broken watch within seconds, not the default 30 s ceiling.
+    faultHandling: { watchBackoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 2000 }) },
+  });
+  source = await watchRoutes(etcd, {
+    onSnapshot: (snapshot) => { records = snapshot; schedule(); },
+    onState: (state, detail) => {
+      const connected = state === 'connected';
+      if (connected !== etcdConnected) log[connected ? 'info' : 'warn']({ detail }, connected ? 'etcd connected' : 'etcd unreachable; serving the last configuration');
+      etcdConnected = connected;
+      metrics.etcdConnected.set(connected ? 1 : 0);
+    },
+  });
+
+  const settled = async () => {
+    await new Promise((r) => setTimeout(r, 0));
+    while (timer || pending) { await running; await new Promise((r) => setTimeout(r, 5)); }
+    await running;
+  };
+
+  return {
+    metrics,
+    statusUrl: status.url,
+    state: () => ({
+      nginxRunning: nginx.pid !== undefined, etcdSynced: source?.synced() ?? false, etcdConnected, routes: routeCount,
+      version: appliedText ? renderedVersion(appliedText) : '', lastError, skipped, tlsWithoutCertificate,
+    }),
+    settled,
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await source?.stop();
+      etcd.close();
+      await running.catch(() => {});
+      await certs.settled();
+      await status.close();
+      await nginx.stop();
+      accessLog.close();
+      if (settings.tempDir.startsWith(tmpdir())) rmSync(settings.tempDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls nginx's control address until it answers with the new version (new workers are serving). */
+async function waitForVersion(controlListen: string, version: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = await new Promise<string>((res) => {
+      // A new connection each time: a kept-alive one could still be held by an old worker.
+      const req = get({ host: controlListen.split(':')[0], port: Number(controlListen.split(':')[1]), path: '/yunbang-config', agent: false }, (r) => {
+        let b = '';
+        r.on('data', (d) => { b += d; });
+        r.on('end', () => res(b));
+      });
+      req.on('error', () => res(''));
+      req.setTimeout(1000, () => req.destroy());
+    });
+    if (body === version) return;
+    if (Date.now() > deadline) throw new Error(`nginx did not take up configuration ${version} within ${timeoutMs} ms (it answers "${body}")`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Where nginx's workers write buffered bodies. As root, workers run as an unprivileged user who
+ * must be able to reach the directory, and a checkout may sit under a 0700 home directory: use a
+ * directory of its own under the system's temp dir instead.
+ */
+function workerTempDir(dir: string, asRoot: boolean): string {
+  if (!asRoot) { mkdirSync(join(dir, 'tmp'), { recursive: true }); return join(dir, 'tmp'); }
+  const t = mkdtempSync(join(tmpdir(), 'yunbang-gateway-'));
+  chmodSync(t, 0o755);
+  return t;
+}
+
+/** The unprivileged user (and group) nginx's workers run as when it starts as root. */
+function workerUser(): string {
+  const groups = existsSync('/etc/group') ? readFileSync('/etc/group', 'utf8') : '';
+  return /^nogroup:/m.test(groups) ? 'nobody nogroup' : 'nobody nobody';
+}
+
+async function localCaIssuer(caDir: string): Promise<Issuer> {
+  const ca = await ensureLocalCa(caDir);
+  return { name: 'local CA', issue: (host) => issueFromLocalCa(ca, host) };
+}

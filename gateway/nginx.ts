@@ -1,0 +1,120 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/**
+ * nginx as a child process: started with a given configuration (which says `daemon off;`, so the
+ * child is the master), checked with `nginx -t` before any file is put in place, reloaded with
+ * SIGHUP (graceful: old workers finish their requests), stopped with SIGQUIT (graceful) and, if it
+ * dies on its own, started again with the last configuration that passed the check.
+ *
+ * nginx runs in a process group of its own, so a terminal's Ctrl-C reaches only us and we stop it
+ * gracefully; when this process exits by any path, nginx is told to stop too, and a master left
+ * running by a killed earlier run (found by its pid file) is stopped before a new one starts.
+ */
+const execFileP = promisify(execFile);
+
+export interface NginxOptions {
+  bin: string;
+  /** nginx's prefix (-p): the pid file, logs/error.log and the configurations live here. */
+  prefix: string;
+  /** Called when nginx exits without being asked to (it is restarted after a second). */
+  onUnexpectedExit?: (code: number | null, signal: string | null) => void;
+}
+
+export interface CheckResult { ok: boolean; message: string }
+
+export class Nginx {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private readonly log: WriteStream;
+  private confPath: string | undefined;
+
+  constructor(private readonly o: NginxOptions) {
+    mkdirSync(join(o.prefix, 'logs'), { recursive: true });
+    this.log = createWriteStream(join(o.prefix, 'logs', 'nginx.out'), { flags: 'a' });
+  }
+
+  get pid(): number | undefined { return this.child?.exitCode === null ? this.child.pid : undefined; }
+
+  /** `nginx -t` on a configuration file, without touching the running nginx. */
+  async check(confPath: string): Promise<CheckResult> {
+    try {
+      const { stderr } = await execFileP(this.o.bin, ['-t', '-q', '-p', this.o.prefix, '-c', confPath], { timeout: 30_000 });
+      return { ok: true, message: stderr.trim() };
+    } catch (err) {
+      const e = err as { stderr?: string; message: string };
+      // nginx names the file and line of the first problem; that is the useful part.
+      const lines = (e.stderr ?? e.message).split('\n').map((l) => l.replace(/^nginx: /, '').trim()).filter((l) => l && !/test failed/.test(l));
+      return { ok: false, message: lines.join('; ').slice(0, 2000) };
+    }
+  }
+
+  /** Starts the master with this configuration and resolves once it runs. */
+  async start(confPath: string): Promise<void> {
+    this.confPath = confPath;
+    this.stopping = false;
+    await stopLeftover(join(this.o.prefix, 'nginx.pid'));
+    await this.spawn();
+  }
+
+  private spawn(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.o.bin, ['-p', this.o.prefix, '-c', this.confPath!], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      this.child = child;
+      const onExit = () => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ } };
+      process.once('exit', onExit);
+      child.once('exit', () => process.off('exit', onExit));
+      child.stdout!.pipe(this.log, { end: false });
+      child.stderr!.pipe(this.log, { end: false });
+      let settled = false;
+      // nginx with `daemon off` prints nothing when it starts well: give it a moment to fail.
+      const timer = setTimeout(() => { settled = true; resolve(); }, 150);
+      child.once('error', (err) => { if (!settled) { settled = true; clearTimeout(timer); reject(err); } });
+      child.once('exit', (code, signal) => {
+        if (!settled) { settled = true; clearTimeout(timer); reject(new Error(`nginx exited at start (code ${code}, signal ${signal}); see ${join(this.o.prefix, 'logs')}`)); return; }
+        if (this.stopping || this.child !== child) return;
+        this.o.onUnexpectedExit?.(code, signal);
+        setTimeout(() => { if (!this.stopping) this.spawn().catch(() => {}); }, 1000).unref();
+      });
+    });
+  }
+
+  /** Makes the master re-read its configuration file (already checked and in place). */
+  reload(): void {
+    if (!this.child || this.child.exitCode !== null) throw new Error('nginx is not running');
+    this.child.kill('SIGHUP');
+  }
+
+  /** Graceful stop (SIGQUIT), then SIGKILL if it takes longer than graceMs. */
+  async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGQUIT');
+      // The whole group: workers of a killed master would otherwise keep the ports.
+      const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    this.log.end();
+  }
+}
+
+/** Stops an nginx master that an earlier, killed run left behind (its pid file names it). */
+async function stopLeftover(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  let cmdline = '';
+  try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return; } // not running
+  if (!cmdline.includes('nginx')) return; // the pid was reused by something else
+  try { process.kill(-pid, 'SIGTERM'); } catch { try { process.kill(pid, 'SIGTERM'); } catch { return; } }
+  for (let i = 0; i < 50; i++) {
+    try { process.kill(pid, 0); } catch { return; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+}
