@@ -28,6 +28,9 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     const host = `${uniq('web')}.example.com`;
     const created = await admin('POST', `/teams/${team}/apps`, { name: 'web', image: 'nginx:1.27', port: 8080, replicas: 2, env: [{ name: 'MODE', value: 'a' }], domains: [host] });
     expect(created.status).toBe(201);
+    const own = `web-${team}.localhost`;
+    expect(created.body).toMatchObject({ defaultDomain: own, url: `http://${own}/`, domains: [host] });
+    const hosts = [host, own].sort();
 
     const ready = await readyAt(team, 'web', 1, 2);
     expect(ready.status.message).toBe('2 of 2 replicas ready');
@@ -43,21 +46,26 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     const lr = toWire(await p.core.readNamespacedLimitRange({ name: 'yunbang-team-defaults', namespace: ns }) as k8s.KubernetesObject);
     expect(lr).toMatchObject({ spec: { limits: [{ default: { cpu: '500m', memory: '512Mi' } }] } });
     const fromIngress = toWire(await p.net.readNamespacedNetworkPolicy({ name: 'web-from-ingress', namespace: ns }) as k8s.KubernetesObject);
-    expect(fromIngress).toMatchObject({ spec: { ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] } });
+    expect(fromIngress).toMatchObject({ spec: { ingress: [{ from: [
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'yunbang-system' } }, podSelector: { matchLabels: { 'app.kubernetes.io/component': 'gateway' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+    ] }] } });
     const dep = await p.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
     expect(dep.spec?.template.spec?.containers[0]?.env).toEqual([{ name: 'PORT', value: '8080' }, { name: 'MODE', value: 'a' }]);
     expect(dep.metadata?.annotations?.['yunbang.dev/release']).toBe('1');
     const svc = await p.core.readNamespacedService({ name: 'web', namespace: ns });
     expect(svc.spec?.ports).toEqual([expect.objectContaining({ port: 8080, protocol: 'TCP', targetPort: 'http' })]);
     const ing = await p.net.readNamespacedIngress({ name: 'web', namespace: ns });
-    expect(ing.spec?.rules?.map((r) => r.host)).toEqual([host]);
+    expect(ing.spec?.rules?.map((r) => r.host)).toEqual(hosts);
 
     // etcd records for load balancers. The reconcile publishes right after it records the status
     // the test waited for: wait for the record too.
     const record = await eventually('record published', async () => { const r = await readApp(p.etcd, team, 'web'); return r?.generation === 1 && r; });
     expect(record).toMatchObject({ team, app: 'web', release: 1, image: 'nginx:1.27', replicas: { desired: 2, ready: 2 }, health: 'Ready',
-      service: `web.${ns}.svc.cluster.local:8080`, domains: [host], generation: 1, endpoints: ready.status.endpoints });
-    expect(await eventually('route published', () => readRoute(p.etcd, host))).toEqual({ team, app: 'web', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints });
+      service: `web.${ns}.svc.cluster.local:8080`, domains: hosts, defaultDomain: own, stopped: false, tlsSecrets: {}, generation: 1, endpoints: ready.status.endpoints });
+    for (const h of hosts) {
+      expect(await eventually('route published', () => readRoute(p.etcd, h))).toEqual({ team, app: 'web', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints, stopped: false, tls: null });
+    }
 
     // Scale.
     await admin('PATCH', `/teams/${team}/apps/web`, { replicas: 3 });
@@ -75,22 +83,24 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     const host2 = `${uniq('www')}.example.com`;
     await admin('PATCH', `/teams/${team}/apps/web`, { domains: [host2] });
     await readyAt(team, 'web', 4, 3);
-    expect((await p.net.readNamespacedIngress({ name: 'web', namespace: ns })).spec?.rules?.map((r) => r.host)).toEqual([host2]);
+    expect((await p.net.readNamespacedIngress({ name: 'web', namespace: ns })).spec?.rules?.map((r) => r.host)).toEqual([host2, own].sort());
     await eventually('old route removed', async () => (await readRoute(p.etcd, host)) === undefined);
     await eventually('new route published', async () => (await readRoute(p.etcd, host2))?.app === 'web');
 
-    // No domains: the Ingress and its policy are pruned.
+    // No custom domains: the default domain alone stays routed.
     await admin('PATCH', `/teams/${team}/apps/web`, { domains: [] });
     await readyAt(team, 'web', 5, 3);
-    expect(await notFound(p.net.readNamespacedIngress({ name: 'web', namespace: ns }))).toBe(true);
-    expect(await notFound(p.net.readNamespacedNetworkPolicy({ name: 'web-from-ingress', namespace: ns }))).toBe(true);
+    expect((await p.net.readNamespacedIngress({ name: 'web', namespace: ns })).spec?.rules?.map((r) => r.host)).toEqual([own]);
+    expect((await p.net.readNamespacedNetworkPolicy({ name: 'web-from-ingress', namespace: ns })).metadata?.name).toBe('web-from-ingress');
     await eventually('route removed', async () => (await readRoute(p.etcd, host2)) === undefined);
+    expect((await readRoute(p.etcd, own))?.app).toBe('web');
 
     // Stop keeps the app but runs nothing; start brings it back.
     await admin('POST', `/teams/${team}/apps/web/stop`);
     const stopped = await readyAt(team, 'web', 6, 0);
     expect(stopped.status).toMatchObject({ desiredReplicas: 0, endpoints: [], message: 'stopped: 0 replicas' });
     await eventually('stopped published', async () => JSON.stringify((await readApp(p.etcd, team, 'web'))?.replicas) === JSON.stringify({ desired: 0, ready: 0 }));
+    expect(await readRoute(p.etcd, own)).toMatchObject({ stopped: true, endpoints: [] });
     await admin('POST', `/teams/${team}/apps/web/start`);
     await readyAt(team, 'web', 7, 3);
 
@@ -99,6 +109,7 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     await eventually('web deleted from the cluster', async () =>
       await notFound(p.apps.readNamespacedDeployment({ name: 'web', namespace: ns })) && await notFound(p.core.readNamespacedService({ name: 'web', namespace: ns })));
     await eventually('web removed from etcd', async () => (await readApp(p.etcd, team, 'web')) === undefined);
+    expect(await readRoute(p.etcd, own)).toBeUndefined();
     const remaining = await p.apps.listNamespacedDeployment({ namespace: ns });
     expect(remaining.items).toEqual([]);
 
@@ -106,7 +117,7 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     const outputs = (await p.running.platform.db.query<{ output: { results?: { kind: string; action: string }[] } }>(
       `SELECT output FROM pgboss.job WHERE name = 'app-reconcile' AND state = 'completed'`)).rows.flatMap((r) => r.output?.results ?? []);
     expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Deployment', action: 'created' }));
-    expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Ingress', action: 'deleted' }));
+    expect(outputs).toContainEqual(expect.objectContaining({ kind: 'NetworkPolicy', action: 'deleted' }));
     expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Service', action: 'unchanged' }));
 
     // Deleting the (now empty) team removes its namespace.

@@ -3,6 +3,9 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { isBuildPod, runBuildPod } from './sim-programs.js';
+import { NO_DIRECTIVES, StandIn, simDirectives, type ContainerState, type SimDirectives } from './sim-pods.js';
+import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../../gateway/address-map.js';
+import { APP, TEAM } from '../../k8s/labels.js';
 
 /**
  * The simulated node: stands in for a kubelet, which cannot run here (no container runtime).
@@ -10,7 +13,14 @@ import { isBuildPod, runBuildPod } from './sim-programs.js';
  * binds every unscheduled pod to it, reports bound pods Running and Ready with a distinct pod
  * IP (so Deployment status and Service Endpoints behave as on a real cluster), and finishes the
  * deletion of terminating pods, which a kubelet would otherwise confirm.
+ *
+ * A pod with a container port gets a stand-in container (sim-pods.ts): a real HTTP server at the
+ * loopback address its pod IP maps to (10.b.c.d → 127.b.c.d, gateway/address-map.ts), probed for
+ * readiness as a kubelet would, serving through its termination grace period. The API server
+ * refuses loopback addresses in Endpoints, so the pod IPs themselves stay in 10.244.0.0/16 and
+ * nothing ever connects to them.
  */
+const LOOPBACK_RULES = parseAddressMap(LOCAL_ADDRESS_MAP);
 export const SIM_NODE = 'yunbang-sim-node';
 
 export interface SimNode { stop(): Promise<void>; podsStarted(): number }
@@ -42,15 +52,35 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
 
   let nextIp = 1;
   const ips = new Map<string, string>();
+  const inUse = new Set<number>();
+  const standIns = new Map<string, StandIn>();
+  const terminating = new Set<string>();
+  /** Pods of each app that got its YUNBANG_SIM directives (YUNBANG_SIM_PODS caps them). */
+  const faulted = new Map<string, number>();
   const inFlight = new Set<string>();
   // Events that arrive while a pod is being handled are kept (latest wins) and handled after,
   // so an update (e.g. the pod coming back bound) is never lost.
   const pending = new Map<string, k8s.V1Pod>();
   let started = 0;
+  // Pod IPs in 10.244.0.0/16, reused once their pod is gone, so a long-running stack never runs out.
   const ipFor = (uid: string) => {
     let ip = ips.get(uid);
-    if (!ip) { const n = nextIp++; ip = `10.244.${Math.floor(n / 250)}.${(n % 250) + 2}`; ips.set(uid, ip); }
+    if (!ip) {
+      while (inUse.has(nextIp)) nextIp = (nextIp % 60_000) + 1;
+      const n = nextIp;
+      inUse.add(n);
+      nextIp = (nextIp % 60_000) + 1;
+      ip = `10.244.${Math.floor(n / 250)}.${(n % 250) + 2}`;
+      ips.set(uid, ip);
+    }
     return ip;
+  };
+  const releaseIp = (uid: string) => {
+    const ip = ips.get(uid);
+    if (!ip) return;
+    const [, , c, d] = ip.split('.').map(Number);
+    inUse.delete(c! * 250 + d! - 2);
+    ips.delete(uid);
   };
 
   const handle = async (pod: k8s.V1Pod) => {
@@ -61,9 +91,15 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
     try {
       const ns = meta.namespace!, podName = meta.name!;
       if (meta.deletionTimestamp) {
-        if (pod.spec?.nodeName === name || !pod.spec?.nodeName) {
+        if ((pod.spec?.nodeName === name || !pod.spec?.nodeName) && !terminating.has(key)) {
+          terminating.add(key);
+          // As a kubelet: the container keeps running through the grace period, then the pod goes.
+          const standIn = standIns.get(key);
+          if (standIn) await standIn.terminate(meta.deletionGracePeriodSeconds ?? 30);
+          standIns.delete(key);
           await core.deleteNamespacedPod({ name: podName, namespace: ns, gracePeriodSeconds: 0 }).catch(ignoreNotFound);
-          ips.delete(key);
+          releaseIp(key);
+          terminating.delete(key);
         }
         return;
       }
@@ -102,19 +138,24 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
         retry(pod);
         return;
       }
-      await core.patchNamespacedPodStatus({
-        name: podName, namespace: ns,
-        body: {
-          status: {
-            phase: 'Running', hostIP: '127.0.0.1', podIP: ip, podIPs: [{ ip }], startTime: now,
-            conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastTransitionTime: now })),
-            containerStatuses: (pod.spec.containers ?? []).map((c) => ({
-              name: c.name, image: c.image, imageID: `sim://${c.image}`, ready: true, started: true, restartCount: 0,
-              containerID: `sim://${meta.uid}/${c.name}`, state: { running: { startedAt: now } },
-            })),
-          },
-        },
-      }, mergePatch).catch(ignoreNotFound);
+      const main = pod.spec.containers?.[0];
+      const port = main?.ports?.[0]?.containerPort;
+      if (main && port && !standIns.has(key)) {
+        const standIn = new StandIn(
+          { pod: podName, namespace: ns, app: meta.labels?.[APP] ?? '', team: meta.labels?.[TEAM] ?? '', image: main.image ?? '' },
+          mapAddress(ip, LOOPBACK_RULES), port, main.readinessProbe, directivesFor(pod, main),
+          (state) => reportContainer(pod, ip, now, state),
+        );
+        standIns.set(key, standIn);
+        for (const c of pod.spec.containers ?? []) {
+          logs.set(`${ns}/${podName}/${c.name}`, `simulated container ${c.name} from ${c.image} on ${name}: a stand-in HTTP server at ${mapAddress(ip, LOOPBACK_RULES)}:${port} (no image runs here)\n`);
+        }
+        await standIn.start();
+        started++;
+        return;
+      }
+      if (standIns.has(key)) return;
+      await reportContainer(pod, ip, now, { running: true, ready: true, restartCount: 0, startedAt: now });
       for (const c of pod.spec.containers ?? []) {
         logs.set(`${ns}/${podName}/${c.name}`, `simulated container ${c.name} started from ${c.image} on ${name} (no process runs here)\n`);
       }
@@ -126,6 +167,52 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
       const next = pending.get(key);
       if (next) { pending.delete(key); void handle(next); }
     }
+  };
+
+  /** The pod's YUNBANG_SIM directives, unless its app already has YUNBANG_SIM_PODS pods with them. */
+  const directivesFor = (pod: k8s.V1Pod, c: k8s.V1Container): SimDirectives => {
+    let d: SimDirectives;
+    try { d = simDirectives(c); } catch (err) {
+      process.stderr.write(`[sim-node] ${pod.metadata!.namespace}/${pod.metadata!.name}: ${(err as Error).message}\n`);
+      return NO_DIRECTIVES;
+    }
+    if (d.pods === null) return d;
+    const app = `${pod.metadata!.namespace}/${pod.metadata!.labels?.[APP] ?? ''}`;
+    const n = faulted.get(app) ?? 0;
+    if (n >= d.pods) return NO_DIRECTIVES;
+    faulted.set(app, n + 1);
+    return d;
+  };
+
+  // Status writes of one pod go out in order (a later state must not be overtaken by an earlier one).
+  const reports = new Map<string, Promise<void>>();
+  const reportContainer = (pod: k8s.V1Pod, ip: string, startTime: string, s: ContainerState): Promise<void> => {
+    const meta = pod.metadata!;
+    const at = new Date().toISOString();
+    const ready = s.ready ? 'True' : 'False';
+    const body = {
+      status: {
+        phase: 'Running', hostIP: '127.0.0.1', podIP: ip, podIPs: [{ ip }], startTime,
+        conditions: [
+          { type: 'Initialized', status: 'True', lastTransitionTime: startTime },
+          { type: 'Ready', status: ready, lastTransitionTime: at, ...(s.ready ? {} : { reason: 'ContainersNotReady' }) },
+          { type: 'ContainersReady', status: ready, lastTransitionTime: at, ...(s.ready ? {} : { reason: 'ContainersNotReady' }) },
+          { type: 'PodScheduled', status: 'True', lastTransitionTime: startTime },
+        ],
+        containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
+          name: c.name, image: c.image, imageID: `sim://${c.image}`, ready: s.ready, started: s.running, restartCount: s.restartCount,
+          containerID: `sim://${meta.uid}/${c.name}`,
+          state: s.running ? { running: { startedAt: s.startedAt } } : { waiting: s.waiting ?? { reason: 'ContainerCreating' } },
+          lastState: s.lastTerminated ? { terminated: s.lastTerminated } : {},
+        })),
+      },
+    };
+    const key = meta.uid!;
+    const next = (reports.get(key) ?? Promise.resolve()).then(() => core.patchNamespacedPodStatus({ name: meta.name!, namespace: meta.namespace!, body }, mergePatch))
+      .then(() => undefined, (err) => { if (codeOf(err) !== 404 && !stopped) process.stderr.write(`[sim-node] ${meta.namespace}/${meta.name}: status: ${(err as Error).message}\n`); });
+    reports.set(key, next);
+    void next.finally(() => { if (reports.get(key) === next) reports.delete(key); });
+    return next;
   };
 
   /** A Secret's key as the kubelet resolves env valueFrom.secretKeyRef; undefined when the Secret or key is missing. */
@@ -195,13 +282,27 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
   const informer = k8s.makeInformer(kc, '/api/v1/pods', () => core.listPodForAllNamespaces());
   informer.on('add', (p) => void handle(p));
   informer.on('update', (p) => void handle(p));
+  // Gone without passing through termination here (force-deleted, or its namespace went): stop it.
+  informer.on('delete', (p) => {
+    const key = p.metadata!.uid!;
+    if (terminating.has(key)) return;
+    standIns.get(key)?.stop();
+    standIns.delete(key);
+    releaseIp(key);
+  });
   let stopped = false;
   // The informer stops on a watch error; restart it unless we are shutting down.
   informer.on('error', () => { if (!stopped) setTimeout(() => { if (!stopped) informer.start().catch(() => {}); }, 1000).unref(); });
   await informer.start();
   return {
     podsStarted: () => started,
-    stop: async () => { stopped = true; await informer.stop(); kubelet?.close(); },
+    stop: async () => {
+      stopped = true;
+      await informer.stop();
+      for (const s of standIns.values()) s.stop();
+      standIns.clear();
+      kubelet?.close();
+    },
   };
 }
 
