@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, chmodSync
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ExponentialBackoff } from 'cockatiel';
+import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import { Etcd3 } from 'etcd3';
 import { log as rootLog } from '../src/log.js';
 import type { GatewayConfig } from './config.js';
@@ -49,7 +49,10 @@ export interface GatewayState {
 
 const log = rootLog.child({ component: 'gateway' });
 
-export async function startGateway(c: GatewayConfig): Promise<Gateway> {
+/** Test seams only: `transform` changes the rendered text before it is checked (to stand in for a defect). */
+export interface GatewayHooks { transform?: (text: string) => string }
+
+export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): Promise<Gateway> {
   const dir = resolve(c.dir);
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const metrics = new GatewayMetrics();
@@ -106,8 +109,14 @@ export async function startGateway(c: GatewayConfig): Promise<Gateway> {
     }
     skipped = parsed.skipped;
     metrics.skipped.set(skipped.length);
-    const text = renderConfig(withCerts(parsed.routes), settings);
-    if (text === appliedText) return; // nothing to do: never reload for an unchanged text
+    const rendered = renderConfig(withCerts(parsed.routes), settings);
+    const text = hooks.transform ? hooks.transform(rendered) : rendered;
+    if (text === appliedText) {
+      // Nothing to do (never reload for an unchanged text), and what is served is current again.
+      lastError = null;
+      metrics.configValid.set(1);
+      return;
+    }
     const next = `${confPath}.next`;
     writeFileSync(next, text);
     const check = await nginx.check(next);
@@ -119,9 +128,17 @@ export async function startGateway(c: GatewayConfig): Promise<Gateway> {
       return;
     }
     renameSync(next, confPath);
-    if (nginx.pid === undefined) await nginx.start(confPath);
-    else nginx.reload();
-    await waitForVersion(controlListen, renderedVersion(text));
+    if (nginx.pid === undefined) {
+      await nginx.start(confPath);
+      await waitForVersion(controlListen, renderedVersion(text));
+    } else {
+      // Applied means: new workers answer with the new version, and no old worker still accepts.
+      // (Every child counts as old: one forked a moment ago may not carry its title yet.)
+      const old = nginx.children();
+      nginx.reload();
+      await waitForVersion(controlListen, renderedVersion(text));
+      await waitUntil(() => !nginx.acceptingWorkers().some((w) => old.includes(w)), 10_000);
+    }
     appliedText = text;
     lastError = null;
     routeCount = parsed.routes.length;
@@ -181,7 +198,8 @@ export async function startGateway(c: GatewayConfig): Promise<Gateway> {
   const etcd = new Etcd3({
     hosts: c.etcdEndpoints, dialTimeout: 3000,
     // Resume a broken watch within seconds, not the default 30 s ceiling.
-    faultHandling: { watchBackoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 2000 }) },
+    // (etcd3 declares an IBackoff but calls .next() on it first, as on the factory its docs pass.)
+    faultHandling: { watchBackoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 2000 }) as unknown as IBackoff<unknown> },
   });
   source = await watchRoutes(etcd, {
     onSnapshot: (snapshot) => { records = snapshot; schedule(); },
@@ -193,11 +211,18 @@ export async function startGateway(c: GatewayConfig): Promise<Gateway> {
     },
   });
 
+  /** Waits until every change seen so far (certificates being issued included) is served, and no old worker accepts. */
   const settled = async () => {
     await new Promise((r) => setTimeout(r, 0));
-    while (timer || pending) { await running; await new Promise((r) => setTimeout(r, 5)); }
-    await running;
+    for (;;) {
+      await certs.settled();
+      if (!timer && !pending) { await running; if (!timer && !pending) return; }
+      await running;
+      await new Promise((r) => setTimeout(r, 5));
+    }
   };
+  // Ready means serving what etcd says (when etcd answered): a restarted gateway restores every route before it returns.
+  if (source.synced()) await settled();
 
   return {
     metrics,
@@ -239,6 +264,14 @@ async function waitForVersion(controlListen: string, version: string, timeoutMs 
     if (body === version) return;
     if (Date.now() > deadline) throw new Error(`nginx did not take up configuration ${version} within ${timeoutMs} ms (it answers "${body}")`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`old nginx workers still accepting after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -81,6 +81,23 @@ export class Nginx {
     });
   }
 
+  /**
+   * Worker processes that accept connections now: not those told to shut down by a reload (nginx
+   * retitles them "worker process is shutting down"). Linux /proc; an empty list elsewhere.
+   */
+  acceptingWorkers(): number[] {
+    return this.children().filter((c) => {
+      try { return readFileSync(`/proc/${c}/cmdline`, 'utf8').replace(/[\0\s]+$/, '') === 'nginx: worker process'; } catch { return false; }
+    });
+  }
+
+  /** Every process the master has started (workers, old and new). */
+  children(): number[] {
+    const pid = this.pid;
+    if (pid === undefined) return [];
+    try { return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { return []; }
+  }
+
   /** Makes the master re-read its configuration file (already checked and in place). */
   reload(): void {
     if (!this.child || this.child.exitCode !== null) throw new Error('nginx is not running');

@@ -68,19 +68,22 @@ function namesHash(routes: RenderRoute[]): { bucket: number; max: number } {
   return { bucket, max };
 }
 
-function locationHeaders(): string[] {
+/** Response headers of every location (nginx drops inherited add_header once a level has its own). */
+function locationHeaders(tls = false): string[] {
   return [
     'add_header X-Request-Id $yb_request_id always;',
+    ...(tls ? ['add_header Strict-Transport-Security "max-age=31536000" always;'] : []),
   ];
 }
 
 /** What a host answers with: its upstream, or a fixed 503 when stopped or when no pod is ready. */
-function serveLocation(r: RenderRoute): string[] {
-  if (r.stopped) return ['location / {', ...indent([...locationHeaders(), 'default_type text/html;', `return 503 '${PAGES.stopped}';`]), '}'];
+function serveLocation(r: RenderRoute, tls: boolean): string[] {
+  const headers = locationHeaders(tls);
+  if (r.stopped) return ['location / {', ...indent([...headers, 'default_type text/html;', `return 503 '${PAGES.stopped}';`]), '}'];
   if (r.endpoints.length === 0) {
-    return ['location / {', ...indent([...locationHeaders(), 'add_header Retry-After 5 always;', 'default_type text/html;', `return 503 '${PAGES.notReady}';`]), '}'];
+    return ['location / {', ...indent([...headers, 'add_header Retry-After 5 always;', 'default_type text/html;', `return 503 '${PAGES.notReady}';`]), '}'];
   }
-  return ['location / {', ...indent([...locationHeaders(), `proxy_pass http://${upstreamName(r.host)};`]), '}'];
+  return ['location / {', ...indent([...headers, `proxy_pass http://${upstreamName(r.host)};`]), '}'];
 }
 
 function acmeLocation(s: RenderSettings): string[] {
@@ -99,10 +102,9 @@ function serverBlocks(r: RenderRoute, s: RenderSettings): string[] {
       'location / {', ...indent([...locationHeaders(), `return 308 https://$host${port}$request_uri;`]), '}']), '}');
     out.push('server {', ...indent([`listen ${s.httpsListen} ssl http2;`, ...vars,
       `ssl_certificate ${r.cert!.certFile};`, `ssl_certificate_key ${r.cert!.keyFile};`,
-      'add_header Strict-Transport-Security "max-age=31536000" always;',
-      ...serveLocation(r)]), '}');
+      ...serveLocation(r, true)]), '}');
   } else {
-    out.push('server {', ...indent([`listen ${s.httpListen};`, ...vars, ...acmeLocation(s), ...serveLocation(r)]), '}');
+    out.push('server {', ...indent([`listen ${s.httpListen};`, ...vars, ...acmeLocation(s), ...serveLocation(r, false)]), '}');
   }
   return out;
 }

@@ -86,7 +86,8 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
     const listed = live.find((o) => o.kind === kind && o.metadata?.name === intent.name) as Workload | undefined;
     const workload = workloadUnchanged ? listed : await step('AssessFailed', () => readWorkload(env.kube, kind, namespace, intent.name));
     assessment = assessWorkload(kind, workload, pods);
-    const endpoints = readyEndpoints(pods, intent.port);
+    // A stopped app has no endpoints, whatever the pods read before the scale-down still say.
+    const endpoints = intent.running ? readyEndpoints(pods, intent.port) : [];
     const hosts = appHosts(intent, env.settings);
     await recordObserved(env.db, appId, {
       health: assessment.health, reason: assessment.reason, message: assessment.message,

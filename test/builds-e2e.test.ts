@@ -126,7 +126,8 @@ describe('builds: git push → detect → build → release → rollout', () => 
     // The second build's rollout over: exactly two pods, both ready.
     await eventually('release 2 rolled out', async () => {
       const a = (await rest(p.url, ADMIN)('GET', `/teams/${team}/apps/api`)).body;
-      const pods = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=api,!yunbang.dev/role' })).items;
+      // Pods of the old release keep serving through their grace period: count the live ones.
+      const pods = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=api,!yunbang.dev/role' })).items.filter((x) => !x.metadata?.deletionTimestamp);
       return a.currentRelease === 2 && a.status.observedGeneration === a.generation && a.status.health === 'Ready' && a.status.readyReplicas === 2 && pods.length === 2;
     });
     const logs = await g(`query($t: String!) { appLogs(team: $t, app: "api", tail: 10) { pod line } }`, { t: team });

@@ -44,7 +44,7 @@ describe('drift repair and stale writers', () => {
     const { reconcileApp } = await import('../jobs/reconcile-app.js');
     const { rows } = await p.running.platform.db.query<{ id: string }>(`SELECT a.id FROM apps a JOIN teams t ON t.id = a.team_id WHERE t.name = $1 AND a.name = 'api'`, [team]);
     const out = await reconcileApp({ db: p.running.platform.db, etcd: p.etcd, kube: p.running.platform.kube, settings: (await import('../k8s/types.js')).defaultRenderSettings }, rows[0]!.id);
-    expect(out.results.map((r) => `${r.kind}:${r.action}`)).toEqual(['Service:unchanged', 'Deployment:unchanged']);
+    expect(out.results.map((r) => `${r.kind}:${r.action}`)).toEqual(['NetworkPolicy:unchanged', 'Service:unchanged', 'Deployment:unchanged', 'Ingress:unchanged']);
     expect(out.published).toBe('unchanged');
     const after = await p.apps.readNamespacedDeployment({ name: 'api', namespace: ns() });
     expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);

@@ -306,8 +306,9 @@ describe('app market and dependencies', () => {
     expect(await claims()).toEqual(['cache-files-0:fast', 'data-files-0:']);
 
     // Created again under the same name, its pod uses the same claims; deleted with its data, they go.
+    // (Pod files-0 of the old StatefulSet serves through its 30 s grace period first: only then can the new one start.)
     await admin('POST', `/teams/${team}/apps`, { name: 'files', image: 'nginx:1.27', port: 80, volumes: [{ name: 'data', mountPath: '/data', size: '2Gi' }] });
-    await ready(team, 'files');
+    await ready(team, 'files', 60_000);
     const pod = await p.core.readNamespacedPod({ name: 'files-0', namespace: `yb-${team}` });
     expect(pod.spec?.volumes?.find((v) => v.name === 'data')?.persistentVolumeClaim?.claimName).toBe('data-files-0');
     const gone = await admin('DELETE', `/teams/${team}/apps/files?deleteData=true`);

@@ -148,7 +148,7 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
         );
         standIns.set(key, standIn);
         for (const c of pod.spec.containers ?? []) {
-          logs.set(`${ns}/${podName}/${c.name}`, `simulated container ${c.name} from ${c.image} on ${name}: a stand-in HTTP server at ${mapAddress(ip, LOOPBACK_RULES)}:${port} (no image runs here)\n`);
+          logs.set(`${ns}/${podName}/${c.name}`, `simulated container ${c.name} started from ${c.image} on ${name}: a stand-in HTTP server at ${mapAddress(ip, LOOPBACK_RULES)}:${port} (no image runs here)\n`);
         }
         await standIn.start();
         started++;

@@ -1,0 +1,98 @@
+import { mkdtempSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { loadGatewayConfig } from '../../gateway/config.js';
+import { startGateway, type Gateway } from '../../gateway/gateway.js';
+import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
+import { freePort } from '../../scripts/local/proc.js';
+
+/** A real gateway (nginx child included) on ports of its own, as the local stack runs it. */
+export interface TestGateway {
+  gateway: Gateway;
+  httpPort: number;
+  httpsPort: number;
+  caFile: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestGateway(opts: { etcd?: string; dir?: string; caDir?: string; transform?: (text: string) => string } = {}): Promise<TestGateway> {
+  const stack = inject('stack');
+  const dir = opts.dir ?? mkdtempSync(join(stack.dir, 'gateway-'));
+  const caDir = opts.caDir ?? join(stack.dir, 'local-ca');
+  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const config = loadGatewayConfig({
+    ETCD_ENDPOINTS: opts.etcd ?? stack.ETCD_ENDPOINTS, YUNBANG_GATEWAY_DIR: dir,
+    YUNBANG_GATEWAY_HTTP_LISTEN: `127.0.0.1:${httpPort}`, YUNBANG_GATEWAY_HTTPS_LISTEN: `127.0.0.1:${httpsPort}`,
+    YUNBANG_GATEWAY_STATUS_LISTEN: '127.0.0.1:0', YUNBANG_APPS_HTTPS_PORT: String(httpsPort),
+    // Every connection stays on loopback: pod IPs are mapped, and anything else is refused.
+    YUNBANG_GATEWAY_ADDRESS_MAP: LOCAL_ADDRESS_MAP, YUNBANG_GATEWAY_UPSTREAM_CIDRS: LOOPBACK,
+    YUNBANG_GATEWAY_LOCAL_CA_DIR: caDir, YUNBANG_GATEWAY_WORKERS: '1', YUNBANG_GATEWAY_DEBOUNCE_MS: '50',
+    YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS: '5',
+  });
+  const gateway = await startGateway(config, { transform: opts.transform });
+  return { gateway, httpPort, httpsPort, caFile: join(caDir, 'ca.crt'), dir, stop: () => gateway.stop() };
+}
+
+export interface Reply { status: number; headers: IncomingHttpHeaders; body: string; json: any }
+
+const plainAgent = new HttpAgent({ keepAlive: false });
+
+/** A request to the gateway for a host (connecting to 127.0.0.1, as *.localhost resolves). */
+export function viaGateway(gw: TestGateway, host: string, path = '/', o: { tls?: boolean; headers?: Record<string, string>; method?: string; agent?: HttpAgent | HttpsAgent; timeoutMs?: number } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const common = { host: '127.0.0.1', path, method: o.method ?? 'GET', headers: { host, ...(o.headers ?? {}) }, timeout: o.timeoutMs ?? 5000 };
+    const done = (res: import('node:http').IncomingMessage) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => {
+        let json: unknown;
+        try { json = JSON.parse(body); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
+      });
+    };
+    const req = o.tls
+      ? httpsRequest({ ...common, port: gw.httpsPort, servername: host, ca: readFileSync(gw.caFile), agent: o.agent as HttpsAgent | undefined }, done)
+      : httpRequest({ ...common, port: gw.httpPort, agent: o.agent ?? plainAgent }, done);
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * A TCP proxy on loopback in front of a server, which a test can cut (every connection dropped,
+ * nothing accepted) and restore on the same port: a network partition between two processes.
+ */
+export interface Partition { endpoint: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }
+
+export async function partitionable(target: string): Promise<Partition> {
+  const t = new URL(target);
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const listen = () => new Promise<void>((resolve, reject) => {
+    server = createServer((client) => {
+      const upstream = connect(Number(t.port), t.hostname);
+      sockets.add(client); sockets.add(upstream);
+      const drop = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
+      client.on('error', drop); upstream.on('error', drop); client.on('close', drop); upstream.on('close', drop);
+      client.pipe(upstream); upstream.pipe(client);
+    });
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const cut = async () => {
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server = undefined;
+  };
+  await listen();
+  return { endpoint: `http://127.0.0.1:${port}`, cut, restore: listen, close: cut };
+}
