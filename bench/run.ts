@@ -1,11 +1,12 @@
 import { benchApiRead } from './api-read.js';
 import { benchReconcile } from './reconcile.js';
 import { benchBuilds } from './builds.js';
+import { benchGateway } from './gateway.js';
 import { startBenchStack } from './stack.js';
 
 /**
  * `npm run bench`: every benchmark on one local stack, each printing absolute figures and ratios
- * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile` or `-- builds` runs one.
+ * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds` or `-- gateway` runs one.
  */
 const only = process.argv[2];
 const stack = await startBenchStack();
@@ -13,6 +14,7 @@ try {
   if (!only || only === 'api') await benchApiRead(stack);
   if (!only || only === 'reconcile') await benchReconcile(stack);
   if (!only || only === 'builds') await benchBuilds(stack);
+  if (!only || only === 'gateway') await benchGateway(stack);
 } finally {
   await stack.close();
 }

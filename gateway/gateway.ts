@@ -8,7 +8,7 @@ import { log as rootLog } from '../src/log.js';
 import type { GatewayConfig } from './config.js';
 import { CertStore, type Issuer } from './certs.js';
 import { ensureLocalCa, issueFromLocalCa } from './local-ca.js';
-import { GatewayMetrics, receiveAccessLog } from './metrics.js';
+import { GatewayMetrics, followAccessLog } from './metrics.js';
 import { Nginx } from './nginx.js';
 import { renderConfig, renderedVersion, type RenderRoute, type RenderSettings } from './render.js';
 import { parseRoutes, type Route } from './routes.js';
@@ -56,12 +56,11 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   const dir = resolve(c.dir);
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const metrics = new GatewayMetrics();
-  const accessLog = await receiveAccessLog((line) => metrics.observeLine(line));
   const controlListen = `127.0.0.1:${await freeLoopbackPort()}`;
   const asRoot = process.getuid?.() === 0;
   const settings: RenderSettings = {
     prefix: dir, tempDir: workerTempDir(dir, asRoot), httpListen: c.httpListen, httpsListen: c.httpsListen, httpsPublicPort: c.httpsPublicPort,
-    accessLogSyslog: accessLog.address, accessLogFile: c.accessLogFile, acmeChallenge: null, controlListen,
+    accessLog: join(dir, 'logs', 'access.log'), accessLogFile: c.accessLogFile, acmeChallenge: null, controlListen,
     workerProcesses: c.workers, user: asRoot ? workerUser() : null, clientMaxBodySize: c.maxBody,
     proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: c.readTimeoutSeconds, workerShutdownTimeoutSeconds: c.shutdownTimeoutSeconds,
   };
@@ -73,6 +72,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   });
 
   const nginx = new Nginx({ bin: c.nginx, prefix: dir, onUnexpectedExit: (code, signal) => log.error({ code, signal }, 'nginx exited; starting it again') });
+  const accessLog = followAccessLog(settings.accessLog, (line) => metrics.observeLine(line), () => nginx.reopenLogs());
   let records = new Map<string, string>();
   let appliedText: string | undefined;
   let lastError: string | null = null;
@@ -241,7 +241,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
       await certs.settled();
       await status.close();
       await nginx.stop();
-      accessLog.close();
+      accessLog.stop();
       if (settings.tempDir.startsWith(tmpdir())) rmSync(settings.tempDir, { recursive: true, force: true });
     },
   };

@@ -1,11 +1,10 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * The gateway's Prometheus metrics. Request figures come from nginx's own access log: nginx sends
- * each line, a JSON object, over syslog (UDP on loopback) to this process, which counts it, so
- * nothing grows on disk and nothing has to tail or rotate a file. Reloads and routes are counted
- * by the reloader.
+ * The gateway's Prometheus metrics. Request figures come from nginx's own access log, JSON lines
+ * that nginx writes in blocks and this process follows (followAccessLog). Reloads and routes are
+ * counted by the reloader.
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -36,11 +35,10 @@ export class GatewayMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'yunbang_gateway_' });
   }
 
-  /** Counts one access log line (the syslog header, if any, is skipped). */
+  /** Counts one access log line. */
   observeLine(line: string): void {
-    const start = line.indexOf('{');
     let entry: { team?: string; app?: string; status?: string; duration?: string };
-    try { entry = JSON.parse(line.slice(start)); } catch { this.logLines.inc({ outcome: 'unreadable' }); return; }
+    try { entry = JSON.parse(line); } catch { this.logLines.inc({ outcome: 'unreadable' }); return; }
     this.logLines.inc({ outcome: 'ok' });
     const team = entry.team ?? '';
     const app = entry.app ?? '';
@@ -51,16 +49,57 @@ export class GatewayMetrics {
   }
 }
 
-/** Receives nginx's syslog lines on a loopback UDP port; resolves with the address to put in nginx's config. */
-export function receiveAccessLog(onLine: (line: string) => void): Promise<{ address: string; close(): void }> {
-  return new Promise((resolve, reject) => {
-    const socket: Socket = createSocket('udp4');
-    socket.on('message', (msg) => onLine(msg.toString('utf8')));
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      try { socket.setRecvBufferSize(4 * 1024 * 1024); } catch { /* the kernel's limit applies */ }
-      const { port } = socket.address();
-      resolve({ address: `127.0.0.1:${port}`, close: () => socket.close() });
-    });
-  });
+/**
+ * Follows nginx's access log file: reads what was appended every `everyMs`, line by line. When the
+ * file passes `maxBytes` it is rotated as logrotate does it: renamed, nginx told to reopen its logs
+ * (`reopen`, SIGUSR1 to the master), the renamed file read to its end a moment later and deleted.
+ * So the file never grows without bound and no line is lost or read twice.
+ */
+export function followAccessLog(path: string, onLine: (line: string) => void, reopen: () => void, o: { everyMs?: number; maxBytes?: number } = {}): { stop(): void; drain(): void } {
+  const everyMs = o.everyMs ?? 250;
+  const maxBytes = o.maxBytes ?? 64 * 1024 * 1024;
+  // Lines from before this process started were counted by an earlier one: start at the end.
+  let pos = existsSync(path) ? statSync(path).size : 0;
+  let partial = '';
+  let rotated: { path: string; pos: number; partial: string; at: number } | undefined;
+
+  const readFrom = (file: string, from: number, carry: string): { pos: number; partial: string } => {
+    let fd: number;
+    try { fd = openSync(file, 'r'); } catch { return { pos: from, partial: carry }; }
+    try {
+      const size = fstatSync(fd).size;
+      if (size < from) { from = 0; carry = ''; } // truncated by someone else: start over
+      if (size === from) return { pos: from, partial: carry };
+      const buf = Buffer.alloc(size - from);
+      const n = readSync(fd, buf, 0, buf.length, from);
+      const text = carry + buf.subarray(0, n).toString('utf8');
+      const lines = text.split('\n');
+      const rest = lines.pop() ?? '';
+      for (const l of lines) if (l) onLine(l);
+      return { pos: from + n, partial: rest };
+    } finally { closeSync(fd); }
+  };
+
+  const tick = () => {
+    if (rotated) {
+      const r = readFrom(rotated.path, rotated.pos, rotated.partial);
+      rotated.pos = r.pos; rotated.partial = r.partial;
+      // Workers reopen on their next event; after two seconds nothing more is written to the old file.
+      if (Date.now() - rotated.at > 2000) { try { unlinkSync(rotated.path); } catch { /* gone */ } rotated = undefined; }
+    }
+    const r = readFrom(path, pos, partial);
+    pos = r.pos; partial = r.partial;
+    if (pos > maxBytes && !rotated) {
+      const old = `${path}.1`;
+      try {
+        renameSync(path, old);
+        rotated = { path: old, pos, partial, at: Date.now() };
+        pos = 0; partial = '';
+        reopen();
+      } catch { /* try again next time */ }
+    }
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return { stop: () => { clearInterval(timer); tick(); }, drain: tick };
 }

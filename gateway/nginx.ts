@@ -104,6 +104,11 @@ export class Nginx {
     this.child.kill('SIGHUP');
   }
 
+  /** Makes nginx reopen its log files (after the gateway renamed one). */
+  reopenLogs(): void {
+    if (this.child && this.child.exitCode === null) this.child.kill('SIGUSR1');
+  }
+
   /** Graceful stop (SIGQUIT), then SIGKILL if it takes longer than graceMs. */
   async stop(graceMs = 5000): Promise<void> {
     this.stopping = true;

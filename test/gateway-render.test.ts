@@ -75,7 +75,7 @@ describe('gateway: route records (pure)', () => {
 
 const settings: RenderSettings = {
   prefix: '/run/yb-gw', tempDir: '/run/yb-gw/tmp', httpListen: '127.0.0.1:8088', httpsListen: '127.0.0.1:8443', httpsPublicPort: 8443,
-  accessLogSyslog: '127.0.0.1:5140', accessLogFile: null, acmeChallenge: null, controlListen: '127.0.0.1:8099',
+  accessLog: '/run/yb-gw/logs/access.log', accessLogFile: null, acmeChallenge: null, controlListen: '127.0.0.1:8099',
   workerProcesses: 1, user: null, clientMaxBodySize: '10m', proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: 60, workerShutdownTimeoutSeconds: 240,
 };
 const routes: RenderRoute[] = [
@@ -126,7 +126,7 @@ describe('gateway: real nginx accepts what is rendered (nginx -t)', () => {
     mkdirSync(join(dir, 'logs'), { recursive: true });
     mkdirSync(join(dir, 'tmp'), { recursive: true });
     const conf = join(dir, 'nginx.conf');
-    writeFileSync(conf, renderConfig(withCert, { ...settings, prefix: dir, tempDir: join(dir, 'tmp'), user: process.getuid?.() === 0 ? 'nobody nogroup' : null }));
+    writeFileSync(conf, renderConfig(withCert, { ...settings, prefix: dir, tempDir: join(dir, 'tmp'), accessLog: join(dir, 'logs', 'access.log'), user: process.getuid?.() === 0 ? 'nobody nogroup' : null }));
     const out = execFileSync('/usr/sbin/nginx', ['-t', '-p', dir, '-c', conf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(out).toBe(''); // success is reported on stderr; a failure throws
   });
@@ -134,5 +134,37 @@ describe('gateway: real nginx accepts what is rendered (nginx -t)', () => {
     const conf = join(dir, 'broken.conf');
     writeFileSync(conf, renderConfig(routes, { ...settings, prefix: dir, tempDir: join(dir, 'tmp') }).replace('proxy_pass http://host.web-acme.localhost;', 'proxy_pass http://host.web-acme.localhost'));
     expect(() => execFileSync('/usr/sbin/nginx', ['-t', '-p', dir, '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] })).toThrow();
+  });
+});
+
+describe('gateway: following the access log', () => {
+  it('reads appended lines once, keeps a partial line for later, and rotates past the size limit without losing a line', async () => {
+    const { followAccessLog } = await import('../gateway/metrics.js');
+    const { appendFileSync, existsSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'yb-gw-log-'));
+    const path = join(dir, 'access.log');
+    appendFileSync(path, '{"old":1}\n'); // before the follower starts: not ours to count
+    const lines: string[] = [];
+    let reopened = 0;
+    const f = followAccessLog(path, (l) => lines.push(l), () => { reopened++; }, { everyMs: 60_000, maxBytes: 100 });
+    try {
+      appendFileSync(path, '{"a":1}\n{"b":');
+      f.drain();
+      expect(lines).toEqual(['{"a":1}']);
+      appendFileSync(path, '2}\n');
+      f.drain();
+      expect(lines).toEqual(['{"a":1}', '{"b":2}']);
+      appendFileSync(path, `{"c":"${'x'.repeat(120)}"}\n`);
+      f.drain(); // past 100 bytes: renamed, nginx asked to reopen
+      expect(reopened).toBe(1);
+      expect(existsSync(`${path}.1`)).toBe(true);
+      appendFileSync(`${path}.1`, '{"late":1}\n'); // a worker that had not reopened yet
+      appendFileSync(path, '{"d":1}\n'); // nginx's new file
+      f.drain();
+      expect(lines.map((l) => Object.keys(JSON.parse(l))[0])).toEqual(['a', 'b', 'c', 'late', 'd']);
+    } finally {
+      f.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

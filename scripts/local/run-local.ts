@@ -2,12 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run } from '../../src/main.js';
+import { loadGatewayConfig } from '../../gateway/config.js';
+import { startGateway, type Gateway } from '../../gateway/gateway.js';
+import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
+import { portInUse } from './proc.js';
 import { startStack } from './stack.js';
 
 /**
  * `npm start`: the whole platform on one machine. Starts what is not given by environment
- * (DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG), then the API and the worker in this process.
- * Everything lives under .yunbang/; a second start reuses it. Ctrl-C stops all of it.
+ * (DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG), then the API, the worker and the gateway in this
+ * process. Apps get default domains under `localhost` (curl and browsers resolve *.localhost to
+ * loopback), served by the gateway on 127.0.0.1:8088, and with YUNBANG_TLS=1 over HTTPS on 8443
+ * with certificates from a local CA. Everything lives under .yunbang/; a second start reuses it.
+ * Ctrl-C stops all of it.
  */
 const dir = resolve(process.env.YUNBANG_HOME ?? '.yunbang');
 const envFile = join(dir, 'local.env');
@@ -34,27 +41,61 @@ async function main() {
   const secretKey = process.env.YUNBANG_SECRET_KEY ?? keyFile(join(dir, 'secret.key'));
   const port = process.env.PORT ?? '8080';
   const url = `http://localhost:${port}`;
+  const tls = process.env.YUNBANG_TLS === '1';
+  const gatewayPorts = { http: Number(process.env.YUNBANG_GATEWAY_PORT ?? 8088), https: Number(process.env.YUNBANG_GATEWAY_HTTPS_PORT ?? 8443), status: Number(process.env.YUNBANG_GATEWAY_STATUS_PORT ?? 8089) };
+  for (const [what, p] of Object.entries(gatewayPorts)) {
+    if ((what !== 'https' || tls) && await portInUse(p)) {
+      await stack.stop();
+      throw new Error(`port ${p} (gateway ${what}) is in use: is another Yunbang running? Stop it, or choose another with YUNBANG_GATEWAY_${what === 'http' ? '' : `${what.toUpperCase()}_`}PORT`);
+    }
+  }
+  const appsDomain = process.env.YUNBANG_APPS_DOMAIN ?? 'localhost';
+  const caDir = join(dir, 'ca');
   say('starting the API and the worker');
   let running;
+  let gateway: Gateway | undefined;
   try {
     running = await run(['api', 'worker'], {
       ...process.env, DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
       YUNBANG_ADMIN_TOKEN: adminToken, YUNBANG_SECRET_KEY: secretKey, PORT: port,
+      // Loopback only: a development stack is not for the network, and a wildcard bind of the port
+      // would keep simulated pods (served on 127.x addresses) from using the same port.
+      HOST: process.env.HOST ?? '127.0.0.1',
+      YUNBANG_APPS_DOMAIN: appsDomain, YUNBANG_APPS_HTTP_PORT: String(gatewayPorts.http), YUNBANG_APPS_HTTPS_PORT: String(gatewayPorts.https),
     });
+    say('starting the gateway (nginx)');
+    gateway = await startGateway(loadGatewayConfig({
+      ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, YUNBANG_GATEWAY_DIR: join(dir, 'gateway'),
+      YUNBANG_GATEWAY_HTTP_LISTEN: `127.0.0.1:${gatewayPorts.http}`, YUNBANG_GATEWAY_HTTPS_LISTEN: tls ? `127.0.0.1:${gatewayPorts.https}` : 'off',
+      YUNBANG_GATEWAY_STATUS_LISTEN: `127.0.0.1:${gatewayPorts.status}`, YUNBANG_APPS_HTTPS_PORT: String(gatewayPorts.https),
+      // Simulated pods are served on loopback: map their pod IPs there, and refuse anything else.
+      ...(stack.simulated ? { YUNBANG_GATEWAY_ADDRESS_MAP: LOCAL_ADDRESS_MAP, YUNBANG_GATEWAY_UPSTREAM_CIDRS: LOOPBACK } : {}),
+      ...(tls ? { YUNBANG_GATEWAY_LOCAL_CA_DIR: caDir } : {}),
+      YUNBANG_GATEWAY_WORKERS: '1', LOG_LEVEL: process.env.LOG_LEVEL,
+    }));
   } catch (err) {
+    await running?.stop().catch(() => {});
     await stack.stop();
     throw err;
   }
+  const gatewayUrl = `http://127.0.0.1:${gatewayPorts.http}`;
+  const httpsUrl = `https://127.0.0.1:${gatewayPorts.https}`;
   writeFileSync(envFile, [
     `YUNBANG_URL=${url}`, `YUNBANG_TOKEN=${adminToken}`, `KUBECONFIG=${stack.KUBECONFIG}`,
-    `ETCD_ENDPOINTS=${stack.ETCD_ENDPOINTS}`, `DATABASE_URL=${stack.DATABASE_URL}`, '',
+    `ETCD_ENDPOINTS=${stack.ETCD_ENDPOINTS}`, `DATABASE_URL=${stack.DATABASE_URL}`,
+    `YUNBANG_GATEWAY_URL=${gatewayUrl}`, `YUNBANG_APPS_DOMAIN=${appsDomain}`,
+    ...(tls ? [`YUNBANG_GATEWAY_HTTPS_URL=${httpsUrl}`, `YUNBANG_LOCAL_CA=${join(caDir, 'ca.crt')}`] : []), '',
   ].join('\n'), { mode: 0o600 });
   say(`ready
   API          ${url}/api/v1   (OpenAPI: openapi/openapi.yaml)
   GraphQL      ${url}/graphql
   admin token  ${adminToken}
+  gateway      ${gatewayUrl}   apps answer at http://<app>-<team>.${appsDomain}:${gatewayPorts.http}/${tls ? `
+  HTTPS        ${httpsUrl}  apps with tls: https://<app>-<team>.${appsDomain}:${gatewayPorts.https}/ (curl --cacert ${join(caDir, 'ca.crt')})` : ''}
+  gateway status http://127.0.0.1:${gatewayPorts.status}/metrics
   settings     ${envFile}  (source it: set -a; . ${envFile}; set +a)
-  Pods run on a simulated node: the control plane is real, containers are not.
+  Pods run on a simulated node: the control plane is real, containers are not; each pod is a
+  stand-in HTTP server that answers with JSON naming it.
   Ctrl-C stops everything.`);
 
   let stopping = false;
@@ -62,6 +103,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     say('stopping');
+    await gateway?.stop().catch(() => {});
     await running.stop().catch(() => {});
     await stack.stop();
     process.exit(0);

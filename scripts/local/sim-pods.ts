@@ -123,6 +123,7 @@ export class StandIn {
     server.on('connection', (s) => { this.sockets.add(s); s.once('close', () => this.sockets.delete(s)); });
     const wss = new WebSocketServer({ server });
     wss.on('connection', (ws) => ws.on('message', (data, binary) => ws.send(data, { binary })));
+    wss.on('error', () => { /* the server's own errors are handled below; ws re-emits them */ });
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);

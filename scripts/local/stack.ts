@@ -28,6 +28,8 @@ export interface Stack {
   DATABASE_URL: string;
   ETCD_ENDPOINTS: string;
   KUBECONFIG: string;
+  /** True when the cluster is the local one with the simulated node (pods served on loopback). */
+  simulated: boolean;
   /** A URL to the server's `postgres` database, for creating per-test databases (when embedded). */
   pgAdminUrl?: (database: string) => string;
   stop(): Promise<void>;
@@ -91,7 +93,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const node = await startSimNode(kc, { tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') } });
       stops.push(node.stop);
     }
-    return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, pgAdminUrl, stop: stopAll };
+    return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, simulated: !o.use?.KUBECONFIG, pgAdminUrl, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
