@@ -36,12 +36,15 @@ export class Nginx {
     this.log = createWriteStream(join(o.prefix, 'logs', 'nginx.out'), { flags: 'a' });
   }
 
+  /** Prefix, and the error log from the first moment (not the compiled-in /var/log/nginx, which a non-root gateway cannot open). */
+  private base(): string[] { return ['-p', this.o.prefix, '-e', join(this.o.prefix, 'logs', 'error.log')]; }
+
   get pid(): number | undefined { return this.child?.exitCode === null ? this.child.pid : undefined; }
 
   /** `nginx -t` on a configuration file, without touching the running nginx. */
   async check(confPath: string): Promise<CheckResult> {
     try {
-      const { stderr } = await execFileP(this.o.bin, ['-t', '-q', '-p', this.o.prefix, '-c', confPath], { timeout: 30_000 });
+      const { stderr } = await execFileP(this.o.bin, ['-t', '-q', ...this.base(), '-c', confPath], { timeout: 30_000 });
       return { ok: true, message: stderr.trim() };
     } catch (err) {
       const e = err as { stderr?: string; message: string };
@@ -61,7 +64,7 @@ export class Nginx {
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.o.bin, ['-p', this.o.prefix, '-c', this.confPath!], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn(this.o.bin, [...this.base(), '-c', this.confPath!], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       this.child = child;
       const onExit = () => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ } };
       process.once('exit', onExit);

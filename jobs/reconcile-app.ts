@@ -8,7 +8,7 @@ import { assessWorkload, readyEndpoints, type Assessment, type Workload } from '
 import { appSelector } from '../k8s/labels.js';
 import { APP_KINDS_ON_DELETE, DATA_KINDS, appKinds, renderApp } from '../k8s/render/index.js';
 import { generatedSecretName } from '../k8s/render/connect.js';
-import { tlsSecretName } from '../k8s/render/app.js';
+import { hostTlsSecret } from '../k8s/render/app.js';
 import { appHosts, defaultDomain } from '../k8s/render/hosts.js';
 import { ensureGeneratedSecret, syncSharedSecrets } from './secrets.js';
 import type { RenderSettings } from '../k8s/types.js';
@@ -98,7 +98,7 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
       replicas: { desired: assessment.desired, ready: assessment.ready }, health: assessment.health,
       service: `${intent.name}.${namespace}.svc.cluster.local:${intent.port}`, endpoints,
       domains: hosts, defaultDomain: defaultDomain(intent.defaultLabel, env.settings.appsDomain), stopped: !intent.running,
-      tlsSecrets: intent.tls ? Object.fromEntries(hosts.map((h) => [h, tlsSecretName(env.settings.tlsSecretTemplate, h)])) : {},
+      tlsSecrets: intent.tls ? Object.fromEntries(hosts.map((h) => [h, hostTlsSecret(h, env.settings)])) : {},
       generation: intent.generation, updatedAt: new Date().toISOString(),
     };
     const published = await step('PublishFailed', () => publishApp(env.etcd, record));

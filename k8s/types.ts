@@ -82,6 +82,8 @@ export interface RenderSettings {
   tlsSecretTemplate: string;
   /** Default domains are `<defaultLabel>.<appsDomain>`. */
   appsDomain: string;
+  /** A Secret with a wildcard certificate for `*.<appsDomain>`, used for every default domain; null: one Secret per host. */
+  appsTlsSecret: string | null;
   /** Labels of the gateway's namespace and pods: app network policies admit them. */
   gateway: { namespaceSelector: Record<string, string>; podSelector: Record<string, string> };
 }
@@ -94,6 +96,7 @@ export const defaultRenderSettings: RenderSettings = {
   containerDefaults: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   tlsSecretTemplate: '{host}-tls',
   appsDomain: 'localhost',
+  appsTlsSecret: null,
   gateway: {
     namespaceSelector: { 'kubernetes.io/metadata.name': 'yunbang-system' },
     podSelector: { 'app.kubernetes.io/name': 'yunbang', 'app.kubernetes.io/component': 'gateway' },

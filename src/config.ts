@@ -59,6 +59,8 @@ const schema = z.object({
   // gateway. "localhost" suits one machine: curl and browsers resolve *.localhost to loopback.
   YUNBANG_APPS_DOMAIN: z.string().max(200).transform((v) => v.toLowerCase())
     .refine((v) => v.split('.').every((l) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(l)), 'must be a domain such as apps.example.com').default('localhost'),
+  // A Secret with a wildcard certificate for *.<YUNBANG_APPS_DOMAIN>: every default domain uses it.
+  YUNBANG_APPS_TLS_SECRET: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Secret name').optional(),
   // The ports end users reach the gateway on, for app URLs (omitted from a URL when standard).
   YUNBANG_APPS_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(80),
   YUNBANG_APPS_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),

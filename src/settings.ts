@@ -12,6 +12,7 @@ export function renderSettings(c: Config): RenderSettings {
     containerDefaults: { requests: c.YUNBANG_CONTAINER_DEFAULT_REQUESTS, limits: c.YUNBANG_CONTAINER_DEFAULT_LIMITS },
     tlsSecretTemplate: c.YUNBANG_TLS_SECRET_TEMPLATE,
     appsDomain: c.YUNBANG_APPS_DOMAIN,
+    appsTlsSecret: c.YUNBANG_APPS_TLS_SECRET ?? null,
     gateway: { namespaceSelector: c.YUNBANG_GATEWAY_NAMESPACE_SELECTOR, podSelector: c.YUNBANG_GATEWAY_POD_SELECTOR },
   };
 }

@@ -23,6 +23,9 @@ const badApps: [string, Record<string, unknown>, string][] = [
   ['domain with underscore', { domains: ['bad_host.example.com'] }, 'domains[0]'],
   ['domain that is an IP', { domains: ['10.0.0.1'] }, 'domains[0]'],
   ['single-label domain', { domains: ['localhost'] }, 'domains[0]'],
+  ['domain injecting nginx syntax', { domains: ['a.com; } server {'] }, 'domains[0]'],
+  ['domain under the apps domain (reserved for default domains)', { domains: ['shop.localhost'] }, 'domains[0]'],
+  ["another app's default domain", { domains: ['ok.example.com', 'api-someteam.localhost'] }, 'domains[1]'],
   ['cpu that is not a quantity', { resources: { limits: { cpu: 'lots' } } }, 'resources.limits.cpu'],
   ['a limit that is not a quantity beside a request', { resources: { requests: { cpu: '1' }, limits: { cpu: 'lots' } } }, 'resources.limits.cpu'],
   ['a volume size that is not a quantity', { volumes: [{ name: 'data', mountPath: '/data', size: 'big' }] }, 'volumes[0].size'],
@@ -91,6 +94,46 @@ describe('bad input is refused with the field named, and nothing is written', ()
     expect(hugeGql.status).toBe(413);
     expect((await admin('GET', `/teams/${team}/events?limit=0`)).status).toBe(400);
     expect(await snapshotCounts(t.databaseUrl)).toEqual(before);
+  });
+
+  it('a domain another app has is refused as a conflict on that field, on create and on update', async () => {
+    const admin = rest(t.url, ADMIN);
+    const host = `taken-${Date.now()}.example.com`;
+    expect((await admin('POST', `/teams/${team}/apps`, { name: 'owner', image: 'nginx:1', domains: [host] })).status).toBe(201);
+    const other = await makeTeam(t.url);
+    const before = await snapshotCounts(t.databaseUrl);
+    const r = await admin('POST', `/teams/${other}/apps`, { ...good, domains: ['free.example.com', host] });
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ code: 'CONFLICT', errors: [{ field: 'domains[1]', message: `${host} is already routed to another app` }] });
+    const g = await gql(t.url, ADMIN)(`mutation($i: CreateAppInput!) { createApp(input: $i) { app { name } } }`, { i: { team: other, ...good, domains: [host] } });
+    expect(g.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', fields: [{ field: 'domains[0]' }] });
+    expect(await snapshotCounts(t.databaseUrl)).toEqual(before);
+
+    expect((await admin('POST', `/teams/${other}/apps`, good)).status).toBe(201);
+    const mid = await snapshotCounts(t.databaseUrl);
+    const u = await admin('PATCH', `/teams/${other}/apps/web`, { domains: [host] });
+    expect(u.status).toBe(409);
+    expect(u.body.errors[0].field).toBe('domains[0]');
+    expect((await admin('GET', `/teams/${other}/apps/web`)).body).toMatchObject({ domains: [], generation: 1 });
+    expect(await snapshotCounts(t.databaseUrl)).toEqual(mid);
+  });
+
+  it('two apps whose names give the same default domain: the second is refused on its name', async () => {
+    // App "a-b" of team "c-<n>" and app "a" of team "b-c-<n>" would both be a-b-c-<n>.localhost.
+    const n = Date.now().toString(36);
+    const admin = rest(t.url, ADMIN);
+    const t1 = await makeTeam(t.url, `c-${n}`);
+    const t2 = await makeTeam(t.url, `b-c-${n}`);
+    const first = await admin('POST', `/teams/${t1}/apps`, { name: 'a-b', image: 'nginx:1' });
+    expect(first.body.defaultDomain).toBe(`a-b-c-${n}.localhost`);
+    const before = await snapshotCounts(t.databaseUrl);
+    const second = await admin('POST', `/teams/${t2}/apps`, { name: 'a', image: 'nginx:1' });
+    expect(second.status).toBe(409);
+    expect(second.body.errors).toEqual([{ field: 'name', message: `gives the default domain a-b-c-${n}.localhost, which another app already has; choose another name` }]);
+    expect(await snapshotCounts(t.databaseUrl)).toEqual(before);
+    // Once the first is deleted, the name is free again.
+    await admin('DELETE', `/teams/${t1}/apps/a-b`);
+    expect((await admin('POST', `/teams/${t2}/apps`, { name: 'a', image: 'nginx:1' })).status).toBe(201);
   });
 
   it('unknown things are 404 on both APIs', async () => {

@@ -81,6 +81,9 @@ describe('render (pure)', () => {
       { hosts: ['a.example.com'], secretName: 'a-example-com-tls' }, { hosts: ['b.example.com'], secretName: 'b-example-com-tls' },
       { hosts: ['web-acme.localhost'], secretName: 'web-acme-localhost-tls' },
     ]);
+    // With a wildcard certificate for the apps domain, default domains use it; custom domains keep their own.
+    const wild = renderApp({ ...app, tls: true }, { ...defaultRenderSettings, appsTlsSecret: 'apps-wildcard-tls' }).find((o) => o.kind === 'Ingress')!;
+    expect((wild.spec as { tls: { secretName: string }[] }).tls.map((t) => t.secretName)).toEqual(['a-example-com-tls', 'b-example-com-tls', 'apps-wildcard-tls']);
   });
 
   it('names default domains <app>-<team>, cut with a stable hash past 63 characters', async () => {

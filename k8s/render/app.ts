@@ -1,7 +1,7 @@
 import { RELEASE, RESTARTED_AT, appLabels, selectorLabels } from '../labels.js';
 import type { AppIntent, K8sObject, RenderSettings } from '../types.js';
 import { accessLabels, connectionEnv, generatedSecretName } from './connect.js';
-import { appHosts } from './hosts.js';
+import { appHosts, underAppsDomain } from './hosts.js';
 import { appMeta as meta } from './meta.js';
 
 /** Drops empty request/limit maps: an empty object is not the same as "not set" to the API server. */
@@ -138,6 +138,13 @@ export function service(app: AppIntent): K8sObject {
 
 export const tlsSecretName = (template: string, host: string) => template.replace('{host}', host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-'));
 
+/**
+ * The Secret holding a TLS host's certificate: one wildcard certificate for every default domain
+ * when the platform has one (RenderSettings.appsTlsSecret), else one Secret per host.
+ */
+export const hostTlsSecret = (host: string, s: Pick<RenderSettings, 'tlsSecretTemplate' | 'appsDomain' | 'appsTlsSecret'>) =>
+  (s.appsTlsSecret && underAppsDomain(host, s.appsDomain) ? s.appsTlsSecret : tlsSecretName(s.tlsSecretTemplate, host));
+
 /** For clusters that bring their own ingress controller: every host of the app, as Yunbang's gateway serves them. */
 export function ingress(app: AppIntent, s: RenderSettings): K8sObject | undefined {
   const hosts = appHosts(app, s);
@@ -152,7 +159,7 @@ export function ingress(app: AppIntent, s: RenderSettings): K8sObject | undefine
         host,
         http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app.name, port: { name: 'http' } } } }] },
       })),
-      ...(app.tls ? { tls: hosts.map((host) => ({ hosts: [host], secretName: tlsSecretName(s.tlsSecretTemplate, host) })) } : {}),
+      ...(app.tls ? { tls: hosts.map((host) => ({ hosts: [host], secretName: hostTlsSecret(host, s) })) } : {}),
     },
   };
 }
