@@ -18,6 +18,8 @@ export type CertState = { files: CertFiles; expiresAt: Date } | { problem: strin
 export interface Issuer {
   name: string;
   issue(host: string): Promise<{ certPem: string; keyPem: string }>;
+  /** How long to wait after a failure before asking again (a public CA limits failed orders). */
+  retryAfterMs?: number;
 }
 
 const RENEW_BEFORE_MS = 30 * 86_400_000;
@@ -58,7 +60,7 @@ export class CertStore {
   private startIssuing(host: string, secretName: string): void {
     if (this.issuing.has(secretName)) return;
     const failed = this.failures.get(secretName);
-    if (failed && Date.now() - failed.at < 60_000) return; // do not hammer an issuer that just refused
+    if (failed && Date.now() - failed.at < (this.issuer!.retryAfterMs ?? 60_000)) return; // do not hammer an issuer that just refused
     const job = this.issuer!.issue(host).then((issued) => {
       const f = this.files(secretName);
       mkdirSync(join(this.dir, secretName), { recursive: true, mode: 0o700 });

@@ -25,6 +25,11 @@ const schema = z.object({
   }),
   YUNBANG_GATEWAY_CERT_DIR: z.string().min(1).optional(),
   YUNBANG_GATEWAY_LOCAL_CA_DIR: z.string().min(1).optional(),
+  // ACME (HTTP-01): certificates for TLS hosts that have none, from Let's Encrypt or another ACME CA.
+  YUNBANG_ACME_EMAIL: z.string().email('must be an e-mail address').optional(),
+  YUNBANG_ACME_DIRECTORY: z.string().url('must be a URL').default('https://acme-v02.api.letsencrypt.org/directory'),
+  // A private ACME CA's certificate to trust for its directory (e.g. step-ca); unset: the system's CAs.
+  YUNBANG_ACME_CA_FILE: z.string().min(1).optional(),
   YUNBANG_GATEWAY_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default('auto'),
   YUNBANG_GATEWAY_MAX_BODY: z.string().regex(/^\d+[kmg]?$/, 'must be an nginx size such as 10m').default('10m'),
   YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -45,6 +50,7 @@ export interface GatewayConfig {
   upstreamCidrs: Cidr[];
   certDir: string;
   localCaDir: string | null;
+  acme: { email: string; directoryUrl: string; caFile?: string } | null;
   workers: number | 'auto';
   maxBody: string;
   readTimeoutSeconds: number;
@@ -67,6 +73,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     }));
   }
   const c = r.data;
+  if (c.YUNBANG_ACME_EMAIL && c.YUNBANG_GATEWAY_LOCAL_CA_DIR) throw new GatewayConfigError(['YUNBANG_ACME_EMAIL, YUNBANG_GATEWAY_LOCAL_CA_DIR: choose one issuer']);
   return {
     etcdEndpoints: c.ETCD_ENDPOINTS, dir: c.YUNBANG_GATEWAY_DIR,
     httpListen: c.YUNBANG_GATEWAY_HTTP_LISTEN, httpsListen: c.YUNBANG_GATEWAY_HTTPS_LISTEN, statusListen: c.YUNBANG_GATEWAY_STATUS_LISTEN,
@@ -74,6 +81,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     addressMap: c.YUNBANG_GATEWAY_ADDRESS_MAP, upstreamCidrs: c.YUNBANG_GATEWAY_UPSTREAM_CIDRS,
     certDir: c.YUNBANG_GATEWAY_CERT_DIR ?? `${c.YUNBANG_GATEWAY_DIR}/certs`,
     localCaDir: c.YUNBANG_GATEWAY_LOCAL_CA_DIR ?? null,
+    acme: c.YUNBANG_ACME_EMAIL ? { email: c.YUNBANG_ACME_EMAIL, directoryUrl: c.YUNBANG_ACME_DIRECTORY, caFile: c.YUNBANG_ACME_CA_FILE } : null,
     workers: c.YUNBANG_GATEWAY_WORKERS, maxBody: c.YUNBANG_GATEWAY_MAX_BODY,
     readTimeoutSeconds: c.YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS, shutdownTimeoutSeconds: c.YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS,
     debounceMs: c.YUNBANG_GATEWAY_DEBOUNCE_MS, accessLogFile: c.YUNBANG_GATEWAY_ACCESS_LOG ?? null, nginx: c.YUNBANG_NGINX,

@@ -8,6 +8,7 @@ import { log as rootLog } from '../src/log.js';
 import type { GatewayConfig } from './config.js';
 import { CertStore, type Issuer } from './certs.js';
 import { ensureLocalCa, issueFromLocalCa } from './local-ca.js';
+import { ChallengeAnswers, acmeIssuer } from './acme.js';
 import { GatewayMetrics, followAccessLog } from './metrics.js';
 import { Nginx } from './nginx.js';
 import { renderConfig, renderedVersion, type RenderRoute, type RenderSettings } from './render.js';
@@ -58,29 +59,53 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   const metrics = new GatewayMetrics();
   const controlListen = `127.0.0.1:${await freeLoopbackPort()}`;
   const asRoot = process.getuid?.() === 0;
+  const etcd = new Etcd3({
+    hosts: c.etcdEndpoints, dialTimeout: 3000,
+    // Resume a broken watch within seconds, not the default 30 s ceiling.
+    // (etcd3 declares an IBackoff but calls .next() on it first, as on the factory its docs pass.)
+    faultHandling: { watchBackoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 2000 }) as unknown as IBackoff<unknown> },
+  });
+  const answers = c.acme ? new ChallengeAnswers(etcd) : null;
+  let source: RouteSource | undefined;
+  let nginxRef: Nginx | undefined;
+  let appliedText: string | undefined;
+  let lastError: string | null = null;
+  const status: StatusServer = await startStatusServer(c.statusListen, {
+    metrics,
+    acmeAnswer: answers ? (token) => answers.get(token) : undefined,
+    health: () => ({ ok: nginxRef?.pid !== undefined && appliedText !== undefined, detail: nginxRef?.pid === undefined ? 'nginx is not running' : 'serving' }),
+    readiness: () => {
+      const reasons: string[] = [];
+      if (nginxRef?.pid === undefined) reasons.push('nginx is not running');
+      if (!source?.synced()) reasons.push('routes not yet read from etcd');
+      if (lastError) reasons.push(lastError);
+      return { ok: reasons.length === 0, reasons };
+    },
+  });
   const settings: RenderSettings = {
     prefix: dir, tempDir: workerTempDir(dir, asRoot), httpListen: c.httpListen, httpsListen: c.httpsListen, httpsPublicPort: c.httpsPublicPort,
-    accessLog: join(dir, 'logs', 'access.log'), accessLogFile: c.accessLogFile, acmeChallenge: null, controlListen,
+    accessLog: join(dir, 'logs', 'access.log'), accessLogFile: c.accessLogFile,
+    acmeChallenge: answers ? `127.0.0.1:${new URL(status.url).port}` : null, controlListen,
     workerProcesses: c.workers, user: asRoot ? workerUser() : null, clientMaxBodySize: c.maxBody,
     proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: c.readTimeoutSeconds, workerShutdownTimeoutSeconds: c.shutdownTimeoutSeconds,
   };
 
-  const issuer = c.localCaDir ? await localCaIssuer(c.localCaDir) : null;
+  const issuer = answers && c.acme
+    ? await acmeIssuer({ ...c.acme, accountKeyFile: join(dir, 'acme', 'account.key') }, answers)
+    : c.localCaDir ? await localCaIssuer(c.localCaDir) : null;
   const certs = new CertStore(c.certDir, issuer, (host, error) => {
     if (error) log.warn({ host, issuer: issuer?.name, error }, 'could not issue a certificate; the host is served over plain HTTP meanwhile');
     else { log.info({ host, issuer: issuer?.name }, 'certificate issued'); schedule(); }
   });
 
   const nginx = new Nginx({ bin: c.nginx, prefix: dir, onUnexpectedExit: (code, signal) => log.error({ code, signal }, 'nginx exited; starting it again') });
+  nginxRef = nginx;
   const accessLog = followAccessLog(settings.accessLog, (line) => metrics.observeLine(line), () => nginx.reopenLogs());
   let records = new Map<string, string>();
-  let appliedText: string | undefined;
-  let lastError: string | null = null;
   let skipped: GatewayState['skipped'] = [];
   let tlsWithoutCertificate: string[] = [];
   let routeCount = 0;
   let etcdConnected = false;
-  let source: RouteSource | undefined;
   let stopped = false;
 
   /** Routes with their certificates (TLS routes without a usable one are served over HTTP meanwhile). */
@@ -176,31 +201,22 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   if (existsSync(routesFile)) {
     try { records = new Map(JSON.parse(readFileSync(routesFile, 'utf8')) as [string, string][]); } catch { records = new Map(); }
   }
-  await apply().catch(async (err) => {
-    log.warn({ error: (err as Error).message }, 'the routes kept from the last run could not be served; starting empty');
-    records = new Map();
-    appliedText = undefined;
-    await apply();
-  });
+  try {
+    await apply().catch(async (err) => {
+      log.warn({ error: (err as Error).message }, 'the routes kept from the last run could not be served; starting empty');
+      records = new Map();
+      appliedText = undefined;
+      await apply();
+    });
+  } catch (err) {
+    // nginx cannot run (a port taken, the binary missing): give back what was started, and say why.
+    await nginx.stop().catch(() => {});
+    accessLog.stop();
+    await status.close();
+    etcd.close();
+    throw err;
+  }
 
-  const status: StatusServer = await startStatusServer(c.statusListen, {
-    metrics,
-    health: () => ({ ok: nginx.pid !== undefined && appliedText !== undefined, detail: nginx.pid === undefined ? 'nginx is not running' : 'serving' }),
-    readiness: () => {
-      const reasons: string[] = [];
-      if (nginx.pid === undefined) reasons.push('nginx is not running');
-      if (!source?.synced()) reasons.push('routes not yet read from etcd');
-      if (lastError) reasons.push(lastError);
-      return { ok: reasons.length === 0, reasons };
-    },
-  });
-
-  const etcd = new Etcd3({
-    hosts: c.etcdEndpoints, dialTimeout: 3000,
-    // Resume a broken watch within seconds, not the default 30 s ceiling.
-    // (etcd3 declares an IBackoff but calls .next() on it first, as on the factory its docs pass.)
-    faultHandling: { watchBackoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 2000 }) as unknown as IBackoff<unknown> },
-  });
   source = await watchRoutes(etcd, {
     onSnapshot: (snapshot) => { records = snapshot; schedule(); },
     onState: (state, detail) => {

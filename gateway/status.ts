@@ -7,10 +7,13 @@ import type { GatewayMetrics } from './metrics.js';
  *  - /healthz: nginx runs and serves a configuration (liveness and the Service's readiness);
  *  - /readyz: also current — etcd has been read and the newest configuration passed `nginx -t`;
  *    503 with the reasons otherwise, while the last good configuration keeps serving;
- *  - /metrics: Prometheus.
+ *  - /metrics: Prometheus;
+ *  - /.well-known/acme-challenge/<token>: ACME HTTP-01 answers, which nginx passes here for every host.
  */
 export interface StatusSources {
   metrics: GatewayMetrics;
+  /** The answer to an ACME HTTP-01 challenge token (nginx passes /.well-known/acme-challenge/ here). */
+  acmeAnswer?(token: string): Promise<string | undefined>;
   health(): { ok: boolean; detail: string };
   readiness(): { ok: boolean; reasons: string[] };
 }
@@ -27,6 +30,14 @@ export function startStatusServer(listen: string, s: StatusSources): Promise<Sta
     if (path === '/metrics') {
       s.metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': s.metrics.registry.contentType }).end(text),
         () => json(500, { error: 'metrics unavailable' }));
+      return;
+    }
+    const challenge = /^\/\.well-known\/acme-challenge\/([^/]+)$/.exec(path ?? '');
+    if (challenge && s.acmeAnswer) {
+      s.acmeAnswer(challenge[1]!).then((answer) => {
+        if (answer) res.writeHead(200, { 'content-type': 'text/plain' }).end(answer);
+        else json(404, { error: 'no such challenge' });
+      }, () => json(503, { error: 'challenge store unavailable' }));
       return;
     }
     json(404, { error: 'not found' });

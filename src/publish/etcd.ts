@@ -6,6 +6,9 @@ import type { Etcd3 } from 'etcd3';
  *
  *   /yunbang/v1/apps/<team>/<app>   AppRecord   (one per live app)
  *   /yunbang/v1/routes/<host>       RouteRecord (one per host: the app's default domain and its custom domains)
+ *   /yunbang/v1/acme/http-01/<token> the answer to an ACME HTTP-01 challenge, written by the gateway
+ *                                   that ordered the certificate so any gateway replica can answer the
+ *                                   CA (public by design: the CA fetches it over plain HTTP)
  *
  * The gateway (gateway/) watches the routes/ prefix and nothing else; a route carries everything
  * it needs to serve the host: the ready endpoints, whether the app is stopped, and the Secret
@@ -20,6 +23,7 @@ export const PREFIX = '/yunbang/v1';
 export const appKey = (team: string, app: string) => `${PREFIX}/apps/${team}/${app}`;
 export const ROUTES_PREFIX = `${PREFIX}/routes/`;
 export const routeKey = (host: string) => `${ROUTES_PREFIX}${host}`;
+export const acmeChallengeKey = (token: string) => `${PREFIX}/acme/http-01/${token}`;
 
 export interface AppRecord {
   appId: string;
