@@ -22,7 +22,8 @@ apt_install() {
 }
 
 # nginx-light: the gateway's load balancer, run as a child process (never as the system service).
-apt_install etcd-server openssl nginx-light
+# pebble: an ACME test CA, for the gateway's ACME test (npm test only; small).
+apt_install etcd-server openssl nginx-light pebble
 
 if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ]; then
   step "kube-apiserver and kube-controller-manager cached in $BIN"

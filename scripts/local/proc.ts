@@ -3,17 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A free TCP port on loopback (the OS picks it; the tiny race with another taker is acceptable locally). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freeLoopbackPort as freePort } from '../../gateway/ports.js';
 
 export function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
