@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Etcd3 } from 'etcd3';
 import type { Db } from '../src/db/pool.js';
 import type { Kube } from '../src/kube.js';
@@ -71,7 +72,7 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
       step('ApplyFailed', async () => {
         const done = [...await ensureTeam(env.kube, intent.team, env.settings), ...await ensureGeneratedSecret(env.kube, intent)];
         const shared = await syncSharedSecrets(env.kube, intent, loaded.secretCopies);
-        if (JSON.stringify(shared.copies) !== JSON.stringify(loaded.secretCopies)) await recordSecretCopies(env.db, appId, shared.copies);
+        if (!isDeepStrictEqual(shared.copies, loaded.secretCopies)) await recordSecretCopies(env.db, appId, shared.copies);
         return [...done, ...shared.results];
       }),
       step('ApplyFailed', () => listOwned(env.kube.objects, appKinds(intent), namespace, selector)),

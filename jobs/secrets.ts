@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { statusCode, type Kube } from '../src/kube.js';
@@ -70,7 +71,7 @@ export async function syncSharedSecrets(kube: Kube, app: AppIntent, made: string
     copies.push(name);
     const data = Object.fromEntries(keys.filter((k) => source.data![k] !== undefined).map((k) => [k, source.data![k]!]));
     const live = await readSecret(kube, namespace, name);
-    if (live && JSON.stringify(live.data ?? {}) === JSON.stringify(data)) { results.push({ kind: 'Secret', namespace, name, action: 'unchanged' }); continue; }
+    if (live && isDeepStrictEqual(live.data ?? {}, data)) { results.push({ kind: 'Secret', namespace, name, action: 'unchanged' }); continue; }
     const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, labels: { ...appLabels(app.team.name, app.name), [ROLE]: 'shared-secret' } }, type: 'Opaque', data };
     await kube.objects.patch(toTyped(body), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
     results.push({ kind: 'Secret', namespace, name, action: live ? 'configured' : 'created' });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { Queryable, Tx } from '../db/pool.js';
 import { actorName, authorize } from '../auth/principal.js';
@@ -158,7 +159,12 @@ const updateSchema = z.object({
 });
 export type UpdateAppInput = z.input<typeof updateSchema>;
 
-const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/**
+ * Whether two field values are the same. A real deep equality: jsonb does not keep the key order
+ * of objects (resources, git source), so comparing JSON.stringify output calls equal values
+ * different. undefined and null both mean "not set".
+ */
+const equal = (a: unknown, b: unknown) => isDeepStrictEqual(a ?? null, b ?? null);
 
 /**
  * Custom domains may not lie under the apps domain: that space is reserved for default domains,
