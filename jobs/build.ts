@@ -1,12 +1,13 @@
 import type * as k8s from '@kubernetes/client-node';
 import type PgBoss from 'pg-boss';
-import { withTx, type Db } from '../src/db/pool.js';
+import { withTx, type Db, type Tx } from '../src/db/pool.js';
 import type { Kube } from '../src/kube.js';
 import { statusCode } from '../src/kube.js';
 import { log } from '../src/log.js';
 import { generateDockerfile } from '../src/build/dockerfile.js';
 import type { DetectReport } from '../src/build/detect-main.js';
 import { recordRelease } from '../src/intents/apps.js';
+import { lockAppBuilds } from '../src/intents/builds.js';
 import { open } from '../src/crypto/box.js';
 import type { GitCredentials, SourceSpec } from '../src/intents/source.js';
 import type { ReleaseConfig } from '../src/model.js';
@@ -142,6 +143,28 @@ async function finish(env: BuildEnv, r: Row, status: 'failed' | 'succeeded', rea
   await env.db.query('SELECT pg_notify($1, $2)', [BUILD_LOGS_CHANNEL, r.id]); // log followers learn it ended
 }
 
+/**
+ * One commit is built once at a time. A build learns its commit only when detection resolves its
+ * branch, so a push of that same commit may have queued another build meanwhile: of the active
+ * builds of one commit, the earliest goes on and the later ones are superseded. Runs under the
+ * app's build lock (queueBuild takes it too). Returns the number of an earlier build of the same
+ * commit (this one must stop), or undefined after superseding any later ones.
+ */
+async function dropDuplicatesOf(env: BuildEnv, tx: Tx, r: Row, commit: string): Promise<number | undefined> {
+  await lockAppBuilds(tx, r.app_id);
+  const { rows } = await tx.query<{ id: string; number: number }>(
+    `SELECT id, number FROM builds WHERE app_id = $1 AND commit = $2 AND id <> $3 AND status IN ('queued', 'detecting', 'building') ORDER BY number`,
+    [r.app_id, commit, r.id]);
+  const earlier = rows.find((b) => b.number < r.number);
+  if (earlier) return earlier.number;
+  for (const later of rows) {
+    await tx.query(`UPDATE builds SET status = 'superseded', failure_reason = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'detecting', 'building')`,
+      [later.id, `the same commit as build #${r.number}, which builds it`]);
+    await enqueue(env.boss, tx, QUEUES.advanceBuild, { buildId: later.id }, later.id); // removes its pods
+  }
+  return undefined;
+}
+
 /** Starts the oldest queued build of the team, now that a slot is free. */
 async function wakeNext(env: BuildEnv, teamId: string): Promise<void> {
   const { rows } = await env.db.query<{ id: string }>(
@@ -197,9 +220,24 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
       return 'failed';
     }
     const commit = report.commit ?? r.commit ?? r.ref;
-    await env.db.query(
-      `UPDATE builds SET status = 'building', plan = $2, commit = coalesce(commit, $3), author = coalesce(author, $4), message = coalesce(message, $5)
-        WHERE id = $1 AND status = 'detecting'`, [r.id, JSON.stringify(report.plan), commit, report.author ?? null, report.message ?? null]);
+    const goesOn = await withTx(env.db, async (tx) => {
+      const earlier = await dropDuplicatesOf(env, tx, r, commit);
+      if (earlier) {
+        await tx.query(`UPDATE builds SET status = 'superseded', commit = $2, failure_reason = $3, finished_at = now() WHERE id = $1 AND status = 'detecting'`,
+          [r.id, commit, `the same commit as build #${earlier}, which builds it`]);
+        return false;
+      }
+      await tx.query(
+        `UPDATE builds SET status = 'building', plan = $2, commit = coalesce(commit, $3), author = coalesce(author, $4), message = coalesce(message, $5)
+          WHERE id = $1 AND status = 'detecting'`, [r.id, JSON.stringify(report.plan), commit, report.author ?? null, report.message ?? null]);
+      return true;
+    });
+    if (!goesOn) {
+      await deletePod(env.kube, r.namespace, detectName);
+      await env.db.query('SELECT pg_notify($1, $2)', [BUILD_LOGS_CHANNEL, r.id]);
+      await wakeNext(env, r.team_id);
+      return 'superseded';
+    }
     const dockerfile = report.plan.language === 'dockerfile' ? null : generateDockerfile(report.plan);
     await deletePod(env.kube, r.namespace, detectName);
     return (await createPod(env, { ...r, commit }, buildPod({ ...subject(env, r), commit }, env.build, dockerfile))) ? 'building' : 'failed';

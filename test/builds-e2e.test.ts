@@ -20,6 +20,35 @@ describe('builds: git push → detect → build → release → rollout', () => 
   });
   afterAll(async () => { await p?.close(); await gitServer?.close(); });
 
+  it('a push of the commit a build is still resolving does not build it a second time', async () => {
+    // A slow git host keeps build #1 (of the branch, from the create) detecting while the push of
+    // the same commit arrives: before, both built it and two releases followed.
+    const slow = await startGitServer({ delayMs: 1500 });
+    try {
+      const team = await makeTeam(p.url);
+      const repo = slow.repo(`once-${team}`);
+      repo.write({ 'index.html': '<h1>once</h1>' });
+      const head = repo.commit('only');
+      repo.push();
+      await admin('POST', `/teams/${team}/apps`, { name: 'once', git: { url: slow.url(`once-${team}`), branch: 'main' }, port: 8080 });
+      const list = async () => (await admin('GET', `/teams/${team}/apps/once/builds`)).body as { id: string; number: number; status: string; commit: string | null; failureReason: string | null }[];
+      await eventually('build #1 detecting', async () => (await list())[0]?.status === 'detecting', 10_000);
+      const { secret, webhookUrl } = (await admin('POST', `/teams/${team}/apps/once/webhook-secret`)).body;
+      const hook = await githubPush(webhookUrl, secret, { commit: head });
+      expect(hook.status).toBe(202); // the commit is not known yet: a build is queued
+      const done = await eventually('both builds ended', async () => {
+        const all = await list();
+        return all.length === 2 && all.every((b) => ['succeeded', 'failed', 'superseded', 'cancelled'].includes(b.status)) && all;
+      }, 45_000);
+      expect(done.map((b) => [b.number, b.status, b.commit])).toEqual([[2, 'superseded', head], [1, 'succeeded', head]]);
+      expect(done[0]!.failureReason).toBe('the same commit as build #1, which builds it');
+      const releases = (await admin('GET', `/teams/${team}/apps/once/releases`)).body;
+      expect(releases).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
+  }, 90_000);
+
   const build = (id: string) => eventually(`build ${id} finished`, async () => {
     const b = (await admin('GET', `/builds/${id}`)).body;
     if (['succeeded', 'failed', 'cancelled'].includes(b.status)) return b;

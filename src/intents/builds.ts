@@ -28,6 +28,11 @@ export function toBuildView(r: BuildRow): BuildView {
 
 export interface QueuedBuild { id: string; number: number; duplicate: boolean }
 
+/** The app's build lock, for the rest of the transaction: queueing and commit resolution take it. */
+export async function lockAppBuilds(tx: Queryable, appId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`builds:${appId}`]);
+}
+
 /**
  * Records a build request and enqueues its first step, inside the caller's transaction. A newer
  * build supersedes the app's queued ones. With a known commit, a commit already built (or being
@@ -35,6 +40,8 @@ export interface QueuedBuild { id: string; number: number; duplicate: boolean }
  */
 export async function queueBuild(tx: Tx, ctx: { boss: Ctx['boss']; actor: string }, appId: string, ref: string, trigger: string,
   known: { commit?: string; author?: string; message?: string } = {}): Promise<QueuedBuild> {
+  // Serialises with a build resolving its commit (jobs/build.ts), so each sees the other's commit.
+  await lockAppBuilds(tx, appId);
   if (known.commit) {
     const dup = await tx.query<{ id: string; number: number }>(
       `SELECT id, number FROM builds WHERE app_id = $1 AND commit = $2 AND status NOT IN ('cancelled', 'superseded', 'failed')
