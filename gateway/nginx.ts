@@ -1,7 +1,8 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stopLeftover } from '../src/proc/leftovers.js';
 
 /**
  * nginx as a child process: started with a given configuration (which says `daemon off;`, so the
@@ -58,7 +59,7 @@ export class Nginx {
   async start(confPath: string): Promise<void> {
     this.confPath = confPath;
     this.stopping = false;
-    await stopLeftover(join(this.o.prefix, 'nginx.pid'));
+    await stopLeftover(join(this.o.prefix, 'nginx.pid'), 'nginx');
     await this.spawn();
   }
 
@@ -126,20 +127,4 @@ export class Nginx {
     }
     this.log.end();
   }
-}
-
-/** Stops an nginx master that an earlier, killed run left behind (its pid file names it). */
-async function stopLeftover(pidFile: string): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 1) return;
-  let cmdline = '';
-  try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return; } // not running
-  if (!cmdline.includes('nginx')) return; // the pid was reused by something else
-  try { process.kill(-pid, 'SIGTERM'); } catch { try { process.kill(pid, 'SIGTERM'); } catch { return; } }
-  for (let i = 0; i < 50; i++) {
-    try { process.kill(pid, 0); } catch { return; }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
 }

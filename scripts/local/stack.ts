@@ -63,7 +63,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const pg = await startPostgres({
         dir: join(o.dir, 'postgres'), port: await port('postgres', o.ports),
         password: o.persistent ? secretFile(join(o.dir, 'postgres.password')) : randomBytes(12).toString('hex'),
-        persistent: o.persistent,
+        persistent: o.persistent, logFile: join(logs, 'postgres.log'), ownDir: o.dir,
       });
       stops.push(pg.stop);
       DATABASE_URL = pg.url;
