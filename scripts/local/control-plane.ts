@@ -55,7 +55,8 @@ current-context: yunbang-local
 `;
 }
 
-export async function startControlPlane(opts: { dir: string; etcdEndpoint: string; port: number; logDir: string }): Promise<LocalControlPlane> {
+export async function startControlPlane(opts: { dir: string; etcdEndpoint: string; port: number; logDir: string; pidDir?: string }): Promise<LocalControlPlane> {
+  const pidFile = (name: string) => (opts.pidDir ? { pidFile: join(opts.pidDir, `${name}.pid`) } : {});
   const apiserver = join(kubeBinDir, 'kube-apiserver');
   const cm = join(kubeBinDir, 'kube-controller-manager');
   if (!existsSync(apiserver) || !existsSync(cm)) {
@@ -75,7 +76,7 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
     `--service-account-signing-key-file=${pki}/sa.key`, '--service-account-issuer=https://kubernetes.default.svc',
     `--token-auth-file=${pki}/tokens.csv`, '--authorization-mode=Node,RBAC', '--service-cluster-ip-range=10.96.0.0/16',
     '--allow-privileged=true', '--insecure-port=0', '--v=0',
-  ], apiLog);
+  ], apiLog, pidFile('kube-apiserver'));
   const ca = readFileSync(join(pki, 'ca.crt'));
   const ready = () => new Promise<boolean>((resolve, reject) => {
     const req = request(`${server}/readyz`, { ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
@@ -96,7 +97,7 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
     `--kubeconfig=${kubeconfig}`, '--leader-elect=false', `--service-account-private-key-file=${pki}/sa.key`,
     `--root-ca-file=${pki}/ca.crt`, '--use-service-account-credentials=false',
     '--controllers=*,-nodeipam,-nodelifecycle', '--bind-address=127.0.0.1', '--secure-port=0', '--port=0',
-  ], cmLog);
+  ], cmLog, pidFile('kube-controller-manager'));
   return {
     server, kubeconfig, token, apiserverPid: api.pid!,
     stop: async () => { await stopProcess(controllers); await stopProcess(api); },

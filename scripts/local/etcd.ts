@@ -5,7 +5,7 @@ import { startProcess, stopProcess, waitFor } from './proc.js';
 export interface LocalEtcd { endpoint: string; stop(): Promise<void> }
 
 /** A real etcd (Debian's etcd-server) on loopback, with its own data directory. */
-export async function startEtcd(opts: { name: string; dir: string; port: number; peerPort: number; logDir: string }): Promise<LocalEtcd> {
+export async function startEtcd(opts: { name: string; dir: string; port: number; peerPort: number; logDir: string; pidDir?: string }): Promise<LocalEtcd> {
   mkdirSync(opts.dir, { recursive: true });
   const endpoint = `http://127.0.0.1:${opts.port}`;
   const logFile = join(opts.logDir, `${opts.name}.log`);
@@ -15,7 +15,7 @@ export async function startEtcd(opts: { name: string; dir: string; port: number;
     '--listen-peer-urls', `http://127.0.0.1:${opts.peerPort}`,
     '--initial-advertise-peer-urls', `http://127.0.0.1:${opts.peerPort}`,
     '--initial-cluster', `${opts.name}=http://127.0.0.1:${opts.peerPort}`,
-  ], logFile);
+  ], logFile, { pidFile: opts.pidDir ? join(opts.pidDir, `${opts.name}.pid`) : undefined });
   await waitFor(`etcd ${opts.name}`, async () => (await fetch(`${endpoint}/health`)).ok, 20_000, child, logFile);
   return { endpoint, stop: () => stopProcess(child) };
 }

@@ -6,6 +6,7 @@ import { loadGatewayConfig } from '../../gateway/config.js';
 import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
 import { portInUse } from './proc.js';
+import { alive } from '../../src/proc/leftovers.js';
 import { startStack } from './stack.js';
 
 /**
@@ -98,18 +99,28 @@ async function main() {
   stand-in HTTP server that answers with JSON naming it.
   Ctrl-C stops everything.`);
 
-  let stopping = false;
+  let stopping = 0;
+  // In order: no new requests (gateway, API), the jobs, then what they used. A signal again a
+  // couple of seconds later kills everything at once (our exit takes the child processes with
+  // it); one right after the first is the same Ctrl-C reaching us twice (the terminal and
+  // start.mjs both pass it on).
   const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
+    if (stopping) {
+      if (Date.now() - stopping > 2000) { say('stopping now'); process.exit(1); }
+      return;
+    }
+    stopping = Date.now();
     say('stopping');
     await gateway?.stop().catch(() => {});
     await running.stop().catch(() => {});
     await stack.stop();
     process.exit(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown());
+  // Started by scripts/start.mjs: if it is gone (killed outright), stop rather than run unowned.
+  const parent = process.ppid;
+  const orphanCheck = setInterval(() => { if (!alive(parent)) { clearInterval(orphanCheck); void shutdown(); } }, 500);
+  orphanCheck.unref();
 }
 
 main().catch((err) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { startControlPlane } from './control-plane.js';
 import { startEtcd } from './etcd.js';
-import { freePort, portInUse } from './proc.js';
+import { freePort, portInUse, stopLeftovers } from './proc.js';
 import { startPostgres } from './postgres.js';
 import { startSimNode } from './sim-node.js';
 
@@ -38,7 +38,7 @@ export interface Stack {
 const FIXED = { postgres: 54329, etcd: 23790, etcdPeer: 23800, kubeEtcd: 23791, kubeEtcdPeer: 23801, apiserver: 16443 };
 
 async function port(kind: keyof typeof FIXED, mode: StackOptions['ports']): Promise<number> {
-  if (mode === 'random') return freePort();
+  if (mode === 'random' || process.env.YUNBANG_STACK_PORTS === 'random') return freePort();
   const p = FIXED[kind];
   if (await portInUse(p)) throw new Error(`port ${p} (${kind}) is in use: is another Yunbang already running? Stop it, or set the matching *_URL / ENDPOINTS / KUBECONFIG variable`);
   return p;
@@ -53,6 +53,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const say = o.progress ?? (() => {});
   const logs = join(o.dir, 'logs');
   mkdirSync(logs, { recursive: true });
+  // A stack killed outright (SIGKILL) leaves its servers running: stop them before anything else.
+  const pids = join(o.dir, 'pids');
+  const leftovers = await stopLeftovers(pids);
+  if (leftovers.length > 0) say(`stopped what a killed earlier run left running: ${leftovers.join(', ')}`);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => { for (const s of stops.reverse()) await s().catch(() => {}); };
   try {
@@ -73,7 +77,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     let ETCD_ENDPOINTS = o.use?.ETCD_ENDPOINTS;
     if (!ETCD_ENDPOINTS) {
       say('starting etcd');
-      const etcd = await startEtcd({ name: 'yunbang-etcd', dir: join(o.dir, 'etcd'), port: await port('etcd', o.ports), peerPort: await port('etcdPeer', o.ports), logDir: logs });
+      const etcd = await startEtcd({ name: 'yunbang-etcd', dir: join(o.dir, 'etcd'), port: await port('etcd', o.ports), peerPort: await port('etcdPeer', o.ports), logDir: logs, pidDir: pids });
       stops.push(etcd.stop);
       ETCD_ENDPOINTS = etcd.endpoint;
     }
@@ -81,9 +85,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     let KUBECONFIG = o.use?.KUBECONFIG;
     if (!KUBECONFIG) {
       say('starting the Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager)');
-      const kubeEtcd = await startEtcd({ name: 'kube-etcd', dir: join(o.dir, 'kube-etcd'), port: await port('kubeEtcd', o.ports), peerPort: await port('kubeEtcdPeer', o.ports), logDir: logs });
+      const kubeEtcd = await startEtcd({ name: 'kube-etcd', dir: join(o.dir, 'kube-etcd'), port: await port('kubeEtcd', o.ports), peerPort: await port('kubeEtcdPeer', o.ports), logDir: logs, pidDir: pids });
       stops.push(kubeEtcd.stop);
-      const cp = await startControlPlane({ dir: join(o.dir, 'kube'), etcdEndpoint: kubeEtcd.endpoint, port: await port('apiserver', o.ports), logDir: logs });
+      const cp = await startControlPlane({ dir: join(o.dir, 'kube'), etcdEndpoint: kubeEtcd.endpoint, port: await port('apiserver', o.ports), logDir: logs, pidDir: pids });
       stops.push(cp.stop);
       KUBECONFIG = cp.kubeconfig;
       say('starting the simulated node (stands in for a kubelet: nothing here can run containers)');
