@@ -25,6 +25,8 @@ const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[mkMGTPE]|[eE][+-]?\d+)?$
 const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export const MAX_REPLICAS = 100;
+/** The largest value of a PostgreSQL integer column (release and sequence numbers). */
+export const MAX_INT32 = 2 ** 31 - 1;
 export const ROLES = ['owner', 'developer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 

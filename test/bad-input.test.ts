@@ -136,6 +136,19 @@ describe('bad input is refused with the field named, and nothing is written', ()
     expect((await admin('POST', `/teams/${t2}/apps`, { name: 'a', image: 'nginx:1' })).status).toBe(201);
   });
 
+  it('numbers past what the database holds are refused, not a 500 (found by the REST fuzzer)', async () => {
+    const admin = rest(t.url, ADMIN);
+    await admin('POST', `/teams/${team}/apps`, { name: 'big', image: 'nginx:1' });
+    const r = await admin('POST', `/teams/${team}/apps/big/rollback`, { release: 2 ** 53 });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].field).toBe('release');
+    await admin('POST', `/teams/${team}/apps`, { name: 'git', git: { url: 'http://127.0.0.1:1/x.git' } });
+    const [build] = (await admin('GET', `/teams/${team}/apps/git/builds`)).body;
+    const logs = await admin('GET', `/builds/${build.id}/logs?after=${2 ** 53}`);
+    expect(logs.status).toBe(400);
+    expect(logs.body.errors[0].field).toBe('after');
+  });
+
   it('unknown things are 404 on both APIs', async () => {
     expect((await rest(t.url, ADMIN)('GET', `/teams/${team}/apps/nope`)).status).toBe(404);
     expect((await rest(t.url, ADMIN)('GET', '/teams/nope')).status).toBe(404);

@@ -34,7 +34,7 @@ describe('npm start under process managers', () => {
   const commandOf = (pid: number) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(); } catch { return ''; } };
 
   async function npmStart(): Promise<{ npm: ChildProcess; output: () => string }> {
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env, YUNBANG_HOME: home, YUNBANG_STACK_PORTS: 'random', LOG_LEVEL: 'warn',
       PORT: String(await freePort()), YUNBANG_GATEWAY_PORT: String(await freePort()), YUNBANG_GATEWAY_STATUS_PORT: String(await freePort()),
     };

@@ -503,7 +503,8 @@ export async function listReleases(ctx: Ctx, team: string, app: string): Promise
  * runtime config (so history stays append-only) and makes the app run it.
  */
 export async function rollbackApp(ctx: Ctx, team: string, name: string, release: number): Promise<AppView> {
-  if (!Number.isInteger(release) || release < 1) throw Invalid.field('release', 'must be a release number');
+  // (An integer past the column's range would fail in SQL, as a 500: refuse it here.)
+  if (!Number.isInteger(release) || release < 1 || release > v.MAX_INT32) throw Invalid.field('release', 'must be a release number');
   return mutation(ctx, { action: 'app.rollback', subject: `app/${name}`, team }, async (tx, scope) => {
     authorize(ctx.principal, team, 'write');
     const t = await findTeam(tx, team, true);

@@ -3,7 +3,7 @@ import { actorName, authorize } from '../auth/principal.js';
 import { Conflict, Invalid, NotFound, Unavailable } from '../errors.js';
 import { QUEUES, enqueue } from '../../jobs/queues.js';
 import type { BuildView } from '../model.js';
-import { parse } from '../validation.js';
+import { MAX_INT32, parse } from '../validation.js';
 import { mutation } from './audit.js';
 import type { Ctx } from './context.js';
 import { gitRef } from './source.js';
@@ -122,7 +122,7 @@ export interface LogLine { seq: number; line: string; at: Date }
 
 /** A build's log lines after `after` (0 for all), in order. */
 export async function buildLogs(ctx: Ctx, id: string, after = 0): Promise<LogLine[]> {
-  if (!Number.isInteger(after) || after < 0) throw Invalid.field('after', 'must be a sequence number');
+  if (!Number.isInteger(after) || after < 0 || after > MAX_INT32) throw Invalid.field('after', 'must be a sequence number');
   await getBuild(ctx, id); // authorises, and 404s for other teams
   const { rows } = await ctx.db.query<LogLine>('SELECT seq, line, at FROM build_logs WHERE build_id = $1 AND seq > $2 ORDER BY seq LIMIT 5000', [id, after]);
   return rows;
