@@ -149,6 +149,29 @@ describe('bad input is refused with the field named, and nothing is written', ()
     expect(logs.body.errors[0].field).toBe('after');
   });
 
+  it('a NUL character anywhere is refused as bad input, not a 500 (found by the GraphQL fuzzer)', async () => {
+    const before = await snapshotCounts(t.databaseUrl);
+    const g = await gql(t.url, ADMIN)(`mutation($t: String!, $a: String!) { rotateWebhookSecret(team: $t, app: $a) { secret } }`, { t: team, a: '\u0000' });
+    expect(g.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'a' }] });
+    const literal = await gql(t.url, ADMIN)(`{ app(team: "${team}", name: "we\\u0000b") { name } }`);
+    expect(literal.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const r = await rest(t.url, ADMIN)('POST', `/teams/${team}/apps`, { ...good, name: 'nul', env: [{ name: 'A', value: 'x\u0000y' }] });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([{ field: 'env[0].value', message: 'must not contain the NUL character (U+0000)' }]);
+    const hook = await fetch(`${t.url}/hooks/abc%00def`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'ping' }, body: '{}' });
+    expect(hook.status).toBe(400);
+    expect(await snapshotCounts(t.databaseUrl)).toEqual(before);
+  });
+
+  it('queries past the depth, alias and directive limits are refused with a code (found by the GraphQL fuzzer)', async () => {
+    const g = gql(t.url, ADMIN);
+    const deep = await g(`{ teams { name ${'apps { name '.repeat(9)}${'}'.repeat(9)} } }`);
+    expect(deep.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(deep.errors?.[0]?.message).toMatch(/depth limit/);
+    const aliases = await g(`{ ${Array.from({ length: 20 }, (_, i) => `a${i}: teams { name }`).join(' ')} }`);
+    expect(aliases.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('unknown things are 404 on both APIs', async () => {
     expect((await rest(t.url, ADMIN)('GET', `/teams/${team}/apps/nope`)).status).toBe(404);
     expect((await rest(t.url, ADMIN)('GET', '/teams/nope')).status).toBe(404);

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { GraphQLError, getOperationAST } from 'graphql';
+import { GraphQLError, getOperationAST, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { schema } from '../../schema/index.js';
@@ -7,6 +7,7 @@ import { authenticate, bearer } from '../auth/tokens.js';
 import { Conflict, DomainError, Invalid } from '../errors.js';
 import type { Deps } from '../intents/context.js';
 import { log } from '../log.js';
+import { NUL_MESSAGE, nulInGraphql } from './nul.js';
 import { graphqlDuration, graphqlOperations } from '../metrics.js';
 import type { GqlContext } from '../../schema/builder.js';
 
@@ -50,7 +51,18 @@ function errorCodesPlugin(): Plugin {
         if (result.length > 0) setResult(result.map((e) => withCode(e as GraphQLErrorLike, 'GRAPHQL_VALIDATION_FAILED')));
       };
     },
-    onExecute() {
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const field = nulInGraphql(args.document, args.variableValues);
+      if (field !== undefined) {
+        setResultAndStopExecution({ errors: [new GraphQLError(`${field ? `${field}: ` : ''}${NUL_MESSAGE}`, { extensions: { code: 'BAD_USER_INPUT', fields: [{ field, message: NUL_MESSAGE }] } })] });
+      }
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const field = nulInGraphql(args.document, args.variableValues);
+      if (field !== undefined) {
+        setResultAndStopExecution({ errors: [new GraphQLError(`${field ? `${field}: ` : ''}${NUL_MESSAGE}`, { extensions: { code: 'BAD_USER_INPUT', fields: [{ field, message: NUL_MESSAGE }] } })] });
+        return;
+      }
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result || 'data' in result || !result.errors?.length) return;
@@ -87,6 +99,13 @@ function maskError(error: unknown, message: string): Error {
   return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
+const reportRejections = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => {
+    context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  }],
+};
+
 export function createGraphql(deps: Deps, adminToken: string): YogaServerInstance<ServerContext, GqlContext> {
   return createYoga<ServerContext, GqlContext>({
     schema,
@@ -96,11 +115,13 @@ export function createGraphql(deps: Deps, adminToken: string): YogaServerInstanc
     maskedErrors: { maskError },
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: 8 },
-        maxAliases: { n: 15 },
-        maxDirectives: { n: 10 },
+        // Reported as validation errors (so they get a code like any other) instead of thrown
+        // out of validation, which left them without one.
+        maxDepth: { n: 8, ...reportRejections },
+        maxAliases: { n: 15, ...reportRejections },
+        maxDirectives: { n: 10, ...reportRejections },
         maxTokens: { n: 2000 },
-        costLimit: { maxCost: 5000 },
+        costLimit: { maxCost: 5000, ...reportRejections },
         blockFieldSuggestion: { enabled: true },
       }),
       metricsPlugin(),

@@ -9,6 +9,7 @@ import { log } from '../log.js';
 import { httpDuration, httpRequests, registry } from '../metrics.js';
 import { createGraphql } from './graphql.js';
 import { problem, problemHandler, sendProblem } from './problem.js';
+import { rejectNul } from './nul.js';
 import { restRouter } from './rest.js';
 import { handleDelivery } from '../webhooks/handle.js';
 
@@ -102,12 +103,12 @@ export function createServer(o: ServerOptions): Express {
     const r = await handleDelivery(o.deps, String(req.params.id), req.params.provider as string | undefined, req.headers, body, String(res.getHeader('x-request-id')));
     res.status(r.status).json(r.body);
   };
-  app.post('/hooks/:provider/:id', raw, hook);
-  app.post('/hooks/:id', raw, hook);
+  app.post('/hooks/:provider/:id', raw, rejectNul, hook);
+  app.post('/hooks/:id', raw, rejectNul, hook);
   const yoga = createGraphql(o.deps, o.adminToken);
   app.use(yoga.graphqlEndpoint, json, (req, res) => yoga(req, res));
 
-  app.use('/api/v1', json, requireToken(o.deps, o.adminToken), OpenApiValidator.middleware({
+  app.use('/api/v1', json, rejectNul, requireToken(o.deps, o.adminToken), OpenApiValidator.middleware({
     apiSpec: apiSpecPath,
     validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
     validateResponses: o.validateResponses ?? false,
