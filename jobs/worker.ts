@@ -74,11 +74,31 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   }
 
   // LISTEN on a dedicated connection: Postgres delivers the intent's NOTIFY only once it commits.
-  const listener = new pg.Client({ connectionString: env.databaseUrl });
-  listener.on('error', (err) => log.warn({ error: err.message }, 'job listener connection lost; polling continues'));
-  listener.on('notification', (n) => { for (const id of workerIds.get(n.payload ?? '') ?? []) env.boss.notifyWorker(id); });
-  await listener.connect();
-  await listener.query(`LISTEN ${JOBS_CHANNEL}`);
+  // If the connection is lost (the database restarts), polling goes on and we listen again.
+  let listener: pg.Client | undefined;
+  let stopping = false;
+  const listen = async (delayMs = 1000): Promise<void> => {
+    const client = new pg.Client({ connectionString: env.databaseUrl });
+    client.on('notification', (n) => { for (const id of workerIds.get(n.payload ?? '') ?? []) env.boss.notifyWorker(id); });
+    client.on('error', (err) => {
+      if (stopping || listener !== client) return;
+      log.warn({ error: err.message }, 'job listener connection lost; polling goes on, listening again');
+      listener = undefined;
+      setTimeout(() => { void listen(); }, delayMs).unref();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${JOBS_CHANNEL}`);
+      listener = client;
+      // Jobs enqueued while nobody listened: pick them up now rather than at the next poll.
+      for (const ids of workerIds.values()) for (const id of ids) env.boss.notifyWorker(id);
+    } catch (err) {
+      await client.end().catch(() => {});
+      if (!stopping) setTimeout(() => { void listen(Math.min(delayMs * 2, 10_000)); }, delayMs).unref();
+      if (delayMs === 1000 && !listener) log.warn({ error: (err as Error).message }, 'job listener cannot connect yet; retrying');
+    }
+  };
+  await listen();
 
   const watch: Watch = await startWatch(env.kube.config, ({ team, app, buildId }) => {
     const done = buildId
@@ -99,7 +119,8 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
       clearInterval(resync);
       await watch.stop();
       // The handlers themselves are stopped by boss.stop({ graceful }), which waits for jobs in flight.
-      await listener.end().catch(() => {});
+      stopping = true;
+      await listener?.end().catch(() => {});
     },
   };
 }

@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { Etcd3 } from 'etcd3';
 import PgBoss from 'pg-boss';
+import './db/pg-boss-patch.js';
 import type { Config } from './config.js';
 import { createPool, type Db } from './db/pool.js';
 import { migrate } from './db/migrate.js';

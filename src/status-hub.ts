@@ -23,13 +23,21 @@ export class StatusHub {
     client.on('error', (err) => {
       log.warn({ error: err.message }, 'status listener lost; reconnecting');
       this.client = undefined;
-      setTimeout(() => { this.start().catch(() => {}); }, 1000).unref();
+      this.retry();
     });
     await client.connect();
     await client.query(`LISTEN ${STATUS_CHANNEL}`);
     await client.query(`LISTEN ${BUILD_LOGS_CHANNEL}`);
     this.client = client;
   }
+
+  /** Reconnects until the database answers again (it may be restarting). */
+  private retry(delayMs = 1000): void {
+    if (this.stopped) return;
+    setTimeout(() => { this.start().catch(() => this.retry(Math.min(delayMs * 2, 10_000))); }, delayMs).unref();
+  }
+
+  private stopped = false;
 
   /**
    * One item per status change of the app, until the signal aborts (then it rejects with an
@@ -40,6 +48,7 @@ export class StatusHub {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const c = this.client;
     this.client = undefined;
     c?.removeAllListeners('error');

@@ -9,7 +9,9 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 pg.types.setTypeParser(20, (v) => Number(v));
 
 export function createPool(connectionString: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString, max });
+  // Waiting for a connection is bounded: with the database away, a request fails (503) in
+  // seconds instead of hanging.
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000 });
   // An idle client that loses its connection emits here; without a listener it crashes the process.
   pool.on('error', () => {});
   return pool;
@@ -29,6 +31,10 @@ export function onCommit(q: Queryable, fn: () => Promise<unknown>): void {
 /** Runs fn in one transaction: committed if it returns, rolled back if it throws; then the onCommit hooks. */
 export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, onError: (err: unknown) => void = () => {}): Promise<T> {
   const client = await db.connect();
+  // A checked-out client has no pool listener: if the server goes away between two statements,
+  // its 'error' event would be uncaught and end the process. The next statement fails instead.
+  const ignore = () => {};
+  client.on('error', ignore);
   const hooks: (() => Promise<unknown>)[] = [];
   afterCommit.set(client, hooks);
   try {
@@ -43,6 +49,7 @@ export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, onError: (er
     throw err;
   } finally {
     afterCommit.delete(client);
+    client.off('error', ignore);
     client.release();
   }
 }

@@ -8,6 +8,7 @@ import { Conflict, DomainError, Invalid } from '../errors.js';
 import type { Deps } from '../intents/context.js';
 import { log } from '../log.js';
 import { NUL_MESSAGE, nulInGraphql } from './nul.js';
+import { RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.js';
 import { graphqlDuration, graphqlOperations } from '../metrics.js';
 import type { GqlContext } from '../../schema/builder.js';
 
@@ -83,6 +84,11 @@ const isGraphQLError = (e: unknown): e is GraphQLErrorLike => e instanceof Error
 
 function maskError(error: unknown, message: string): Error {
   const original = isGraphQLError(error) ? error.originalError : error;
+  if (isDatabaseUnavailable(original)) {
+    return new GraphQLError('the database is unavailable; the request was not carried out, send it again', {
+      extensions: { code: 'UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } } },
+    });
+  }
   if (original instanceof DomainError) {
     const ge = isGraphQLError(error) ? error : undefined;
     return new GraphQLError(original.message, {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { DomainError, type FieldIssue } from '../errors.js';
 import { log } from '../log.js';
+import { RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.js';
 
 /** RFC 9457 problem details: the one error shape of the REST API. */
 export interface Problem { type: string; title: string; status: number; detail?: string; code?: string; errors?: FieldIssue[] }
@@ -19,6 +20,8 @@ export function problem(status: number, detail?: string, errors?: FieldIssue[]):
 }
 
 export function sendProblem(res: Response, p: Problem): void {
+  // A 503 is temporary: say when to try again.
+  if (p.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
 }
 
@@ -34,6 +37,10 @@ function fieldFromPointer(path = ''): string {
 
 /** Maps every error reaching the REST edge to problem+json; unknown errors are logged and leak nothing. */
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (isDatabaseUnavailable(err)) {
+    (req as { log?: typeof log }).log?.warn({ error: (err as Error).message }, 'database unavailable');
+    return sendProblem(res, problem(503, 'the database is unavailable; the request was not carried out, send it again'));
+  }
   if (err instanceof DomainError) {
     return sendProblem(res, problem(err.status, err.message, 'issues' in err ? (err as { issues: FieldIssue[] }).issues : undefined));
   }
