@@ -91,14 +91,15 @@ describe('gateway: deploys and faults', () => {
       name: 'flaky', image: 'registry.example/web:1', port: 8080, replicas: 2,
       env: [{ name: 'YUNBANG_SIM', value: 'exit-after=1s' }, { name: 'YUNBANG_SIM_PODS', value: '1' }],
     });
-    const degraded = await status(team, 'flaky', (s) => s.health === 'Degraded');
+    // (The Deployment's ready count follows the pods a moment later: wait for both to agree.)
+    const degraded = await status(team, 'flaky', (s) => s.health === 'Degraded' && s.readyReplicas === 1);
     expect(degraded.status).toMatchObject({ reason: 'CrashLoopBackOff', readyReplicas: 1 });
     await eventually('served by the healthy pod', async () => (await viaGateway(gw, one.body.defaultDomain)).status === 200);
 
     await admin('POST', `/teams/${team}/apps`, {
       name: 'broken', image: 'registry.example/web:1', port: 8080, replicas: 2, env: [{ name: 'YUNBANG_SIM', value: 'exit-after=1s' }],
     });
-    const failed = await status(team, 'broken', (s) => s.health === 'Failed');
+    const failed = await status(team, 'broken', (s) => s.health === 'Failed' && s.readyReplicas === 0);
     expect(failed.status).toMatchObject({ reason: 'CrashLoopBackOff', readyReplicas: 0 });
     expect(failed.status.message).toMatch(/0 of 2 replicas ready; a container is in CrashLoopBackOff/);
   }, 60_000);

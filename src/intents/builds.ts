@@ -35,16 +35,18 @@ export async function lockAppBuilds(tx: Queryable, appId: string): Promise<void>
 
 /**
  * Records a build request and enqueues its first step, inside the caller's transaction. A newer
- * build supersedes the app's queued ones. With a known commit, a commit already built (or being
- * built) for this app is not built again.
+ * build supersedes the app's queued ones. With a known commit, a commit already built, being
+ * built or superseded by a newer one for this app is not built again.
  */
 export async function queueBuild(tx: Tx, ctx: { boss: Ctx['boss']; actor: string }, appId: string, ref: string, trigger: string,
   known: { commit?: string; author?: string; message?: string } = {}): Promise<QueuedBuild> {
   // Serialises with a build resolving its commit (jobs/build.ts), so each sees the other's commit.
   await lockAppBuilds(tx, appId);
   if (known.commit) {
+    // A superseded build counts too: a late redelivery of an older push must not build (and
+    // release) that older commit over the newer one that superseded it.
     const dup = await tx.query<{ id: string; number: number }>(
-      `SELECT id, number FROM builds WHERE app_id = $1 AND commit = $2 AND status NOT IN ('cancelled', 'superseded', 'failed')
+      `SELECT id, number FROM builds WHERE app_id = $1 AND commit = $2 AND status NOT IN ('cancelled', 'failed')
         ORDER BY number DESC LIMIT 1`, [appId, known.commit]);
     if (dup.rows[0]) return { ...dup.rows[0], duplicate: true };
   }
