@@ -13,6 +13,7 @@ import { freePort, stopProcess } from '../scripts/local/proc.js';
 import { startSimNode, type SimNode } from '../scripts/local/sim-node.js';
 import { rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
+import { startGitServer } from './helpers/git-server.js';
 import { eventually } from './helpers/full.js';
 import { ADMIN, freshDatabase } from './helpers/platform.js';
 
@@ -26,12 +27,14 @@ describe('failures: outages and a killed worker lose nothing', () => {
   let worker: ChildProcess;
   let env: Record<string, string>;
   let admin: ReturnType<typeof rest>;
+  let apiUrl: string;
   let team: string;
 
   const startYunbangEtcd = () => startEtcd({ name: 'fail-etcd', dir: join(dir, 'etcd'), port: etcdPort, peerPort: etcdPeer, logDir: dir });
   const startApiServer = () => startControlPlane({ dir: join(dir, 'kube'), etcdEndpoint: kubeEtcd.endpoint, port: apiPort, logDir: dir });
   const startWorkerProcess = () => spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const status = async () => (await admin('GET', `/teams/${team}/apps/web`)).body;
+  const core = () => { const kc = new k8s.KubeConfig(); kc.loadFromFile(cp.kubeconfig); return kc.makeApiClient(k8s.CoreV1Api); };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'yunbang-fail-'));
@@ -41,14 +44,17 @@ describe('failures: outages and a killed worker lose nothing', () => {
     cp = await startApiServer();
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(cp.kubeconfig);
-    sim = await startSimNode(kc);
+    sim = await startSimNode(kc, { podNetwork: 245 }); // a pod network apart from the run's shared cluster
     env = {
       DATABASE_URL: await freshDatabase(), ETCD_ENDPOINTS: yunbangEtcd.endpoint, KUBECONFIG: cp.kubeconfig, YUNBANG_ADMIN_TOKEN: ADMIN,
       PORT: '0', HOST: '127.0.0.1', YUNBANG_JOB_TIMEOUT_SECONDS: '3', YUNBANG_MAINTENANCE_SECONDS: '1', LOG_LEVEL: 'silent',
+      // 50 apps rolling at once, old pods serving through their grace period: more than the default 100 pods.
+      YUNBANG_TEAM_QUOTA: 'pods=400',
     };
     api = await run(['api'], env);
     worker = startWorkerProcess();
-    admin = rest(`http://127.0.0.1:${(api.server!.address() as { port: number }).port}`, ADMIN);
+    apiUrl = `http://127.0.0.1:${(api.server!.address() as { port: number }).port}`;
+    admin = rest(apiUrl, ADMIN);
     team = await makeTeam(`http://127.0.0.1:${(api.server!.address() as { port: number }).port}`);
     await admin('POST', `/teams/${team}/apps`, { name: 'web', image: 'nginx:1.27', replicas: 1 });
     await eventually('web ready', async () => (await status()).status.readyReplicas === 1, 30_000);
@@ -108,4 +114,80 @@ describe('failures: outages and a killed worker lose nothing', () => {
       return s.status.observedGeneration === s.generation && s.status.readyReplicas === 3;
     }, 60_000);
   }, 90_000);
+
+  // Many apps at once: a burst of changes over 50 apps, then faults in the middle of it.
+  const MANY = 50;
+  let many: string;
+  const all = async () => (await admin('GET', `/teams/${many}/apps`)).body as { name: string; generation: number; currentRelease: number; status: { observedGeneration: number; health: string; readyReplicas: number; endpoints: string[] } }[];
+  const inChunks = async (n: number, fn: (i: number) => Promise<unknown>) => { for (let i = 0; i < n; i += 10) await Promise.all(Array.from({ length: Math.min(10, n - i) }, (_, k) => fn(i + k))); };
+
+  it('etcd and the API server go away during a burst over 50 apps: everything converges, and etcd matches PostgreSQL', async () => {
+    many = await makeTeam(apiUrl);
+    await inChunks(MANY, (i) => admin('POST', `/teams/${many}/apps`, { name: `m${i}`, image: 'registry.example/m:1', port: 8080 }));
+    await inChunks(MANY, (i) => admin('PATCH', `/teams/${many}/apps/m${i}`, { env: [{ name: 'B', value: '1' }] }));
+    await cp.stop();
+    await yunbangEtcd.stop();
+    await inChunks(MANY, (i) => admin('PATCH', `/teams/${many}/apps/m${i}`, { env: [{ name: 'B', value: '2' }] }));
+    await new Promise((r) => setTimeout(r, 2000));
+    yunbangEtcd = await startYunbangEtcd();
+    cp = await startApiServer();
+    const etcd = new Etcd3({ hosts: yunbangEtcd.endpoint });
+    try {
+      await eventually('all 50 converged, etcd in step', async () => {
+        const apps = await all();
+        const behind = apps.filter((a) => a.status.observedGeneration !== a.generation || a.status.health !== 'Ready');
+        if (behind.length) throw new Error(`${behind.length} behind, e.g. ${JSON.stringify(behind[0]!.status)}`);
+        for (const a of apps) {
+          const rec = await readApp(etcd, many, a.name);
+          if (rec?.generation !== a.generation || JSON.stringify(rec.endpoints) !== JSON.stringify(a.status.endpoints)) throw new Error(`${a.name}: etcd at ${rec?.generation}, ${JSON.stringify(rec?.endpoints)}; PostgreSQL at ${a.generation}, ${JSON.stringify(a.status.endpoints)}`);
+        }
+        return true;
+      }, 120_000);
+    } finally {
+      etcd.close();
+    }
+  }, 240_000);
+
+  it('a worker killed during a reconcile of 50 apps: a second worker finishes the work, with no extra pod or release', async () => {
+    const second = startWorkerProcess();
+    try {
+      await inChunks(MANY, (i) => admin('PATCH', `/teams/${many}/apps/m${i}`, { replicas: 2 }));
+      await eventually('the reconciles under way', async () => (await all()).filter((a) => a.status.readyReplicas === 2).length >= 5, 30_000);
+      worker.kill('SIGKILL');
+      await new Promise((r) => worker.once('exit', r));
+      await eventually('all 50 at 2 replicas', async () => {
+        const apps = await all();
+        return apps.every((a) => a.status.observedGeneration === a.generation && a.status.readyReplicas === 2 && a.status.health === 'Ready');
+      }, 120_000);
+      const pods = (await core().listNamespacedPod({ namespace: `yb-${many}` })).items.filter((p) => !p.metadata?.deletionTimestamp);
+      for (let i = 0; i < MANY; i++) expect(pods.filter((p) => p.metadata?.labels?.['yunbang.dev/app'] === `m${i}`)).toHaveLength(2);
+      // Releases: the create and the two env changes; replicas are not a release, and none came twice.
+      expect((await all()).every((a) => a.currentRelease === 3)).toBe(true);
+    } finally {
+      worker = second; // the one left running, for the next test and afterAll
+    }
+  }, 240_000);
+
+  it('a worker killed during a build: another worker finishes it, with one build and one release', async () => {
+    const git = await startGitServer({ delayMs: 1500 }); // slow: the build is still detecting when the worker dies
+    try {
+      const repo = git.repo('killed');
+      repo.write({ 'index.html': '<h1>built once</h1>' });
+      const commit = repo.commit('only');
+      repo.push();
+      await admin('POST', `/teams/${team}/apps`, { name: 'site', git: { url: git.url('killed'), branch: 'main' }, port: 8080 });
+      const builds = async () => (await admin('GET', `/teams/${team}/apps/site/builds`)).body as { status: string; commit: string | null }[];
+      await eventually('the build under way', async () => ['detecting', 'building'].includes((await builds())[0]?.status ?? ''), 20_000);
+      worker.kill('SIGKILL');
+      await new Promise((r) => worker.once('exit', r));
+      worker = startWorkerProcess();
+      await eventually('the build finished', async () => (await builds())[0]?.status === 'succeeded', 90_000);
+      expect(await builds()).toMatchObject([{ status: 'succeeded', commit }]);
+      expect((await admin('GET', `/teams/${team}/apps/site/releases`)).body).toHaveLength(1);
+      const buildPods = (await core().listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/role' })).items;
+      expect(buildPods.filter((p) => !p.metadata?.deletionTimestamp)).toHaveLength(0); // cleaned up, none duplicated
+    } finally {
+      await git.close();
+    }
+  }, 150_000);
 });

@@ -43,7 +43,12 @@ function startKubeletServer(tls: { cert: string; key: string }, logs: Map<string
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
-export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tls?: { cert: string; key: string } } = {}): Promise<SimNode> {
+/**
+ * `podNetwork` is the second octet of the pod IPs (10.<n>.0.0/16, served at 127.<n>.x.y): two
+ * simulated clusters on one machine (a test file with a cluster of its own) must not share it.
+ */
+export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tls?: { cert: string; key: string }; podNetwork?: number } = {}): Promise<SimNode> {
+  const net = opts.podNetwork ?? 244;
   const name = opts.name ?? SIM_NODE;
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const logs = new Map<string, string>();
@@ -62,7 +67,7 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
   // so an update (e.g. the pod coming back bound) is never lost.
   const pending = new Map<string, k8s.V1Pod>();
   let started = 0;
-  // Pod IPs in 10.244.0.0/16, reused once their pod is gone, so a long-running stack never runs out.
+  // Pod IPs in 10.<net>.0.0/16, reused once their pod is gone, so a long-running stack never runs out.
   const ipFor = (uid: string) => {
     let ip = ips.get(uid);
     if (!ip) {
@@ -70,7 +75,7 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
       const n = nextIp;
       inUse.add(n);
       nextIp = (nextIp % 60_000) + 1;
-      ip = `10.244.${Math.floor(n / 250)}.${(n % 250) + 2}`;
+      ip = `10.${net}.${Math.floor(n / 250)}.${(n % 250) + 2}`;
       ips.set(uid, ip);
     }
     return ip;
@@ -291,8 +296,10 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
     releaseIp(key);
   });
   let stopped = false;
-  // The informer stops on a watch error; restart it unless we are shutting down.
-  informer.on('error', () => { if (!stopped) setTimeout(() => { if (!stopped) informer.start().catch(() => {}); }, 1000).unref(); });
+  // The informer stops on a watch error; start it again until the API server answers (it may be
+  // restarting for a while, and a kubelet keeps trying).
+  const restart = () => { if (!stopped) setTimeout(() => { if (!stopped) informer.start().catch(restart); }, 1000).unref(); };
+  informer.on('error', restart);
   await informer.start();
   return {
     podsStarted: () => started,

@@ -94,7 +94,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const kc = new k8s.KubeConfig();
       kc.loadFromFile(KUBECONFIG);
       const pki = join(o.dir, 'kube', 'pki');
-      const node = await startSimNode(kc, { tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') } });
+      // Pods of a test or benchmark stack are served on other loopback addresses than those of a
+      // developer's `npm start` on the same machine (127.246.x.y, not 127.244.x.y).
+      const node = await startSimNode(kc, { tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') }, podNetwork: o.ports === 'random' ? 246 : 244 });
       stops.push(node.stop);
     }
     return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, simulated: !o.use?.KUBECONFIG, pgAdminUrl, stop: stopAll };
