@@ -2,11 +2,12 @@ import { benchApiRead } from './api-read.js';
 import { benchReconcile } from './reconcile.js';
 import { benchBuilds } from './builds.js';
 import { benchGateway } from './gateway.js';
+import { benchSoak } from './soak.js';
 import { startBenchStack } from './stack.js';
 
 /**
  * `npm run bench`: every benchmark on one local stack, each printing absolute figures and ratios
- * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds` or `-- gateway` runs one.
+ * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds` or `-- gateway` runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
  */
 const only = process.argv[2];
 const stack = await startBenchStack();
@@ -15,6 +16,8 @@ try {
   if (!only || only === 'reconcile') await benchReconcile(stack);
   if (!only || only === 'builds') await benchBuilds(stack);
   if (!only || only === 'gateway') await benchGateway(stack);
+  // Ten minutes long: only when asked for.
+  if (only === 'soak') await benchSoak(stack);
 } finally {
   await stack.close();
 }
