@@ -39,7 +39,7 @@ const ms = (v: number) => `${v.toFixed(0)} ms`;
 
 export async function benchReconcile(stack: BenchStack): Promise<void> {
   const env = {
-    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
+    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
     YUNBANG_ADMIN_TOKEN: `bench-${randomBytes(16).toString('hex')}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
     YUNBANG_TEAM_QUOTA: 'pods=2000', YUNBANG_RESYNC_SECONDS: '3600',
   };
@@ -99,7 +99,7 @@ export async function benchReconcile(stack: BenchStack): Promise<void> {
   for (const r of rows) if (r.team === 'yb') ids.push(r.id);
   const baseIds = rows.filter((r) => r.team === 'base').map((r) => r.id);
 
-  const countingYb = new CountingKubeConfig(); countingYb.loadFromFile(stack.KUBECONFIG);
+  const countingYb = new CountingKubeConfig(); countingYb.loadFromFile(stack.WORKER_KUBECONFIG);
   const countingBase = new CountingKubeConfig(); countingBase.loadFromFile(stack.KUBECONFIG);
   const ybKube = kubeClients(countingYb);
   const baseObjects = k8s.KubernetesObjectApi.makeApiClient(countingBase);

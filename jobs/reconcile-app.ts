@@ -68,9 +68,11 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
     const desired = await step('RenderFailed', () => renderApp(intent, env.settings));
     // The reads do not depend on each other: one round trip instead of six. Pods are read before
     // the apply; a change applied now is assessed by the reconcile its watch events trigger.
+    // The team's namespace and Yunbang's rights in it come first: the reads below need them.
+    const teamResults = await step('ApplyFailed', () => ensureTeam(env.kube, intent.team, env.settings));
     const [results, live, pods] = await Promise.all([
       step('ApplyFailed', async () => {
-        const done = [...await ensureTeam(env.kube, intent.team, env.settings), ...await ensureGeneratedSecret(env.kube, intent)];
+        const done = [...teamResults, ...await ensureGeneratedSecret(env.kube, intent)];
         const shared = await syncSharedSecrets(env.kube, intent, loaded.secretCopies);
         if (!isDeepStrictEqual(shared.copies, loaded.secretCopies)) await recordSecretCopies(env.db, appId, shared.copies);
         return [...done, ...shared.results];

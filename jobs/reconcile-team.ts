@@ -1,12 +1,13 @@
+import * as k8sClient from '@kubernetes/client-node';
 import type * as k8s from '@kubernetes/client-node';
 import type { Db } from '../src/db/pool.js';
 import { statusCode, type Kube } from '../src/kube.js';
 import { applyObjects, liveIndex, type ApplyResult } from '../k8s/apply.js';
-import { GENERATION } from '../k8s/labels.js';
+import { GENERATION, MANAGED_BY, TEAM_RENDER, TEAM_RENDER_VERSION } from '../k8s/labels.js';
 import { renderTeam } from '../k8s/render/index.js';
 import type { K8sObject, RenderSettings, TeamIntent } from '../k8s/types.js';
 import { loadTeam } from './intent.js';
-import { step } from './steps.js';
+import { StepError, step } from './steps.js';
 
 /** Reads the live copies of a team's objects (four GETs; missing ones are left out). */
 async function readLive(kube: Kube, desired: K8sObject[]): Promise<k8s.KubernetesObject[]> {
@@ -22,11 +23,49 @@ async function readLive(kube: Kube, desired: K8sObject[]): Promise<k8s.Kubernete
   return found.filter((o): o is k8s.KubernetesObject => o !== undefined);
 }
 
-/** Applies a team's namespace, default-deny policy, quota and limit range. */
+/**
+ * Refuses a namespace that is not a team's: outside the prefix, or existing without Yunbang's
+ * label (someone else's namespace of the same name). The worker's RBAC cannot draw this line
+ * (it may create namespaces and RoleBindings by any name), so the code does.
+ */
+function guardNamespace(team: TeamIntent, settings: RenderSettings, live: k8s.KubernetesObject | undefined): void {
+  if (!team.namespace.startsWith(settings.namespacePrefix)) {
+    throw new StepError('ApplyFailed', new Error(`namespace ${team.namespace} is outside the team prefix ${settings.namespacePrefix}: refusing to touch it`));
+  }
+  if (live && live.metadata?.labels?.[MANAGED_BY] !== 'yunbang') {
+    throw new StepError('ApplyFailed', new Error(`namespace ${team.namespace} exists and is not managed by Yunbang: refusing to touch it`));
+  }
+}
+
+/**
+ * Applies a team's namespace and Yunbang's RoleBindings in it first, waits until those rights are
+ * in effect (RBAC takes a moment to see a new binding), then the default-deny policies, quota and
+ * limit range.
+ */
 export async function applyTeamObjects(kube: Kube, team: TeamIntent, settings: RenderSettings): Promise<ApplyResult[]> {
   const desired = await step('RenderFailed', () => renderTeam(team, settings));
-  const live = await step('ApplyFailed', () => readLive(kube, desired));
-  return step('ApplyFailed', () => applyObjects(kube.objects, desired, liveIndex(live)));
+  // The namespace and the bindings are read and applied with cluster-wide rights; what is inside
+  // the namespace only once the bindings give the rights to read it.
+  const first = desired.filter((o) => o.kind === 'Namespace' || o.kind === 'RoleBinding');
+  const rest = desired.filter((o) => !first.includes(o));
+  const liveFirst = await step('ApplyFailed', () => readLive(kube, first));
+  guardNamespace(team, settings, liveFirst.find((o) => o.kind === 'Namespace'));
+  const results = await step('ApplyFailed', () => applyObjects(kube.objects, first, liveIndex(liveFirst)));
+  if (results.some((r) => r.kind === 'RoleBinding' && r.action !== 'unchanged')) await step('ApplyFailed', () => waitForRights(kube, team.namespace));
+  const liveRest = await step('ApplyFailed', () => readLive(kube, rest));
+  results.push(...await step('ApplyFailed', () => applyObjects(kube.objects, rest, liveIndex(liveRest))));
+  return results;
+}
+
+/** Waits (up to 10 s) until this identity may manage the namespace's objects. */
+async function waitForRights(kube: Kube, namespace: string): Promise<void> {
+  const auth = kube.config.makeApiClient(k8sClient.AuthorizationV1Api);
+  for (let i = 0; i < 100; i++) {
+    const review = await auth.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { namespace, verb: 'patch', group: 'networking.k8s.io', resource: 'networkpolicies' } } } });
+    if (review.status?.allowed) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the RoleBindings in ${namespace} gave no rights within 10 s: are the ClusterRoles of k8s/install/10-rbac.yaml applied?`);
 }
 
 /**
@@ -37,7 +76,8 @@ export async function ensureTeam(kube: Kube, team: TeamIntent, settings: RenderS
   const ns = await step('ApplyFailed', async () => {
     try { return await kube.core.readNamespace({ name: team.namespace }); } catch (err) { if (statusCode(err) === 404) return undefined; throw err; }
   });
-  if (ns && ns.status?.phase !== 'Terminating' && ns.metadata?.labels?.[GENERATION] === String(team.generation)) return [];
+  if (ns && ns.status?.phase !== 'Terminating' && ns.metadata?.labels?.[GENERATION] === String(team.generation)
+    && ns.metadata?.labels?.[TEAM_RENDER] === TEAM_RENDER_VERSION) return [];
   return applyTeamObjects(kube, team, settings);
 }
 
@@ -48,6 +88,7 @@ export async function reconcileTeam(env: { db: Db; kube: Kube; settings: RenderS
   if (!team.deleted) return applyTeamObjects(env.kube, team.intent, env.settings);
   return step('PruneFailed', async () => {
     try {
+      guardNamespace(team.intent, env.settings, await env.kube.core.readNamespace({ name: team.intent.namespace }));
       await env.kube.core.deleteNamespace({ name: team.intent.namespace });
       return [{ kind: 'Namespace', name: team.intent.namespace, action: 'deleted' as const }];
     } catch (err) {

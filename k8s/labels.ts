@@ -9,6 +9,12 @@ export const GENERATION = 'yunbang.dev/generation';
 export const RELEASE = 'yunbang.dev/release';
 export const RESTARTED_AT = 'yunbang.dev/restarted-at';
 export const FIELD_MANAGER = 'yunbang';
+/**
+ * On a team's Namespace: which rendering of the team's objects it has. Bumped when that rendering
+ * changes (RoleBindings were added in 2), so existing namespaces are brought up to date.
+ */
+export const TEAM_RENDER = 'yunbang.dev/team-render';
+export const TEAM_RENDER_VERSION = '2';
 /** What an object is for, beside an app's workload: a build pod (detect/build) or a kind of Secret. */
 export const ROLE = 'yunbang.dev/role';
 /** On the pods of a backing service: only its dependents may reach it, not the whole team. */

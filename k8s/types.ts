@@ -84,6 +84,10 @@ export interface RenderSettings {
   appsDomain: string;
   /** A Secret with a wildcard certificate for `*.<appsDomain>`, used for every default domain; null: one Secret per host. */
   appsTlsSecret: string | null;
+  /** Team namespaces start with this: the worker creates and deletes no other namespace. */
+  namespacePrefix: string;
+  /** Yunbang's service accounts, bound to the tenant roles in every team namespace. */
+  identities: { namespace: string; worker: string; api: string };
   /** Labels of the gateway's namespace and pods: app network policies admit them. */
   gateway: { namespaceSelector: Record<string, string>; podSelector: Record<string, string> };
 }
@@ -97,6 +101,8 @@ export const defaultRenderSettings: RenderSettings = {
   tlsSecretTemplate: '{host}-tls',
   appsDomain: 'localhost',
   appsTlsSecret: null,
+  namespacePrefix: 'yb-',
+  identities: { namespace: 'yunbang-system', worker: 'yunbang-worker', api: 'yunbang-api' },
   gateway: {
     namespaceSelector: { 'kubernetes.io/metadata.name': 'yunbang-system' },
     podSelector: { 'app.kubernetes.io/name': 'yunbang', 'app.kubernetes.io/component': 'gateway' },

@@ -64,6 +64,12 @@ const schema = z.object({
   // The ports end users reach the gateway on, for app URLs (omitted from a URL when standard).
   YUNBANG_APPS_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(80),
   YUNBANG_APPS_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
+  // Yunbang's own namespace and service accounts: the worker binds them to the tenant roles in each team namespace.
+  YUNBANG_SYSTEM_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('yunbang-system'),
+  YUNBANG_WORKER_SERVICE_ACCOUNT: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ServiceAccount name').default('yunbang-worker'),
+  YUNBANG_API_SERVICE_ACCOUNT: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ServiceAccount name').default('yunbang-api'),
+  // The API's own identity for reading pod logs; absent: KUBECONFIG (or, in a cluster, the pod's service account).
+  YUNBANG_API_KUBECONFIG: z.string().min(1).optional(),
   // Which pods are Yunbang's gateway: app network policies admit them (beside the ingress controller).
   YUNBANG_GATEWAY_NAMESPACE_SELECTOR: keyValues('kubernetes.io/metadata.name=yunbang-system'),
   YUNBANG_GATEWAY_POD_SELECTOR: keyValues('app.kubernetes.io/name=yunbang,app.kubernetes.io/component=gateway'),

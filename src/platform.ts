@@ -48,6 +48,8 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   const etcd = new Etcd3({ hosts: config.ETCD_ENDPOINTS, dialTimeout: 3000 });
   const kubeConfig = loadKubeConfig(config.KUBECONFIG);
   const kube = kubeClients(kubeConfig);
+  // The API reads pod logs as itself (yunbang-api), never with the worker's rights.
+  const apiKube = config.YUNBANG_API_KUBECONFIG ? kubeClients(loadKubeConfig(config.YUNBANG_API_KUBECONFIG)) : kube;
   const health = new k8s.Health(kubeConfig);
   const probes: Probe[] = [
     { name: 'postgres', check: async () => { await db.query('SELECT 1'); } },
@@ -56,7 +58,7 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   ];
   return {
     config, db, boss, etcd, kube, probes,
-    deps: { db, boss, kube, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL,
+    deps: { db, boss, kube: apiKube, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL,
       apps: { domain: config.YUNBANG_APPS_DOMAIN, httpPort: config.YUNBANG_APPS_HTTP_PORT, httpsPort: config.YUNBANG_APPS_HTTPS_PORT }, secretKey: config.YUNBANG_SECRET_KEY },
     close: async () => {
       await boss.stop({ graceful: true, timeout: 5000, wait: true }).catch(() => {});

@@ -13,6 +13,8 @@ export function renderSettings(c: Config): RenderSettings {
     tlsSecretTemplate: c.YUNBANG_TLS_SECRET_TEMPLATE,
     appsDomain: c.YUNBANG_APPS_DOMAIN,
     appsTlsSecret: c.YUNBANG_APPS_TLS_SECRET ?? null,
+    namespacePrefix: c.YUNBANG_NAMESPACE_PREFIX,
+    identities: { namespace: c.YUNBANG_SYSTEM_NAMESPACE, worker: c.YUNBANG_WORKER_SERVICE_ACCOUNT, api: c.YUNBANG_API_SERVICE_ACCOUNT },
     gateway: { namespaceSelector: c.YUNBANG_GATEWAY_NAMESPACE_SELECTOR, podSelector: c.YUNBANG_GATEWAY_POD_SELECTOR },
   };
 }

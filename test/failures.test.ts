@@ -46,7 +46,7 @@ describe('failures: outages and a killed worker lose nothing', () => {
     kc.loadFromFile(cp.kubeconfig);
     sim = await startSimNode(kc, { podNetwork: 245 }); // a pod network apart from the run's shared cluster
     env = {
-      DATABASE_URL: await freshDatabase(), ETCD_ENDPOINTS: yunbangEtcd.endpoint, KUBECONFIG: cp.kubeconfig, YUNBANG_ADMIN_TOKEN: ADMIN,
+      DATABASE_URL: await freshDatabase(), ETCD_ENDPOINTS: yunbangEtcd.endpoint, KUBECONFIG: cp.identities.worker, YUNBANG_API_KUBECONFIG: cp.identities.api, YUNBANG_ADMIN_TOKEN: ADMIN,
       PORT: '0', HOST: '127.0.0.1', YUNBANG_JOB_TIMEOUT_SECONDS: '3', YUNBANG_MAINTENANCE_SECONDS: '1', LOG_LEVEL: 'silent',
       // 50 apps rolling at once, old pods serving through their grace period: more than the default 100 pods.
       YUNBANG_TEAM_QUOTA: 'pods=400',

@@ -29,7 +29,7 @@ describe('faults: PostgreSQL restarts under load', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     running = await run(['api', 'worker'], {
-      DATABASE_URL: postgres.url, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG, YUNBANG_PUBLIC_URL: url,
+      DATABASE_URL: postgres.url, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_PUBLIC_URL: url,
       YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, PORT: String(port), HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '4',
       // A job whose completion the outage swallowed stays active until it expires: keep that short here.
       YUNBANG_JOB_TIMEOUT_SECONDS: '15', YUNBANG_MAINTENANCE_SECONDS: '5',

@@ -11,7 +11,8 @@ import { startStack, type Stack } from '../scripts/local/stack.js';
  */
 declare module 'vitest' {
   export interface ProvidedContext {
-    stack: { DATABASE_URL: string; ETCD_ENDPOINTS: string; KUBECONFIG: string; PG_ADMIN_URL: string; dir: string };
+    /** KUBECONFIG is the admin's, for assertions; the platform under test runs as WORKER_/API_KUBECONFIG (k8s/install's RBAC). */
+    stack: { DATABASE_URL: string; ETCD_ENDPOINTS: string; KUBECONFIG: string; WORKER_KUBECONFIG: string; API_KUBECONFIG: string; PG_ADMIN_URL: string; dir: string };
   }
 }
 
@@ -25,6 +26,7 @@ export async function setup(project: TestProject) {
   process.stdout.write(`[yunbang] test stack up in ${Date.now() - started} ms (${dir})\n`);
   project.provide('stack', {
     DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
+    WORKER_KUBECONFIG: stack.WORKER_KUBECONFIG, API_KUBECONFIG: stack.API_KUBECONFIG,
     PG_ADMIN_URL: stack.pgAdminUrl!('postgres'), dir,
   });
 }

@@ -13,7 +13,7 @@ describe('k8s/install manifests', () => {
     const client = k8s.KubernetesObjectApi.makeApiClient(kc);
     const docs = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
       .flatMap((f) => parseAllDocuments(readFileSync(new URL(f, dir), 'utf8')).map((d) => d.toJS() as k8s.KubernetesObject));
-    expect(docs.map((d) => d.kind)).toEqual(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Deployment', 'Service', 'Deployment', 'Deployment', 'Service']);
+    expect(docs.map((d) => d.kind)).toEqual(['Namespace', 'ServiceAccount', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRole', 'ClusterRole', 'ConfigMap', 'Secret', 'Deployment', 'Service', 'Deployment', 'Deployment', 'Service']);
     const [ns, ...rest] = docs;
     // A dry run persists nothing, so the namespace must exist for real before its contents can be dry-run.
     await client.patch(ns!, undefined, undefined, 'yunbang-install-test', true, k8s.PatchStrategy.ServerSideApply);

@@ -99,8 +99,8 @@ describe('render (pure)', () => {
   it('renders a team: namespace, default-deny policy, quota and limit range', () => {
     const objects = renderTeam(team, defaultRenderSettings);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/yb-acme', 'ResourceQuota/yunbang-team-quota', 'LimitRange/yunbang-team-defaults', 'NetworkPolicy/yunbang-team-default',
-      'NetworkPolicy/yunbang-team-ingress',
+      'Namespace/yb-acme', 'RoleBinding/yunbang-api', 'RoleBinding/yunbang-worker', 'ResourceQuota/yunbang-team-quota', 'LimitRange/yunbang-team-defaults',
+      'NetworkPolicy/yunbang-team-default', 'NetworkPolicy/yunbang-team-ingress',
     ]);
     expect(objects).toMatchSnapshot();
   });

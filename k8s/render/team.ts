@@ -1,4 +1,4 @@
-import { ACCESS, GENERATION, teamLabels } from '../labels.js';
+import { ACCESS, GENERATION, TEAM_RENDER, TEAM_RENDER_VERSION, teamLabels } from '../labels.js';
 import type { K8sObject, RenderSettings, TeamIntent } from '../types.js';
 
 /** Private address ranges: closed to egress so a team's pods cannot reach other teams' pods. */
@@ -13,7 +13,8 @@ function meta(team: TeamIntent, name: string, namespaced = true) {
 }
 
 export function namespace(team: TeamIntent): K8sObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: meta(team, team.namespace, false) };
+  const m = meta(team, team.namespace, false);
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { ...m, labels: { ...m.labels, [TEAM_RENDER]: TEAM_RENDER_VERSION } } };
 }
 
 /**
@@ -54,6 +55,21 @@ export function teamIngressPolicy(team: TeamIntent): K8sObject {
       ingress: [{ from: [{ podSelector: {} }] }],
     },
   };
+}
+
+/**
+ * Yunbang's own rights in this namespace (k8s/install/10-rbac.yaml): the worker manages what is in
+ * it, the API reads pods and their logs. Bound here, not cluster-wide, so neither identity reaches
+ * into any namespace that is not a team's.
+ */
+export function tenantRoleBindings(team: TeamIntent, s: RenderSettings): K8sObject[] {
+  return (['worker', 'api'] as const).map((who) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: meta(team, `yunbang-${who}`),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `yunbang-tenant-${who}` },
+    subjects: [{ kind: 'ServiceAccount', name: s.identities[who], namespace: s.identities.namespace }],
+  }));
 }
 
 export function resourceQuota(team: TeamIntent, s: RenderSettings): K8sObject {

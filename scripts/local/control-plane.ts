@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
+import * as k8s from '@kubernetes/client-node';
+import { installIdentities, type Identities } from './identities.js';
 import { startProcess, stopProcess, waitFor } from './proc.js';
 
 /**
@@ -13,7 +15,16 @@ import { startProcess, stopProcess, waitFor } from './proc.js';
  */
 export const kubeBinDir = join(process.env.YUNBANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yunbang'), 'kube-1.20.2', 'bin');
 
-export interface LocalControlPlane { server: string; kubeconfig: string; token: string; apiserverPid: number; stop(): Promise<void> }
+export interface LocalControlPlane {
+  server: string;
+  /** The admin's: for the local stack's own setup and the tests' assertions only. */
+  kubeconfig: string;
+  /** Yunbang's own identities (k8s/install/10-rbac.yaml): what the worker and the API run as. */
+  identities: Identities;
+  token: string;
+  apiserverPid: number;
+  stop(): Promise<void>;
+}
 
 function openssl(dir: string, ...args: string[]) {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
@@ -98,8 +109,15 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
     `--root-ca-file=${pki}/ca.crt`, '--use-service-account-credentials=false',
     '--controllers=*,-nodeipam,-nodelifecycle', '--bind-address=127.0.0.1', '--secure-port=0', '--port=0',
   ], cmLog, pidFile('kube-controller-manager'));
-  return {
-    server, kubeconfig, token, apiserverPid: api.pid!,
-    stop: async () => { await stopProcess(controllers); await stopProcess(api); },
-  };
+  const stop = async () => { await stopProcess(controllers); await stopProcess(api); };
+  let identities: Identities;
+  try {
+    const admin = new k8s.KubeConfig();
+    admin.loadFromFile(kubeconfig);
+    identities = await installIdentities(admin, opts.dir, server, join(pki, 'ca.crt'));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { server, kubeconfig, identities, token, apiserverPid: api.pid!, stop };
 }

@@ -57,7 +57,8 @@ async function main() {
   let gateway: Gateway | undefined;
   try {
     running = await run(['api', 'worker'], {
-      ...process.env, DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
+      // The worker and the API as their own service accounts (k8s/install's RBAC), as in production.
+      ...process.env, DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
       YUNBANG_ADMIN_TOKEN: adminToken, YUNBANG_SECRET_KEY: secretKey, PORT: port,
       // Loopback only: a development stack is not for the network, and a wildcard bind of the port
       // would keep simulated pods (served on 127.x addresses) from using the same port.

@@ -27,7 +27,11 @@ export interface StackOptions {
 export interface Stack {
   DATABASE_URL: string;
   ETCD_ENDPOINTS: string;
+  /** The admin's kubeconfig (the local cluster's own setup, tests' assertions); or the one given. */
   KUBECONFIG: string;
+  /** What the worker and the API run as: their service accounts on the local cluster; the given KUBECONFIG otherwise. */
+  WORKER_KUBECONFIG: string;
+  API_KUBECONFIG: string;
   /** True when the cluster is the local one with the simulated node (pods served on loopback). */
   simulated: boolean;
   /** A URL to the server's `postgres` database, for creating per-test databases (when embedded). */
@@ -83,6 +87,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     }
 
     let KUBECONFIG = o.use?.KUBECONFIG;
+    let identities = KUBECONFIG ? { worker: KUBECONFIG, api: KUBECONFIG } : undefined;
     if (!KUBECONFIG) {
       say('starting the Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager)');
       const kubeEtcd = await startEtcd({ name: 'kube-etcd', dir: join(o.dir, 'kube-etcd'), port: await port('kubeEtcd', o.ports), peerPort: await port('kubeEtcdPeer', o.ports), logDir: logs, pidDir: pids });
@@ -90,6 +95,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const cp = await startControlPlane({ dir: join(o.dir, 'kube'), etcdEndpoint: kubeEtcd.endpoint, port: await port('apiserver', o.ports), logDir: logs, pidDir: pids });
       stops.push(cp.stop);
       KUBECONFIG = cp.kubeconfig;
+      identities = cp.identities;
       say('starting the simulated node (stands in for a kubelet: nothing here can run containers)');
       const kc = new k8s.KubeConfig();
       kc.loadFromFile(KUBECONFIG);
@@ -99,7 +105,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const node = await startSimNode(kc, { tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') }, podNetwork: o.ports === 'random' ? 246 : 244 });
       stops.push(node.stop);
     }
-    return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, simulated: !o.use?.KUBECONFIG, pgAdminUrl, stop: stopAll };
+    return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, WORKER_KUBECONFIG: identities!.worker, API_KUBECONFIG: identities!.api, simulated: !o.use?.KUBECONFIG, pgAdminUrl, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

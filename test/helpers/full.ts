@@ -14,6 +14,7 @@ export interface FullPlatform {
   core: k8s.CoreV1Api;
   apps: k8s.AppsV1Api;
   net: k8s.NetworkingV1Api;
+  rbac: k8s.RbacAuthorizationV1Api;
   close(): Promise<void>;
 }
 
@@ -24,7 +25,8 @@ export async function startFullPlatform(extraEnv: Record<string, string> = {}): 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const running = await run(['api', 'worker'], {
-    DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG, YUNBANG_PUBLIC_URL: url,
+    // As production runs: the worker and the API as their own service accounts (k8s/install's RBAC).
+    DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_PUBLIC_URL: url,
     YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, PORT: String(port), HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '2', ...extraEnv,
   });
   const kc = new k8s.KubeConfig();
@@ -32,7 +34,7 @@ export async function startFullPlatform(extraEnv: Record<string, string> = {}): 
   const etcd = new Etcd3({ hosts: stack.ETCD_ENDPOINTS });
   return {
     url, running, databaseUrl, etcd, kc,
-    core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), net: kc.makeApiClient(k8s.NetworkingV1Api),
+    core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), net: kc.makeApiClient(k8s.NetworkingV1Api), rbac: kc.makeApiClient(k8s.RbacAuthorizationV1Api),
     close: async () => { etcd.close(); await running.stop(); },
   };
 }

@@ -39,7 +39,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
   const stack = inject('stack');
   const databaseUrl = await freshDatabase();
   const config = loadConfig({
-    DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
+    DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
     YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, YUNBANG_MAX_BODY: '64kb', ...extraEnv,
   });
   const platform = await connect(config, { supervise: false });
