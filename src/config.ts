@@ -21,14 +21,18 @@ const keyValues = (fallback: string) => z.string().default(fallback).transform((
   return out;
 });
 
+// k8s/install/20-config.yaml's example values: an install that kept one must not start.
+const notPlaceholder = (v: string) => !/CHANGE-ME/i.test(v);
+const PLACEHOLDER = 'is the example value from k8s/install/20-config.yaml: set a random one of your own';
+
 const schema = z.object({
-  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).refine(notPlaceholder, PLACEHOLDER),
   ETCD_ENDPOINTS: z.string().min(1, 'required')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(url(['http:', 'https:'])).min(1, 'needs at least one endpoint')),
   // Absent in a cluster: the in-cluster service account is used instead.
   KUBECONFIG: z.string().min(1).optional(),
-  YUNBANG_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters'),
+  YUNBANG_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').refine(notPlaceholder, PLACEHOLDER),
   PORT: z.coerce.number().int().min(0, 'must be between 0 (any free port) and 65535').max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   YUNBANG_PUBLIC_URL: url(['http:', 'https:']).optional(),
@@ -46,7 +50,7 @@ const schema = z.object({
   YUNBANG_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   YUNBANG_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   // Seals git credentials at rest; without it, apps cannot be given credentials.
-  YUNBANG_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  YUNBANG_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').refine(notPlaceholder, PLACEHOLDER).optional(),
   YUNBANG_REGISTRY: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, 'must be a registry host with an optional path, e.g. registry.example.com/yunbang').default('registry.yunbang.local:5000'),
   YUNBANG_REGISTRY_SECRET: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Secret name').optional(),
   YUNBANG_DETECTOR_IMAGE: z.string().min(1).default('ghcr.io/yunbang/yunbang:latest'),

@@ -30,4 +30,16 @@ describe('configuration from the environment', () => {
     ]));
     expect((err as Error).message).not.toContain('secret-password');
   });
+
+  it('refuses the example secrets of the install manifests', async () => {
+    const { parseAllDocuments } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const example = parseAllDocuments(readFileSync(new URL('../k8s/install/20-config.yaml', import.meta.url), 'utf8'))
+      .map((d) => d.toJS()).find((d) => d.kind === 'Secret').stringData as Record<string, string>;
+    let err: unknown;
+    try { loadConfig({ ...valid, ...example }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    for (const name of ['DATABASE_URL', 'YUNBANG_ADMIN_TOKEN', 'YUNBANG_SECRET_KEY']) expect(problems).toMatch(new RegExp(`${name}: is the example value from k8s/install/20-config.yaml`));
+  });
 });

@@ -196,7 +196,14 @@ describe('app market and dependencies', () => {
     expect(published.body).toMatchObject({ name: `${team}/shop`, versions: ['1.0'], components: ['shop', 'shop-db'], publishedBy: team, scope: 'platform' });
     expect((await admin('POST', `/teams/${team}/templates`, { name: 'shop', description: 'The shop', version: '1.0', apps: ['shop', 'shop-db'] })).status).toBe(409);
 
-    const installed = await admin('POST', `/teams/${other}/installations`, { template: `${team}/shop`, name: 'store' });
+    // Env values do not travel with a template: each is a parameter the installer fills in.
+    const without = await admin('POST', `/teams/${other}/installations`, { template: `${team}/shop`, name: 'store' });
+    expect(without.status).toBe(400);
+    expect(without.body.errors).toContainEqual({ field: 'parameters.MODE', message: expect.stringMatching(/required/) });
+    const envOf = async (app: string) => (await admin('GET', `/teams/${team}/apps/${app}`)).body.env as { name: string; value: string }[];
+    const values = Object.fromEntries([...await envOf('shop'), ...await envOf('shop-db')].map((e) => [e.name, e.value]));
+    expect(without.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(Object.keys(values).map((k) => `parameters.${k}`).sort());
+    const installed = await admin('POST', `/teams/${other}/installations`, { template: `${team}/shop`, name: 'store', parameters: values });
     expect(installed.status, JSON.stringify(installed.body)).toBe(201);
     const byName = Object.fromEntries(installed.body.apps.map((a: { name: string }) => [a.name, a]));
     expect(byName['store-shop']).toMatchObject({
@@ -270,6 +277,16 @@ describe('app market and dependencies', () => {
     const asA = rest(p.url, tokenA);
     await admin('POST', `/teams/${b}/apps`, { name: 'secret-app', image: 'nginx:1.27' });
     expect((await admin('POST', `/teams/${b}/templates`, { name: 'private', description: 'b only', version: '1', apps: ['secret-app'] })).status).toBe(201);
+    // Only the admin publishes for every team.
+    await admin('POST', `/teams/${a}/apps`, { name: 'mine', image: 'nginx:1.27' });
+    expect((await asA('POST', `/teams/${a}/templates`, { name: 'everyone', description: 'x', version: '1', apps: ['mine'], scope: 'platform' })).status).toBe(403);
+    expect((await asA('POST', `/teams/${a}/templates`, { name: 'ours', description: 'x', version: '1', apps: ['mine'] })).body.scope).toBe('team');
+    // Sharing tells nothing about which teams exist: a missing one answers as an existing one does.
+    const real = await asA('POST', `/teams/${a}/apps/mine/shares`, { withTeam: b });
+    const missing = await asA('POST', `/teams/${a}/apps/mine/shares`, { withTeam: 'no-such-team-at-all' });
+    expect([real.status, missing.status]).toEqual([200, 200]);
+    expect({ ...missing.body, updatedAt: 0, status: 0 }).toEqual({ ...real.body, updatedAt: 0, status: 0 });
+    expect((await asA('DELETE', `/teams/${a}/apps/mine/shares/no-such-team-at-all`)).status).toBe(200);
 
     expect((await asA('POST', `/teams/${b}/installations`, { template: 'redis', name: 'x' })).status).toBe(404);
     expect((await asA('POST', `/teams/${a}/installations`, { template: `${b}/private`, name: 'x' })).body.errors).toEqual([{ field: 'template', message: `template "${b}/private" not found` }]);

@@ -137,7 +137,13 @@ export async function shareApp(ctx: Ctx, raw: z.input<typeof shareInput>, share:
     scope.teamId = team.id;
     const app = await requireApp(tx, i.team, i.app);
     if (i.withTeam === i.team) throw Invalid.field('withTeam', 'an app is always available to its own team');
-    const other = await findTeam(tx, i.withTeam).catch(() => { throw Invalid.field('withTeam', `team "${i.withTeam}" not found`); });
+    // A team token must not learn which team names exist: sharing with (or unsharing from) a team
+    // that does not exist answers exactly as for one that does, and records nothing.
+    const other = await findTeam(tx, i.withTeam).catch(() => undefined);
+    if (!other) {
+      scope.message = `${share ? 'shared with' : 'no longer shared with'} team ${i.withTeam}`;
+      return toView(app, ctx);
+    }
     if (share) {
       await tx.query('INSERT INTO app_shares (app_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [app.id, other.id]);
     } else {

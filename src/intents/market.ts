@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorName, authorize } from '../auth/principal.js';
+import { actorName, authorize, requireAdmin } from '../auth/principal.js';
 import type { Queryable, Tx } from '../db/pool.js';
 import { Conflict, Invalid, NotFound, type FieldIssue } from '../errors.js';
 import { builtinTemplates } from '../market/catalog.js';
@@ -255,14 +255,17 @@ function templateFromApps(apps: AppRow[], depsOf: Map<string, string[]>, name: s
     if (!a.image) issues.push({ field: 'apps', message: `app ${a.name} has no image yet (its first build has not succeeded)` });
     for (const d of depsOf.get(a.id) ?? []) if (!names.has(d)) issues.push({ field: 'apps', message: `app ${a.name} depends on ${d}, which is not published with it` });
   }
+  // Env values never travel with a template: they may be secrets, and they are this team's. Each
+  // becomes a required parameter of the same name, which whoever installs it fills in.
+  const envNames = [...new Set(apps.flatMap((a) => a.env.map((e) => e.name)))].sort();
   const template = {
     name, description,
     versions: [{ version, images: Object.fromEntries(apps.map((a) => [a.name, a.image ?? ''])) }],
-    parameters: [],
+    parameters: envNames.map((n) => ({ name: n, type: 'string', description: `Value of ${n} (not copied from the published apps)` })),
     components: apps.map((a) => ({
       name: a.name, port: a.port, replicas: a.replicas,
       ...(a.args ? { args: a.args } : {}),
-      ...(a.env.length ? { env: a.env } : {}),
+      ...(a.env.length ? { env: a.env.map((e) => ({ name: e.name, value: `\${${e.name}}` })) } : {}),
       ...(a.secrets.length ? { secrets: a.secrets } : {}),
       ...(a.volumes.length ? { volumes: a.volumes.map(({ storageClass, ...vol }) => (storageClass ? { ...vol, storageClass } : vol)) } : {}),
       ...(a.health_check_path ? { healthCheckPath: a.health_check_path } : {}),
@@ -302,6 +305,7 @@ export async function publishTemplate(ctx: Ctx, raw: PublishInput): Promise<Temp
   const i = parse(publishInput, raw);
   return mutation(ctx, { action: 'template.publish', subject: `template/${i.name}`, team: i.team }, async (tx, scope) => {
     authorize(ctx.principal, i.team, 'write');
+    if (i.scope === 'platform') requireAdmin(ctx.principal, 'publish a template for every team');
     const team = await findTeam(tx, i.team, true);
     scope.teamId = team.id;
     const { rows: apps } = await tx.query<AppRow>(`${APP_SELECT} WHERE a.team_id = $1 AND a.name = ANY($2) AND a.deleted_at IS NULL ORDER BY a.name`, [team.id, i.apps]);
@@ -327,6 +331,7 @@ export async function importTemplate(ctx: Ctx, raw: z.input<typeof importInput>)
   const i = parse(importInput, raw);
   return mutation(ctx, { action: 'template.import', subject: 'template', team: i.team }, async (tx, scope) => {
     authorize(ctx.principal, i.team, 'write');
+    if (i.scope === 'platform') requireAdmin(ctx.principal, 'import a template for every team');
     const team = await findTeam(tx, i.team, true);
     scope.teamId = team.id;
     const published = await saveTemplate(ctx, tx, team, i.definition, i.scope);
