@@ -16,7 +16,7 @@ export async function benchApiRead(stack: BenchStack): Promise<void> {
 const admin = `bench-admin-${randomBytes(16).toString('hex')}`;
 const port = await freePort();
 const server = spawn(process.execPath, ['--import', 'tsx', 'bench/api-server.ts'], {
-  env: { ...process.env, DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_ADMIN_TOKEN: admin, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
+  env: { ...process.env, DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString("hex")}`, YUNBANG_ADMIN_TOKEN: admin, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 

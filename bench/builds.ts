@@ -62,7 +62,7 @@ export async function benchBuilds(stack: BenchStack): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const admin = `bench-${randomBytes(16).toString('hex')}`;
   const running = await run(['api', 'worker'], {
-    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_ADMIN_TOKEN: admin,
+    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString("hex")}`, YUNBANG_ADMIN_TOKEN: admin,
     PORT: String(port), HOST: '127.0.0.1', YUNBANG_PUBLIC_URL: url, LOG_LEVEL: 'silent', YUNBANG_RESYNC_SECONDS: '3600',
   });
   const git = await startGitServer();

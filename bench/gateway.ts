@@ -77,7 +77,7 @@ export async function benchGateway(stack: BenchStack): Promise<void> {
   const [httpPort] = [await freePort()];
   const env = {
     DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
-    YUNBANG_ADMIN_TOKEN: admin, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', YUNBANG_TEAM_QUOTA: 'pods=2000',
+    YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString("hex")}`, YUNBANG_ADMIN_TOKEN: admin, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', YUNBANG_TEAM_QUOTA: 'pods=2000',
     YUNBANG_RESYNC_SECONDS: '3600', YUNBANG_APPS_HTTP_PORT: String(httpPort),
   };
   const running = await run(['api', 'worker'], env);

@@ -40,7 +40,7 @@ const ms = (v: number) => `${v.toFixed(0)} ms`;
 export async function benchReconcile(stack: BenchStack): Promise<void> {
   const env = {
     DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
-    YUNBANG_ADMIN_TOKEN: `bench-${randomBytes(16).toString('hex')}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
+    YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString("hex")}`, YUNBANG_ADMIN_TOKEN: `bench-${randomBytes(16).toString('hex')}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
     YUNBANG_TEAM_QUOTA: 'pods=2000', YUNBANG_RESYNC_SECONDS: '3600',
   };
   const config = loadConfig(env);

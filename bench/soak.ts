@@ -27,7 +27,7 @@ export async function benchSoak(stack: BenchStack): Promise<void> {
   const admin = `soak-${randomBytes(16).toString('hex')}`;
   const port = await freePort();
   const env = {
-    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_ADMIN_TOKEN: admin,
+    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString("hex")}`, YUNBANG_ADMIN_TOKEN: admin,
     PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', YUNBANG_TEAM_QUOTA: 'pods=1000',
   };
   const api = role('api', env);

@@ -49,8 +49,8 @@ const schema = z.object({
   YUNBANG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   YUNBANG_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   YUNBANG_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  // Seals git credentials at rest; without it, apps cannot be given credentials.
-  YUNBANG_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').refine(notPlaceholder, PLACEHOLDER).optional(),
+  // Seals what Yunbang keeps of secrets in PostgreSQL (git credentials, webhook secrets).
+  YUNBANG_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').refine(notPlaceholder, PLACEHOLDER),
   YUNBANG_REGISTRY: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, 'must be a registry host with an optional path, e.g. registry.example.com/yunbang').default('registry.yunbang.local:5000'),
   YUNBANG_REGISTRY_SECRET: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Secret name').optional(),
   YUNBANG_DETECTOR_IMAGE: z.string().min(1).default('ghcr.io/yunbang/yunbang:latest'),

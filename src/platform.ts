@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { Etcd3 } from 'etcd3';
 import PgBoss from 'pg-boss';
 import './db/pg-boss-patch.js';
+import { sealLegacyWebhookSecrets } from './webhooks/handle.js';
 import type { Config } from './config.js';
 import { createPool, type Db } from './db/pool.js';
 import { migrate } from './db/migrate.js';
@@ -37,6 +38,8 @@ export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
 export async function connect(config: Config, opts: { supervise: boolean }): Promise<Platform> {
   await migrate(config.DATABASE_URL);
   const db = createPool(config.DATABASE_URL, 20);
+  const sealed = await sealLegacyWebhookSecrets(db, config.YUNBANG_SECRET_KEY);
+  if (sealed > 0) log.info({ apps: sealed }, 'sealed webhook secrets stored before sealing existed');
   const boss = new PgBoss({
     connectionString: config.DATABASE_URL, schema: config.YUNBANG_BOSS_SCHEMA, max: 10,
     supervise: opts.supervise, schedule: opts.supervise, maintenanceIntervalSeconds: config.YUNBANG_MAINTENANCE_SECONDS,

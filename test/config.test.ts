@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 
 const valid = {
   DATABASE_URL: 'postgres://u:p@db:5432/yunbang', ETCD_ENDPOINTS: 'http://etcd-0:2379, http://etcd-1:2379',
-  YUNBANG_ADMIN_TOKEN: 'x'.repeat(32),
+  YUNBANG_ADMIN_TOKEN: 'x'.repeat(32), YUNBANG_SECRET_KEY: 'k'.repeat(40),
 };
 
 describe('configuration from the environment', () => {

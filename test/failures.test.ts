@@ -15,7 +15,7 @@ import { rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
 import { startGitServer } from './helpers/git-server.js';
 import { eventually } from './helpers/full.js';
-import { ADMIN, freshDatabase } from './helpers/platform.js';
+import { ADMIN, SECRET_KEY, freshDatabase } from './helpers/platform.js';
 
 // Outages need parts of their own: this file stops and restarts its own API server and etcd,
 // which the other test files must not feel. The worker runs as a separate process so it can be killed.
@@ -46,7 +46,7 @@ describe('failures: outages and a killed worker lose nothing', () => {
     kc.loadFromFile(cp.kubeconfig);
     sim = await startSimNode(kc, { podNetwork: 245 }); // a pod network apart from the run's shared cluster
     env = {
-      DATABASE_URL: await freshDatabase(), ETCD_ENDPOINTS: yunbangEtcd.endpoint, KUBECONFIG: cp.identities.worker, YUNBANG_API_KUBECONFIG: cp.identities.api, YUNBANG_ADMIN_TOKEN: ADMIN,
+      DATABASE_URL: await freshDatabase(), ETCD_ENDPOINTS: yunbangEtcd.endpoint, KUBECONFIG: cp.identities.worker, YUNBANG_API_KUBECONFIG: cp.identities.api, YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY,
       PORT: '0', HOST: '127.0.0.1', YUNBANG_JOB_TIMEOUT_SECONDS: '3', YUNBANG_MAINTENANCE_SECONDS: '1', LOG_LEVEL: 'silent',
       // 50 apps rolling at once, old pods serving through their grace period: more than the default 100 pods.
       YUNBANG_TEAM_QUOTA: 'pods=400',

@@ -95,4 +95,19 @@ describe('webhooks from git hosts', () => {
     expect((await githubPush(hook.webhookUrl, rotated.secret, { commit: sha(13) })).status).toBe(202);
     hook.secret = rotated.secret;
   });
+
+  it('keeps the webhook secret sealed at rest, and seals one stored in plain text before', async () => {
+    const { rows } = await db.query(`SELECT webhook_secret FROM apps a JOIN teams t ON t.id = a.team_id WHERE t.name = $1 AND a.name = 'web'`, [team]);
+    expect(rows[0].webhook_secret).toMatch(/^v2\./);
+    expect(rows[0].webhook_secret).not.toContain(hook.secret);
+    // A secret from before sealing: still verifies, and is sealed at the next start.
+    await db.query(`UPDATE apps SET webhook_secret = $2 FROM teams t WHERE t.id = apps.team_id AND t.name = $1 AND apps.name = 'web'`, [team, hook.secret]);
+    expect((await githubPush(hook.webhookUrl, hook.secret, { commit: 'abcdef'.repeat(6) + 'abcd' })).status).toBe(202);
+    const { sealLegacyWebhookSecrets } = await import('../src/webhooks/handle.js');
+    const { SECRET_KEY } = await import('./helpers/platform.js');
+    expect(await sealLegacyWebhookSecrets(t.platform.db, SECRET_KEY)).toBeGreaterThanOrEqual(1);
+    const after = (await db.query(`SELECT webhook_secret FROM apps a JOIN teams t ON t.id = a.team_id WHERE t.name = $1 AND a.name = 'web'`, [team])).rows[0];
+    expect(after.webhook_secret).toMatch(/^v2\./);
+    expect((await githubPush(hook.webhookUrl, hook.secret, { commit: 'bcdefa'.repeat(6) + 'bcde' })).status).toBe(202);
+  });
 });

@@ -257,7 +257,6 @@ export async function listApps(ctx: Ctx, team: string): Promise<AppView[]> {
 
 /** Seals credentials for storage; refuses them when no key is configured. */
 function sealCredentials(ctx: Ctx, c: GitCredentials): string {
-  if (!ctx.secretKey) throw Invalid.field('gitCredentials', 'this installation stores no credentials: set YUNBANG_SECRET_KEY');
   return seal(ctx.secretKey, JSON.stringify(c));
 }
 
@@ -284,7 +283,7 @@ export async function insertApp(ctx: Ctx, tx: Tx, team: TeamRow, a: NewApp): Pro
              CASE WHEN EXISTS (SELECT 1 FROM apps WHERE default_label = $20 AND deleted_at IS NULL) THEN NULL ELSE $20 END)
      ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id, default_label`,
     [team.id, a.name, a.image, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources), a.healthCheckPath, a.tls,
-      a.source ? JSON.stringify(a.source) : null, a.source ? newWebhookId() : null, a.source ? newWebhookSecret() : null, a.sealedCredentials,
+      a.source ? JSON.stringify(a.source) : null, a.source ? newWebhookId() : null, a.source ? seal(ctx.secretKey, newWebhookSecret(), 'webhook-secret') : null, a.sealedCredentials,
       JSON.stringify(a.volumes), a.args ? JSON.stringify(a.args) : null, JSON.stringify(a.secrets), JSON.stringify(a.exports), a.installationId, a.component, label],
   ).catch((err: { code?: string; constraint?: string }) => {
     if (err.code === '23505' && err.constraint === 'apps_default_label') throw defaultDomainTaken(ctx, a.name, label!); // a concurrent create won
@@ -373,7 +372,7 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
     scope.message = changed.length ? `changed ${changed.join(', ')}` : 'no change';
     if (changed.length === 0) return view;
 
-    const hook = source && !cur.webhook_id ? { id: newWebhookId(), secret: newWebhookSecret() } : undefined;
+    const hook = source && !cur.webhook_id ? { id: newWebhookId(), secret: seal(ctx.secretKey, newWebhookSecret(), 'webhook-secret') } : undefined;
     await tx.query(
       `UPDATE apps SET image = $2, port = $3, replicas = $4, env = $5, resources = $6, health_check_path = $7, tls = $8, source = $9,
               webhook_id = CASE WHEN $9::jsonb IS NULL THEN NULL ELSE coalesce($10, webhook_id) END,
@@ -539,7 +538,8 @@ export async function rotateWebhookSecret(ctx: Ctx, team: string, name: string):
     if (!cur.source) throw new Conflict(`app "${name}" runs a ready image; only git apps have a webhook`);
     const secret = newWebhookSecret();
     const id = cur.webhook_id ?? newWebhookId();
-    await tx.query('UPDATE apps SET webhook_id = $2, webhook_secret = $3 WHERE id = $1', [cur.id, id, secret]);
+    // Kept sealed; the plain secret is shown here once and never again.
+    await tx.query('UPDATE apps SET webhook_id = $2, webhook_secret = $3 WHERE id = $1', [cur.id, id, seal(ctx.secretKey, secret, 'webhook-secret')]);
     return { secret, webhookUrl: webhookUrl(ctx.publicUrl, id) };
   });
 }

@@ -12,7 +12,7 @@ export interface Deps {
   /** Prepended to a team's name to make its namespace, so teams never collide with system namespaces. */
   namespacePrefix: string;
   /** Seals git credentials at rest (YUNBANG_SECRET_KEY); absent: credentials are refused. */
-  secretKey?: string;
+  secretKey: string;
   /** The API's public base URL, for links such as webhook URLs. */
   publicUrl: string;
   /** Where end users reach apps: default domains and the gateway's public ports, for app URLs. */

@@ -5,6 +5,7 @@ import { queueBuild } from '../intents/builds.js';
 import { recordEvent } from '../intents/audit.js';
 import type { SourceSpec } from '../intents/source.js';
 import { deliveryId, parseDelivery, providerOf, verify } from './verify.js';
+import { isSealed, open, seal } from '../crypto/box.js';
 
 export interface HookResponse { status: number; body: Record<string, unknown> }
 
@@ -14,7 +15,7 @@ const ZERO = /^0+$/;
  * One delivery to an app's webhook: verify, then (only then) parse; a push to the tracked branch
  * queues a build of its head commit. A delivery id or a commit seen before never builds twice.
  */
-export async function handleDelivery(deps: { db: Db; boss: PgBoss }, hookId: string, providerFromPath: string | undefined,
+export async function handleDelivery(deps: { db: Db; boss: PgBoss; secretKey: string }, hookId: string, providerFromPath: string | undefined,
   headers: IncomingHttpHeaders, body: Buffer, requestId?: string): Promise<HookResponse> {
   const provider = providerOf(headers, providerFromPath);
   if (!provider) return { status: 404, body: { error: 'unknown git host' } };
@@ -23,7 +24,9 @@ export async function handleDelivery(deps: { db: Db; boss: PgBoss }, hookId: str
       WHERE a.webhook_id = $1 AND a.deleted_at IS NULL AND t.deleted_at IS NULL`, [hookId]);
   const app = rows[0];
   // Unknown hook and bad signature answer alike, so neither reveals whether the hook exists.
-  if (!app || !app.webhook_secret || !app.source || !verify(provider, headers, body, app.webhook_secret)) {
+  // Sealed at rest; a secret stored before sealing existed is still plain (sealLegacyWebhookSecrets seals it).
+  const secret = app?.webhook_secret ? (isSealed(app.webhook_secret) ? open(deps.secretKey, app.webhook_secret, 'webhook-secret') : app.webhook_secret) : undefined;
+  if (!app || !secret || !app.source || !verify(provider, headers, body, secret)) {
     return { status: 401, body: { error: 'signature missing or invalid' } };
   }
   let delivery;
@@ -48,4 +51,13 @@ export async function handleDelivery(deps: { db: Db; boss: PgBoss }, hookId: str
     await recordEvent(tx, { teamId: app.team_id, actor, action: 'build.trigger', subject: `app/${app.name}`, outcome: 'success', message: `build #${b.number} of ${push.commit.slice(0, 12)}`, requestId });
     return { status: 202, body: { build: { id: b.id, number: b.number } } };
   });
+}
+
+/** Seals the webhook secrets stored in plain text before they were sealed; returns how many. */
+export async function sealLegacyWebhookSecrets(db: Db, secretKey: string): Promise<number> {
+  const { rows } = await db.query<{ id: string; webhook_secret: string }>(`SELECT id, webhook_secret FROM apps WHERE webhook_secret IS NOT NULL AND webhook_secret NOT LIKE 'v_.%'`);
+  for (const r of rows) {
+    await db.query('UPDATE apps SET webhook_secret = $2 WHERE id = $1 AND webhook_secret = $3', [r.id, seal(secretKey, r.webhook_secret, 'webhook-secret'), r.webhook_secret]);
+  }
+  return rows.length;
 }
