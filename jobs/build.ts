@@ -20,6 +20,7 @@ import { toTyped } from '../k8s/wire.js';
 import * as k8sClient from '@kubernetes/client-node';
 import { QUEUES, enqueue } from './queues.js';
 import { ensureTeam } from './reconcile-team.js';
+import { loadTeam } from './intent.js';
 import { describe } from './steps.js';
 import { BUILD_LOGS_CHANNEL } from '../src/status.js';
 
@@ -193,14 +194,16 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
     // One slot check per team at a time, so two builds cannot both take the last slot.
     const started = await withTx(env.db, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [r.team_id]);
-      const { rows } = await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM builds b JOIN apps a ON a.id = b.app_id WHERE a.team_id = $1 AND b.status IN ('detecting', 'building')`, [r.team_id]);
-      if (rows[0]!.n >= env.build.perTeam) return false;
+      const { rows } = await tx.query<{ n: number; limit: number | null }>(
+        `SELECT count(*)::int AS n, (SELECT builds_in_parallel FROM teams WHERE id = $1) AS limit
+           FROM builds b JOIN apps a ON a.id = b.app_id WHERE a.team_id = $1 AND b.status IN ('detecting', 'building')`, [r.team_id]);
+      // The team's plan, else the platform's default.
+      if (rows[0]!.n >= (rows[0]!.limit ?? env.build.perTeam)) return false;
       const u = await tx.query(`UPDATE builds SET status = 'detecting', started_at = now() WHERE id = $1 AND status = 'queued'`, [r.id]);
       return u.rowCount === 1;
     });
     if (!started) return 'queued';
-    await ensureTeam(env.kube, { name: r.team, namespace: r.namespace, generation: r.team_generation }, env.settings);
+    await ensureTeam(env.kube, (await loadTeam(env.db, r.team_id))!.intent, env.settings);
     await syncCredentials(env, r);
     return (await createPod(env, r, detectPod(subject(env, r), env.build))) ? 'detecting' : 'failed';
   }

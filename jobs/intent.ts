@@ -22,6 +22,7 @@ interface Row {
   health_check_path: string | null; tls: boolean;
   running: boolean; restarted_at: Date | null; generation: number; current_release: number | null; deleted_at: Date | null;
   team_id: string; team: string; namespace: string; team_generation: number; team_deleted_at: Date | null; domains: string[];
+  pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null; capabilities: string[];
   args: string[] | null; default_label: string | null; volumes: Volume[]; secrets: GeneratedSecret[]; exports: ConnectionEntry[]; delete_data: boolean;
   dependencies: Dependency[]; dependents: AppRef[]; secret_copies: string[] | null;
 }
@@ -30,7 +31,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
   const { rows } = await db.query<Row>(
     `SELECT a.id, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.health_check_path, a.tls, a.running, a.restarted_at, a.generation,
             a.current_release, a.deleted_at, t.id AS team_id, t.name AS team, t.namespace, t.generation AS team_generation,
-            t.deleted_at AS team_deleted_at,
+            t.deleted_at AS team_deleted_at, t.pod_security, t.quota, a.capabilities,
             array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
             a.args, a.default_label, a.volumes, a.secrets, a.exports, a.delete_data, (SELECT s.secret_copies FROM app_status s WHERE s.app_id = a.id) AS secret_copies,
             (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
@@ -53,12 +54,12 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
     deleteData: r.delete_data,
     secretCopies: r.secret_copies ?? [],
     intent: {
-      team: { name: r.team, namespace: r.namespace, generation: r.team_generation },
+      team: { name: r.team, namespace: r.namespace, generation: r.team_generation, podSecurity: r.pod_security, quota: r.quota },
       name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image ?? '', port: r.port,
       replicas: r.replicas, running: r.running, env: r.env, domains: r.domains, resources: r.resources,
       healthCheckPath: r.health_check_path, tls: r.tls,
       runAsNonRoot: false, restartedAt: r.restarted_at ? r.restarted_at.toISOString() : null,
-      args: r.args, defaultLabel: r.default_label, volumes: r.volumes, secrets: r.secrets,
+      args: r.args, capabilities: r.capabilities, defaultLabel: r.default_label, volumes: r.volumes, secrets: r.secrets,
       dependencies: r.dependencies, dependents: r.dependents, isolated: r.exports.length > 0,
     },
   };
@@ -67,8 +68,8 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
 export interface LoadedTeam { id: string; deleted: boolean; intent: TeamIntent }
 
 export async function loadTeam(db: Queryable, teamId: string): Promise<LoadedTeam | undefined> {
-  const { rows } = await db.query<{ id: string; name: string; namespace: string; generation: number; deleted_at: Date | null }>(
-    'SELECT id, name, namespace, generation, deleted_at FROM teams WHERE id = $1', [teamId]);
+  const { rows } = await db.query<{ id: string; name: string; namespace: string; generation: number; deleted_at: Date | null; pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null }>(
+    'SELECT id, name, namespace, generation, deleted_at, pod_security, quota FROM teams WHERE id = $1', [teamId]);
   const r = rows[0];
-  return r && { id: r.id, deleted: r.deleted_at !== null, intent: { name: r.name, namespace: r.namespace, generation: r.generation } };
+  return r && { id: r.id, deleted: r.deleted_at !== null, intent: { name: r.name, namespace: r.namespace, generation: r.generation, podSecurity: r.pod_security, quota: r.quota } };
 }

@@ -14,7 +14,7 @@ export const FIELD_MANAGER = 'yunbang';
  * changes (RoleBindings were added in 2), so existing namespaces are brought up to date.
  */
 export const TEAM_RENDER = 'yunbang.dev/team-render';
-export const TEAM_RENDER_VERSION = '2';
+export const TEAM_RENDER_VERSION = '3';
 /** What an object is for, beside an app's workload: a build pod (detect/build) or a kind of Secret. */
 export const ROLE = 'yunbang.dev/role';
 /** On the pods of a backing service: only its dependents may reach it, not the whole team. */

@@ -10,7 +10,17 @@ export interface K8sObject {
 }
 
 /** What the team renderer needs. */
-export interface TeamIntent { name: string; namespace: string; generation: number }
+export type PodSecurityLevel = 'baseline' | 'restricted';
+
+export interface TeamIntent {
+  name: string;
+  namespace: string;
+  generation: number;
+  /** The Pod Security Standard the namespace enforces and app pods are rendered to meet (baseline). */
+  podSecurity?: PodSecurityLevel;
+  /** The team's ResourceQuota; absent: RenderSettings.teamQuota. */
+  quota?: Record<string, string> | null;
+}
 
 /** What the app renderer needs: the app's latest intent and its current release. */
 export interface AppIntent {
@@ -37,6 +47,8 @@ export interface AppIntent {
   defaultLabel: string | null;
   /** Container args; null runs the image's own command. */
   args: string[] | null;
+  /** Linux capabilities the image needs; every other one is dropped. */
+  capabilities?: string[];
   /** Persistent volumes: an app with any runs as a StatefulSet with one claim per volume and pod. */
   volumes: Volume[];
   /** Values generated at first start, kept in the Secret `<app>-secrets` and given as env by name. */

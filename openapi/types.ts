@@ -35,7 +35,14 @@ export interface paths {
         delete: operations["deleteTeam"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Set a team's Pod Security level and plan (admin only)
+         * @description The namespace follows asynchronously: its Pod Security labels and its ResourceQuota are
+         *     reapplied, and its apps are re-rendered (non-root pods in a restricted team). A restricted
+         *     level is refused (409) while the team has apps built from git: their builds need root.
+         *     `quota: null` returns the team to the platform's default plan.
+         */
+        patch: operations["updateTeam"];
         trace?: never;
     };
     "/teams/{team}/apps": {
@@ -689,6 +696,44 @@ export interface components {
             namespace: string;
             /** Format: date-time */
             createdAt: string;
+            podSecurity: components["schemas"]["PodSecurity"];
+            quota: components["schemas"]["TeamQuota"];
+        };
+        /**
+         * @description The Pod Security Standard the team's namespace enforces. baseline (the default) admits
+         *     images that run as root with the default capabilities; restricted requires non-root pods
+         *     that drop every capability but NET_BIND_SERVICE, and so has no builds from git.
+         * @enum {string}
+         */
+        PodSecurity: "baseline" | "restricted";
+        TeamQuota: {
+            pods: number;
+            /** @description Total CPU limit, a Kubernetes quantity such as 8 or 500m */
+            cpu: string;
+            /** @description Total memory limit, a Kubernetes quantity such as 16Gi */
+            memory: string;
+            /** @description Total storage claimed by volumes; null: no limit */
+            storage: string | null;
+            /** @description Builds run at once; more wait in the queue */
+            builds: number;
+        };
+        TeamQuotaInput: {
+            pods: number;
+            /** @example 8 */
+            cpu: string;
+            /** @example 16Gi */
+            memory: string;
+            /**
+             * @description Absent or null: no limit
+             * @example 100Gi
+             */
+            storage?: string | null;
+            builds: number;
+        };
+        UpdateTeam: {
+            podSecurity?: components["schemas"]["PodSecurity"];
+            /** @description The team's plan; null returns it to the platform's default */
+            quota?: components["schemas"]["TeamQuotaInput"] | null;
         };
         CreateTeam: {
             name: components["schemas"]["TeamName"];
@@ -739,6 +784,7 @@ export interface components {
             /** @description Where end users reach the app: its default domain's URL, or its first custom domain's */
             url: string | null;
             resources: components["schemas"]["Resources"];
+            capabilities: components["schemas"]["Capabilities"];
             /** @description HTTP path probed for readiness and liveness; null probes the TCP port */
             healthCheckPath: string | null;
             /** @description Every host of the app (default and custom domains) is served over HTTPS; plain HTTP redirects */
@@ -846,7 +892,15 @@ export interface components {
             tls?: boolean;
             /** @description Persistent volumes (the app runs as a StatefulSet); set at creation only */
             volumes?: components["schemas"]["Volume"][];
+            capabilities?: components["schemas"]["Capabilities"];
         };
+        /**
+         * @description Linux capabilities the image needs; every other one is dropped. Those the baseline Pod
+         *     Security Standard allows; a restricted team allows NET_BIND_SERVICE alone. An app that
+         *     declares none runs non-root images with none, and root images with the runtime's
+         *     defaults but NET_RAW.
+         */
+        Capabilities: ("AUDIT_WRITE" | "CHOWN" | "DAC_OVERRIDE" | "FOWNER" | "FSETID" | "KILL" | "MKNOD" | "NET_BIND_SERVICE" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | "SYS_CHROOT")[];
         UpdateApp: {
             /** @description Turns a git app into an image app */
             image?: string;
@@ -862,6 +916,7 @@ export interface components {
             resources?: components["schemas"]["Resources"];
             /** @description null goes back to probing the TCP port */
             healthCheckPath?: string | null;
+            capabilities?: components["schemas"]["Capabilities"];
             tls?: boolean;
         };
         ReleaseConfig: {
@@ -1144,6 +1199,38 @@ export interface operations {
         responses: {
             /** @description Deletion recorded */
             202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeam"];
+            };
+        };
+        responses: {
+            /** @description The team with its new policy */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,22 @@
 import { builder } from './builder.js';
-import { createTeam, deleteTeam, getTeam, listTeams } from '../src/intents/teams.js';
-import type { TeamView } from '../src/model.js';
+import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from '../src/intents/teams.js';
+import type { TeamQuotaView, TeamView } from '../src/model.js';
+
+const PodSecurityEnum = builder.enumType('PodSecurity', {
+  description: 'The Pod Security Standard a team namespace enforces: baseline (the default), or restricted (non-root pods, no builds from git)',
+  values: ['baseline', 'restricted'] as const,
+});
+
+const TeamQuota = builder.objectRef<TeamQuotaView>('TeamQuota').implement({
+  description: "A team's plan: what its namespace's ResourceQuota allows, and builds at once",
+  fields: (t) => ({
+    pods: t.exposeInt('pods'),
+    cpu: t.exposeString('cpu', { description: 'Total CPU limit, a Kubernetes quantity' }),
+    memory: t.exposeString('memory', { description: 'Total memory limit, a Kubernetes quantity' }),
+    storage: t.exposeString('storage', { nullable: true, description: 'Total storage claimed by volumes; null: no limit' }),
+    builds: t.exposeInt('builds', { description: 'Builds run at once; more wait in the queue' }),
+  }),
+});
 
 export const Team = builder.objectRef<TeamView>('Team').implement({
   description: 'A tenant: owns one Kubernetes namespace and its apps',
@@ -8,6 +24,8 @@ export const Team = builder.objectRef<TeamView>('Team').implement({
     name: t.exposeString('name'),
     namespace: t.exposeString('namespace'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    podSecurity: t.expose('podSecurity', { type: PodSecurityEnum }),
+    quota: t.expose('quota', { type: TeamQuota }),
   }),
 });
 
@@ -17,6 +35,24 @@ const TeamPayload = builder.objectRef<{ team: TeamView }>('TeamPayload').impleme
 
 const CreateTeamInput = builder.inputType('CreateTeamInput', {
   fields: (t) => ({ name: t.string({ required: true }) }),
+});
+
+const TeamQuotaInput = builder.inputType('TeamQuotaInput', {
+  fields: (t) => ({
+    pods: t.int({ required: true }),
+    cpu: t.string({ required: true }),
+    memory: t.string({ required: true }),
+    storage: t.string(),
+    builds: t.int({ required: true }),
+  }),
+});
+
+const UpdateTeamInput = builder.inputType('UpdateTeamInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    podSecurity: t.field({ type: PodSecurityEnum }),
+    quota: t.field({ type: TeamQuotaInput, description: "The team's plan; an explicit null returns it to the platform's default" }),
+  }),
 });
 
 builder.queryFields((t) => ({
@@ -34,9 +70,23 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateTeamInput, required: true }) },
     resolve: async (_, { input }, { ctx }) => ({ team: await createTeam(ctx, input) }),
   }),
+  updateTeam: t.field({
+    type: TeamPayload,
+    description: "Sets a team's Pod Security level and plan (admin only); the namespace follows asynchronously",
+    args: { input: t.arg({ type: UpdateTeamInput, required: true }) },
+    resolve: async (_, { input }, { ctx }) => ({
+      team: await updateTeam(ctx, {
+        name: input.name,
+        ...(input.podSecurity ? { podSecurity: input.podSecurity } : {}),
+        // Absent leaves the plan alone; an explicit null returns the team to the default.
+        ...(input.quota !== undefined ? { quota: input.quota } : {}),
+      }),
+    }),
+  }),
   deleteTeam: t.field({
     type: TeamPayload,
     args: { name: t.arg.string({ required: true }) },
     resolve: async (_, { name }, { ctx }) => ({ team: await deleteTeam(ctx, name) }),
   }),
 }));
+

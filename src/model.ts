@@ -4,7 +4,17 @@ import type { Resources, Role } from './validation.js';
 
 export interface EnvVar { name: string; value: string }
 
-export interface TeamView { name: string; namespace: string; createdAt: Date }
+/** A team's plan, as the admin set it (or the platform's default): what its ResourceQuota allows, and builds at once. */
+export interface TeamQuotaView { pods: number; cpu: string; memory: string; storage: string | null; builds: number }
+
+export interface TeamView {
+  name: string;
+  namespace: string;
+  createdAt: Date;
+  /** The Pod Security Standard its namespace enforces: baseline (the default) or restricted. */
+  podSecurity: 'baseline' | 'restricted';
+  quota: TeamQuotaView;
+}
 
 export type Health = 'Ready' | 'Progressing' | 'Degraded' | 'Failed' | 'Missing';
 
@@ -42,6 +52,8 @@ export interface AppView {
   /** Where end users reach the app: its default domain's URL (or its first custom domain's). */
   url: string | null;
   resources: Resources;
+  /** Linux capabilities the image needs; every other one is dropped (none declared: see the README's security model). */
+  capabilities: string[];
   /** HTTP path probed for readiness and liveness; null probes the TCP port. */
   healthCheckPath: string | null;
   /** Serve the app's domains over TLS (one certificate Secret per host). */

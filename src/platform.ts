@@ -62,6 +62,7 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   return {
     config, db, boss, etcd, kube, probes,
     deps: { db, boss, kube: apiKube, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL,
+      teamDefaults: { quota: config.YUNBANG_TEAM_QUOTA, builds: config.YUNBANG_BUILDS_PER_TEAM, containers: { requests: config.YUNBANG_CONTAINER_DEFAULT_REQUESTS, limits: config.YUNBANG_CONTAINER_DEFAULT_LIMITS } },
       apps: { domain: config.YUNBANG_APPS_DOMAIN, httpPort: config.YUNBANG_APPS_HTTP_PORT, httpsPort: config.YUNBANG_APPS_HTTPS_PORT }, secretKey: config.YUNBANG_SECRET_KEY },
     close: async () => {
       await boss.stop({ graceful: true, timeout: 5000, wait: true }).catch(() => {});

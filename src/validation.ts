@@ -117,6 +117,18 @@ export const volumes = z.array(z.object({
   });
 });
 
+/**
+ * Linux capabilities an app may ask for: those the baseline Pod Security Standard allows (the
+ * container runtime's defaults but NET_RAW). A restricted team allows NET_BIND_SERVICE alone.
+ */
+export const BASELINE_CAPABILITIES = [
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+] as const;
+export const RESTRICTED_CAPABILITIES: readonly string[] = ['NET_BIND_SERVICE'];
+export const capabilities = z.array(z.string().pipe(z.enum(BASELINE_CAPABILITIES, { message: `must be one of ${BASELINE_CAPABILITIES.join(', ')} (what the baseline Pod Security Standard allows)` })))
+  .max(BASELINE_CAPABILITIES.length)
+  .transform((caps) => [...new Set(caps)].sort());
+
 /** An HTTP path for probes: absolute, no spaces. */
 export const healthCheckPath = z.string().max(1024, 'must be at most 1024 characters')
   .regex(/^\/[^\s]*$/, 'must be an absolute path such as /healthz');

@@ -45,7 +45,7 @@ describe('build pod specs', () => {
     expect(JSON.stringify(pod)).not.toContain('GIT_URL=https://'); // the URL never carries a token
 
     const ssh = detectPod({ ...subject, credentials: { secretName: 'shop-git-credentials', kind: 'ssh' } }, settings) as any;
-    expect(ssh.spec.volumes).toContainEqual({ name: 'git-ssh', secret: { secretName: 'shop-git-credentials', defaultMode: 0o400 } });
+    expect(ssh.spec.volumes).toContainEqual({ name: 'git-ssh', secret: { secretName: 'shop-git-credentials', defaultMode: 0o440 } });
     expect(ssh.spec.initContainers[0].volumeMounts).toContainEqual({ name: 'git-ssh', mountPath: '/etc/git-ssh', readOnly: true });
     expect(ssh.spec.initContainers[0].env.map((e: { name: string }) => e.name)).not.toContain('GIT_PASSWORD');
 

@@ -33,6 +33,8 @@ describe('faults: PostgreSQL restarts under load', () => {
       YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, PORT: String(port), HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '4',
       // A job whose completion the outage swallowed stays active until it expires: keep that short here.
       YUNBANG_JOB_TIMEOUT_SECONDS: '15', YUNBANG_MAINTENANCE_SECONDS: '5',
+      // Room in the team's plan for 40 apps of the default size (the default plan fits 32).
+      YUNBANG_TEAM_QUOTA: 'pods=100,requests.cpu=8,requests.memory=16Gi,limits.cpu=32,limits.memory=32Gi',
     });
   });
   afterAll(async () => { await running?.stop().catch(() => {}); await postgres?.stop(); });

@@ -28,20 +28,34 @@ export function containerEnv(app: AppIntent) {
   return [{ name: 'PORT', value: String(app.port) }, ...fromDependencies, ...secrets, ...app.env];
 }
 
+/**
+ * Least privilege where Yunbang knows what the image needs: every capability dropped but those the
+ * app declares (templates declare theirs). A non-root pod needs none. A ready image in a baseline
+ * team that declares nothing keeps the runtime's defaults but NET_RAW (baseline allows them, and
+ * official images that start as root use chown and setuid to drop privileges).
+ */
+export function capabilities(app: AppIntent, nonRoot: boolean): { drop: string[]; add?: string[] } {
+  const add = [...(app.capabilities ?? [])].sort();
+  if (add.length > 0) return { drop: ['ALL'], add };
+  return nonRoot ? { drop: ['ALL'] } : { drop: ['NET_RAW'] };
+}
+
 function podTemplate(app: AppIntent) {
   // TCP on the app's port unless the app names an HTTP path to probe.
   const check = app.healthCheckPath ? { httpGet: { path: app.healthCheckPath, port: 'http' } } : { tcpSocket: { port: 'http' } };
   const probe = { ...check, timeoutSeconds: 2, failureThreshold: 3 };
   const annotations: Record<string, string> = { [RELEASE]: String(app.release) };
   if (app.restartedAt) annotations[RESTARTED_AT] = app.restartedAt;
+  // Non-root where the image allows it (images Yunbang built run as UID 10001), and always in a
+  // restricted team; a ready image in a baseline team keeps its user, since many official images
+  // start as root and drop privileges themselves.
+  const nonRoot = app.runAsNonRoot || app.team.podSecurity === 'restricted';
   return {
     metadata: { labels: { ...appLabels(app.team.name, app.name), ...accessLabels(app) }, annotations },
     spec: {
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      // Non-root where the image allows it (images Yunbang built); a ready image keeps its user,
-      // since many official images start as root and drop privileges themselves.
-      securityContext: app.runAsNonRoot ? { runAsNonRoot: true } : {},
+      securityContext: { seccompProfile: { type: 'RuntimeDefault' }, ...(nonRoot ? { runAsNonRoot: true } : {}) },
       containers: [{
         name: 'app',
         image: app.image,
@@ -54,9 +68,7 @@ function podTemplate(app: AppIntent) {
         // and every 2 s, so a new pod joins (and a failing one leaves) within seconds.
         readinessProbe: { ...probe, periodSeconds: 2 },
         livenessProbe: { ...probe, initialDelaySeconds: 15, periodSeconds: 20 },
-        securityContext: app.runAsNonRoot
-          ? { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }
-          : { allowPrivilegeEscalation: false },
+        securityContext: { allowPrivilegeEscalation: false, capabilities: capabilities(app, nonRoot) },
       }],
     },
   };

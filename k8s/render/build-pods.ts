@@ -94,6 +94,10 @@ function credentialEnv(b: BuildSubject): unknown[] {
   ];
 }
 
+const BUILD_UID = 10001;
+/** The clone and detect containers: an unprivileged user, no capabilities. */
+const NON_ROOT = { runAsNonRoot: true, runAsUser: BUILD_UID, runAsGroup: BUILD_UID, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+
 function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', init: Record<string, unknown>, main: Record<string, unknown>): K8sObject {
   // Every limit is explicit, so a team's LimitRange defaults never apply (they could be lower than the requests).
   const resources = role === 'build'
@@ -112,9 +116,11 @@ function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', ini
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       activeDeadlineSeconds: s.deadlineSeconds,
+      // The workspace and the deploy key belong to the non-root user of the clone and detect containers.
+      securityContext: { seccompProfile: { type: 'RuntimeDefault' }, fsGroup: BUILD_UID },
       volumes: [
         { name: 'workspace', emptyDir: {} },
-        ...(b.credentials?.kind === 'ssh' ? [{ name: 'git-ssh', secret: { secretName: b.credentials.secretName, defaultMode: 0o400 } }] : []),
+        ...(b.credentials?.kind === 'ssh' ? [{ name: 'git-ssh', secret: { secretName: b.credentials.secretName, defaultMode: 0o440 } }] : []),
         ...(role === 'build' && s.registrySecret
           ? [{ name: 'registry', secret: { secretName: s.registrySecret, items: [{ key: '.dockerconfigjson', path: 'config.json' }] } }]
           : []),
@@ -136,11 +142,15 @@ function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', ini
           ...(b.credentials?.kind === 'ssh' ? [{ name: 'git-ssh', mountPath: '/etc/git-ssh', readOnly: true }] : []),
         ],
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        securityContext: NON_ROOT,
       }],
       containers: [{
         ...main,
         terminationMessagePolicy: 'File',
         resources,
+        // Kaniko builds an image's filesystem as root inside its container (it needs root and the
+        // default capabilities: chown, setuid for RUN steps); the detector needs nothing.
+        securityContext: role === 'detect' ? NON_ROOT : { runAsUser: 0, allowPrivilegeEscalation: false },
       }],
     },
   };

@@ -12,9 +12,24 @@ function meta(team: TeamIntent, name: string, namespaced = true) {
   };
 }
 
+/**
+ * The team's namespace, with Pod Security admission labels: the team's level is enforced, and
+ * restricted is audited and warned about, so a baseline team sees what restricted would refuse.
+ * (Kubernetes 1.20 does not enforce these labels yet; Yunbang renders pods to meet the level anyway.)
+ */
 export function namespace(team: TeamIntent): K8sObject {
   const m = meta(team, team.namespace, false);
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { ...m, labels: { ...m.labels, [TEAM_RENDER]: TEAM_RENDER_VERSION } } };
+  const level = team.podSecurity ?? 'baseline';
+  return {
+    apiVersion: 'v1', kind: 'Namespace',
+    metadata: {
+      ...m,
+      labels: {
+        ...m.labels, [TEAM_RENDER]: TEAM_RENDER_VERSION,
+        'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted',
+      },
+    },
+  };
 }
 
 /**
@@ -73,7 +88,7 @@ export function tenantRoleBindings(team: TeamIntent, s: RenderSettings): K8sObje
 }
 
 export function resourceQuota(team: TeamIntent, s: RenderSettings): K8sObject {
-  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta(team, 'yunbang-team-quota'), spec: { hard: { ...s.teamQuota } } };
+  return { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta(team, 'yunbang-team-quota'), spec: { hard: { ...(team.quota ?? s.teamQuota) } } };
 }
 
 /** Defaults for containers that declare no resources: a quota on cpu/memory would refuse them otherwise. */

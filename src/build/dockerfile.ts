@@ -51,7 +51,7 @@ export function generateDockerfile(plan: BuildPlan, images: BaseImages = default
       }
       lines.push(`FROM ${b}`, 'ENV NODE_ENV=production', 'WORKDIR /app', user('debian'), install, 'COPY . .');
       if (plan.buildCommand) lines.push(`RUN ${plan.buildCommand}`);
-      lines.push(`RUN chown -R app:app /app`, 'USER app', `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(start!));
+      lines.push(`RUN chown -R app:app /app`, `USER ${UID}`, `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(start!));
       break;
     }
     case 'python': {
@@ -65,7 +65,7 @@ export function generateDockerfile(plan: BuildPlan, images: BaseImages = default
         install[plan.packageManager ?? 'pip']!);
       if (plan.framework === 'django' || plan.framework === 'flask') lines.push('RUN pip install --no-cache-dir gunicorn');
       if (plan.framework === 'fastapi') lines.push('RUN pip install --no-cache-dir uvicorn');
-      lines.push('COPY . .', 'USER app', `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(start!));
+      lines.push('COPY . .', `USER ${UID}`, `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(start!));
       break;
     }
     case 'go':
@@ -80,7 +80,7 @@ export function generateDockerfile(plan: BuildPlan, images: BaseImages = default
         maven ? 'COPY pom.xml mvnw* ./\nCOPY .mvn* .mvn' : 'COPY build.gradle* settings.gradle* gradlew* ./\nCOPY gradle* gradle',
         'COPY . .', `RUN ${plan.buildCommand}`,
         `RUN mkdir -p /out && cp $(ls ${maven ? 'target' : 'build/libs'}/*.jar | grep -v -- '-plain.jar' | head -n 1) /out/app.jar`,
-        `FROM ${r}`, 'WORKDIR /app', user('debian'), 'COPY --from=build /out/app.jar /app/app.jar', 'USER app',
+        `FROM ${r}`, 'WORKDIR /app', user('debian'), 'COPY --from=build /out/app.jar /app/app.jar', `USER ${UID}`,
         `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(start!));
       break;
     }
@@ -90,12 +90,12 @@ export function generateDockerfile(plan: BuildPlan, images: BaseImages = default
       }
       lines.push(`FROM ${r}`, 'WORKDIR /app', user('debian'));
       if (plan.packageManager === 'composer') lines.push('COPY --from=deps /app/vendor /app/vendor');
-      lines.push('COPY . .', 'USER app', `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(start!));
+      lines.push('COPY . .', `USER ${UID}`, `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(start!));
       break;
     case 'ruby':
       lines.push(`FROM ${b}`, 'ENV BUNDLE_WITHOUT=development:test RAILS_ENV=production', 'WORKDIR /app', user('debian'),
         'RUN apt-get update && apt-get install -y --no-install-recommends build-essential && rm -rf /var/lib/apt/lists/*',
-        'COPY Gemfile Gemfile.lock* ./', `RUN ${plan.buildCommand}`, 'COPY . .', 'RUN chown -R app:app /app', 'USER app',
+        'COPY Gemfile Gemfile.lock* ./', `RUN ${plan.buildCommand}`, 'COPY . .', 'RUN chown -R app:app /app', `USER ${UID}`,
         `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(start!));
       break;
     case 'dotnet':
@@ -106,7 +106,7 @@ export function generateDockerfile(plan: BuildPlan, images: BaseImages = default
     case 'rust': {
       const bin = start!.replace('/app/', '');
       lines.push(`FROM ${b} AS build`, 'WORKDIR /src', 'COPY . .', `RUN ${plan.buildCommand} && cp target/release/${bin} /out-${bin}`,
-        `FROM ${r}`, user('debian'), `COPY --from=build /out-${bin} /app/${bin}`, 'USER app',
+        `FROM ${r}`, user('debian'), `COPY --from=build /out-${bin} /app/${bin}`, `USER ${UID}`,
         `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, `ENTRYPOINT ["/app/${bin}"]`);
       break;
     }

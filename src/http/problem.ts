@@ -35,6 +35,17 @@ function fieldFromPointer(path = ''): string {
   return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
+/**
+ * The errors that say what is wrong: where a value fails inside (quota.cpu), the complaints about
+ * the alternatives it also failed ("quota: must be null", "must match exactly one schema in
+ * oneOf") are noise, so an error is dropped when another one points inside its field.
+ */
+export function mostSpecific(errors: FieldIssue[]): FieldIssue[] {
+  const inside = (outer: string, e: FieldIssue) => outer !== '' ? e.field.startsWith(`${outer}.`) || e.field.startsWith(`${outer}[`) : e.field !== '';
+  return errors.filter((e, i) => !errors.some((o) => inside(e.field, o))
+    && errors.findIndex((o) => o.field === e.field && o.message === e.message) === i);
+}
+
 /** Maps every error reaching the REST edge to problem+json; unknown errors are logged and leak nothing. */
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (isDatabaseUnavailable(err)) {
@@ -49,7 +60,7 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (bp?.type === 'entity.parse.failed') return sendProblem(res, problem(400, 'request body is not valid JSON'));
   const v = err as ValidatorError;
   if (typeof v?.status === 'number' && v.status >= 400 && v.status < 500) {
-    const errors = v.errors?.map((e) => ({ field: fieldFromPointer(e.path), message: e.message }));
+    const errors = v.errors && mostSpecific(v.errors.map((e) => ({ field: fieldFromPointer(e.path), message: e.message })));
     return sendProblem(res, problem(v.status, v.status === 400 ? 'the request does not match the API description' : v.message, errors));
   }
   (req as { log?: typeof log }).log?.error({ err }, 'unhandled error') ?? log.error({ err }, 'unhandled error');

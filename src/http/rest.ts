@@ -34,6 +34,7 @@ export function restRouter(): Router {
     res.status(201).location(`${req.baseUrl}/teams/${team.name}`).json(team);
   });
   r.get('/teams/:team', async (req, res) => { res.json(await teams.getTeam(ctx(res), p(req, 'team'))); });
+  r.patch('/teams/:team', async (req, res) => { res.json(await teams.updateTeam(ctx(res), { ...req.body, name: p(req, 'team') })); });
   r.delete('/teams/:team', async (req, res) => { res.status(202).json(await teams.deleteTeam(ctx(res), p(req, 'team'))); });
 
   r.get('/teams/:team/apps', async (req, res) => { res.json(await apps.listApps(ctx(res), p(req, 'team'))); });

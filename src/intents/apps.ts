@@ -10,6 +10,7 @@ import { parse } from '../validation.js';
 import { mutation } from './audit.js';
 import type { AppsSettings, Ctx } from './context.js';
 import { findTeam } from './teams.js';
+import { overruns, usage, type Workload } from './plan.js';
 import { queueBuild } from './builds.js';
 import { buildMode, dockerfilePath, gitCredentials, gitInput, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
 import { seal } from '../crypto/box.js';
@@ -22,7 +23,7 @@ export interface AppRow {
   id: string; team_id: string; team: string; name: string; image: string | null; source: SourceSpec | null; webhook_id: string | null;
   has_credentials: boolean;
   port: number; replicas: number;
-  env: EnvVar[]; resources: v.Resources; health_check_path: string | null; tls: boolean; running: boolean; generation: number; current_release: number | null;
+  env: EnvVar[]; resources: v.Resources; capabilities: string[]; health_check_path: string | null; tls: boolean; running: boolean; generation: number; current_release: number | null;
   created_at: Date; updated_at: Date; domains: string[];
   health: AppView['status']['health']; reason: string; message: string; ready_replicas: number;
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
@@ -31,7 +32,7 @@ export interface AppRow {
 }
 
 export const APP_SELECT = `
-  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.source, a.webhook_id, a.git_credentials IS NOT NULL AS has_credentials, a.port, a.replicas, a.env, a.resources, a.health_check_path, a.tls, a.running,
+  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.source, a.webhook_id, a.git_credentials IS NOT NULL AS has_credentials, a.port, a.replicas, a.env, a.resources, a.capabilities, a.health_check_path, a.tls, a.running,
          a.generation, a.current_release, a.created_at, a.updated_at,
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
          s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
@@ -67,7 +68,7 @@ export function toView(r: AppRow, links: Links): AppView {
     webhookUrl: r.webhook_id ? webhookUrl(links.publicUrl, r.webhook_id) : null,
     port: r.port, replicas: r.replicas, env: r.env, domains: r.domains,
     defaultDomain: own, url: visit ? appUrl(visit, r.tls, links.apps) : null,
-    resources: r.resources, healthCheckPath: r.health_check_path, tls: r.tls, running: r.running, generation: r.generation, currentRelease: r.current_release,
+    resources: r.resources, capabilities: r.capabilities, healthCheckPath: r.health_check_path, tls: r.tls, running: r.running, generation: r.generation, currentRelease: r.current_release,
     createdAt: r.created_at, updatedAt: r.updated_at,
     status: {
       health: r.health, reason: r.reason, message: r.message, readyReplicas: r.ready_replicas,
@@ -105,6 +106,7 @@ const specFields = {
   env: v.env,
   domains: v.domains,
   resources: v.resources,
+  capabilities: v.capabilities,
   // "" clears it too, for clients (GraphQL) where null means "leave as is".
   healthCheckPath: z.union([z.literal('').transform(() => null), v.healthCheckPath]).nullable(),
   tls: z.boolean(),
@@ -123,6 +125,7 @@ const createSchema = z.object({
   env: v.env.default([]),
   domains: v.domains.default([]),
   resources: v.resources.default({}),
+  capabilities: v.capabilities.default([]),
   healthCheckPath: specFields.healthCheckPath.default(null),
   tls: z.boolean().default(false),
   volumes: v.volumes.default([]),
@@ -154,6 +157,7 @@ const updateSchema = z.object({
   env: specFields.env.optional(),
   domains: specFields.domains.optional(),
   resources: specFields.resources.optional(),
+  capabilities: specFields.capabilities.optional(),
   healthCheckPath: specFields.healthCheckPath.optional(),
   tls: specFields.tls.optional(),
 });
@@ -263,7 +267,7 @@ function sealCredentials(ctx: Ctx, c: GitCredentials): string {
 /** Everything a new app row holds; createApp and template installs fill it in. */
 export interface NewApp {
   name: string; image: string | null; source: SourceSpec | null; sealedCredentials: string | null;
-  port: number; replicas: number; env: EnvVar[]; resources: v.Resources; healthCheckPath: string | null; tls: boolean; domains: string[];
+  port: number; replicas: number; env: EnvVar[]; resources: v.Resources; capabilities: string[]; healthCheckPath: string | null; tls: boolean; domains: string[];
   volumes: Volume[]; args: string[] | null; secrets: GeneratedSecret[]; exports: ConnectionEntry[];
   installationId: string | null; component: string | null;
 }
@@ -274,17 +278,19 @@ export interface NewApp {
  */
 export async function insertApp(ctx: Ctx, tx: Tx, team: TeamRow, a: NewApp): Promise<string> {
   checkDomains(ctx, a.domains);
+  checkPodSecurity(team, a);
+  await checkPlan(ctx, tx, team, null, { ...a, running: true }, 'replicas');
   // Backing services (they export connection info) are reached only by their dependents: no default domain.
   const label = a.exports.length > 0 ? null : defaultLabel(a.name, team.name);
   const { rows } = await tx.query<{ id: string; default_label: string | null }>(
     `INSERT INTO apps (team_id, name, image, port, replicas, env, resources, health_check_path, tls, source, webhook_id, webhook_secret, git_credentials,
-                       volumes, args, secrets, exports, installation_id, component, default_label)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-             CASE WHEN EXISTS (SELECT 1 FROM apps WHERE default_label = $20 AND deleted_at IS NULL) THEN NULL ELSE $20 END)
+                       volumes, args, secrets, exports, installation_id, component, capabilities, default_label)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+             CASE WHEN EXISTS (SELECT 1 FROM apps WHERE default_label = $21 AND deleted_at IS NULL) THEN NULL ELSE $21 END)
      ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id, default_label`,
     [team.id, a.name, a.image, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources), a.healthCheckPath, a.tls,
       a.source ? JSON.stringify(a.source) : null, a.source ? newWebhookId() : null, a.source ? seal(ctx.secretKey, newWebhookSecret(), 'webhook-secret') : null, a.sealedCredentials,
-      JSON.stringify(a.volumes), a.args ? JSON.stringify(a.args) : null, JSON.stringify(a.secrets), JSON.stringify(a.exports), a.installationId, a.component, label],
+      JSON.stringify(a.volumes), a.args ? JSON.stringify(a.args) : null, JSON.stringify(a.secrets), JSON.stringify(a.exports), a.installationId, a.component, JSON.stringify(a.capabilities), label],
   ).catch((err: { code?: string; constraint?: string }) => {
     if (err.code === '23505' && err.constraint === 'apps_default_label') throw defaultDomainTaken(ctx, a.name, label!); // a concurrent create won
     throw err;
@@ -301,6 +307,37 @@ export async function insertApp(ctx: Ctx, tx: Tx, team: TeamRow, a: NewApp): Pro
   }
   await enqueueReconcile(ctx, tx, id);
   return id;
+}
+
+/**
+ * Refuses a change that would take the team's running apps past its plan (its ResourceQuota would
+ * leave the pods unmade). `app` is the app as it will be, `appId` the app it replaces, if any. Two
+ * concurrent changes may both pass; the quota itself still holds the line then.
+ */
+async function checkPlan(ctx: Ctx, tx: Tx, team: TeamRow, appId: string | null, app: Workload & { running: boolean }, field: string): Promise<void> {
+  const { rows } = await tx.query<Workload & { id: string }>(
+    `SELECT id, replicas, resources FROM apps WHERE team_id = $1 AND deleted_at IS NULL AND running`, [team.id]);
+  const others = rows.filter((r) => r.id !== appId);
+  const before = usage(rows, ctx.teamDefaults.containers);
+  const after = usage(app.running ? [...others, app] : others, ctx.teamDefaults.containers);
+  const over = overruns(team.quota ?? ctx.teamDefaults.quota, before, after);
+  if (over.length > 0) {
+    throw new Conflict(`team "${team.name}" has no room for this in its plan: ${over.join('; ')}`, over.map((message) => ({ field, message })));
+  }
+}
+
+/**
+ * What a restricted team refuses: builds from git (Kaniko runs as root) and any capability but
+ * NET_BIND_SERVICE. Checked where an app is written, so its pods are never refused later.
+ */
+export function checkPodSecurity(team: Pick<TeamRow, 'name' | 'pod_security'>, a: { source: unknown; capabilities: string[] }): void {
+  if (team.pod_security !== 'restricted') return;
+  const issues: FieldIssue[] = [];
+  if (a.source) issues.push({ field: 'git', message: `team "${team.name}" enforces the restricted Pod Security Standard, where builds (which run as root) cannot run; deploy an image instead` });
+  a.capabilities.forEach((c, i) => {
+    if (!v.RESTRICTED_CAPABILITIES.includes(c)) issues.push({ field: `capabilities[${i}]`, message: `team "${team.name}" enforces the restricted Pod Security Standard, which allows only ${v.RESTRICTED_CAPABILITIES.join(', ')}` });
+  });
+  if (issues.length > 0) throw new Invalid(issues);
 }
 
 /** `<app>-<team>` can be the default label of two apps ("a-b" in "c", "a" in "b-c"): the later one must pick another name. */
@@ -323,7 +360,7 @@ export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppVie
     scope.teamId = team.id;
     const source: SourceSpec | null = a.git ? { ...a.git, buildMode: a.buildMode, dockerfilePath: a.dockerfilePath } : null;
     await insertApp(ctx, tx, team, {
-      name: a.name, image: a.image ?? null, source, sealedCredentials: sealed, port: a.port, replicas: a.replicas, env: a.env, resources: a.resources,
+      name: a.name, image: a.image ?? null, source, sealedCredentials: sealed, port: a.port, replicas: a.replicas, env: a.env, resources: a.resources, capabilities: a.capabilities,
       healthCheckPath: a.healthCheckPath, tls: a.tls, domains: a.domains, volumes: a.volumes, args: null, secrets: [], exports: [], installationId: null, component: null,
     });
     scope.message = a.image ? `image ${a.image}, ${a.replicas} replica(s)` : `git ${source!.url} (${source!.branch}), ${a.replicas} replica(s)`;
@@ -360,6 +397,7 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
     const next = {
       image: u.image ?? view.image, port: u.port ?? view.port, replicas: u.replicas ?? view.replicas,
       env: u.env ?? view.env, domains: u.domains ?? view.domains, resources: u.resources ?? view.resources,
+      capabilities: u.capabilities ?? view.capabilities,
       healthCheckPath: u.healthCheckPath === undefined ? view.healthCheckPath : u.healthCheckPath, tls: u.tls ?? view.tls,
       source,
     };
@@ -371,6 +409,10 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
     }
     scope.message = changed.length ? `changed ${changed.join(', ')}` : 'no change';
     if (changed.length === 0) return view;
+    checkPodSecurity(team, next);
+    if (changed.includes('replicas') || changed.includes('resources')) {
+      await checkPlan(ctx, tx, team, cur.id, { ...next, running: cur.running }, changed.includes('replicas') ? 'replicas' : 'resources');
+    }
 
     const hook = source && !cur.webhook_id ? { id: newWebhookId(), secret: seal(ctx.secretKey, newWebhookSecret(), 'webhook-secret') } : undefined;
     await tx.query(
@@ -378,9 +420,9 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
               webhook_id = CASE WHEN $9::jsonb IS NULL THEN NULL ELSE coalesce($10, webhook_id) END,
               webhook_secret = CASE WHEN $9::jsonb IS NULL THEN NULL ELSE coalesce($11, webhook_secret) END,
               git_credentials = CASE WHEN $9::jsonb IS NULL THEN NULL WHEN $12 THEN $13 ELSE git_credentials END,
-              generation = generation + 1, updated_at = now() WHERE id = $1`,
+              capabilities = $14, generation = generation + 1, updated_at = now() WHERE id = $1`,
       [cur.id, next.image, next.port, next.replicas, JSON.stringify(next.env), JSON.stringify(next.resources), next.healthCheckPath, next.tls,
-        source ? JSON.stringify(source) : null, hook?.id ?? null, hook?.secret ?? null, sealed !== undefined, sealed ?? null],
+        source ? JSON.stringify(source) : null, hook?.id ?? null, hook?.secret ?? null, sealed !== undefined, sealed ?? null, JSON.stringify(next.capabilities)],
     );
     if (changed.includes('domains')) {
       checkDomains(ctx, next.domains);
@@ -415,6 +457,7 @@ export async function setLifecycle(ctx: Ctx, op: Lifecycle, team: string, name: 
       scope.message = `already ${cur.running ? 'running' : 'stopped'}`;
       return toView(cur, ctx);
     }
+    if (op === 'start') await checkPlan(ctx, tx, t, cur.id, { replicas: cur.replicas, resources: cur.resources, running: true }, 'replicas');
     const update = op === 'restart' ? 'restarted_at = now()' : `running = ${op === 'start'}`;
     await tx.query(`UPDATE apps SET ${update}, generation = generation + 1, updated_at = now() WHERE id = $1`, [cur.id]);
     if (op !== 'restart') {

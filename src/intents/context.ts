@@ -1,3 +1,4 @@
+import type { ContainerDefaults } from './plan.js';
 import type PgBoss from 'pg-boss';
 import type { Db } from '../db/pool.js';
 import type { Principal } from '../auth/principal.js';
@@ -17,6 +18,9 @@ export interface Deps {
   publicUrl: string;
   /** Where end users reach apps: default domains and the gateway's public ports, for app URLs. */
   apps: AppsSettings;
+  /** The plan of a team the admin has given none (YUNBANG_TEAM_QUOTA, YUNBANG_BUILDS_PER_TEAM), and container defaults. */
+  /** The plan of a team the admin gave none, and the LimitRange defaults its containers get. */
+  teamDefaults: { quota: Record<string, string>; builds: number; containers: ContainerDefaults };
   /** The Kubernetes API, for reading pod logs (API processes). */
   kube?: import('../kube.js').Kube;
   /** Status changes announced by the worker, for subscriptions (API processes only). */

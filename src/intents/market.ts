@@ -96,7 +96,7 @@ export type InstallInput = z.input<typeof installInput>;
  */
 function checkComponents(specs: ComponentSpec[]): FieldIssue[] {
   return specs.flatMap((c) => newAppIssues({
-    name: c.app, image: c.image, port: c.port, replicas: c.replicas, env: c.env, resources: c.resources, healthCheckPath: c.healthCheckPath, volumes: c.volumes,
+    name: c.app, image: c.image, port: c.port, replicas: c.replicas, env: c.env, resources: c.resources, healthCheckPath: c.healthCheckPath, volumes: c.volumes, capabilities: c.capabilities,
   }).map((i) => (i.field === 'name'
     ? { field: 'name', message: `makes the app name "${c.app}" of component ${c.component}, which ${i.message}` }
     : { field: `components.${c.component}.${i.field}`, message: i.message })));
@@ -157,7 +157,7 @@ async function createComponents(ctx: Ctx, tx: Tx, team: TeamRow, installationId:
     ids.set(c.app, await insertApp(ctx, tx, team, {
       name: c.app, image: c.image, source: null, sealedCredentials: null, port: c.port, replicas: c.replicas, env: c.env, resources: c.resources,
       healthCheckPath: c.healthCheckPath, tls: false, domains: [], volumes: c.volumes, args: c.args, secrets: c.secrets, exports: c.exports,
-      installationId, component: c.component,
+      installationId, component: c.component, capabilities: c.capabilities,
     }));
   }
   for (const c of specs) {
@@ -272,6 +272,7 @@ function templateFromApps(apps: AppRow[], depsOf: Map<string, string[]>, name: s
       ...(Object.keys(a.resources).length ? { resources: a.resources } : {}),
       ...(a.exports.length ? { exports: a.exports } : {}),
       ...(depsOf.get(a.id)?.length ? { dependsOn: depsOf.get(a.id) } : {}),
+      ...(a.capabilities.length ? { capabilities: a.capabilities } : {}),
     })),
   };
   return { template, issues };

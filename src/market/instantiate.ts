@@ -23,6 +23,7 @@ export interface ComponentSpec {
   exports: ConnectionEntry[];
   /** App names of the components it depends on. */
   dependsOn: string[];
+  capabilities: string[];
 }
 
 export type ParameterValues = Record<string, string | number | boolean>;
@@ -92,5 +93,6 @@ export function instantiate(t: Template, version: string, name: string, values: 
     // ${host} and ${port} stay: they are the app's own, known when a dependent is rendered.
     exports: (c.exports ?? []).map((e) => ('secret' in e ? e : { name: e.name, value: fill(e.value, vars) })),
     dependsOn: (c.dependsOn ?? []).map((d) => componentAppName(t, name, d)),
+    capabilities: [...(c.capabilities ?? [])].sort(),
   }));
 }

@@ -1,4 +1,5 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { BASELINE_CAPABILITIES } from '../validation.js';
 
 /**
  * The app market's template format. A template is versioned data: shared parameters and
@@ -36,6 +37,8 @@ export interface TemplateComponent {
   exports?: TemplateExport[];
   /** Other components of the same template this one depends on (it gets their exports as env). */
   dependsOn?: string[];
+  /** Linux capabilities the image needs (all others are dropped), e.g. CHOWN and SETUID for an image that drops root itself. */
+  capabilities?: string[];
 }
 
 export interface TemplateVersion { version: string; images: Record<string, string> }
@@ -132,6 +135,7 @@ export const TEMPLATE_SCHEMA = {
             },
           },
           dependsOn: { type: 'array', maxItems: 20, items: { type: 'string', pattern: NAME } },
+          capabilities: { type: 'array', uniqueItems: true, maxItems: BASELINE_CAPABILITIES.length, items: { enum: [...BASELINE_CAPABILITIES] } },
         },
       },
     },
