@@ -9,6 +9,7 @@ import { run } from '../src/main.js';
 import { freePort } from '../scripts/local/proc.js';
 import { startGitServer } from '../test/helpers/git-server.js';
 import { percentile, type BenchStack } from './stack.js';
+import { LOCAL_GIT_HOSTS } from '../scripts/local/stack.js';
 
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 50);
 const FILES = 20_000;
@@ -62,7 +63,7 @@ export async function benchBuilds(stack: BenchStack): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const admin = `bench-${randomBytes(16).toString('hex')}`;
   const running = await run(['api', 'worker'], {
-    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString("hex")}`, YUNBANG_ADMIN_TOKEN: admin,
+    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString("hex")}`, YUNBANG_ADMIN_TOKEN: admin, YUNBANG_GIT_ALLOWED_HOSTS: LOCAL_GIT_HOSTS,
     PORT: String(port), HOST: '127.0.0.1', YUNBANG_PUBLIC_URL: url, LOG_LEVEL: 'silent', YUNBANG_RESYNC_SECONDS: '3600',
   });
   const git = await startGitServer();

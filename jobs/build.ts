@@ -13,7 +13,7 @@ import type { GitCredentials, SourceSpec } from '../src/intents/source.js';
 import type { ReleaseConfig } from '../src/model.js';
 import { FIELD_MANAGER } from '../k8s/labels.js';
 import {
-  buildPod, credentialsSecret, credentialsSecretName, detectPod, imageRepository, podName, type BuildPodSettings, type BuildSubject,
+  buildPod, credentialsSecret, credentialsSecretName, detectPod, imageRepository, podName, type BuildSubject,
 } from '../k8s/render/build-pods.js';
 import type { RenderSettings } from '../k8s/types.js';
 import { toTyped } from '../k8s/wire.js';
@@ -23,13 +23,15 @@ import { ensureTeam } from './reconcile-team.js';
 import { loadTeam } from './intent.js';
 import { describe } from './steps.js';
 import { BUILD_LOGS_CHANNEL } from '../src/status.js';
+import { checkGitUrl, GitUrlRefused } from '../src/net/git-guard.js';
+import type { BuildSettings } from '../src/settings.js';
 
 export interface BuildEnv {
   db: Db;
   boss: PgBoss;
   kube: Kube;
   settings: RenderSettings;
-  build: BuildPodSettings & { perTeam: number };
+  build: BuildSettings;
   /** Opens sealed git credentials (YUNBANG_SECRET_KEY). */
   secretKey?: string;
 }
@@ -203,6 +205,12 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
       return u.rowCount === 1;
     });
     if (!started) return 'queued';
+    // The URL was checked when it was saved; its host may resolve elsewhere by now.
+    const refused = await checkGitUrl(r.source.url, env.build.gitAllow).then(() => null, (err: unknown) => (err instanceof GitUrlRefused ? err.rule : null));
+    if (refused) {
+      await finish(env, r, 'failed', `the git URL is refused: ${refused}`);
+      return 'failed';
+    }
     await ensureTeam(env.kube, (await loadTeam(env.db, r.team_id))!.intent, env.settings);
     await syncCredentials(env, r);
     return (await createPod(env, r, detectPod(subject(env, r), env.build))) ? 'detecting' : 'failed';

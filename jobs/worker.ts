@@ -1,3 +1,4 @@
+import type { BuildSettings } from '../src/settings.js';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Etcd3 } from 'etcd3';
@@ -7,7 +8,6 @@ import { log } from '../src/log.js';
 import { jobDuration, jobRuns } from '../src/metrics.js';
 import type { RenderSettings } from '../k8s/types.js';
 import { JOBS_CHANNEL, QUEUES, enqueue, type AdvanceBuildJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from './queues.js';
-import type { BuildPodSettings } from '../k8s/render/build-pods.js';
 import { advanceBuild } from './build.js';
 import { reconcileApp } from './reconcile-app.js';
 import { reconcileTeam } from './reconcile-team.js';
@@ -21,7 +21,7 @@ export interface WorkerEnv {
   etcd: Etcd3;
   kube: Kube;
   settings: RenderSettings;
-  build: BuildPodSettings & { perTeam: number };
+  build: BuildSettings;
   secretKey?: string;
   concurrency: number;
   resyncSeconds: number;

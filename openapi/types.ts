@@ -308,16 +308,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/detect": {
+    "/teams/{team}/detect": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        /** Preview what Yunbang would build from a repository (nothing is recorded) */
+        /**
+         * Preview what Yunbang would build from a repository (nothing is recorded)
+         * @description Clones the ref over https without credentials and runs the detector. It needs the developer
+         *     role in the team and is limited per token (YUNBANG_DETECT_PER_MINUTE, 429 beyond). The URL's
+         *     host must resolve to public addresses only, unless it is in YUNBANG_GIT_ALLOWED_HOSTS; a
+         *     refused URL is a 400 naming the rule.
+         */
         post: operations["detectSource"];
         delete?: never;
         options?: never;
@@ -1094,6 +1102,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The caller used up its allowance for this operation; try again after Retry-After seconds */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds until the allowance is back */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         buildId: string;
@@ -1732,7 +1751,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
             cookie?: never;
         };
         requestBody: {
@@ -1758,8 +1779,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };
     };

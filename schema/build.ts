@@ -87,9 +87,9 @@ builder.queryFields((t) => ({
   }),
   detectSource: t.field({
     type: BuildPlan,
-    description: 'Previews what Yunbang would build from a repository, without recording anything',
-    args: { url: t.arg.string({ required: true }), ref: t.arg.string(), subdir: t.arg.string(), buildMode: t.arg({ type: BuildModeEnum }) },
-    resolve: (_, a, { ctx }) => detectSource(ctx, { url: a.url, ref: a.ref ?? undefined, subdir: a.subdir ?? null, buildMode: a.buildMode ?? undefined }),
+    description: 'Previews what Yunbang would build from a public repository (https), without recording anything; a developer of the team, a few a minute',
+    args: { team: t.arg.string({ required: true }), url: t.arg.string({ required: true }), ref: t.arg.string(), subdir: t.arg.string(), buildMode: t.arg({ type: BuildModeEnum }) },
+    resolve: (_, a, { ctx }) => detectSource(ctx, { team: a.team, url: a.url, ref: a.ref ?? undefined, subdir: a.subdir ?? null, buildMode: a.buildMode ?? undefined }),
   }),
 }));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowList } from './net/git-guard.js';
 
 /**
  * Configuration comes only from environment variables (12-factor). It is validated once at
@@ -37,6 +38,16 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   YUNBANG_PUBLIC_URL: url(['http:', 'https:']).optional(),
   YUNBANG_MAX_BODY: z.string().regex(/^\d+(b|kb|mb)$/, 'must be like 512kb or 1mb').default('1mb'),
+  // Git hosts on internal networks that git URLs may name (names, addresses or CIDRs); all others must resolve to public addresses.
+  YUNBANG_GIT_ALLOWED_HOSTS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .superRefine((hosts, ctx) => {
+      for (const h of hosts) {
+        try { parseAllowList([h]); } catch { ctx.addIssue({ code: 'custom', message: `"${h}" is not a host name, address or CIDR` }); }
+        if (!h.includes('/') && !/^[A-Za-z0-9.:\-[\]]+$/.test(h)) ctx.addIssue({ code: 'custom', message: `"${h}" is not a host name, address or CIDR` });
+      }
+    }),
+  // detectSource clones in the API process: at most this many per caller and minute.
+  YUNBANG_DETECT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   YUNBANG_NAMESPACE_PREFIX: z.string().regex(/^[a-z][-a-z0-9]{0,14}$/, 'must be lower-case letters, digits and "-", at most 15 characters').default('yb-'),
   YUNBANG_INGRESS_CLASS: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be an IngressClass name').default('nginx'),
   YUNBANG_INGRESS_NAMESPACE_SELECTOR: keyValues('kubernetes.io/metadata.name=ingress-nginx'),

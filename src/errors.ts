@@ -2,7 +2,7 @@
  * Domain errors. Intents throw these; each edge (GraphQL, REST) maps them once to its own
  * shape (extensions.code / problem+json status). Anything else reaching an edge is a bug.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -43,6 +43,13 @@ export class Conflict extends DomainError {
   readonly status = 409;
   /** The fields the conflict is about (a taken domain or name), when there are some. */
   constructor(message: string, readonly issues: FieldIssue[] = []) { super(message); }
+}
+
+/** The caller sent more of something costly than its allowance; it may try again after `retryAfterSeconds`. */
+export class RateLimited extends DomainError {
+  readonly code = 'RATE_LIMITED' as const;
+  readonly status = 429;
+  constructor(message: string, readonly retryAfterSeconds: number) { super(message); }
 }
 
 export class Unavailable extends DomainError {

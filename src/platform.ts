@@ -1,4 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { parseAllowList } from './net/git-guard.js';
 import { Etcd3 } from 'etcd3';
 import PgBoss from 'pg-boss';
 import './db/pg-boss-patch.js';
@@ -62,6 +64,8 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   return {
     config, db, boss, etcd, kube, probes,
     deps: { db, boss, kube: apiKube, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL,
+      gitAllow: parseAllowList(config.YUNBANG_GIT_ALLOWED_HOSTS),
+      detectLimiter: new RateLimiterMemory({ points: config.YUNBANG_DETECT_PER_MINUTE, duration: 60 }),
       teamDefaults: { quota: config.YUNBANG_TEAM_QUOTA, builds: config.YUNBANG_BUILDS_PER_TEAM, containers: { requests: config.YUNBANG_CONTAINER_DEFAULT_REQUESTS, limits: config.YUNBANG_CONTAINER_DEFAULT_LIMITS } },
       apps: { domain: config.YUNBANG_APPS_DOMAIN, httpPort: config.YUNBANG_APPS_HTTP_PORT, httpsPort: config.YUNBANG_APPS_HTTPS_PORT }, secretKey: config.YUNBANG_SECRET_KEY },
     close: async () => {

@@ -1,3 +1,4 @@
+import { parseAllowList, type AllowList } from './net/git-guard.js';
 import type { Config } from './config.js';
 import type { RenderSettings } from '../k8s/types.js';
 import { defaultBuildPodSettings, type BuildPodSettings } from '../k8s/render/build-pods.js';
@@ -20,11 +21,15 @@ export function renderSettings(c: Config): RenderSettings {
 }
 
 /** Build pod settings from configuration. */
-export function buildSettings(c: Config): BuildPodSettings & { perTeam: number } {
+/** What the worker's build job needs besides the pod settings: builds at once per team, and git hosts allowed on internal networks. */
+export type BuildSettings = BuildPodSettings & { perTeam: number; gitAllow: AllowList };
+
+export function buildSettings(c: Config): BuildSettings {
   return {
     ...defaultBuildPodSettings,
     detectorImage: c.YUNBANG_DETECTOR_IMAGE, gitImage: c.YUNBANG_GIT_IMAGE, kanikoImage: c.YUNBANG_KANIKO_IMAGE,
     registry: c.YUNBANG_REGISTRY, registrySecret: c.YUNBANG_REGISTRY_SECRET ?? null,
     deadlineSeconds: c.YUNBANG_BUILD_DEADLINE_SECONDS, memory: c.YUNBANG_BUILD_MEMORY, perTeam: c.YUNBANG_BUILDS_PER_TEAM,
+    gitAllow: parseAllowList(c.YUNBANG_GIT_ALLOWED_HOSTS),
   };
 }

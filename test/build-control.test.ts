@@ -15,7 +15,7 @@ describe('build control without a worker', () => {
   it('a newer build supersedes the queued older one; only git apps build', async () => {
     const admin = rest(t.url, ADMIN);
     const team = await makeTeam(t.url);
-    await admin('POST', `/teams/${team}/apps`, { name: 'web', git: { url: 'https://git.example.com/a/web.git' } });
+    await admin('POST', `/teams/${team}/apps`, { name: 'web', git: { url: 'http://127.0.0.1:1/a/web.git' } });
     const second = await admin('POST', `/teams/${team}/apps/web/builds`, { ref: 'release' });
     expect(second.status).toBe(202);
     expect(second.body).toMatchObject({ number: 2, status: 'queued', ref: 'release', trigger: 'manual', createdBy: 'admin' });

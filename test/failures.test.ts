@@ -16,6 +16,7 @@ import { makeTeam } from './helpers/fixtures.js';
 import { startGitServer } from './helpers/git-server.js';
 import { eventually } from './helpers/full.js';
 import { ADMIN, SECRET_KEY, freshDatabase } from './helpers/platform.js';
+import { LOCAL_GIT_HOSTS } from '../scripts/local/stack.js';
 
 // Outages need parts of their own: this file stops and restarts its own API server and etcd,
 // which the other test files must not feel. The worker runs as a separate process so it can be killed.
@@ -46,7 +47,7 @@ describe('failures: outages and a killed worker lose nothing', () => {
     kc.loadFromFile(cp.kubeconfig);
     sim = await startSimNode(kc, { podNetwork: 245 }); // a pod network apart from the run's shared cluster
     env = {
-      DATABASE_URL: await freshDatabase(), ETCD_ENDPOINTS: yunbangEtcd.endpoint, KUBECONFIG: cp.identities.worker, YUNBANG_API_KUBECONFIG: cp.identities.api, YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY,
+      DATABASE_URL: await freshDatabase(), ETCD_ENDPOINTS: yunbangEtcd.endpoint, KUBECONFIG: cp.identities.worker, YUNBANG_API_KUBECONFIG: cp.identities.api, YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, YUNBANG_GIT_ALLOWED_HOSTS: LOCAL_GIT_HOSTS,
       PORT: '0', HOST: '127.0.0.1', YUNBANG_JOB_TIMEOUT_SECONDS: '3', YUNBANG_MAINTENANCE_SECONDS: '1', LOG_LEVEL: 'silent',
       // 50 apps rolling at once, old pods serving through their grace period: more than the default 100 pods.
       YUNBANG_TEAM_QUOTA: 'pods=400',

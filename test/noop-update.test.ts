@@ -24,7 +24,7 @@ describe('an update that changes nothing is a no-op, field by field', () => {
       resources: { requests: { memory: '128Mi', cpu: '100m' }, limits: { memory: '256Mi', cpu: '1' } },
     });
     expect(image.status).toBe(201);
-    const git = await admin('POST', `/teams/${team}/apps`, { name: 'api', git: { url: 'https://git.example.com/org/api.git', branch: 'main', subdir: 'svc' }, buildMode: 'DOCKERFILE', dockerfilePath: 'build/Dockerfile' });
+    const git = await admin('POST', `/teams/${team}/apps`, { name: 'api', git: { url: 'http://127.0.0.1:1/org/api.git', branch: 'main', subdir: 'svc' }, buildMode: 'DOCKERFILE', dockerfilePath: 'build/Dockerfile' });
     expect(git.status).toBe(201);
   });
   afterAll(async () => { await t?.close(); });
@@ -40,7 +40,7 @@ describe('an update that changes nothing is a no-op, field by field', () => {
     ['healthCheckPath', 'web', { healthCheckPath: '/healthz' }],
     ['tls', 'web', { tls: true }],
     ['every field at once', 'web', { image: 'nginx:1.27', port: 8080, replicas: 2, tls: true, healthCheckPath: '/healthz', resources: { limits: { memory: '256Mi', cpu: '1' }, requests: { cpu: '100m', memory: '128Mi' } } }],
-    ['git', 'api', { git: { subdir: 'svc', branch: 'main', url: 'https://git.example.com/org/api.git' } }],
+    ['git', 'api', { git: { subdir: 'svc', branch: 'main', url: 'http://127.0.0.1:1/org/api.git' } }],
     ['buildMode', 'api', { buildMode: 'DOCKERFILE' }],
     ['dockerfilePath', 'api', { dockerfilePath: 'build/Dockerfile' }],
   ];

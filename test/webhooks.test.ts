@@ -23,7 +23,7 @@ describe('webhooks from git hosts', () => {
     await db.connect();
     admin = rest(t.url, ADMIN);
     team = await makeTeam(t.url);
-    await admin('POST', `/teams/${team}/apps`, { name: 'web', git: { url: 'https://git.example.com/acme/web.git', branch: 'main' } });
+    await admin('POST', `/teams/${team}/apps`, { name: 'web', git: { url: 'http://127.0.0.1:1/acme/web.git', branch: 'main' } });
     hook = (await admin('POST', `/teams/${team}/apps/web/webhook-secret`)).body;
     hook.webhookUrl = hook.webhookUrl.replace('http://127.0.0.1:1', t.url);
   });

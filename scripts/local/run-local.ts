@@ -7,7 +7,7 @@ import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
 import { portInUse } from './proc.js';
 import { alive } from '../../src/proc/leftovers.js';
-import { startStack } from './stack.js';
+import { LOCAL_GIT_HOSTS, startStack } from './stack.js';
 
 /**
  * `npm start`: the whole platform on one machine. Starts what is not given by environment
@@ -60,6 +60,8 @@ async function main() {
       // The worker and the API as their own service accounts (k8s/install's RBAC), as in production.
       ...process.env, DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
       YUNBANG_ADMIN_TOKEN: adminToken, YUNBANG_SECRET_KEY: secretKey, PORT: port,
+      // The local stack's git servers are on loopback; a real install lists its internal git hosts, if any.
+      YUNBANG_GIT_ALLOWED_HOSTS: process.env.YUNBANG_GIT_ALLOWED_HOSTS ?? LOCAL_GIT_HOSTS,
       // Loopback only: a development stack is not for the network, and a wildcard bind of the port
       // would keep simulated pods (served on 127.x addresses) from using the same port.
       HOST: process.env.HOST ?? '127.0.0.1',

@@ -14,6 +14,12 @@ import { startSimNode } from './sim-node.js';
  * simulated node. Each part is skipped when the caller already has one (DATABASE_URL,
  * ETCD_ENDPOINTS, KUBECONFIG).
  */
+/**
+ * Git servers of the local stack and its tests listen on loopback, which the git guard refuses by
+ * default (src/net/git-guard.ts): the stack allows that one address and nothing else.
+ */
+export const LOCAL_GIT_HOSTS = '127.0.0.1';
+
 export interface StackOptions {
   dir: string;
   /** 'fixed' for `npm start` (stable URLs across restarts), 'random' for tests. */

@@ -4,7 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { schema } from '../../schema/index.js';
 import { authenticate, bearer } from '../auth/tokens.js';
-import { Conflict, DomainError, Invalid } from '../errors.js';
+import { Conflict, DomainError, Invalid, RateLimited } from '../errors.js';
 import type { Deps } from '../intents/context.js';
 import { log } from '../log.js';
 import { NUL_MESSAGE, nulInGraphql } from './nul.js';
@@ -97,6 +97,7 @@ function maskError(error: unknown, message: string): Error {
         code: original.code,
         ...(original instanceof Invalid || (original instanceof Conflict && original.issues.length > 0) ? { fields: original.issues } : {}),
         ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
+        ...(original instanceof RateLimited ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
       },
     });
   }

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { DomainError, type FieldIssue } from '../errors.js';
+import { DomainError, RateLimited, type FieldIssue } from '../errors.js';
 import { log } from '../log.js';
 import { RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.js';
 
@@ -8,11 +8,11 @@ export interface Problem { type: string; title: string; status: number; detail?:
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 const CODES: Record<number, string> = {
   400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 500: 'INTERNAL_SERVER_ERROR', 503: 'UNAVAILABLE',
+  409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED', 500: 'INTERNAL_SERVER_ERROR', 503: 'UNAVAILABLE',
 };
 
 export function problem(status: number, detail?: string, errors?: FieldIssue[]): Problem {
@@ -52,6 +52,7 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
     (req as { log?: typeof log }).log?.warn({ error: (err as Error).message }, 'database unavailable');
     return sendProblem(res, problem(503, 'the database is unavailable; the request was not carried out, send it again'));
   }
+  if (err instanceof RateLimited) res.setHeader('Retry-After', String(err.retryAfterSeconds));
   if (err instanceof DomainError) {
     return sendProblem(res, problem(err.status, err.message, 'issues' in err ? (err as { issues: FieldIssue[] }).issues : undefined));
   }

@@ -80,7 +80,7 @@ export function restRouter(): Router {
     const after = req.query.after === undefined ? 0 : Number(req.query.after);
     res.json(await builds.buildLogs(ctx(res), p(req, 'id'), after));
   });
-  r.post('/detect', async (req, res) => { res.json(await detectSource(ctx(res), req.body)); });
+  r.post('/teams/:team/detect', async (req, res) => { res.json(await detectSource(ctx(res), { ...req.body, team: p(req, 'team') })); });
 
   r.get('/teams/:team/events', async (req, res) => {
     const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);

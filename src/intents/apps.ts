@@ -12,7 +12,7 @@ import type { AppsSettings, Ctx } from './context.js';
 import { findTeam } from './teams.js';
 import { overruns, usage, type Workload } from './plan.js';
 import { queueBuild } from './builds.js';
-import { buildMode, dockerfilePath, gitCredentials, gitInput, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
+import { buildMode, dockerfilePath, gitCredentials, gitInput, guardGitUrl, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
 import { seal } from '../crypto/box.js';
 import type { TeamRow } from './teams.js';
 import { connectionEnv, effectiveExports, fillEndpoint, generatedSecretName } from '../../k8s/render/connect.js';
@@ -353,6 +353,7 @@ export const releaseConfig = (a: Pick<NewApp, 'port' | 'env' | 'resources' | 'he
 export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppView> {
   const a = parse(createSchema, input);
   if (a.gitCredentials && !a.git) throw Invalid.field('gitCredentials', 'only apps built from git take credentials');
+  if (a.git) await guardGitUrl(ctx.gitAllow, a.git.url);
   const sealed = a.gitCredentials ? sealCredentials(ctx, a.gitCredentials) : null;
   return mutation(ctx, { action: 'app.create', subject: `app/${a.name}`, team: a.team }, async (tx, scope) => {
     authorize(ctx.principal, a.team, 'write');
@@ -377,6 +378,7 @@ export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppVie
 export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppView> {
   const u = parse(updateSchema, input);
   if (u.image !== undefined && u.git !== undefined) throw Invalid.field('image', 'give either image or git, not both');
+  if (u.git) await guardGitUrl(ctx.gitAllow, u.git.url);
   const sealed = u.gitCredentials ? sealCredentials(ctx, u.gitCredentials) : u.gitCredentials;
   return mutation(ctx, { action: 'app.update', subject: `app/${u.name}`, team: u.team }, async (tx, scope) => {
     authorize(ctx.principal, u.team, 'write');

@@ -1,3 +1,5 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AllowList } from '../net/git-guard.js';
 import type { ContainerDefaults } from './plan.js';
 import type PgBoss from 'pg-boss';
 import type { Db } from '../db/pool.js';
@@ -18,9 +20,12 @@ export interface Deps {
   publicUrl: string;
   /** Where end users reach apps: default domains and the gateway's public ports, for app URLs. */
   apps: AppsSettings;
-  /** The plan of a team the admin has given none (YUNBANG_TEAM_QUOTA, YUNBANG_BUILDS_PER_TEAM), and container defaults. */
   /** The plan of a team the admin gave none, and the LimitRange defaults its containers get. */
   teamDefaults: { quota: Record<string, string>; builds: number; containers: ContainerDefaults };
+  /** Git hosts on internal networks that git URLs may name (YUNBANG_GIT_ALLOWED_HOSTS); every other must be public. */
+  gitAllow: AllowList;
+  /** Limits detectSource per caller: it clones from the API process. */
+  detectLimiter: RateLimiterAbstract;
   /** The Kubernetes API, for reading pod logs (API processes). */
   kube?: import('../kube.js').Kube;
   /** Status changes announced by the worker, for subscriptions (API processes only). */

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { Invalid } from '../errors.js';
+import { checkGitUrl, GitUrlRefused, type AllowList } from '../net/git-guard.js';
 
 /** Where a git app's code is and how it is built. Stored as apps.source. */
 export interface SourceSpec { url: string; branch: string; subdir: string | null; buildMode: 'AUTO' | 'DOCKERFILE' | 'SOURCE'; dockerfilePath: string }
@@ -28,6 +30,19 @@ export const gitCredentials = z.object({
   sshPrivateKey: z.string().max(16384).regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'must be a PEM or OpenSSH private key').optional(),
 }).strict().refine((c) => (c.token === undefined) !== (c.sshPrivateKey === undefined), 'give exactly one of token or sshPrivateKey');
 export type GitCredentials = z.infer<typeof gitCredentials>;
+
+/**
+ * Refuses a git URL the guard would not let a build clone (src/net/git-guard.ts), when it is
+ * saved, so a tenant learns at once; the worker checks again before each build.
+ */
+export async function guardGitUrl(allow: AllowList, url: string, field = 'git.url'): Promise<void> {
+  try {
+    await checkGitUrl(url, allow);
+  } catch (err) {
+    if (err instanceof GitUrlRefused) throw Invalid.field(field, `refused: ${err.rule}`);
+    throw err;
+  }
+}
 
 export const buildMode = z.enum(['AUTO', 'DOCKERFILE', 'SOURCE'], { message: 'must be AUTO, DOCKERFILE or SOURCE' });
 export const dockerfilePath = relativePath;

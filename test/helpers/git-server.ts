@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
  */
 export interface GitServer {
   url(repo: string): string;
+  /** Requests received so far: a guard test shows that a refused URL never reached the server. */
+  readonly requests: number;
   /** Creates a bare repository and a working copy; returns helpers to commit and push. */
   repo(name: string): { write(files: Record<string, string | null>): void; commit(message: string): string; push(): void };
   close(): Promise<void>;
@@ -24,10 +26,13 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, {
  * `delayMs` holds every request that long first: a slow git host, for deadline and cancel tests.
  * `auth` makes every repository private: HTTP basic auth, as git hosts ask for a token.
  */
-export async function startGitServer(opts: { delayMs?: number; auth?: { username: string; password: string } } = {}): Promise<GitServer> {
+export async function startGitServer(opts: { delayMs?: number; auth?: { username: string; password: string }; host?: string } = {}): Promise<GitServer> {
+  const host = opts.host ?? '127.0.0.1';
+  let requests = 0;
   const root = mkdtempSync(join(tmpdir(), 'git-server-'));
   const expected = opts.auth && `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`;
   const server: Server = createServer(async (req, res) => {
+    requests++;
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
     if (expected && req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' }).end('authentication required');
@@ -56,11 +61,12 @@ export async function startGitServer(opts: { delayMs?: number; auth?: { username
     });
     cgi.stdout.on('end', () => res.end());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   const port = (server.address() as AddressInfo).port;
-  const url = (repo: string) => `http://127.0.0.1:${port}/${repo}.git`;
+  const url = (repo: string) => `http://${host}:${port}/${repo}.git`;
   return {
     url,
+    get requests() { return requests; },
     repo(name) {
       const bare = join(root, 'bare', `${name}.git`);
       mkdirSync(bare, { recursive: true });

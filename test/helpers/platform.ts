@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/http/server.js';
 import { connect, type Platform } from '../../src/platform.js';
+import { LOCAL_GIT_HOSTS } from '../../scripts/local/stack.js';
 
 export const ADMIN = `test-admin-${randomBytes(16).toString('hex')}`;
 /** Seals git credentials in tests, as YUNBANG_SECRET_KEY does in production. */
@@ -40,7 +41,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
   const databaseUrl = await freshDatabase();
   const config = loadConfig({
     DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
-    YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, YUNBANG_MAX_BODY: '64kb', ...extraEnv,
+    YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, YUNBANG_MAX_BODY: '64kb', YUNBANG_GIT_ALLOWED_HOSTS: LOCAL_GIT_HOSTS, ...extraEnv,
   });
   const platform = await connect(config, { supervise: false });
   const app = createServer({ deps: platform.deps, adminToken: ADMIN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, validateResponses: true });
