@@ -6,7 +6,7 @@ import { publishApp, unpublishApp, type AppRecord, type PublishOutcome } from '.
 import { recordFailure, recordObserved, recordSecretCopies } from '../src/status.js';
 import { applyObjects, listOwned, liveIndex, pruneObjects, type ApplyResult } from '../k8s/apply.js';
 import { assessWorkload, readyEndpoints, type Assessment, type Workload } from '../k8s/health.js';
-import { appSelector } from '../k8s/labels.js';
+import { appPodSelector, appSelector } from '../k8s/labels.js';
 import { APP_KINDS_ON_DELETE, DATA_KINDS, appKinds, renderApp } from '../k8s/render/index.js';
 import { generatedSecretName } from '../k8s/render/connect.js';
 import { hostTlsSecret } from '../k8s/render/app.js';
@@ -78,7 +78,7 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
         return [...done, ...shared.results];
       }),
       step('ApplyFailed', () => listOwned(env.kube.objects, appKinds(intent), namespace, selector)),
-      step('AssessFailed', async () => (await env.kube.core.listNamespacedPod({ namespace, labelSelector: selector })).items),
+      step('AssessFailed', async () => (await env.kube.core.listNamespacedPod({ namespace, labelSelector: appPodSelector(intent.team.name, intent.name) })).items),
     ]);
     results.push(...await step('ApplyFailed', () => applyObjects(env.kube.objects, desired, liveIndex(live))));
     results.push(...await step('PruneFailed', () => pruneObjects(env.kube.objects, desired, live)));

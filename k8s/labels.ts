@@ -14,7 +14,7 @@ export const FIELD_MANAGER = 'yunbang';
  * changes (RoleBindings were added in 2), so existing namespaces are brought up to date.
  */
 export const TEAM_RENDER = 'yunbang.dev/team-render';
-export const TEAM_RENDER_VERSION = '3';
+export const TEAM_RENDER_VERSION = '4';
 /** What an object is for, beside an app's workload: a build pod (detect/build) or a kind of Secret. */
 export const ROLE = 'yunbang.dev/role';
 /** On the pods of a backing service: only its dependents may reach it, not the whole team. */
@@ -42,3 +42,15 @@ export function appLabels(team: string, app: string): Record<string, string> {
 export function appSelector(team: string, app: string): string {
   return `${MANAGED_BY}=yunbang,${TEAM}=${team},${APP}=${app}`;
 }
+
+/**
+ * The app's own pods, as a label selector: its build and detect pods carry its labels too (so
+ * deleting the app removes them) and a role, and are no replicas of it: never endpoints, never
+ * counted, never covered by its network policies.
+ */
+export const appPodSelector = (team: string, app: string) => `${appSelector(team, app)},!${ROLE}`;
+
+/** The same, as a NetworkPolicy's podSelector. */
+export const appPodsSelector = (team: string, app: string) => ({
+  matchLabels: selectorLabels(team, app), matchExpressions: [{ key: ROLE, operator: 'DoesNotExist' }],
+});

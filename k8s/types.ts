@@ -86,6 +86,12 @@ export interface RenderSettings {
   ingressNamespaceSelector: Record<string, string>;
   /** Allow egress to public addresses (private ranges stay closed, so teams cannot reach each other). */
   egressInternet: boolean;
+  /** The cluster's DNS pods: the only place pods may send DNS queries. */
+  dns: { namespaceSelector: Record<string, string>; podSelector: Record<string, string> };
+  /** Public addresses closed to egress besides the private ranges: the API server's or nodes' public addresses, if any (CIDRs). */
+  egressDeny: string[];
+  /** Where build pods may go besides DNS and public git hosts (https, ssh): the registry and allowed internal git hosts (CIDRs). */
+  buildEgress: string[];
   /** ResourceQuota hard limits per team, e.g. { pods: '100', 'requests.cpu': '8' }. */
   teamQuota: Record<string, string>;
   /** LimitRange defaults for containers that declare no resources. */
@@ -108,6 +114,9 @@ export const defaultRenderSettings: RenderSettings = {
   ingressClass: 'nginx',
   ingressNamespaceSelector: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
   egressInternet: true,
+  dns: { namespaceSelector: { 'kubernetes.io/metadata.name': 'kube-system' }, podSelector: { 'k8s-app': 'kube-dns' } },
+  egressDeny: [],
+  buildEgress: [],
   teamQuota: { pods: '100', 'requests.cpu': '8', 'requests.memory': '16Gi', 'limits.cpu': '16', 'limits.memory': '32Gi' },
   containerDefaults: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   tlsSecretTemplate: '{host}-tls',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import ipaddr from 'ipaddr.js';
 import { parseAllowList } from './net/git-guard.js';
 
 /**
@@ -21,6 +22,14 @@ const keyValues = (fallback: string) => z.string().default(fallback).transform((
   }
   return out;
 });
+
+/** "10.96.0.0/12,203.0.113.7/32" as a list of IPv4 or IPv6 CIDRs. */
+const cidrs = z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .superRefine((list, ctx) => {
+    for (const c of list) {
+      try { ipaddr.parseCIDR(c); } catch { ctx.addIssue({ code: 'custom', message: `"${c}" is not a CIDR such as 10.96.0.0/12` }); }
+    }
+  });
 
 // k8s/install/20-config.yaml's example values: an install that kept one must not start.
 const notPlaceholder = (v: string) => !/CHANGE-ME/i.test(v);
@@ -51,6 +60,14 @@ const schema = z.object({
   YUNBANG_NAMESPACE_PREFIX: z.string().regex(/^[a-z][-a-z0-9]{0,14}$/, 'must be lower-case letters, digits and "-", at most 15 characters').default('yb-'),
   YUNBANG_INGRESS_CLASS: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be an IngressClass name').default('nginx'),
   YUNBANG_INGRESS_NAMESPACE_SELECTOR: keyValues('kubernetes.io/metadata.name=ingress-nginx'),
+  // The cluster's DNS pods: DNS egress goes there only.
+  YUNBANG_DNS_NAMESPACE_SELECTOR: keyValues('kubernetes.io/metadata.name=kube-system'),
+  YUNBANG_DNS_POD_SELECTOR: keyValues('k8s-app=kube-dns'),
+  // Public addresses to close to pods' egress besides the private ranges (the API server's or nodes' public addresses).
+  YUNBANG_EGRESS_DENY: cidrs,
+  // Where build pods push images, when that is not a public address on 443: the registry's own address (10.100.0.5/32),
+  // not a whole Service range, which holds the API server's address too.
+  YUNBANG_REGISTRY_CIDRS: cidrs,
   YUNBANG_EGRESS_INTERNET: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true').transform((v) => v === 'true'),
   YUNBANG_TEAM_QUOTA: keyValues('pods=100,requests.cpu=8,requests.memory=16Gi,limits.cpu=16,limits.memory=32Gi'),
   YUNBANG_CONTAINER_DEFAULT_REQUESTS: keyValues('cpu=50m,memory=64Mi'),

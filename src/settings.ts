@@ -9,6 +9,10 @@ export function renderSettings(c: Config): RenderSettings {
     ingressClass: c.YUNBANG_INGRESS_CLASS,
     ingressNamespaceSelector: c.YUNBANG_INGRESS_NAMESPACE_SELECTOR,
     egressInternet: c.YUNBANG_EGRESS_INTERNET,
+    dns: { namespaceSelector: c.YUNBANG_DNS_NAMESPACE_SELECTOR, podSelector: c.YUNBANG_DNS_POD_SELECTOR },
+    egressDeny: c.YUNBANG_EGRESS_DENY,
+    // Build pods also reach the allowed internal git hosts given by address (names cannot be in a NetworkPolicy).
+    buildEgress: [...c.YUNBANG_REGISTRY_CIDRS, ...allowedCidrs(c.YUNBANG_GIT_ALLOWED_HOSTS)],
     teamQuota: c.YUNBANG_TEAM_QUOTA,
     containerDefaults: { requests: c.YUNBANG_CONTAINER_DEFAULT_REQUESTS, limits: c.YUNBANG_CONTAINER_DEFAULT_LIMITS },
     tlsSecretTemplate: c.YUNBANG_TLS_SECRET_TEMPLATE,
@@ -18,6 +22,11 @@ export function renderSettings(c: Config): RenderSettings {
     identities: { namespace: c.YUNBANG_SYSTEM_NAMESPACE, worker: c.YUNBANG_WORKER_SERVICE_ACCOUNT, api: c.YUNBANG_API_SERVICE_ACCOUNT },
     gateway: { namespaceSelector: c.YUNBANG_GATEWAY_NAMESPACE_SELECTOR, podSelector: c.YUNBANG_GATEWAY_POD_SELECTOR },
   };
+}
+
+/** The allow list's addresses and ranges, as CIDRs. */
+function allowedCidrs(hosts: string[]): string[] {
+  return parseAllowList(hosts).ranges.map(([a, bits]) => `${a.toString()}/${bits}`);
 }
 
 /** Build pod settings from configuration. */

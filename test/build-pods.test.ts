@@ -30,6 +30,17 @@ describe('build pod specs', () => {
     expect(pod.metadata.labels).toMatchObject({ 'yunbang.dev/build': subject.buildId, 'yunbang.dev/role': 'build', 'yunbang.dev/app': 'shop' });
   });
 
+  it('the clone speaks https and ssh only (http only for an http URL, which the guard let through) and follows no redirect', () => {
+    const config = (url: string) => {
+      const env = Object.fromEntries(((detectPod({ ...subject, git: { ...subject.git, url } }, settings) as any).spec.initContainers[0].env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+      return Object.fromEntries(Array.from({ length: Number(env.GIT_CONFIG_COUNT) }, (_, i) => [env[`GIT_CONFIG_KEY_${i}`], env[`GIT_CONFIG_VALUE_${i}`]]));
+    };
+    expect(config('https://git.example.com/a.git')).toEqual({
+      'protocol.allow': 'never', 'protocol.https.allow': 'always', 'protocol.ssh.allow': 'always', 'http.followRedirects': 'false',
+    });
+    expect(config('http://git.internal/a.git')['protocol.http.allow']).toBe('always');
+  });
+
   it('a Dockerfile build uses the repository\'s Dockerfile in the subdirectory', () => {
     const pod = buildPod({ ...subject, commit: 'abc' }, settings, null) as any;
     expect(pod.spec.containers[0].args[1]).toBe('--dockerfile=/workspace/src/services/shop/Dockerfile');

@@ -100,7 +100,7 @@ describe('render (pure)', () => {
     const objects = renderTeam(team, defaultRenderSettings);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/yb-acme', 'RoleBinding/yunbang-api', 'RoleBinding/yunbang-worker', 'ResourceQuota/yunbang-team-quota', 'LimitRange/yunbang-team-defaults',
-      'NetworkPolicy/yunbang-team-default', 'NetworkPolicy/yunbang-team-ingress',
+      'NetworkPolicy/yunbang-team-builds', 'NetworkPolicy/yunbang-team-default', 'NetworkPolicy/yunbang-team-ingress',
     ]);
     expect(objects).toMatchSnapshot();
   });
@@ -163,7 +163,7 @@ describe('render (pure)', () => {
     expect(JSON.stringify(objects)).not.toMatch(/password"?:\s*"[^$]/i);
     const egress = objects.find((o) => o.metadata.name === 'web-to-dependencies')!.spec as any;
     expect(egress.egress).toEqual([{
-      to: [{ namespaceSelector: { matchLabels: { 'yunbang.dev/team': 'ops' } }, podSelector: { matchLabels: { 'yunbang.dev/team': 'ops', 'yunbang.dev/app': 'cache' } } }],
+      to: [{ namespaceSelector: { matchLabels: { 'yunbang.dev/team': 'ops' } }, podSelector: { matchLabels: { 'yunbang.dev/team': 'ops', 'yunbang.dev/app': 'cache' }, matchExpressions: [{ key: 'yunbang.dev/role', operator: 'DoesNotExist' }] } }],
       ports: [{ protocol: 'TCP', port: 6379 }],
     }]);
   });

@@ -1,4 +1,4 @@
-import { RELEASE, RESTARTED_AT, appLabels, selectorLabels } from '../labels.js';
+import { RELEASE, RESTARTED_AT, appLabels, appPodsSelector, selectorLabels } from '../labels.js';
 import type { AppIntent, K8sObject, RenderSettings } from '../types.js';
 import { accessLabels, connectionEnv, generatedSecretName } from './connect.js';
 import { appHosts, underAppsDomain } from './hosts.js';
@@ -184,7 +184,7 @@ export function ingressPolicy(app: AppIntent, s: RenderSettings): K8sObject | un
     kind: 'NetworkPolicy',
     metadata: meta(app, `${app.name}-from-ingress`),
     spec: {
-      podSelector: { matchLabels: selectorLabels(app.team.name, app.name) },
+      podSelector: appPodsSelector(app.team.name, app.name),
       policyTypes: ['Ingress'],
       ingress: [{
         from: [

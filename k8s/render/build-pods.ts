@@ -94,6 +94,23 @@ function credentialEnv(b: BuildSubject): unknown[] {
   ];
 }
 
+/**
+ * git's configuration for the clone, as environment (GIT_CONFIG_COUNT): https and ssh only (plain
+ * http only for a URL the git guard let through as http, i.e. an allowed internal host), and no
+ * redirects, so a host cannot bounce the clone to an address the guard never checked.
+ */
+function gitConfigEnv(url: string): { name: string; value: string }[] {
+  const pairs: [string, string][] = [
+    ['protocol.allow', 'never'], ['protocol.https.allow', 'always'], ['protocol.ssh.allow', 'always'],
+    ...(url.startsWith('http://') ? [['protocol.http.allow', 'always'] as [string, string]] : []),
+    ['http.followRedirects', 'false'],
+  ];
+  return [
+    { name: 'GIT_CONFIG_COUNT', value: String(pairs.length) },
+    ...pairs.flatMap(([k, v], i) => [{ name: `GIT_CONFIG_KEY_${i}`, value: k }, { name: `GIT_CONFIG_VALUE_${i}`, value: v }]),
+  ];
+}
+
 const BUILD_UID = 10001;
 /** The clone and detect containers: an unprivileged user, no capabilities. */
 const NON_ROOT = { runAsNonRoot: true, runAsUser: BUILD_UID, runAsGroup: BUILD_UID, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
@@ -134,6 +151,7 @@ function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', ini
           { name: 'GIT_REF', value: b.git.ref },
           { name: 'GIT_TERMINAL_PROMPT', value: '0' },
           { name: 'HOME', value: '/workspace/home' },
+          ...gitConfigEnv(b.git.url),
           ...credentialEnv(b),
           ...((init.env as unknown[]) ?? []),
         ],
@@ -143,6 +161,8 @@ function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', ini
         ],
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
         securityContext: NON_ROOT,
+        // git's last words become the build's failure reason.
+        terminationMessagePolicy: 'FallbackToLogsOnError',
       }],
       containers: [{
         ...main,

@@ -1,4 +1,4 @@
-import { ACCESS, selectorLabels, TEAM } from '../labels.js';
+import { ACCESS, appPodsSelector, TEAM } from '../labels.js';
 import { appMeta } from './meta.js';
 import type { AppIntent, AppRef, ConnectionEntry, Dependency, K8sObject } from '../types.js';
 
@@ -65,8 +65,8 @@ export function connectionEnv(consumer: { app: string; namespace: string }, deps
 }
 
 const peer = (app: AppIntent, other: AppRef) => (other.namespace === app.team.namespace
-  ? { podSelector: { matchLabels: selectorLabels(other.team, other.app) } }
-  : { namespaceSelector: { matchLabels: { [TEAM]: other.team } }, podSelector: { matchLabels: selectorLabels(other.team, other.app) } });
+  ? { podSelector: appPodsSelector(other.team, other.app) }
+  : { namespaceSelector: { matchLabels: { [TEAM]: other.team } }, podSelector: appPodsSelector(other.team, other.app) });
 
 
 /** Admits the app's dependents on its port (a backing service admits nobody else of its team). */
@@ -77,7 +77,7 @@ export function dependentsPolicy(app: AppIntent): K8sObject | undefined {
     kind: 'NetworkPolicy',
     metadata: appMeta(app, `${app.name}-from-dependents`),
     spec: {
-      podSelector: { matchLabels: selectorLabels(app.team.name, app.name) },
+      podSelector: appPodsSelector(app.team.name, app.name),
       policyTypes: ['Ingress'],
       ingress: [{ from: sortRefs(app.dependents).map((d) => peer(app, d)), ports: [{ protocol: 'TCP', port: app.port }] }],
     },
@@ -96,7 +96,7 @@ export function dependenciesEgressPolicy(app: AppIntent): K8sObject | undefined 
     kind: 'NetworkPolicy',
     metadata: appMeta(app, `${app.name}-to-dependencies`),
     spec: {
-      podSelector: { matchLabels: selectorLabels(app.team.name, app.name) },
+      podSelector: appPodsSelector(app.team.name, app.name),
       policyTypes: ['Egress'],
       egress: sortRefs(remote).map((d) => ({ to: [peer(app, d)], ports: [{ protocol: 'TCP', port: d.port }] })),
     },

@@ -1,7 +1,7 @@
 import type { AppIntent, K8sObject, RenderSettings, TeamIntent } from '../types.js';
 import { deployment, headlessService, ingress, ingressPolicy, service, statefulSet } from './app.js';
 import { dependenciesEgressPolicy, dependentsPolicy } from './connect.js';
-import { limitRange, namespace, resourceQuota, teamIngressPolicy, teamNetworkPolicy, tenantRoleBindings } from './team.js';
+import { limitRange, namespace, resourceQuota, teamBuildPolicy, teamIngressPolicy, teamNetworkPolicy, tenantRoleBindings } from './team.js';
 
 /** Apply order: what others depend on first (the namespace, then policies and quotas, then workloads). */
 const KIND_ORDER = ['Namespace', 'RoleBinding', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Service', 'Deployment', 'StatefulSet', 'Ingress'];
@@ -13,7 +13,7 @@ export function sortObjects(objects: K8sObject[]): K8sObject[] {
 
 /** Everything a team owns at the namespace level. Pure: same input, same output. */
 export function renderTeam(team: TeamIntent, s: RenderSettings): K8sObject[] {
-  return sortObjects([namespace(team), ...tenantRoleBindings(team, s), teamNetworkPolicy(team, s), teamIngressPolicy(team), resourceQuota(team, s), limitRange(team, s)]);
+  return sortObjects([namespace(team), ...tenantRoleBindings(team, s), teamNetworkPolicy(team, s), teamBuildPolicy(team, s), teamIngressPolicy(team), resourceQuota(team, s), limitRange(team, s)]);
 }
 
 /** Everything one app owns. Pure: same input, same output, sorted. */

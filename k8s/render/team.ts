@@ -1,8 +1,24 @@
-import { ACCESS, GENERATION, TEAM_RENDER, TEAM_RENDER_VERSION, teamLabels } from '../labels.js';
+import { ACCESS, GENERATION, ROLE, TEAM_RENDER, TEAM_RENDER_VERSION, teamLabels } from '../labels.js';
 import type { K8sObject, RenderSettings, TeamIntent } from '../types.js';
 
-/** Private address ranges: closed to egress so a team's pods cannot reach other teams' pods. */
+/**
+ * Addresses closed to egress: the private ranges, where other teams' pods, Services, the API
+ * server and nodes live, link-local (cloud metadata at 169.254.169.254), carrier-grade NAT,
+ * plus what the operator adds (a public API server address, say).
+ */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'];
+const closed = (s: RenderSettings) => [...PRIVATE_RANGES, ...s.egressDeny];
+
+/** DNS queries go to the cluster's DNS pods only: port 53 elsewhere is no way out. */
+const dnsEgress = (s: RenderSettings) => ({
+  to: [{ namespaceSelector: { matchLabels: { ...s.dns.namespaceSelector } }, podSelector: { matchLabels: { ...s.dns.podSelector } } }],
+  ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+});
+
+/** App pods: everything but build pods, which have a policy of their own. */
+const APP_PODS = { matchExpressions: [{ key: ROLE, operator: 'DoesNotExist' }] };
+/** Build and detect pods. */
+const BUILD_PODS = { matchExpressions: [{ key: ROLE, operator: 'In', values: ['build', 'detect'] }] };
 
 function meta(team: TeamIntent, name: string, namespaced = true) {
   return {
@@ -33,25 +49,45 @@ export function namespace(team: TeamIntent): K8sObject {
 }
 
 /**
- * Default deny for the whole namespace: no ingress (apps that expose domains get their own policy
+ * Default deny for the team's app pods: no ingress (apps that expose domains get their own policy
  * admitting the ingress controller, backing services one admitting their dependents); egress only
- * to the team's own pods, DNS, and, when allowed, public addresses.
+ * to the team's own app pods, the cluster's DNS, and, when allowed, public addresses. Dependencies
+ * in other teams are opened app by app (k8s/render/connect.ts).
  */
 export function teamNetworkPolicy(team: TeamIntent, s: RenderSettings): K8sObject {
-  const egress: unknown[] = [
-    { to: [{ podSelector: {} }] },
-    { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
-  ];
-  if (s.egressInternet) egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }] });
+  const egress: unknown[] = [{ to: [{ podSelector: APP_PODS }] }, dnsEgress(s)];
+  if (s.egressInternet) egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: closed(s) } }] });
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: meta(team, 'yunbang-team-default'),
     spec: {
-      podSelector: {},
+      podSelector: APP_PODS,
       policyTypes: ['Ingress', 'Egress'],
       egress,
     },
+  };
+}
+
+/**
+ * Build and detect pods run tenants' code paths (git hooks never run, but Dockerfile RUN steps do):
+ * nothing reaches them, and they reach only the cluster's DNS, git hosts on public addresses over
+ * https and ssh, the registry and allowed internal git hosts (buildEgress), never the team's apps,
+ * other teams, the API server or metadata. Git hosts are allowed by port, not by address: the
+ * addresses large hosts answer with vary between resolvers, so a policy pinned to the worker's
+ * answer would fail clones at random.
+ */
+export function teamBuildPolicy(team: TeamIntent, s: RenderSettings): K8sObject {
+  const egress: unknown[] = [
+    dnsEgress(s),
+    { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: closed(s) } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 22 }] },
+  ];
+  if (s.buildEgress.length > 0) egress.push({ to: s.buildEgress.map((cidr) => ({ ipBlock: { cidr } })) });
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(team, 'yunbang-team-builds'),
+    spec: { podSelector: BUILD_PODS, policyTypes: ['Ingress', 'Egress'], egress },
   };
 }
 
@@ -65,9 +101,9 @@ export function teamIngressPolicy(team: TeamIntent): K8sObject {
     kind: 'NetworkPolicy',
     metadata: meta(team, 'yunbang-team-ingress'),
     spec: {
-      podSelector: { matchExpressions: [{ key: ACCESS, operator: 'DoesNotExist' }] },
+      podSelector: { matchExpressions: [{ key: ACCESS, operator: 'DoesNotExist' }, { key: ROLE, operator: 'DoesNotExist' }] },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: {} }] }],
+      ingress: [{ from: [{ podSelector: APP_PODS }] }],
     },
   };
 }

@@ -1,7 +1,6 @@
 import { authorize } from '../auth/principal.js';
 import { Invalid, NotFound, Unavailable } from '../errors.js';
-import { appSelector } from '../../k8s/labels.js';
-import { ROLE } from '../../k8s/render/build-pods.js';
+import { appPodSelector } from '../../k8s/labels.js';
 import { describe } from '../../jobs/steps.js';
 import type { Ctx } from './context.js';
 import { findTeam } from './teams.js';
@@ -20,7 +19,7 @@ export async function appLogs(ctx: Ctx, team: string, app: string, tail = 100): 
   const { rowCount } = await ctx.db.query('SELECT 1 FROM apps WHERE team_id = $1 AND name = $2 AND deleted_at IS NULL', [t.id, app]);
   if (!rowCount) throw new NotFound(`app "${app}" not found in team "${team}"`);
   try {
-    const pods = await ctx.kube.core.listNamespacedPod({ namespace: t.namespace, labelSelector: `${appSelector(team, app)},!${ROLE}` });
+    const pods = await ctx.kube.core.listNamespacedPod({ namespace: t.namespace, labelSelector: appPodSelector(team, app) });
     const running = pods.items.filter((p) => p.status?.phase === 'Running').sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
     const out: AppLogLine[] = [];
     for (const p of running) {
