@@ -89,7 +89,7 @@ describe('app market and dependencies', () => {
       { name: 'WORDPRESS_DB_NAME', value: '$(MYSQL_DATABASE)' },
     ]);
     const policy = await p.net.readNamespacedNetworkPolicy({ name: 'blog-db-from-dependents', namespace: `yb-${team}` });
-    expect(policy.spec?.ingress).toEqual([{ _from: [{ podSelector: { matchLabels: { 'yunbang.dev/team': team, 'yunbang.dev/app': 'blog-web' } } }], ports: [{ protocol: 'TCP', port: 3306 }] }]);
+    expect(policy.spec?.ingress).toEqual([{ _from: [{ podSelector: { matchLabels: { 'yunbang.dev/team': team, 'yunbang.dev/app': 'blog-web' }, matchExpressions: [{ key: 'yunbang.dev/role', operator: 'DoesNotExist' }] } }], ports: [{ protocol: 'TCP', port: 3306 }] }]);
     const dbPod = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=blog-db' })).items[0]!;
     expect(dbPod.metadata?.labels?.['yunbang.dev/access']).toBe('dependents');
     const claims = (await p.core.listNamespacedPersistentVolumeClaim({ namespace: `yb-${team}` })).items.map((c) => [c.metadata!.name, c.spec!.resources!.requests!.storage]);

@@ -40,7 +40,7 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     // Tenancy objects and the app's objects exist as rendered.
     const namespace = await p.core.readNamespace({ name: ns });
     expect(namespace.metadata?.labels).toMatchObject({ 'yunbang.dev/team': team, 'app.kubernetes.io/managed-by': 'yunbang' });
-    expect((await p.net.listNamespacedNetworkPolicy({ namespace: ns })).items.map((n) => n.metadata?.name).sort()).toEqual(['web-from-ingress', 'yunbang-team-default', 'yunbang-team-ingress']);
+    expect((await p.net.listNamespacedNetworkPolicy({ namespace: ns })).items.map((n) => n.metadata?.name).sort()).toEqual(['web-from-ingress', 'yunbang-team-builds', 'yunbang-team-default', 'yunbang-team-ingress']);
     expect((await p.core.readNamespacedResourceQuota({ name: 'yunbang-team-quota', namespace: ns })).spec?.hard?.pods).toBe('100');
     // Read back in wire form: the fields client-node renames (from, default) must have arrived.
     const lr = toWire(await p.core.readNamespacedLimitRange({ name: 'yunbang-team-defaults', namespace: ns }) as k8s.KubernetesObject);
