@@ -233,10 +233,10 @@ export async function getApp(ctx: Ctx, team: string, name: string): Promise<AppV
  * the signal aborts (the client went away) or the app is deleted.
  */
 export async function* watchAppStatus(ctx: Ctx, team: string, name: string, signal: AbortSignal): AsyncGenerator<AppView['status']> {
-  if (!ctx.statusHub) throw new Unavailable('status updates are not available in this process');
   authorize(ctx.principal, team, 'read');
   const t = await findTeam(ctx.db, team);
   const app = await findApp(ctx.db, t.id, team, name);
+  if (!ctx.statusHub) throw new Unavailable('status updates are not available in this process');
   const changes = ctx.statusHub.changes(app.id, signal); // listen before reading, so no change is missed
   try {
     yield toView(app, ctx).status;

@@ -137,8 +137,8 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'superseded']);
  * build has ended and its last lines are out, or the signal aborts.
  */
 export async function* followBuildLogs(ctx: Ctx, id: string, signal: AbortSignal): AsyncGenerator<LogLine> {
+  await getBuild(ctx, id); // who may not read it learns nothing else first
   if (!ctx.statusHub) throw new Unavailable('log streaming is not available in this process');
-  await getBuild(ctx, id);
   const changes = ctx.statusHub.changes(id, signal); // listen first, so nothing between read and wait is missed
   let after = 0;
   try {

@@ -17,3 +17,26 @@ export async function snapshotCounts(databaseUrl: string): Promise<Record<string
     await c.end();
   }
 }
+
+/**
+ * A digest of every table an intent writes (row contents, not counts, so an update shows too);
+ * tokens without their last use, and the audit trail left out (refused attempts are recorded).
+ */
+export async function fingerprint(databaseUrl: string): Promise<Record<string, string>> {
+  const tables = ['teams', 'apps', 'app_domains', 'app_dependencies', 'app_shares', 'app_status', 'releases', 'builds', 'installations', 'team_templates'];
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const out: Record<string, string> = {};
+    for (const t of tables) {
+      const { rows } = await c.query<{ d: string }>(`SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS d FROM ${t} r`);
+      out[t] = rows[0]!.d;
+    }
+    const tokens = await c.query<{ d: string }>(`SELECT md5(coalesce(string_agg(concat_ws(',', id, team_id, name, role, revoked_at), '|' ORDER BY id), '')) AS d FROM api_tokens`);
+    out.api_tokens = tokens.rows[0]!.d;
+    out.jobs = String((await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pgboss.job')).rows[0]!.n);
+    return out;
+  } finally {
+    await c.end();
+  }
+}
