@@ -24,6 +24,7 @@ import { loadTeam } from './intent.js';
 import { describe } from './steps.js';
 import { BUILD_LOGS_CHANNEL } from '../src/status.js';
 import { checkGitUrl, GitUrlRefused } from '../src/net/git-guard.js';
+import { badKnownHostsLine, effectiveKnownHosts, knownHostsLines } from '../src/build/known-hosts.js';
 import type { BuildSettings } from '../src/settings.js';
 
 export interface BuildEnv {
@@ -40,7 +41,7 @@ interface Row {
   id: string; app_id: string; number: number; status: string; ref: string; commit: string | null; plan: DetectReport['plan'] | null;
   started_at: Date | null; team_id: string; team: string; namespace: string; team_generation: number; app: string;
   generation: number; source: SourceSpec | null; port: number; env: ReleaseConfig['env']; resources: ReleaseConfig['resources'];
-  health_check_path: string | null; git_credentials: string | null;
+  health_check_path: string | null; git_credentials: string | null; learned_host_keys: string | null;
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'superseded']);
@@ -49,9 +50,15 @@ async function load(db: Db, id: string): Promise<Row | undefined> {
   const { rows } = await db.query<Row>(
     `SELECT b.id, b.app_id, b.number, b.status, b.ref, b.commit, b.plan, b.started_at, t.id AS team_id, t.name AS team,
             t.namespace, t.generation AS team_generation, a.name AS app, a.generation, a.source, a.port, a.env, a.resources,
-            a.health_check_path, a.git_credentials
+            a.health_check_path, a.git_credentials, a.learned_host_keys
        FROM builds b JOIN apps a ON a.id = b.app_id JOIN teams t ON t.id = a.team_id WHERE b.id = $1`, [id]);
   return rows[0];
+}
+
+/** The host keys a detect pod learned, if they are known_hosts lines (nothing else is pinned). */
+function pinnable(text: string | undefined): string | null {
+  const lines = knownHostsLines(text).filter((l) => !badKnownHostsLine(l));
+  return lines.length > 0 ? lines.join('\n') : null;
 }
 
 /** The app's git credentials, opened, or null. */
@@ -65,7 +72,11 @@ function subject(env: BuildEnv, r: Row): BuildSubject {
   const c = credentialsOf(env, r);
   return {
     buildId: r.id, number: r.number, team: r.team, app: r.app, namespace: r.namespace, generation: r.generation,
-    git: { url: r.source!.url, ref: r.commit ?? r.ref, subdir: r.source!.subdir }, buildMode: r.source!.buildMode, dockerfilePath: r.source!.dockerfilePath,
+    git: {
+      url: r.source!.url, ref: r.commit ?? r.ref, subdir: r.source!.subdir,
+      knownHosts: effectiveKnownHosts(env.build.knownHosts, r.source!.knownHosts, r.learned_host_keys), trustOnFirstUse: r.source!.trustOnFirstUse ?? false,
+    },
+    buildMode: r.source!.buildMode, dockerfilePath: r.source!.dockerfilePath,
     credentials: c ? { secretName: credentialsSecretName(r.app), kind: c.sshPrivateKey ? 'ssh' : 'basic' } : null,
   };
 }
@@ -221,6 +232,8 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
     if (!pod) return (await createPod(env, r, detectPod(subject(env, r), env.build))) ? 'detecting' : 'failed';
     const o = outcome(pod);
     if (!o.done) return 'detecting';
+    // The clone's words first (a host key trusted on first use, or why the clone failed), then the detector's.
+    await keepLogs(env, r.id, r.namespace, detectName, 'clone');
     await keepLogs(env, r.id, r.namespace, detectName, 'detect');
     let report: DetectReport = {};
     try { report = JSON.parse(o.message) as DetectReport; } catch { /* not a report: the pod failed before reporting */ }
@@ -231,6 +244,7 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
       return 'failed';
     }
     const commit = report.commit ?? r.commit ?? r.ref;
+    const learned = r.source.trustOnFirstUse && !r.learned_host_keys ? pinnable(report.learnedHostKeys) : null;
     const goesOn = await withTx(env.db, async (tx) => {
       const earlier = await dropDuplicatesOf(env, tx, r, commit);
       if (earlier) {
@@ -241,6 +255,8 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
       await tx.query(
         `UPDATE builds SET status = 'building', plan = $2, commit = coalesce(commit, $3), author = coalesce(author, $4), message = coalesce(message, $5)
           WHERE id = $1 AND status = 'detecting'`, [r.id, JSON.stringify(report.plan), commit, report.author ?? null, report.message ?? null]);
+      // Trusted on first use: pinned for every later clone (only if the URL is still the one cloned).
+      if (learned) await tx.query(`UPDATE apps SET learned_host_keys = $2 WHERE id = $1 AND learned_host_keys IS NULL AND source->>'url' = $3`, [r.app_id, learned, r.source!.url]);
       return true;
     });
     if (!goesOn) {
@@ -251,7 +267,8 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
     }
     const dockerfile = report.plan.language === 'dockerfile' ? null : generateDockerfile(report.plan);
     await deletePod(env.kube, r.namespace, detectName);
-    return (await createPod(env, { ...r, commit }, buildPod({ ...subject(env, r), commit }, env.build, dockerfile))) ? 'building' : 'failed';
+    const pinned = { ...r, commit, learned_host_keys: r.learned_host_keys ?? learned };
+    return (await createPod(env, pinned, buildPod({ ...subject(env, pinned), commit }, env.build, dockerfile))) ? 'building' : 'failed';
   }
 
   // building

@@ -856,6 +856,12 @@ export interface components {
             subdir: string | null;
             /** @description Credentials are stored for this repository (they are never shown) */
             hasCredentials: boolean;
+            /** @description SSH host keys this app trusts besides the platform's (known_hosts lines) */
+            knownHosts: string | null;
+            /** @description The host key is trusted on the first clone, then pinned */
+            trustOnFirstUse: boolean;
+            /** @description The key pinned on the first clone (trust on first use) */
+            learnedHostKeys: string | null;
         };
         GitInput: {
             /** @example https://github.com/acme/shop.git */
@@ -864,6 +870,17 @@ export interface components {
             branch?: string;
             /** @description For monorepos: the app's directory */
             subdir?: string | null;
+            /**
+             * @description SSH host keys to trust besides the platform's (GitHub, GitLab and Bitbucket are built in,
+             *     the operator adds YUNBANG_GIT_KNOWN_HOSTS), as ssh-keyscan prints them. ssh URLs only.
+             * @example [git.example.com]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI...
+             */
+            knownHosts?: string | null;
+            /**
+             * @description Trust the host key on the first clone and pin it for every later one (ssh URLs only); otherwise an unknown key fails the build
+             * @default false
+             */
+            trustOnFirstUse?: boolean;
         };
         /** @description For a private repository: give exactly one of token (HTTPS) or sshPrivateKey (a deploy key). Kept sealed until the worker puts them into a Secret in the team's namespace; never shown again. */
         GitCredentials: {

@@ -50,6 +50,9 @@ const GitSourceType = builder.objectRef<GitSource>('GitSource').implement({
   fields: (t) => ({
     url: t.exposeString('url'), branch: t.exposeString('branch'), subdir: t.exposeString('subdir', { nullable: true }),
     hasCredentials: t.exposeBoolean('hasCredentials', { description: 'Credentials are stored for this repository (they are never shown)' }),
+    knownHosts: t.exposeString('knownHosts', { nullable: true, description: 'SSH host keys this app trusts besides the platform\'s (known_hosts lines)' }),
+    trustOnFirstUse: t.exposeBoolean('trustOnFirstUse', { description: 'The host key is trusted on the first clone, then pinned' }),
+    learnedHostKeys: t.exposeString('learnedHostKeys', { nullable: true, description: 'The key pinned on the first clone (trust on first use)' }),
   }),
 });
 
@@ -162,6 +165,8 @@ const GitInput = builder.inputType('GitInput', {
     url: t.string({ required: true }),
     branch: t.string({ description: 'Defaults to main' }),
     subdir: t.string({ description: 'For monorepos: the app\'s directory' }),
+    knownHosts: t.string({ description: 'SSH host keys to trust besides the platform\'s, as ssh-keyscan prints them (ssh URLs)' }),
+    trustOnFirstUse: t.boolean({ description: 'Trust the SSH host key on the first clone and pin it (ssh URLs); default false: an unknown key fails the build' }),
   }),
 });
 

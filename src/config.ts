@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
 import { parseAllowList } from './net/git-guard.js';
+import { knownHosts } from './build/known-hosts.js';
 
 /**
  * Configuration comes only from environment variables (12-factor). It is validated once at
@@ -55,6 +56,8 @@ const schema = z.object({
         if (!h.includes('/') && !/^[A-Za-z0-9.:\-[\]]+$/.test(h)) ctx.addIssue({ code: 'custom', message: `"${h}" is not a host name, address or CIDR` });
       }
     }),
+  // SSH host keys every clone trusts besides GitHub's, GitLab's and Bitbucket's (known_hosts lines, separated by newlines or ";").
+  YUNBANG_GIT_KNOWN_HOSTS: knownHosts.default(''),
   // detectSource clones in the API process: at most this many per caller and minute.
   YUNBANG_DETECT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   YUNBANG_NAMESPACE_PREFIX: z.string().regex(/^[a-z][-a-z0-9]{0,14}$/, 'must be lower-case letters, digits and "-", at most 15 characters').default('yb-'),

@@ -29,7 +29,17 @@ export interface AppStatusView {
   updatedAt: Date;
 }
 
-export interface GitSource { url: string; branch: string; subdir: string | null; /** Credentials are stored (never shown). */ hasCredentials: boolean }
+export interface GitSource {
+  url: string; branch: string; subdir: string | null;
+  /** Credentials are stored (never shown). */
+  hasCredentials: boolean;
+  /** SSH host keys the app trusts besides the platform's. */
+  knownHosts: string | null;
+  /** Trust the host key on the first clone, then pin it. */
+  trustOnFirstUse: boolean;
+  /** The key learned on the first clone (trust on first use), pinned since. */
+  learnedHostKeys: string | null;
+}
 
 export interface AppView {
   team: string;

@@ -1,3 +1,4 @@
+import { DEFAULT_KNOWN_HOSTS, effectiveKnownHosts } from './build/known-hosts.js';
 import { parseAllowList, type AllowList } from './net/git-guard.js';
 import type { Config } from './config.js';
 import type { RenderSettings } from '../k8s/types.js';
@@ -31,7 +32,7 @@ function allowedCidrs(hosts: string[]): string[] {
 
 /** Build pod settings from configuration. */
 /** What the worker's build job needs besides the pod settings: builds at once per team, and git hosts allowed on internal networks. */
-export type BuildSettings = BuildPodSettings & { perTeam: number; gitAllow: AllowList };
+export type BuildSettings = BuildPodSettings & { perTeam: number; gitAllow: AllowList; knownHosts: string };
 
 export function buildSettings(c: Config): BuildSettings {
   return {
@@ -40,5 +41,6 @@ export function buildSettings(c: Config): BuildSettings {
     registry: c.YUNBANG_REGISTRY, registrySecret: c.YUNBANG_REGISTRY_SECRET ?? null,
     deadlineSeconds: c.YUNBANG_BUILD_DEADLINE_SECONDS, memory: c.YUNBANG_BUILD_MEMORY, perTeam: c.YUNBANG_BUILDS_PER_TEAM,
     gitAllow: parseAllowList(c.YUNBANG_GIT_ALLOWED_HOSTS),
+    knownHosts: effectiveKnownHosts(DEFAULT_KNOWN_HOSTS, c.YUNBANG_GIT_KNOWN_HOSTS),
   };
 }

@@ -41,7 +41,7 @@ describe('builds from a private repository', () => {
 
     const created = await admin('POST', `/teams/${team}/apps`, { name: 'site', git: { url }, gitCredentials: { username: 'deploy', token: TOKEN } });
     expect(created.status).toBe(201);
-    expect(created.body.git).toEqual({ url, branch: 'main', subdir: null, hasCredentials: true });
+    expect(created.body.git).toEqual({ url, branch: 'main', subdir: null, hasCredentials: true, knownHosts: null, trustOnFirstUse: false, learnedHostKeys: null });
     expect(JSON.stringify(created.body)).not.toContain(TOKEN);
     const built = await latestBuild(team, 'site');
     expect(built).toMatchObject({ status: 'succeeded', plan: { language: 'static' } });

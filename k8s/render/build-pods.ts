@@ -44,7 +44,8 @@ export interface BuildSubject {
   app: string;
   namespace: string;
   generation: number;
-  git: { url: string; ref: string; subdir: string | null };
+  /** knownHosts: the SSH host keys the clone trusts (ssh URLs); trustOnFirstUse: accept an unknown one and report it. */
+  git: { url: string; ref: string; subdir: string | null; knownHosts?: string; trustOnFirstUse?: boolean };
   buildMode: 'AUTO' | 'DOCKERFILE' | 'SOURCE';
   dockerfilePath: string;
   /** A Secret in the namespace holding credentials for the clone: basic-auth (token) or ssh-auth (deploy key). */
@@ -74,20 +75,51 @@ export const podName = (b: Pick<BuildSubject, 'app' | 'number'>, role: 'detect' 
 const CLONE = [
   'set -eu',
   'mkdir -p "$HOME"',
+  // SSH: only the host keys given (GIT_SSH_COMMAND pins them; see sshEnv).
+  'if [ -n "${GIT_KNOWN_HOSTS:-}" ]; then mkdir -p "$HOME/.ssh" && printf \'%s\\n\' "$GIT_KNOWN_HOSTS" > "$HOME/.ssh/known_hosts" && cp "$HOME/.ssh/known_hosts" /workspace/given_hosts; fi',
   // A token is handed to git by a credential helper reading the environment, never put in the URL.
   `if [ -n "\${GIT_PASSWORD:-}" ]; then git config --global credential.helper '!f() { echo "username=\${GIT_USERNAME:-git}"; echo "password=\${GIT_PASSWORD}"; }; f'; fi`,
   'git init -q /workspace/src && cd /workspace/src',
   'git remote add origin "$GIT_URL"',
-  'git fetch -q --depth 1 origin "$GIT_REF"',
+  // A refused host key fails with a sentence saying what to do, as the last line (the failure reason).
+  'if ! git fetch -q --depth 1 origin "$GIT_REF" 2> /workspace/fetch.err; then',
+  '  cat /workspace/fetch.err >&2',
+  `  if grep -q 'HOST IDENTIFICATION HAS CHANGED' /workspace/fetch.err; then echo "the git host's SSH key is not the one pinned for it; if the host rotated its key, give the new one in the app's git.knownHosts" >&2;`,
+  `  elif grep -q 'Host key verification failed' /workspace/fetch.err; then echo "the git host's SSH key is unknown: give it in the app's git.knownHosts (ssh-keyscan prints it), have the operator add it to YUNBANG_GIT_KNOWN_HOSTS, or let the app trust it on first use" >&2; fi`,
+  '  exit 1',
+  'fi',
   'git checkout -q FETCH_HEAD',
   "git log -1 --format='%H%n%an <%ae>%n%s' > /workspace/commit.txt",
+  // Trusted on first use: the key ssh added is reported (by the detect pod) for the worker to pin.
+  'if [ -f /workspace/given_hosts ]; then grep -vxF -f /workspace/given_hosts "$HOME/.ssh/known_hosts" > /workspace/learned_host_keys || true; fi',
+  `if [ -s /workspace/learned_host_keys ]; then echo "trusted the host's key on first use; it is pinned from now on: $(cut -d' ' -f1,2 /workspace/learned_host_keys | tr '\\n' ' ')"; fi`,
 ].join('\n');
+
+const isSsh = (url: string) => /^ssh:\/\//.test(url) || /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)/.test(url);
+
+/**
+ * SSH clones trust only the given host keys: no system or user configuration (-F /dev/null), no
+ * prompt, strict checking; with trust on first use, an unknown host is accepted (a changed key
+ * still is not) and reported.
+ */
+function sshEnv(b: BuildSubject): { name: string; value: string }[] {
+  if (!isSsh(b.git.url)) return [];
+  const key = b.credentials?.kind === 'ssh' ? '-i /etc/git-ssh/ssh-privatekey -o IdentitiesOnly=yes ' : '';
+  const checking = b.git.trustOnFirstUse ? 'accept-new' : 'yes';
+  return [
+    { name: 'GIT_KNOWN_HOSTS', value: b.git.knownHosts ?? '' },
+    {
+      name: 'GIT_SSH_COMMAND',
+      value: `ssh -F /dev/null ${key}-o UserKnownHostsFile=/workspace/home/.ssh/known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=${checking} -o HashKnownHosts=no -o BatchMode=yes`,
+    },
+  ];
+}
 
 /** Credentials reach the clone only as references to the Secret, so no value is in the pod spec. */
 function credentialEnv(b: BuildSubject): unknown[] {
   const c = b.credentials;
   if (!c) return [];
-  if (c.kind === 'ssh') return [{ name: 'GIT_SSH_COMMAND', value: 'ssh -i /etc/git-ssh/ssh-privatekey -o StrictHostKeyChecking=accept-new' }];
+  if (c.kind === 'ssh') return []; // the key is a file (sshEnv)
   return [
     { name: 'GIT_USERNAME', valueFrom: { secretKeyRef: { name: c.secretName, key: 'username' } } },
     { name: 'GIT_PASSWORD', valueFrom: { secretKeyRef: { name: c.secretName, key: 'password' } } },
@@ -152,6 +184,7 @@ function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', ini
           { name: 'GIT_TERMINAL_PROMPT', value: '0' },
           { name: 'HOME', value: '/workspace/home' },
           ...gitConfigEnv(b.git.url),
+          ...sshEnv(b),
           ...credentialEnv(b),
           ...((init.env as unknown[]) ?? []),
         ],
@@ -186,6 +219,7 @@ export function detectPod(b: BuildSubject, s: BuildPodSettings): K8sObject {
       { name: 'BUILD_MODE', value: b.buildMode },
       { name: 'DOCKERFILE_PATH', value: b.dockerfilePath },
       { name: 'COMMIT_FILE', value: '/workspace/commit.txt' },
+      { name: 'LEARNED_HOST_KEYS_FILE', value: '/workspace/learned_host_keys' },
     ],
     volumeMounts: [{ name: 'workspace', mountPath: '/workspace', readOnly: true }],
   });

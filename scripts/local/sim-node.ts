@@ -221,10 +221,11 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
   };
 
   /** A Secret's key as the kubelet resolves env valueFrom.secretKeyRef; undefined when the Secret or key is missing. */
-  const readSecretKey = async (namespace: string, name: string, key: string): Promise<string | undefined> => {
-    const v = (await core.readNamespacedSecret({ name, namespace }).catch(() => undefined))?.data?.[key];
-    return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+  const readSecret = async (namespace: string, name: string): Promise<Record<string, string> | undefined> => {
+    const data = (await core.readNamespacedSecret({ name, namespace }).catch(() => undefined))?.data;
+    return data && Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
   };
+  const readSecretKey = async (namespace: string, name: string, key: string): Promise<string | undefined> => (await readSecret(namespace, name))?.[key];
   /** The first env secretKeyRef of the pod that cannot be resolved, as the kubelet words it, or undefined. */
   const missingSecretRef = async (pod: k8s.V1Pod): Promise<string | undefined> => {
     const ns = pod.metadata!.namespace!;
@@ -253,7 +254,7 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
     // The kubelet enforces activeDeadlineSeconds; so does the simulated one.
     const deadline = pod.spec?.activeDeadlineSeconds;
     const result = await Promise.race([
-      runBuildPod(pod, readSecretKey),
+      runBuildPod(pod, readSecret),
       ...(deadline ? [new Promise<'deadline'>((r) => setTimeout(() => r('deadline'), deadline * 1000).unref())] : []),
     ]);
     if (result === 'deadline') {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,14 +19,34 @@ const run = promisify(execFile);
 
 export interface Terminated { exitCode: number; message: string; logs: Record<string, string> }
 
-/** Reads a Secret's key, as the kubelet does for env valueFrom.secretKeyRef. */
-export type SecretReader = (namespace: string, name: string, key: string) => Promise<string | undefined>;
+/** Reads a Secret's data (decoded), as the kubelet does for env valueFrom.secretKeyRef and secret volumes. */
+export type SecretReader = (namespace: string, name: string) => Promise<Record<string, string> | undefined>;
 
-async function envOf(c: k8s.V1Container, workspace: string, namespace: string, secrets: SecretReader): Promise<Record<string, string>> {
+/** Where a path inside the container is on this machine: the workspace, and the secret volumes written out. */
+type PathMap = [string, string][];
+const mapPaths = (text: string, paths: PathMap) => paths.reduce((t, [from, to]) => t.replaceAll(from, to), text);
+
+async function envOf(c: k8s.V1Container, paths: PathMap, namespace: string, secrets: SecretReader): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const e of c.env ?? []) {
     const ref = e.valueFrom?.secretKeyRef;
-    out[e.name] = ref ? (await secrets(namespace, ref.name!, ref.key)) ?? '' : (e.value ?? '').replaceAll('/workspace', workspace);
+    out[e.name] = ref ? (await secrets(namespace, ref.name!))?.[ref.key] ?? '' : mapPaths(e.value ?? '', paths);
+  }
+  return out;
+}
+
+/** Writes the container's secret volumes out (mode as the pod says), as the kubelet mounts them. */
+async function secretMounts(pod: k8s.V1Pod, c: k8s.V1Container, root: string, secrets: SecretReader): Promise<PathMap> {
+  const out: PathMap = [];
+  for (const m of c.volumeMounts ?? []) {
+    const vol = pod.spec?.volumes?.find((v) => v.name === m.name)?.secret;
+    if (!vol) continue;
+    const data = (await secrets(pod.metadata!.namespace!, vol.secretName!)) ?? {};
+    const dir = join(root, `mount-${m.name}`);
+    await mkdir(dir, { recursive: true });
+    // The key file is this process's own here (the pod's fsGroup cannot apply), so ssh wants it private.
+    for (const [k, v] of Object.entries(data)) await writeFile(join(dir, k), v, { mode: 0o600 });
+    out.push([m.mountPath, dir]);
   }
   return out;
 }
@@ -41,9 +61,10 @@ export async function runBuildPod(pod: k8s.V1Pod, secrets: SecretReader): Promis
   const logs: Record<string, string> = {};
   try {
     for (const init of pod.spec?.initContainers ?? []) {
-      const script = (init.command ?? []).at(-1)!.replaceAll('/workspace', workspace);
+      const paths: PathMap = [['/workspace', workspace], ...await secretMounts(pod, init, join(workspace, '.mounts'), secrets)];
+      const script = mapPaths((init.command ?? []).at(-1)!, paths);
       try {
-        const out = await run('sh', ['-c', script], { env: { ...process.env, ...(await envOf(init, workspace, ns, secrets)) }, timeout: 120_000 });
+        const out = await run('sh', ['-c', script], { env: { ...process.env, ...(await envOf(init, paths, ns, secrets)) }, timeout: 120_000 });
         logs[init.name] = out.stdout + out.stderr;
       } catch (err) {
         const e = err as { stderr?: string; code?: number };
@@ -54,7 +75,7 @@ export async function runBuildPod(pod: k8s.V1Pod, secrets: SecretReader): Promis
     const main = pod.spec!.containers[0]!;
     if (main.name === 'detect') {
       const dir = main.command!.at(-1)!.replaceAll('/workspace', workspace);
-      const report = await runDetector(dir, await envOf(main, workspace, ns, secrets));
+      const report = await runDetector(dir, await envOf(main, [['/workspace', workspace]], ns, secrets));
       logs.detect = report.error ? `detection failed: ${report.error}\n` : `detected ${report.plan!.language} from ${report.plan!.evidence.join(', ')}\n`;
       return { exitCode: report.error ? 1 : 0, message: JSON.stringify(report), logs };
     }

@@ -11,6 +11,8 @@ export interface DetectReport {
   commit?: string; author?: string; message?: string;
   plan?: import('./plan.js').BuildPlan;
   error?: string;
+  /** SSH host keys the clone trusted on first use (the app opted in), for the worker to pin. */
+  learnedHostKeys?: string;
 }
 
 export async function runDetector(dir: string, env: NodeJS.ProcessEnv): Promise<DetectReport> {
@@ -18,6 +20,8 @@ export async function runDetector(dir: string, env: NodeJS.ProcessEnv): Promise<
   const commit = env.COMMIT_FILE ? await readFile(env.COMMIT_FILE, 'utf8').catch(() => '') : '';
   const [sha, author, message] = commit.split('\n');
   if (sha) Object.assign(report, { commit: sha, author, message: message?.slice(0, 500) });
+  const learned = env.LEARNED_HOST_KEYS_FILE ? (await readFile(env.LEARNED_HOST_KEYS_FILE, 'utf8').catch(() => '')).trim() : '';
+  if (learned) report.learnedHostKeys = learned.slice(0, 16_384);
   try {
     report.plan = await detect(dirReader(dir), (env.BUILD_MODE as BuildMode | undefined) ?? 'AUTO', env.DOCKERFILE_PATH ?? 'Dockerfile');
   } catch (err) {

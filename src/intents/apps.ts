@@ -21,7 +21,7 @@ import type { ConnectionEntry, Dependency, Volume, GeneratedSecret } from '../..
 
 export interface AppRow {
   id: string; team_id: string; team: string; name: string; image: string | null; source: SourceSpec | null; webhook_id: string | null;
-  has_credentials: boolean;
+  has_credentials: boolean; learned_host_keys: string | null;
   port: number; replicas: number;
   env: EnvVar[]; resources: v.Resources; capabilities: string[]; health_check_path: string | null; tls: boolean; running: boolean; generation: number; current_release: number | null;
   created_at: Date; updated_at: Date; domains: string[];
@@ -32,7 +32,7 @@ export interface AppRow {
 }
 
 export const APP_SELECT = `
-  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.source, a.webhook_id, a.git_credentials IS NOT NULL AS has_credentials, a.port, a.replicas, a.env, a.resources, a.capabilities, a.health_check_path, a.tls, a.running,
+  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.source, a.webhook_id, a.git_credentials IS NOT NULL AS has_credentials, a.learned_host_keys, a.port, a.replicas, a.env, a.resources, a.capabilities, a.health_check_path, a.tls, a.running,
          a.generation, a.current_release, a.created_at, a.updated_at,
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
          s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
@@ -63,7 +63,10 @@ export function toView(r: AppRow, links: Links): AppView {
   const visit = own ?? r.domains.find((d) => !d.startsWith('*.')) ?? null;
   return {
     team: r.team, name: r.name, image: r.image,
-    git: s ? { url: s.url, branch: s.branch, subdir: s.subdir, hasCredentials: r.has_credentials } : null,
+    git: s ? {
+      url: s.url, branch: s.branch, subdir: s.subdir, hasCredentials: r.has_credentials,
+      knownHosts: s.knownHosts ?? null, trustOnFirstUse: s.trustOnFirstUse ?? false, learnedHostKeys: r.learned_host_keys,
+    } : null,
     buildMode: s?.buildMode ?? null, dockerfilePath: s ? s.dockerfilePath : null,
     webhookUrl: r.webhook_id ? webhookUrl(links.publicUrl, r.webhook_id) : null,
     port: r.port, replicas: r.replicas, env: r.env, domains: r.domains,
@@ -393,6 +396,8 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
       source = {
         url: u.git?.url ?? source!.url, branch: u.git?.branch ?? source!.branch,
         subdir: u.git ? u.git.subdir : source!.subdir,
+        knownHosts: u.git ? u.git.knownHosts : source!.knownHosts ?? null,
+        trustOnFirstUse: u.git ? u.git.trustOnFirstUse : source!.trustOnFirstUse ?? false,
         buildMode: u.buildMode ?? source?.buildMode ?? 'AUTO', dockerfilePath: u.dockerfilePath ?? source?.dockerfilePath ?? 'Dockerfile',
       };
     }
@@ -422,6 +427,7 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
               webhook_id = CASE WHEN $9::jsonb IS NULL THEN NULL ELSE coalesce($10, webhook_id) END,
               webhook_secret = CASE WHEN $9::jsonb IS NULL THEN NULL ELSE coalesce($11, webhook_secret) END,
               git_credentials = CASE WHEN $9::jsonb IS NULL THEN NULL WHEN $12 THEN $13 ELSE git_credentials END,
+              learned_host_keys = CASE WHEN $9::jsonb->>'url' IS DISTINCT FROM source->>'url' THEN NULL ELSE learned_host_keys END,
               capabilities = $14, generation = generation + 1, updated_at = now() WHERE id = $1`,
       [cur.id, next.image, next.port, next.replicas, JSON.stringify(next.env), JSON.stringify(next.resources), next.healthCheckPath, next.tls,
         source ? JSON.stringify(source) : null, hook?.id ?? null, hook?.secret ?? null, sealed !== undefined, sealed ?? null, JSON.stringify(next.capabilities)],

@@ -1,10 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { knownHosts } from '../build/known-hosts.js';
 import { Invalid } from '../errors.js';
 import { checkGitUrl, GitUrlRefused, type AllowList } from '../net/git-guard.js';
 
 /** Where a git app's code is and how it is built. Stored as apps.source. */
-export interface SourceSpec { url: string; branch: string; subdir: string | null; buildMode: 'AUTO' | 'DOCKERFILE' | 'SOURCE'; dockerfilePath: string }
+export interface SourceSpec {
+  url: string; branch: string; subdir: string | null; buildMode: 'AUTO' | 'DOCKERFILE' | 'SOURCE'; dockerfilePath: string;
+  /** SSH host keys this app trusts besides the platform's (known_hosts lines); absent in sources saved before them. */
+  knownHosts?: string | null;
+  /** Trust the host's key on the first clone and pin it (ssh URLs only). */
+  trustOnFirstUse?: boolean;
+}
+
+/** Whether a git URL is cloned over SSH (ssh:// or scp-like user@host:path). */
+export const isSshUrl = (url: string) => /^ssh:\/\//.test(url) || /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)/.test(url);
 
 // https://host/path, http://host/path (a local git server), or an scp-like SSH address.
 const GIT_URL = /^(?:https?:\/\/[^\s/@]+(?::\d+)?\/\S+|ssh:\/\/[^\s@]+@[^\s/]+(?::\d+)?\/\S+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+)$/;
@@ -21,7 +31,13 @@ export const gitInput = z.object({
     .refine((u) => !/^https?:\/\/[^/]*:[^/]*@/.test(u), 'must not contain credentials'),
   branch: gitRef.default('main'),
   subdir: relativePath.nullable().default(null),
-}).strict();
+  knownHosts: knownHosts.nullable().default(null),
+  trustOnFirstUse: z.boolean().default(false),
+}).strict().superRefine((g, ctx) => {
+  if (!isSshUrl(g.url) && (g.knownHosts || g.trustOnFirstUse)) {
+    ctx.addIssue({ code: 'custom', path: [g.knownHosts ? 'knownHosts' : 'trustOnFirstUse'], message: 'host keys are for ssh URLs (git@host:org/repo.git or ssh://...)' });
+  }
+});
 
 /** Credentials for a private repository: a token (HTTPS) or an SSH deploy key, never both. */
 export const gitCredentials = z.object({

@@ -13,6 +13,8 @@ export interface GitServer {
   url(repo: string): string;
   /** Requests received so far: a guard test shows that a refused URL never reached the server. */
   readonly requests: number;
+  /** Where the bare repositories are (`<root>/<repo>.git`), for another transport (SSH) to serve. */
+  readonly bareRoot: string;
   /** Creates a bare repository and a working copy; returns helpers to commit and push. */
   repo(name: string): { write(files: Record<string, string | null>): void; commit(message: string): string; push(): void };
   close(): Promise<void>;
@@ -67,6 +69,7 @@ export async function startGitServer(opts: { delayMs?: number; auth?: { username
   return {
     url,
     get requests() { return requests; },
+    bareRoot: join(root, 'bare'),
     repo(name) {
       const bare = join(root, 'bare', `${name}.git`);
       mkdirSync(bare, { recursive: true });
