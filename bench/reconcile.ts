@@ -103,7 +103,8 @@ export async function benchReconcile(stack: BenchStack): Promise<void> {
   const countingBase = new CountingKubeConfig(); countingBase.loadFromFile(stack.KUBECONFIG);
   const ybKube = kubeClients(countingYb);
   const baseObjects = k8s.KubernetesObjectApi.makeApiClient(countingBase);
-  const rEnv = { db: direct.platform.db, etcd: direct.platform.etcd, kube: ybKube, settings };
+  const { rows: [cluster] } = await direct.platform.db.query<{ id: string; name: string; etcdEndpoints: string[] }>(`SELECT id, name, etcd_endpoints AS "etcdEndpoints" FROM clusters WHERE from_env`);
+  const rEnv = { db: direct.platform.db, etcd: direct.platform.etcd, kube: ybKube, settings, cluster: cluster!, boss: direct.platform.boss, moveTimeoutSeconds: 300 };
   const baselineObjects = async () => {
     const objs = [];
     for (const id of baseIds) objs.push((await loadApp(direct.platform.db, id))!.intent);

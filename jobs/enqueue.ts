@@ -21,6 +21,17 @@ export async function enqueueAll(db: Db, boss: PgBoss): Promise<number> {
   return apps.rows.length;
 }
 
+/** Every app placed in (or moving into) a cluster, and its teams' namespaces there: after it was unreachable. */
+export async function enqueueCluster(db: Db, boss: PgBoss, clusterId: string): Promise<number> {
+  const { rows } = await db.query<{ id: string; cluster: string }>(
+    `SELECT a.id, c.name AS cluster FROM apps a JOIN clusters c ON c.id = $1 WHERE a.cluster_id = $1 OR a.moving_to = $1`, [clusterId]);
+  for (const { id, cluster } of rows) await enqueue(boss, db, QUEUES.reconcileApp, { appId: id }, id, [cluster]);
+  const teams = await db.query<{ id: string; cluster: string }>(
+    `SELECT tc.team_id AS id, c.name AS cluster FROM team_clusters tc JOIN clusters c ON c.id = tc.cluster_id WHERE tc.cluster_id = $1`, [clusterId]);
+  for (const { id, cluster } of teams.rows) await enqueue(boss, db, QUEUES.reconcileTeam, { teamId: id }, id, [cluster]);
+  return rows.length;
+}
+
 /**
  * Reconciles the apps that depend on this one in other teams' namespaces: they hold copies of its
  * generated secrets, which exist only once its own reconcile has created them.

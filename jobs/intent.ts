@@ -14,6 +14,8 @@ export interface LoadedApp {
   deleteData: boolean;
   /** Copies of shared dependencies' secrets the worker made in its namespace. */
   secretCopies: string[];
+  /** Where it runs, and where it is moving to (and since when), by cluster id. */
+  placement: { clusterId: string; clusterName: string; etcdEndpoints: string[]; movingTo: string | null; moveStartedAt: Date | null };
   intent: AppIntent;
 }
 
@@ -25,6 +27,7 @@ interface Row {
   pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null; capabilities: string[];
   args: string[] | null; default_label: string | null; volumes: Volume[]; secrets: GeneratedSecret[]; exports: ConnectionEntry[]; delete_data: boolean;
   dependencies: Dependency[]; dependents: AppRef[]; secret_copies: string[] | null;
+  cluster_id: string; cluster_name: string; cluster_etcd: string[]; moving_to: string | null; move_started_at: Date | null;
 }
 
 export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp | undefined> {
@@ -40,8 +43,9 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
               WHERE ad.app_id = a.id AND d.deleted_at IS NULL) AS dependencies,
             (SELECT coalesce(json_agg(json_build_object('team', ut.name, 'app', u.name, 'namespace', ut.namespace) ORDER BY ut.name, u.name), '[]')
                FROM app_dependencies ad JOIN apps u ON u.id = ad.app_id JOIN teams ut ON ut.id = u.team_id
-              WHERE ad.depends_on = a.id AND u.deleted_at IS NULL) AS dependents
-       FROM apps a JOIN teams t ON t.id = a.team_id WHERE a.id = $1`,
+              WHERE ad.depends_on = a.id AND u.deleted_at IS NULL) AS dependents,
+            a.cluster_id, c.name AS cluster_name, c.etcd_endpoints AS cluster_etcd, a.moving_to, a.move_started_at
+       FROM apps a JOIN teams t ON t.id = a.team_id JOIN clusters c ON c.id = a.cluster_id WHERE a.id = $1`,
     [appId],
   );
   const r = rows[0];
@@ -53,6 +57,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
     hasImage: r.image !== null,
     deleteData: r.delete_data,
     secretCopies: r.secret_copies ?? [],
+    placement: { clusterId: r.cluster_id, clusterName: r.cluster_name, etcdEndpoints: r.cluster_etcd, movingTo: r.moving_to, moveStartedAt: r.move_started_at },
     intent: {
       team: { name: r.team, namespace: r.namespace, generation: r.team_generation, podSecurity: r.pod_security, quota: r.quota },
       name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image ?? '', port: r.port,
@@ -65,11 +70,12 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
   };
 }
 
-export interface LoadedTeam { id: string; deleted: boolean; intent: TeamIntent }
+export interface LoadedTeam { id: string; deleted: boolean; intent: TeamIntent; clusterIds: string[] }
 
 export async function loadTeam(db: Queryable, teamId: string): Promise<LoadedTeam | undefined> {
-  const { rows } = await db.query<{ id: string; name: string; namespace: string; generation: number; deleted_at: Date | null; pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null }>(
-    'SELECT id, name, namespace, generation, deleted_at, pod_security, quota FROM teams WHERE id = $1', [teamId]);
+  const { rows } = await db.query<{ id: string; name: string; namespace: string; generation: number; deleted_at: Date | null; pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null; cluster_ids: string[] }>(
+    `SELECT id, name, namespace, generation, deleted_at, pod_security, quota,
+            array(SELECT cluster_id FROM team_clusters WHERE team_id = teams.id) AS cluster_ids FROM teams WHERE id = $1`, [teamId]);
   const r = rows[0];
-  return r && { id: r.id, deleted: r.deleted_at !== null, intent: { name: r.name, namespace: r.namespace, generation: r.generation, podSecurity: r.pod_security, quota: r.quota } };
+  return r && { id: r.id, deleted: r.deleted_at !== null, clusterIds: r.cluster_ids, intent: { name: r.name, namespace: r.namespace, generation: r.generation, podSecurity: r.pod_security, quota: r.quota } };
 }

@@ -20,28 +20,69 @@ export interface AdvanceBuildJob { buildId: string }
 export const JOBS_CHANNEL = 'yunbang_jobs';
 
 /**
+ * Jobs run in a cluster, so each cluster has its own queues (`app-reconcile.<cluster>`, ...): a
+ * worker serving some clusters (YUNBANG_WORKER_CLUSTERS, e.g. one inside each cluster's network)
+ * subscribes to theirs only, and pauses one cluster's queues while that cluster is unreachable
+ * without holding up the others. pg-boss fetches by queue name and nothing else, so a routing
+ * column could not keep a worker from taking another cluster's job. Payloads still carry only
+ * the subject: the queue says where, the latest intent says what.
+ */
+export const queueIn = (base: QueueName, cluster: string) => `${base}.${cluster}`;
+
+/** A queued job's cluster and base queue, from its queue name. */
+export function parseQueue(name: string): { base: QueueName; cluster: string } | undefined {
+  const dot = name.indexOf('.');
+  const base = name.slice(0, dot) as QueueName;
+  return dot > 0 && Object.values(QUEUES).includes(base) ? { base, cluster: name.slice(dot + 1) } : undefined;
+}
+
+/**
  * `stately` keeps at most one queued and one active job per singletonKey, so a burst of changes
  * to one app leaves one pending reconcile. Retries back off exponentially.
  */
-export async function createQueues(boss: PgBoss, opts: { timeoutSeconds: number }): Promise<void> {
-  for (const name of Object.values(QUEUES)) {
+export async function createClusterQueues(boss: PgBoss, cluster: string, timeoutSeconds: number): Promise<void> {
+  for (const base of Object.values(QUEUES)) {
+    const name = queueIn(base, cluster);
     // A job whose worker died stays active until it expires; then pg-boss retries it.
-    const options = { name, policy: 'stately' as const, retryLimit: 20, retryDelay: 2, retryBackoff: true, expireInSeconds: opts.timeoutSeconds };
+    const options = { name, policy: 'stately' as const, retryLimit: 20, retryDelay: 2, retryBackoff: true, expireInSeconds: timeoutSeconds };
     await boss.createQueue(name, options);
     await boss.updateQueue(name, options); // createQueue leaves an existing queue as it was
   }
 }
 
+/** The queues of every registered cluster. */
+export async function createQueues(boss: PgBoss, db: Queryable, opts: { timeoutSeconds: number }): Promise<void> {
+  const { rows } = await db.query<{ name: string }>('SELECT name FROM clusters ORDER BY name');
+  for (const { name } of rows) await createClusterQueues(boss, name, opts.timeoutSeconds);
+}
+
+type Payload = ReconcileAppJob | ReconcileTeamJob | AdvanceBuildJob;
+
+/** The clusters a job concerns: an app's (and while it moves, its target's too), a team's allowed ones, a build's app's. */
+async function clustersOf(tx: Queryable, base: QueueName, data: Payload): Promise<string[]> {
+  const sql = base === QUEUES.reconcileApp
+    ? `SELECT c.name FROM apps a JOIN clusters c ON c.id IN (a.cluster_id, a.moving_to) WHERE a.id = $1`
+    : base === QUEUES.reconcileTeam
+      ? `SELECT c.name FROM team_clusters tc JOIN clusters c ON c.id = tc.cluster_id WHERE tc.team_id = $1`
+      : `SELECT c.name FROM builds b JOIN apps a ON a.id = b.app_id JOIN clusters c ON c.id = a.cluster_id WHERE b.id = $1`;
+  const id = 'appId' in data ? data.appId : 'teamId' in data ? data.teamId : data.buildId;
+  return (await tx.query<{ name: string }>(sql, [id])).rows.map((r) => r.name);
+}
+
 /**
- * Enqueues inside the caller's transaction: the job exists if and only if the transaction commits.
- * Then, once it has committed, sends again: `stately` drops the first send when a job for the key
- * is already queued, and that job may start before this transaction commits and read the old
- * intent. A job queued after the commit always reads the new one (and is dropped in turn only if
- * a job that has not started yet is queued, which will).
+ * Enqueues inside the caller's transaction, in the queue of each cluster the job concerns (or of
+ * those given): the job exists if and only if the transaction commits. Then, once it has
+ * committed, sends again: `stately` drops the first send when a job for the key is already
+ * queued, and that job may start before this transaction commits and read the old intent. A job
+ * queued after the commit always reads the new one (and is dropped in turn only if a job that
+ * has not started yet is queued, which will).
  */
-export async function enqueue(boss: PgBoss, tx: Queryable, queue: QueueName, data: ReconcileAppJob | ReconcileTeamJob | AdvanceBuildJob, key: string): Promise<void> {
+export async function enqueue(boss: PgBoss, tx: Queryable, base: QueueName, data: Payload, key: string, clusters?: string[]): Promise<void> {
   const db = { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
-  await boss.send(queue, data as object, { singletonKey: key, db });
-  await tx.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, queue]);
-  onCommit(tx, () => boss.send(queue, data as object, { singletonKey: key }));
+  for (const cluster of clusters ?? await clustersOf(tx, base, data)) {
+    const queue = queueIn(base, cluster);
+    await boss.send(queue, data as object, { singletonKey: key, db });
+    await tx.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, queue]);
+    onCommit(tx, () => boss.send(queue, data as object, { singletonKey: key }));
+  }
 }

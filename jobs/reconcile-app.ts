@@ -16,8 +16,17 @@ import type { RenderSettings } from '../k8s/types.js';
 import { loadApp } from './intent.js';
 import { ensureTeam } from './reconcile-team.js';
 import { StepError, describe, step } from './steps.js';
+import type PgBoss from 'pg-boss';
+import { QUEUES, enqueue } from './queues.js';
+import { advanceMove, sameStore, type MoveOutcome } from './move.js';
 
-export interface ReconcileEnv { db: Db; etcd: Etcd3; kube: Kube; settings: RenderSettings }
+/** One cluster's view: its clients, and the render settings with its apps domain. */
+export interface ReconcileEnv {
+  db: Db; etcd: Etcd3; kube: Kube; settings: RenderSettings;
+  cluster: { id: string; name: string; etcdEndpoints: string[] };
+  boss: PgBoss;
+  moveTimeoutSeconds: number;
+}
 
 export interface ReconcileOutcome {
   appId: string;
@@ -26,6 +35,9 @@ export interface ReconcileOutcome {
   health?: Assessment['health'];
   published?: PublishOutcome | 'removed';
   deleted?: boolean;
+  /** The app does not run in this cluster (moved away, or a move given up): what was left here was removed. */
+  removed?: boolean;
+  move?: MoveOutcome;
 }
 
 /**
@@ -37,9 +49,19 @@ export interface ReconcileOutcome {
 export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<ReconcileOutcome> {
   const loaded = await step('LoadFailed', () => loadApp(env.db, appId));
   if (!loaded) return { appId, results: [] }; // already gone
-  const { intent } = loaded;
+  const { intent, placement } = loaded;
   const namespace = intent.team.namespace;
   const selector = appSelector(intent.team.name, intent.name);
+  const here = env.cluster.id;
+
+  if (placement.clusterId !== here && placement.movingTo !== here) {
+    // Moved away (or a move into this cluster was given up): nothing of it may stay here. Its
+    // record is removed only from an etcd the cluster it runs in does not publish to.
+    const live = await step('PruneFailed', () => listOwned(env.kube.objects, [...APP_KINDS_ON_DELETE, ...DATA_KINDS], namespace, selector));
+    const results = await step('PruneFailed', () => pruneObjects(env.kube.objects, [], live));
+    if (!sameStore(env.cluster.etcdEndpoints, placement.etcdEndpoints)) await step('PublishFailed', () => unpublishApp(env.etcd, appId, intent.team.name, intent.name));
+    return { appId, generation: intent.generation, results, removed: true };
+  }
 
   if (loaded.deleted) {
     // Data (volume claims, and the generated secrets that unlock it) stays unless asked for: an app
@@ -49,7 +71,13 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
       .filter((o) => loaded.deleteData || !(o.kind === 'Secret' && o.metadata?.name === generatedSecretName(intent.name)));
     const results = await step('PruneFailed', () => pruneObjects(env.kube.objects, [], live));
     await step('PublishFailed', () => unpublishApp(env.etcd, appId, intent.team.name, intent.name));
-    await env.db.query('DELETE FROM apps WHERE id = $1 AND deleted_at IS NOT NULL', [appId]);
+    if (placement.movingTo === here) {
+      // Deleted while moving here: this copy is gone; the cluster it ran in removes the row.
+      await env.db.query('UPDATE apps SET moving_to = NULL WHERE id = $1 AND moving_to = $2', [appId, here]);
+      await enqueue(env.boss, env.db, QUEUES.reconcileApp, { appId }, appId, [placement.clusterName]);
+    } else {
+      await env.db.query('DELETE FROM apps WHERE id = $1 AND deleted_at IS NOT NULL AND moving_to IS NULL', [appId]);
+    }
     return { appId, generation: intent.generation, results, published: 'removed', deleted: true };
   }
 
@@ -92,18 +120,23 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
     // A stopped app has no endpoints, whatever the pods read before the scale-down still say.
     const endpoints = intent.running ? readyEndpoints(pods, intent.port) : [];
     const hosts = appHosts(intent, env.settings);
-    await recordObserved(env.db, appId, {
-      health: assessment.health, reason: assessment.reason, message: assessment.message,
-      readyReplicas: assessment.ready, desiredReplicas: assessment.desired, observedGeneration: intent.generation, endpoints,
-    });
     const record: AppRecord = {
-      appId, team: intent.team.name, app: intent.name, release: intent.release || null, image: intent.image,
+      appId, team: intent.team.name, app: intent.name, cluster: env.cluster.name, release: intent.release || null, image: intent.image,
       replicas: { desired: assessment.desired, ready: assessment.ready }, health: assessment.health,
       service: `${intent.name}.${namespace}.svc.cluster.local:${intent.port}`, endpoints,
       domains: hosts, defaultDomain: defaultDomain(intent.defaultLabel, env.settings.appsDomain), stopped: !intent.running,
       tlsSecrets: intent.tls ? Object.fromEntries(hosts.map((h) => [h, hostTlsSecret(h, env.settings)])) : {},
       generation: intent.generation, updatedAt: new Date().toISOString(),
     };
+    if (placement.movingTo === here) {
+      // The app still serves from its cluster: here it only has to become Ready before the switch.
+      const move = await step('MoveFailed', () => advanceMove(env, loaded, assessment!, record));
+      return { appId, generation: intent.generation, results, health: assessment.health, move };
+    }
+    await recordObserved(env.db, appId, {
+      health: assessment.health, reason: assessment.reason, message: assessment.message,
+      readyReplicas: assessment.ready, desiredReplicas: assessment.desired, observedGeneration: intent.generation, endpoints,
+    });
     const published = await step('PublishFailed', () => publishApp(env.etcd, record));
     return { appId, generation: intent.generation, results, health: assessment.health, published };
   } catch (err) {

@@ -81,11 +81,14 @@ export async function ensureTeam(kube: Kube, team: TeamIntent, settings: RenderS
   return applyTeamObjects(kube, team, settings);
 }
 
-/** The team-reconcile job: apply a live team's objects, or delete a deleted team's namespace. */
-export async function reconcileTeam(env: { db: Db; kube: Kube; settings: RenderSettings }, teamId: string): Promise<ApplyResult[]> {
+/**
+ * The team-reconcile job in one cluster: apply a live team's objects where it is allowed, or
+ * delete its namespace where it no longer is (deleted, or disallowed in this cluster).
+ */
+export async function reconcileTeam(env: { db: Db; kube: Kube; settings: RenderSettings; clusterId: string }, teamId: string): Promise<ApplyResult[]> {
   const team = await step('LoadFailed', () => loadTeam(env.db, teamId));
   if (!team) return [];
-  if (!team.deleted) return applyTeamObjects(env.kube, team.intent, env.settings);
+  if (!team.deleted && team.clusterIds.includes(env.clusterId)) return applyTeamObjects(env.kube, team.intent, env.settings);
   return step('PruneFailed', async () => {
     try {
       guardNamespace(team.intent, env.settings, await env.kube.core.readNamespace({ name: team.intent.namespace }));

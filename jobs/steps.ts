@@ -2,7 +2,7 @@
  * A reconcile is a fixed sequence of steps; a failing step is reported under its own reason
  * (as Flux marks conditions), so the status says where it broke.
  */
-export type Step = 'LoadFailed' | 'RenderFailed' | 'ApplyFailed' | 'PruneFailed' | 'AssessFailed' | 'PublishFailed';
+export type Step = 'LoadFailed' | 'RenderFailed' | 'ApplyFailed' | 'PruneFailed' | 'AssessFailed' | 'PublishFailed' | 'MoveFailed';
 
 export class StepError extends Error {
   constructor(readonly reason: Step, readonly cause: unknown) {

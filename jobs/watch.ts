@@ -14,7 +14,7 @@ const SELECTOR = `${MANAGED_BY}=yunbang`;
  */
 export interface Change { team: string; app: string; buildId?: string }
 
-export async function startWatch(kc: k8s.KubeConfig, onChange: (change: Change) => void, debounceMs = 50): Promise<Watch> {
+export async function startWatch(kc: k8s.KubeConfig, onChange: (change: Change) => void, debounceMs = 50, cluster?: string): Promise<Watch> {
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const timers = new Map<string, NodeJS.Timeout>();
@@ -41,7 +41,7 @@ export async function startWatch(kc: k8s.KubeConfig, onChange: (change: Change) 
     inf.on('delete', notify);
     inf.on('error', (err) => {
       if (stopped) return;
-      log.warn({ error: (err as Error)?.message }, 'watch interrupted; restarting');
+      log.warn({ cluster, error: (err as Error)?.message }, 'watch interrupted; restarting');
       restart(inf);
     });
   }
@@ -50,7 +50,7 @@ export async function startWatch(kc: k8s.KubeConfig, onChange: (change: Change) 
   }
   // A failed start (API server down) is retried in the background; the worker goes on.
   await Promise.all(informers.map((inf) => inf.start().catch((err) => {
-    log.warn({ error: (err as Error).message }, 'watch could not start; retrying');
+    log.warn({ cluster, error: (err as Error).message }, 'watch could not start; retrying');
     restart(inf);
   })));
   return {

@@ -6,41 +6,51 @@ import type { Db } from '../src/db/pool.js';
 import type { Kube } from '../src/kube.js';
 import { log } from '../src/log.js';
 import { jobDuration, jobRuns } from '../src/metrics.js';
+import { ClusterClients, type ClusterConn } from '../src/clusters/clients.js';
 import type { RenderSettings } from '../k8s/types.js';
-import { JOBS_CHANNEL, QUEUES, enqueue, type AdvanceBuildJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from './queues.js';
+import { JOBS_CHANNEL, QUEUES, createClusterQueues, enqueue, queueIn, type AdvanceBuildJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from './queues.js';
 import { advanceBuild } from './build.js';
-import { reconcileApp } from './reconcile-app.js';
+import { reconcileApp, type ReconcileEnv } from './reconcile-app.js';
 import { reconcileTeam } from './reconcile-team.js';
 import { startWatch, type Watch } from './watch.js';
-import { enqueueAll, enqueueNow, enqueueRemoteDependents } from './enqueue.js';
+import { enqueueAll, enqueueCluster, enqueueNow, enqueueRemoteDependents } from './enqueue.js';
+import { ClusterProbe } from './cluster-probe.js';
 
 export interface WorkerEnv {
   databaseUrl: string;
   db: Db;
   boss: PgBoss;
+  /** The platform's etcd: records of apps in clusters without an etcd of their own. */
   etcd: Etcd3;
+  /** The clients of the cluster this process's own KUBECONFIG names. */
   kube: Kube;
   settings: RenderSettings;
   build: BuildSettings;
-  secretKey?: string;
+  secretKey: string;
   concurrency: number;
   resyncSeconds: number;
+  /** The clusters this worker serves (YUNBANG_WORKER_CLUSTERS); empty: all. */
+  clusters?: string[];
+  probeSeconds?: number;
+  clusterTimeoutMs?: number;
+  moveTimeoutSeconds?: number;
+  jobTimeoutSeconds?: number;
 }
 
 export interface Worker { stop(): Promise<void> }
 
 /** Wraps a handler with a log line and metrics per job. */
-function instrumented<T>(queue: QueueName, handle: (data: T) => Promise<unknown>) {
+function instrumented<T>(queue: QueueName, cluster: string, handle: (data: T) => Promise<unknown>) {
   return async ([job]: PgBoss.Job<T>[]) => {
     const end = jobDuration.startTimer({ queue });
     try {
       const output = await handle(job!.data);
       jobRuns.inc({ queue, outcome: 'completed' });
-      log.info({ queue, jobId: job!.id, output }, 'job completed');
+      log.info({ queue, cluster, jobId: job!.id, output }, 'job completed');
       return output;
     } catch (err) {
       jobRuns.inc({ queue, outcome: 'failed' });
-      log.warn({ queue, jobId: job!.id, error: (err as Error).message }, 'job failed; pg-boss will retry');
+      log.warn({ queue, cluster, jobId: job!.id, error: (err as Error).message }, 'job failed; pg-boss will retry');
       throw err;
     } finally {
       end();
@@ -48,38 +58,133 @@ function instrumented<T>(queue: QueueName, handle: (data: T) => Promise<unknown>
   };
 }
 
+/** What the worker holds for one cluster it serves. */
+interface Served {
+  conn: ClusterConn;
+  watch?: Watch;
+  /** False while the cluster is unreachable: its queues are not worked (its jobs wait, not fail). */
+  working: boolean;
+}
+
 /**
- * The worker: reconcile handlers (several in parallel; pg-boss keeps one active job per app),
- * immediate pick-up through LISTEN on the channel intents NOTIFY on commit, a watch that turns
- * cluster changes into reconciles, and a periodic resync of everything.
+ * The worker: per cluster it serves, reconcile handlers on the cluster's own queues (several in
+ * parallel; pg-boss keeps one active job per app and queue), a watch that turns the cluster's
+ * changes into reconciles, and a probe that marks the cluster unreachable (pausing its queues and
+ * marking its apps Unknown) and reachable again (resuming and resyncing it). One cluster's trouble
+ * never holds up another's jobs. Immediate pick-up comes through LISTEN on the channel intents
+ * NOTIFY on commit; a periodic resync re-enqueues everything.
  */
 export async function startWorker(env: WorkerEnv): Promise<Worker> {
-  const rEnv = { db: env.db, etcd: env.etcd, kube: env.kube, settings: env.settings };
+  const clients = new ClusterClients({ db: env.db, secretKey: env.secretKey, identity: 'worker', envKube: env.kube, etcd: env.etcd });
+  const served = new Map<string, Served>();
   const workerIds = new Map<string, string[]>();
   const options = { batchSize: 1, pollingIntervalSeconds: 2 };
-  for (const [queue, handler] of [
-    [QUEUES.reconcileApp, instrumented<ReconcileAppJob>(QUEUES.reconcileApp, async (d) => {
-      const out = await reconcileApp(rEnv, d.appId);
-      if (out.results.some((r) => r.kind === 'Secret' && r.action === 'created')) {
-        await enqueueRemoteDependents(env.db, env.boss, d.appId);
+  let stopping = false;
+
+  const envFor = (conn: ClusterConn): ReconcileEnv => ({
+    db: env.db, etcd: conn.etcd, kube: conn.kube!, boss: env.boss, moveTimeoutSeconds: env.moveTimeoutSeconds ?? 300,
+    settings: { ...env.settings, appsDomain: conn.cluster.appsDomain },
+    cluster: { id: conn.cluster.id, name: conn.cluster.name, etcdEndpoints: conn.cluster.etcdEndpoints },
+  });
+
+  const work = async (conn: ClusterConn): Promise<void> => {
+    const name = conn.cluster.name;
+    const rEnv = envFor(conn);
+    for (const [queue, handler] of [
+      [QUEUES.reconcileApp, instrumented<ReconcileAppJob>(QUEUES.reconcileApp, name, async (d) => {
+        const out = await reconcileApp(rEnv, d.appId);
+        if (out.results.some((r) => r.kind === 'Secret' && r.action === 'created')) {
+          await enqueueRemoteDependents(env.db, env.boss, d.appId);
+        }
+        return out;
+      })],
+      [QUEUES.reconcileTeam, instrumented<ReconcileTeamJob>(QUEUES.reconcileTeam, name, (d) => reconcileTeam({ ...rEnv, clusterId: conn.cluster.id }, d.teamId))],
+      [QUEUES.advanceBuild, instrumented<AdvanceBuildJob>(QUEUES.advanceBuild, name, (d) => advanceBuild({ ...rEnv, boss: env.boss, build: env.build, secretKey: env.secretKey }, d.buildId))],
+    ] as const) {
+      const ids: string[] = [];
+      for (let i = 0; i < env.concurrency; i++) ids.push(await env.boss.work(queueIn(queue, name), options, handler as PgBoss.WorkHandler<unknown>));
+      workerIds.set(queueIn(queue, name), ids);
+    }
+  };
+  const unwork = async (name: string): Promise<void> => {
+    for (const queue of Object.values(QUEUES)) {
+      workerIds.delete(queueIn(queue, name));
+      await env.boss.offWork(queueIn(queue, name));
+    }
+  };
+
+  const serve = async (conn: ClusterConn): Promise<void> => {
+    const name = conn.cluster.name;
+    if (!conn.kube) { log.warn({ cluster: name }, 'no credentials for this cluster; not serving it'); return; }
+    await createClusterQueues(env.boss, name, env.jobTimeoutSeconds ?? 120);
+    const s: Served = { conn, working: true };
+    served.set(name, s);
+    await work(conn);
+    s.watch = await startWatch(conn.kube.config, ({ team, app, buildId }) => {
+      const done = buildId
+        ? enqueue(env.boss, env.db, QUEUES.advanceBuild, { buildId }, buildId)
+        : enqueueNow(env.db, env.boss, team, app);
+      done.catch((err) => log.warn({ cluster: name, error: (err as Error).message }, 'watch could not enqueue'));
+    }, 50, name);
+    log.info({ cluster: name }, 'serving cluster');
+  };
+  const unserve = async (name: string): Promise<void> => {
+    const s = served.get(name);
+    if (!s) return;
+    served.delete(name);
+    await s.watch?.stop();
+    await unwork(name);
+  };
+
+  /** Follows the registered clusters: serves new ones, drops removed ones, rebuilds changed ones. */
+  let refreshing: Promise<void> = Promise.resolve();
+  const refresh = () => {
+    refreshing = refreshing.then(async () => {
+      if (stopping) return;
+      const conns = (await clients.all()).filter((c) => !env.clusters?.length || env.clusters.includes(c.cluster.name));
+      for (const name of [...served.keys()]) {
+        const now = conns.find((c) => c.cluster.name === name);
+        if (!now || now !== served.get(name)!.conn) await unserve(name);
       }
-      return out;
-    })],
-    [QUEUES.reconcileTeam, instrumented<ReconcileTeamJob>(QUEUES.reconcileTeam, (d) => reconcileTeam(rEnv, d.teamId))],
-    [QUEUES.advanceBuild, instrumented<AdvanceBuildJob>(QUEUES.advanceBuild, (d) => advanceBuild({ ...rEnv, boss: env.boss, build: env.build, secretKey: env.secretKey }, d.buildId))],
-  ] as const) {
-    const ids: string[] = [];
-    for (let i = 0; i < env.concurrency; i++) ids.push(await env.boss.work(queue, options, handler as PgBoss.WorkHandler<unknown>));
-    workerIds.set(queue, ids);
-  }
+      for (const conn of conns) if (!served.has(conn.cluster.name)) await serve(conn);
+    }).catch((err) => log.warn({ error: (err as Error).message }, 'could not follow the clusters list'));
+    return refreshing;
+  };
+  await refresh();
+
+  const probe = new ClusterProbe({
+    db: env.db, timeoutMs: env.clusterTimeoutMs ?? 5000,
+    onUnreachable: async (name) => {
+      const s = served.get(name);
+      if (!s?.working) return;
+      s.working = false;
+      await unwork(name); // its jobs wait in its queues instead of failing and using up their retries
+    },
+    onReachable: async (name) => {
+      const s = served.get(name);
+      if (!s || s.working) return;
+      s.working = true;
+      await work(s.conn);
+      const n = await enqueueCluster(env.db, env.boss, s.conn.cluster.id);
+      log.info({ cluster: name, apps: n }, 'cluster reachable again; resyncing its apps');
+    },
+  });
+  const probeAll = () => {
+    void refresh().then(() => Promise.all([...served.values()].map((s) => probe.check(s.conn))));
+  };
+  probeAll();
+  const probing = setInterval(probeAll, (env.probeSeconds ?? 10) * 1000);
+  probing.unref();
 
   // LISTEN on a dedicated connection: Postgres delivers the intent's NOTIFY only once it commits.
   // If the connection is lost (the database restarts), polling goes on and we listen again.
   let listener: pg.Client | undefined;
-  let stopping = false;
   const listen = async (delayMs = 1000): Promise<void> => {
     const client = new pg.Client({ connectionString: env.databaseUrl });
-    client.on('notification', (n) => { for (const id of workerIds.get(n.payload ?? '') ?? []) env.boss.notifyWorker(id); });
+    client.on('notification', (n) => {
+      if (n.channel === 'yunbang_clusters') { void refresh(); return; }
+      for (const id of workerIds.get(n.payload ?? '') ?? []) env.boss.notifyWorker(id);
+    });
     client.on('error', (err) => {
       if (stopping || listener !== client) return;
       log.warn({ error: err.message }, 'job listener connection lost; polling goes on, listening again');
@@ -89,6 +194,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     try {
       await client.connect();
       await client.query(`LISTEN ${JOBS_CHANNEL}`);
+      await client.query('LISTEN yunbang_clusters');
       listener = client;
       // Jobs enqueued while nobody listened: pick them up now rather than at the next poll.
       for (const ids of workerIds.values()) for (const id of ids) env.boss.notifyWorker(id);
@@ -100,13 +206,6 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   };
   await listen();
 
-  const watch: Watch = await startWatch(env.kube.config, ({ team, app, buildId }) => {
-    const done = buildId
-      ? enqueue(env.boss, env.db, QUEUES.advanceBuild, { buildId }, buildId)
-      : enqueueNow(env.db, env.boss, team, app);
-    done.catch((err) => log.warn({ error: (err as Error).message }, 'watch could not enqueue'));
-  });
-
   const resyncNow = () => {
     enqueueAll(env.db, env.boss).then((n) => log.info({ apps: n }, 'resync enqueued'), (err) => log.warn({ error: (err as Error).message }, 'resync failed'));
   };
@@ -116,11 +215,14 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
 
   return {
     stop: async () => {
-      clearInterval(resync);
-      await watch.stop();
-      // The handlers themselves are stopped by boss.stop({ graceful }), which waits for jobs in flight.
       stopping = true;
+      clearInterval(resync);
+      clearInterval(probing);
+      await refreshing;
+      await Promise.all([...served.values()].map((s) => s.watch?.stop()));
+      // The handlers themselves are stopped by boss.stop({ graceful }), which waits for jobs in flight.
       await listener?.end().catch(() => {});
+      clients.close();
     },
   };
 }

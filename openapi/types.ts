@@ -45,6 +45,140 @@ export interface paths {
         patch: operations["updateTeam"];
         trace?: never;
     };
+    "/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List clusters with their health (admin only) */
+        get: operations["listClusters"];
+        put?: never;
+        /**
+         * Register a cluster (admin only)
+         * @description Yunbang first reaches the cluster with the kubeconfig given and checks, as that identity,
+         *     that it holds the rights of k8s/install's yunbang-worker and none of an admin's (an admin
+         *     kubeconfig is refused). Only inline credentials are taken: no exec or auth-provider
+         *     plugins, no file references. The kubeconfig is stored sealed. A cluster that cannot be
+         *     reached, a bad kubeconfig and missing rights are each a 400 naming the field.
+         */
+        post: operations["registerCluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clusters/{cluster}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        /** Read a cluster (admin only) */
+        get: operations["getCluster"];
+        put?: never;
+        post?: never;
+        /** Forget a cluster (admin only); refused while apps run there */
+        delete: operations["removeCluster"];
+        options?: never;
+        head?: never;
+        /** Change a cluster's kubeconfig, apps domain, etcd or labels (admin only) */
+        patch: operations["updateCluster"];
+        trace?: never;
+    };
+    "/clusters/{cluster}/cordon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take no new apps in a cluster (admin only); its apps keep running */
+        post: operations["cordonCluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clusters/{cluster}/uncordon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take new apps in a cluster again (admin only) */
+        post: operations["uncordonCluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/clusters/{cluster}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Allow a team in a cluster (admin only)
+         * @description The team's namespace is made in the cluster. `default` places the team's new apps there.
+         */
+        put: operations["allowTeamCluster"];
+        post?: never;
+        /** Disallow a team in a cluster (admin only); refused while its apps run there */
+        delete: operations["disallowTeamCluster"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move an app to another cluster of its team
+         * @description The app is brought up in the target cluster; once it is Ready there its routes switch and
+         *     it is removed from the source. Until then, and if it never becomes Ready (`moveError`
+         *     says why), it serves from the source. Refused (409) for apps with volumes, apps in a
+         *     dependency, apps with no image yet or a build under way, and cordoned targets.
+         */
+        post: operations["moveApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/teams/{team}/apps": {
         parameters: {
             query?: never;
@@ -706,6 +840,62 @@ export interface components {
             createdAt: string;
             podSecurity: components["schemas"]["PodSecurity"];
             quota: components["schemas"]["TeamQuota"];
+            /** @description The clusters it may run apps in (its namespace exists in each) */
+            clusters: string[];
+            /** @description Where its new apps go unless createApp names a cluster */
+            defaultCluster: string | null;
+        };
+        ClusterName: string;
+        Cluster: {
+            name: string;
+            /** @description The API server's URL */
+            server: string;
+            /** @description Default domains of its apps are <app>-<team>.<appsDomain> */
+            appsDomain: string;
+            /** @description Where its apps' records are published for its gateway; empty: the platform's etcd */
+            etcdEndpoints: string[];
+            labels: {
+                [key: string]: string;
+            };
+            /** @description Takes no new apps (created or moved in) */
+            cordoned: boolean;
+            /** @description The cluster of the processes' own KUBECONFIG */
+            fromEnvironment: boolean;
+            /** @enum {string} */
+            health: "Reachable" | "Unreachable" | "Degraded" | "Unknown";
+            lastError: string | null;
+            /** Format: date-time */
+            lastErrorAt: string | null;
+            /** Format: date-time */
+            checkedAt: string | null;
+            version: string | null;
+            nodes: number | null;
+            teams: number;
+            apps: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        RegisterCluster: {
+            name: components["schemas"]["ClusterName"];
+            /** @description Of Yunbang's worker identity (k8s/install's yunbang-worker), inline credentials only; never an admin's */
+            kubeconfig: string;
+            /** @description Of the API's identity (yunbang-api), for pod logs; absent: no logs from this cluster */
+            apiKubeconfig?: string;
+            /** @example eu.apps.example.com */
+            appsDomain: string;
+            etcdEndpoints?: string[];
+            labels?: {
+                [key: string]: string;
+            };
+        };
+        UpdateCluster: {
+            kubeconfig?: string;
+            apiKubeconfig?: string | null;
+            appsDomain?: string;
+            etcdEndpoints?: string[];
+            labels?: {
+                [key: string]: string;
+            };
         };
         /**
          * @description The Pod Security Standard the team's namespace enforces. baseline (the default) admits
@@ -760,8 +950,11 @@ export interface components {
             limits?: components["schemas"]["ResourceList"];
         };
         AppStatus: {
-            /** @enum {string} */
-            health: "Ready" | "Progressing" | "Degraded" | "Failed" | "Missing";
+            /**
+             * @description Unknown: the app's cluster cannot be reached
+             * @enum {string}
+             */
+            health: "Ready" | "Progressing" | "Degraded" | "Failed" | "Missing" | "Unknown";
             reason: string;
             message: string;
             readyReplicas: number;
@@ -774,6 +967,12 @@ export interface components {
         App: {
             name: string;
             team: string;
+            /** @description The cluster it runs in */
+            cluster: string;
+            /** @description The cluster it is moving to; it serves from `cluster` until Ready there */
+            movingTo: string | null;
+            /** @description Why its last move failed (it kept serving where it was) */
+            moveError: string | null;
             /** @description What runs now; null until a git app's first build succeeds */
             image: string | null;
             git: components["schemas"]["GitSource"] | null;
@@ -918,6 +1117,8 @@ export interface components {
             /** @description Persistent volumes (the app runs as a StatefulSet); set at creation only */
             volumes?: components["schemas"]["Volume"][];
             capabilities?: components["schemas"]["Capabilities"];
+            /** @description One its team is allowed in; absent: the team's default */
+            cluster?: components["schemas"]["ClusterName"];
         };
         /**
          * @description Linux capabilities the image needs; every other one is dropped. Those the baseline Pod
@@ -1135,6 +1336,7 @@ export interface components {
         buildId: string;
         team: components["schemas"]["TeamName"];
         app: components["schemas"]["AppName"];
+        cluster: components["schemas"]["ClusterName"];
     };
     requestBodies: never;
     headers: never;
@@ -1274,6 +1476,291 @@ export interface operations {
                     "application/json": components["schemas"]["Team"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listClusters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every registered cluster */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    registerCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterCluster"];
+            };
+        };
+        responses: {
+            /** @description The registered cluster */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster as it was */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCluster"];
+            };
+        };
+        responses: {
+            /** @description The cluster as it now is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    cordonCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    uncordonCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    allowTeamCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    default?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The team */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    disallowTeamCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    moveApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cluster: components["schemas"]["ClusterName"];
+                };
+            };
+        };
+        responses: {
+            202: components["responses"]["AppAccepted"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];

@@ -30,7 +30,7 @@ const Resources = builder.objectRef<ResourcesValue>('Resources').implement({
 const AppStatus = builder.objectRef<AppStatusView>('AppStatus').implement({
   description: 'What the reconciler last observed in the cluster',
   fields: (t) => ({
-    health: t.exposeString('health', { description: 'Ready, Progressing, Degraded, Failed or Missing' }),
+    health: t.exposeString('health', { description: 'Ready, Progressing, Degraded, Failed, Missing, or Unknown (its cluster cannot be reached)' }),
     reason: t.exposeString('reason'),
     message: t.exposeString('message'),
     readyReplicas: t.exposeInt('readyReplicas'),
@@ -112,6 +112,9 @@ export const App = builder.objectRef<AppView>('App').implement({
     connectionInfo: t.expose('connectionInfo', { type: [ConnectionInfoType], description: 'What the app gives the apps that depend on it' }),
     envConflicts: t.expose('envConflicts', { type: [EnvConflictType], description: 'Env names given by more than one source' }),
     installation: t.exposeString('installation', { nullable: true, description: 'The template installation it belongs to' }),
+    cluster: t.exposeString('cluster', { description: 'The cluster it runs in' }),
+    movingTo: t.exposeString('movingTo', { nullable: true, description: 'The cluster it is moving to; it serves from `cluster` until Ready there' }),
+    moveError: t.exposeString('moveError', { nullable: true, description: 'Why its last move failed (it kept serving where it was)' }),
   }),
 });
 
@@ -208,6 +211,7 @@ const CreateAppInput = builder.inputType('CreateAppInput', {
     healthCheckPath: t.string({ description: 'HTTP path to probe, e.g. /healthz; default: the TCP port' }),
     tls: t.boolean({ description: 'Defaults to false' }),
     volumes: t.field({ type: [VolumeInput], description: 'Persistent volumes (the app runs as a StatefulSet); set at creation only' }),
+    cluster: t.string({ description: "The cluster to run it in, one its team is allowed in; absent: the team's default" }),
   }),
 });
 

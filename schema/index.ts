@@ -6,6 +6,7 @@ import './token.js';
 import './event.js';
 import './build.js';
 import './market.js';
+import './cluster.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

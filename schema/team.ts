@@ -26,6 +26,8 @@ export const Team = builder.objectRef<TeamView>('Team').implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     podSecurity: t.expose('podSecurity', { type: PodSecurityEnum }),
     quota: t.expose('quota', { type: TeamQuota }),
+    clusters: t.exposeStringList('clusters', { description: 'The clusters it may run apps in (its namespace exists in each)' }),
+    defaultCluster: t.exposeString('defaultCluster', { nullable: true, description: 'Where its new apps go unless createApp names a cluster' }),
   }),
 });
 

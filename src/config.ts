@@ -108,6 +108,15 @@ const schema = z.object({
   // Which pods are Yunbang's gateway: app network policies admit them (beside the ingress controller).
   YUNBANG_GATEWAY_NAMESPACE_SELECTOR: keyValues('kubernetes.io/metadata.name=yunbang-system'),
   YUNBANG_GATEWAY_POD_SELECTOR: keyValues('app.kubernetes.io/name=yunbang,app.kubernetes.io/component=gateway'),
+  // The cluster KUBECONFIG (or the pod's service account) names, as the clusters list shows it.
+  YUNBANG_CLUSTER_NAME: z.string().regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, 'must be a lower-case DNS label of at most 40 characters').default('local'),
+  // The clusters this worker serves (their job queues, watches and probes); empty: all of them.
+  YUNBANG_WORKER_CLUSTERS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  // How often the worker probes each cluster, and how long any call to a cluster may take before it counts as unreachable.
+  YUNBANG_CLUSTER_PROBE_SECONDS: z.coerce.number().min(0.2).max(3600).default(10),
+  YUNBANG_CLUSTER_TIMEOUT_SECONDS: z.coerce.number().min(0.2).max(120).default(5),
+  // How long a moved app may take to become Ready in its new cluster before the move is given up.
+  YUNBANG_MOVE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   YUNBANG_BOSS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('pgboss'),
 });
 

@@ -14,9 +14,38 @@ export interface TeamView {
   /** The Pod Security Standard its namespace enforces: baseline (the default) or restricted. */
   podSecurity: 'baseline' | 'restricted';
   quota: TeamQuotaView;
+  /** The clusters the team may run apps in (its namespace exists in each), and where new apps go. */
+  clusters: string[];
+  defaultCluster: string | null;
 }
 
-export type Health = 'Ready' | 'Progressing' | 'Degraded' | 'Failed' | 'Missing';
+/** A Kubernetes cluster Yunbang drives, with what its last probe saw. */
+export interface ClusterView {
+  name: string;
+  /** The API server's URL. */
+  server: string;
+  /** Default domains of apps placed here are `<app>-<team>.<appsDomain>`. */
+  appsDomain: string;
+  /** Where records of its apps are published (its gateway's etcd); empty: the platform's etcd. */
+  etcdEndpoints: string[];
+  labels: Record<string, string>;
+  /** Takes no new apps. */
+  cordoned: boolean;
+  /** The cluster of the processes' own KUBECONFIG, registered at start. */
+  fromEnvironment: boolean;
+  health: 'Reachable' | 'Unreachable' | 'Degraded' | 'Unknown';
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  checkedAt: Date | null;
+  version: string | null;
+  nodes: number | null;
+  teams: number;
+  apps: number;
+  createdAt: Date;
+}
+
+/** Unknown: the app's cluster cannot be reached, so nobody knows. */
+export type Health = 'Ready' | 'Progressing' | 'Degraded' | 'Failed' | 'Missing' | 'Unknown';
 
 export interface AppStatusView {
   health: Health;
@@ -84,6 +113,12 @@ export interface AppView {
   envConflicts: EnvConflictView[];
   /** The template installation it belongs to, if any. */
   installation: string | null;
+  /** The cluster it runs in. */
+  cluster: string;
+  /** Where it is being moved to (it serves from `cluster` until Ready there); null when not moving. */
+  movingTo: string | null;
+  /** Why the last move failed (the app kept serving from `cluster`); null after a move succeeds. */
+  moveError: string | null;
 }
 
 export interface VolumeView { name: string; mountPath: string; size: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany'; storageClass: string | null }

@@ -13,6 +13,8 @@ import type { Deps } from './intents/context.js';
 import { createQueues } from '../jobs/queues.js';
 import { log } from './log.js';
 import { kubeClients, type Kube } from './kube.js';
+import { ClusterClients } from './clusters/clients.js';
+import { ensureEnvCluster } from './intents/clusters.js';
 
 /** The connections one process holds: Postgres, the job queue, etcd and the Kubernetes API. */
 export interface Platform {
@@ -49,12 +51,15 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   // Log the message only: pg errors carry the whole client object.
   boss.on('error', (err: Error & { code?: string }) => log.error({ error: err.message, code: err.code }, 'pg-boss error'));
   await boss.start();
-  await createQueues(boss, { timeoutSeconds: config.YUNBANG_JOB_TIMEOUT_SECONDS });
   const etcd = new Etcd3({ hosts: config.ETCD_ENDPOINTS, dialTimeout: 3000 });
   const kubeConfig = loadKubeConfig(config.KUBECONFIG);
   const kube = kubeClients(kubeConfig);
+  // The cluster this process's own KUBECONFIG names is registered under YUNBANG_CLUSTER_NAME.
+  await ensureEnvCluster(db, { name: config.YUNBANG_CLUSTER_NAME, server: kubeConfig.getCurrentCluster()?.server ?? 'in-cluster', appsDomain: config.YUNBANG_APPS_DOMAIN });
+  await createQueues(boss, db, { timeoutSeconds: config.YUNBANG_JOB_TIMEOUT_SECONDS });
   // The API reads pod logs as itself (yunbang-api), never with the worker's rights.
   const apiKube = config.YUNBANG_API_KUBECONFIG ? kubeClients(loadKubeConfig(config.YUNBANG_API_KUBECONFIG)) : kube;
+  const apiClusters = new ClusterClients({ db, secretKey: config.YUNBANG_SECRET_KEY, identity: 'api', envKube: apiKube, etcd });
   const health = new k8s.Health(kubeConfig);
   const probes: Probe[] = [
     { name: 'postgres', check: async () => { await db.query('SELECT 1'); } },
@@ -63,13 +68,15 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   ];
   return {
     config, db, boss, etcd, kube, probes,
-    deps: { db, boss, kube: apiKube, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL,
+    deps: { db, boss, kube: apiKube, clusters: apiClusters, clusterTimeoutMs: config.YUNBANG_CLUSTER_TIMEOUT_SECONDS * 1000, jobTimeoutSeconds: config.YUNBANG_JOB_TIMEOUT_SECONDS,
+      moveTimeoutSeconds: config.YUNBANG_MOVE_TIMEOUT_SECONDS, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL,
       gitAllow: parseAllowList(config.YUNBANG_GIT_ALLOWED_HOSTS),
       detectLimiter: new RateLimiterMemory({ points: config.YUNBANG_DETECT_PER_MINUTE, duration: 60 }),
       teamDefaults: { quota: config.YUNBANG_TEAM_QUOTA, builds: config.YUNBANG_BUILDS_PER_TEAM, containers: { requests: config.YUNBANG_CONTAINER_DEFAULT_REQUESTS, limits: config.YUNBANG_CONTAINER_DEFAULT_LIMITS } },
       apps: { domain: config.YUNBANG_APPS_DOMAIN, httpPort: config.YUNBANG_APPS_HTTP_PORT, httpsPort: config.YUNBANG_APPS_HTTPS_PORT }, secretKey: config.YUNBANG_SECRET_KEY },
     close: async () => {
       await boss.stop({ graceful: true, timeout: 5000, wait: true }).catch(() => {});
+      apiClusters.close();
       etcd.close();
       await db.end();
     },

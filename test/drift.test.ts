@@ -43,7 +43,9 @@ describe('drift repair and stale writers', () => {
     const before = await p.apps.readNamespacedDeployment({ name: 'api', namespace: ns() });
     const { reconcileApp } = await import('../jobs/reconcile-app.js');
     const { rows } = await p.running.platform.db.query<{ id: string }>(`SELECT a.id FROM apps a JOIN teams t ON t.id = a.team_id WHERE t.name = $1 AND a.name = 'api'`, [team]);
-    const out = await reconcileApp({ db: p.running.platform.db, etcd: p.etcd, kube: p.running.platform.kube, settings: (await import('../k8s/types.js')).defaultRenderSettings }, rows[0]!.id);
+    const { rows: [cluster] } = await p.running.platform.db.query<{ id: string; name: string; etcdEndpoints: string[] }>(`SELECT id, name, etcd_endpoints AS "etcdEndpoints" FROM clusters WHERE from_env`);
+    const out = await reconcileApp({ db: p.running.platform.db, etcd: p.etcd, kube: p.running.platform.kube, settings: (await import('../k8s/types.js')).defaultRenderSettings,
+      cluster: cluster!, boss: p.running.platform.boss, moveTimeoutSeconds: 300 }, rows[0]!.id);
     expect(out.results.map((r) => `${r.kind}:${r.action}`)).toEqual(['NetworkPolicy:unchanged', 'Service:unchanged', 'Deployment:unchanged', 'Ingress:unchanged']);
     expect(out.published).toBe('unchanged');
     const after = await p.apps.readNamespacedDeployment({ name: 'api', namespace: ns() });

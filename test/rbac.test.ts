@@ -62,7 +62,9 @@ describe('RBAC: the rights of each identity (auth can-i)', () => {
     ['yunbang-worker', 'get', 'configmaps', 'team', '', undefined, false],
     ['yunbang-worker', 'create', 'clusterrolebindings', undefined, 'rbac.authorization.k8s.io', undefined, false],
     ['yunbang-worker', 'escalate', 'clusterroles', undefined, 'rbac.authorization.k8s.io', undefined, false],
+    ['yunbang-worker', 'list', 'nodes', undefined, '', undefined, true], // the clusters list shows node counts
     ['yunbang-worker', 'create', 'nodes', undefined, '', undefined, false],
+    ['yunbang-worker', 'patch', 'nodes', undefined, '', undefined, false],
     ['yunbang-worker', 'patch', 'pods', 'team', '', 'status', false],
     // The API: pods and their logs in team namespaces, nothing else.
     ['yunbang-api', 'list', 'pods', 'team', '', undefined, true],

@@ -1,12 +1,12 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
- * Seals the secrets Yunbang keeps in PostgreSQL (git credentials until the worker puts them into a
+ * Seals the secrets Yunbang keeps in PostgreSQL (clusters' kubeconfigs; git credentials until the worker puts them into a
  * Kubernetes Secret, webhook secrets for checking deliveries): AES-256-GCM, under a key derived
  * with HKDF-SHA256 from YUNBANG_SECRET_KEY and the purpose, so one purpose's key opens nothing of
  * another's. Only ciphertext is stored. `v1` values (a key from a bare SHA-256, before HKDF) still open.
  */
-export type Purpose = 'git-credentials' | 'webhook-secret';
+export type Purpose = 'git-credentials' | 'webhook-secret' | 'cluster-kubeconfig';
 
 const SALT = Buffer.from('yunbang/seal/v2');
 const keyOf = (secretKey: string, purpose: Purpose) => Buffer.from(hkdfSync('sha256', secretKey, SALT, `yunbang ${purpose}`, 32));

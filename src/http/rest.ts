@@ -9,6 +9,8 @@ import { appLogs } from '../intents/logs.js';
 import type { Ctx } from '../intents/context.js';
 import * as market from '../intents/market.js';
 import * as dependencies from '../intents/dependencies.js';
+import * as clusters from '../intents/clusters.js';
+import { moveApp } from '../intents/move-app.js';
 
 /**
  * REST handlers for the routes in openapi/openapi.yaml. Requests reach them already
@@ -36,6 +38,28 @@ export function restRouter(): Router {
   r.get('/teams/:team', async (req, res) => { res.json(await teams.getTeam(ctx(res), p(req, 'team'))); });
   r.patch('/teams/:team', async (req, res) => { res.json(await teams.updateTeam(ctx(res), { ...req.body, name: p(req, 'team') })); });
   r.delete('/teams/:team', async (req, res) => { res.status(202).json(await teams.deleteTeam(ctx(res), p(req, 'team'))); });
+
+  r.get('/clusters', async (_req, res) => { res.json(await clusters.listClusters(ctx(res))); });
+  r.post('/clusters', async (req, res) => {
+    const c = await clusters.registerCluster(ctx(res), req.body);
+    res.status(201).location(`${req.baseUrl}/clusters/${c.name}`).json(c);
+  });
+  r.get('/clusters/:cluster', async (req, res) => { res.json(await clusters.getCluster(ctx(res), p(req, 'cluster'))); });
+  r.patch('/clusters/:cluster', async (req, res) => { res.json(await clusters.updateCluster(ctx(res), { ...req.body, name: p(req, 'cluster') })); });
+  r.delete('/clusters/:cluster', async (req, res) => { res.json(await clusters.removeCluster(ctx(res), p(req, 'cluster'))); });
+  r.post('/clusters/:cluster/cordon', async (req, res) => { res.json(await clusters.cordonCluster(ctx(res), p(req, 'cluster'), true)); });
+  r.post('/clusters/:cluster/uncordon', async (req, res) => { res.json(await clusters.cordonCluster(ctx(res), p(req, 'cluster'), false)); });
+  r.put('/teams/:team/clusters/:cluster', async (req, res) => {
+    await clusters.allowTeamCluster(ctx(res), p(req, 'team'), p(req, 'cluster'), req.body?.default === true);
+    res.json(await teams.getTeam(ctx(res), p(req, 'team')));
+  });
+  r.delete('/teams/:team/clusters/:cluster', async (req, res) => {
+    await clusters.disallowTeamCluster(ctx(res), p(req, 'team'), p(req, 'cluster'));
+    res.json(await teams.getTeam(ctx(res), p(req, 'team')));
+  });
+  r.post('/teams/:team/apps/:app/move', async (req, res) => {
+    res.status(202).json(await moveApp(ctx(res), { team: p(req, 'team'), app: p(req, 'app'), cluster: req.body.cluster }));
+  });
 
   r.get('/teams/:team/apps', async (req, res) => { res.json(await apps.listApps(ctx(res), p(req, 'team'))); });
   r.post('/teams/:team/apps', async (req, res) => {

@@ -9,6 +9,7 @@ import * as v from '../validation.js';
 import { parse } from '../validation.js';
 import { mutation } from './audit.js';
 import type { AppsSettings, Ctx } from './context.js';
+import { placeApp } from './clusters.js';
 import { findTeam } from './teams.js';
 import { overruns, usage, type Workload } from './plan.js';
 import { queueBuild } from './builds.js';
@@ -29,6 +30,7 @@ export interface AppRow {
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
   namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: GeneratedSecret[]; args: string[] | null;
   installation: string | null; component: string | null; dependencies: Dependency[]; default_label: string | null;
+  cluster: string; apps_domain: string; moving_to: string | null; move_error: string | null; cluster_id: string;
 }
 
 export const APP_SELECT = `
@@ -41,8 +43,9 @@ export const APP_SELECT = `
          (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
                   ORDER BY dt.name, d.name), '[]')
             FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
-           WHERE ad.app_id = a.id AND d.deleted_at IS NULL) AS dependencies
-    FROM apps a JOIN teams t ON t.id = a.team_id JOIN app_status s ON s.app_id = a.id
+           WHERE ad.app_id = a.id AND d.deleted_at IS NULL) AS dependencies,
+         a.cluster_id, c.name AS cluster, c.apps_domain, (SELECT m.name FROM clusters m WHERE m.id = a.moving_to) AS moving_to, a.move_error
+    FROM apps a JOIN teams t ON t.id = a.team_id JOIN app_status s ON s.app_id = a.id JOIN clusters c ON c.id = a.cluster_id
     LEFT JOIN installations i ON i.id = a.installation_id`;
 
 /** An app's webhook URL: one path segment per app; the git host is recognised by its headers. */
@@ -58,7 +61,7 @@ type Links = Pick<Ctx, 'publicUrl' | 'apps'>;
 
 export function toView(r: AppRow, links: Links): AppView {
   const s = r.source;
-  const own = defaultDomain(r.default_label, links.apps.domain);
+  const own = defaultDomain(r.default_label, r.apps_domain);
   // A wildcard custom domain is no address to visit.
   const visit = own ?? r.domains.find((d) => !d.startsWith('*.')) ?? null;
   return {
@@ -85,6 +88,7 @@ export function toView(r: AppRow, links: Links): AppView {
       : { name: e.name, value: fillEndpoint(e.value, { app: r.name, namespace: r.namespace, port: r.port }), secret: false })),
     envConflicts: connectionEnv({ app: r.name, namespace: r.namespace }, r.dependencies, [...r.env.map((e) => e.name), ...r.secrets.map((x) => x.name), 'PORT']).conflicts,
     installation: r.installation,
+    cluster: r.cluster, movingTo: r.moving_to, moveError: r.move_error,
   };
 }
 
@@ -132,6 +136,7 @@ const createSchema = z.object({
   healthCheckPath: specFields.healthCheckPath.default(null),
   tls: z.boolean().default(false),
   volumes: v.volumes.default([]),
+  cluster: z.string().optional(),
 }).superRefine((a, ctx) => {
   if ((a.image === undefined) === (a.git === undefined)) ctx.addIssue({ code: 'custom', path: ['image'], message: 'give exactly one of image or git' });
   // A StatefulSet's pods carry a controller-revision-hash label of its name plus 11 characters (at most 63).
@@ -177,10 +182,10 @@ const equal = (a: unknown, b: unknown) => isDeepStrictEqual(a ?? null, b ?? null
  * Custom domains may not lie under the apps domain: that space is reserved for default domains,
  * so a custom domain can never take one before its app exists.
  */
-function checkDomains(ctx: Ctx, domains: string[]): void {
-  const issues = domains.flatMap((d, i) => (underAppsDomain(d, ctx.apps.domain)
-    ? [{ field: `domains[${i}]`, message: `${d} is under ${ctx.apps.domain}, which is reserved for default domains (<app>-<team>.${ctx.apps.domain})` }]
-    : []));
+function checkDomains(ctx: Ctx, domains: string[], clusterDomain: string): void {
+  const reserved = [...new Set([ctx.apps.domain, clusterDomain])];
+  const issues = domains.flatMap((d, i) => reserved.filter((r) => underAppsDomain(d, r)).slice(0, 1)
+    .map((r) => ({ field: `domains[${i}]`, message: `${d} is under ${r}, which is reserved for default domains (<app>-<team>.${r})` })));
   if (issues.length > 0) throw new Invalid(issues);
 }
 
@@ -273,6 +278,8 @@ export interface NewApp {
   port: number; replicas: number; env: EnvVar[]; resources: v.Resources; capabilities: string[]; healthCheckPath: string | null; tls: boolean; domains: string[];
   volumes: Volume[]; args: string[] | null; secrets: GeneratedSecret[]; exports: ConnectionEntry[];
   installationId: string | null; component: string | null;
+  /** The cluster asked for; absent: the team's default. */
+  cluster?: string;
 }
 
 /**
@@ -280,27 +287,28 @@ export interface NewApp {
  * apps) or first build (git apps), and its reconcile job. Returns the app's id.
  */
 export async function insertApp(ctx: Ctx, tx: Tx, team: TeamRow, a: NewApp): Promise<string> {
-  checkDomains(ctx, a.domains);
+  const cluster = await placeApp(tx, team, a.cluster);
+  checkDomains(ctx, a.domains, cluster.apps_domain);
   checkPodSecurity(team, a);
   await checkPlan(ctx, tx, team, null, { ...a, running: true }, 'replicas');
   // Backing services (they export connection info) are reached only by their dependents: no default domain.
   const label = a.exports.length > 0 ? null : defaultLabel(a.name, team.name);
   const { rows } = await tx.query<{ id: string; default_label: string | null }>(
     `INSERT INTO apps (team_id, name, image, port, replicas, env, resources, health_check_path, tls, source, webhook_id, webhook_secret, git_credentials,
-                       volumes, args, secrets, exports, installation_id, component, capabilities, default_label)
+                       volumes, args, secrets, exports, installation_id, component, capabilities, default_label, cluster_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-             CASE WHEN EXISTS (SELECT 1 FROM apps WHERE default_label = $21 AND deleted_at IS NULL) THEN NULL ELSE $21 END)
+             CASE WHEN EXISTS (SELECT 1 FROM apps WHERE default_label = $21 AND deleted_at IS NULL) THEN NULL ELSE $21 END, $22)
      ON CONFLICT (team_id, name) WHERE deleted_at IS NULL DO NOTHING RETURNING id, default_label`,
     [team.id, a.name, a.image, a.port, a.replicas, JSON.stringify(a.env), JSON.stringify(a.resources), a.healthCheckPath, a.tls,
       a.source ? JSON.stringify(a.source) : null, a.source ? newWebhookId() : null, a.source ? seal(ctx.secretKey, newWebhookSecret(), 'webhook-secret') : null, a.sealedCredentials,
-      JSON.stringify(a.volumes), a.args ? JSON.stringify(a.args) : null, JSON.stringify(a.secrets), JSON.stringify(a.exports), a.installationId, a.component, JSON.stringify(a.capabilities), label],
+      JSON.stringify(a.volumes), a.args ? JSON.stringify(a.args) : null, JSON.stringify(a.secrets), JSON.stringify(a.exports), a.installationId, a.component, JSON.stringify(a.capabilities), label, cluster.id],
   ).catch((err: { code?: string; constraint?: string }) => {
-    if (err.code === '23505' && err.constraint === 'apps_default_label') throw defaultDomainTaken(ctx, a.name, label!); // a concurrent create won
+    if (err.code === '23505' && err.constraint === 'apps_default_label') throw defaultDomainTaken(cluster.apps_domain, a.name, label!); // a concurrent create won
     throw err;
   });
   const id = rows[0]?.id;
   if (!id) throw new Conflict(`app "${a.name}" already exists in team "${team.name}"`);
-  if (label && rows[0]!.default_label === null) throw defaultDomainTaken(ctx, a.name, label);
+  if (label && rows[0]!.default_label === null) throw defaultDomainTaken(cluster.apps_domain, a.name, label);
   await tx.query('INSERT INTO app_status (app_id, desired_replicas) VALUES ($1, $2)', [id, a.replicas]);
   await writeDomains(tx, id, a.domains);
   if (a.image) {
@@ -344,8 +352,8 @@ export function checkPodSecurity(team: Pick<TeamRow, 'name' | 'pod_security'>, a
 }
 
 /** `<app>-<team>` can be the default label of two apps ("a-b" in "c", "a" in "b-c"): the later one must pick another name. */
-function defaultDomainTaken(ctx: Ctx, name: string, label: string): Conflict {
-  const host = defaultDomain(label, ctx.apps.domain);
+function defaultDomainTaken(appsDomain: string, name: string, label: string): Conflict {
+  const host = defaultDomain(label, appsDomain);
   return new Conflict(`the default domain ${host} is already another app's`, [{ field: 'name', message: `gives the default domain ${host}, which another app already has; choose another name` }]);
 }
 
@@ -366,6 +374,7 @@ export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppVie
     await insertApp(ctx, tx, team, {
       name: a.name, image: a.image ?? null, source, sealedCredentials: sealed, port: a.port, replicas: a.replicas, env: a.env, resources: a.resources, capabilities: a.capabilities,
       healthCheckPath: a.healthCheckPath, tls: a.tls, domains: a.domains, volumes: a.volumes, args: null, secrets: [], exports: [], installationId: null, component: null,
+      cluster: a.cluster,
     });
     scope.message = a.image ? `image ${a.image}, ${a.replicas} replica(s)` : `git ${source!.url} (${source!.branch}), ${a.replicas} replica(s)`;
     return toView(await findApp(tx, team.id, a.team, a.name), ctx);
@@ -433,7 +442,7 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
         source ? JSON.stringify(source) : null, hook?.id ?? null, hook?.secret ?? null, sealed !== undefined, sealed ?? null, JSON.stringify(next.capabilities)],
     );
     if (changed.includes('domains')) {
-      checkDomains(ctx, next.domains);
+      checkDomains(ctx, next.domains, cur.apps_domain);
       await writeDomains(tx, cur.id, next.domains);
     }
     const runtime = changed.filter((k) => k === 'image' || k === 'port' || k === 'env' || k === 'resources' || k === 'healthCheckPath');

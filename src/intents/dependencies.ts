@@ -91,6 +91,10 @@ export function addDependency(ctx: Ctx, raw: DependencyInput): Promise<AppView> 
   return dependencyChange(ctx, raw, 'app.add-dependency', async (tx, app, i) => {
     const dep = await findDependency(ctx, tx, app, i.dependsOn, i.depTeam);
     if (dep.id === app.id) throw Invalid.field('dependsOn', 'an app cannot depend on itself');
+    if (dep.cluster_id !== app.cluster_id) {
+      throw Invalid.field('dependsOn', `${i.label} runs in cluster "${dep.cluster}" and ${app.name} in "${app.cluster}": a Service is not reachable across clusters without a service mesh; move one of them first`);
+    }
+    if (app.moving_to || dep.moving_to) throw new Conflict(`${app.moving_to ? app.name : i.label} is moving to another cluster; add the dependency once the move is over`);
     const back = await pathBetween(tx, dep.id, app.id);
     if (back) throw Invalid.field('dependsOn', `would make a cycle: ${[app.name, ...back].join(' → ')}`);
     const { rowCount } = await tx.query(

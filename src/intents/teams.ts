@@ -7,13 +7,17 @@ import type { TeamQuotaView, TeamView } from '../model.js';
 import { parse, parseQuantity, teamName } from '../validation.js';
 import { mutation } from './audit.js';
 import type { Ctx } from './context.js';
+import { teamPlacement } from './clusters.js';
 
 export interface TeamRow {
   id: string; name: string; namespace: string; created_at: Date;
   pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null; builds_in_parallel: number | null;
+  clusters: string[]; default_cluster: string | null;
 }
 
-const TEAM_COLUMNS = 'id, name, namespace, created_at, pod_security, quota, builds_in_parallel';
+const TEAM_COLUMNS = `id, name, namespace, created_at, pod_security, quota, builds_in_parallel,
+  array(SELECT c.name FROM team_clusters tc JOIN clusters c ON c.id = tc.cluster_id WHERE tc.team_id = teams.id ORDER BY c.name) AS clusters,
+  (SELECT c.name FROM clusters c WHERE c.id = teams.default_cluster_id) AS default_cluster`;
 
 /** A ResourceQuota's hard limits as a plan: pods, CPU and memory (limits), storage (claims). */
 export function planOf(hard: Record<string, string>, builds: number): TeamQuotaView {
@@ -29,6 +33,7 @@ export const teamPlan = (r: Pick<TeamRow, 'quota' | 'builds_in_parallel'>, ctx: 
 
 const toView = (r: TeamRow, ctx: Pick<Ctx, 'teamDefaults'>): TeamView => ({
   name: r.name, namespace: r.namespace, createdAt: r.created_at, podSecurity: r.pod_security, quota: teamPlan(r, ctx),
+  clusters: r.clusters, defaultCluster: r.default_cluster,
 });
 
 function teamNameSchema(ctx: Ctx) {
@@ -59,8 +64,12 @@ export async function createTeam(ctx: Ctx, input: { name: unknown }): Promise<Te
     if (!team) throw new Conflict(`team "${name}" already exists`);
     scope.teamId = team.id;
     scope.message = `namespace ${team.namespace}`;
+    // A new team is allowed in the platform's own cluster (the processes' KUBECONFIG's); the admin allows others.
+    await tx.query(`INSERT INTO team_clusters (team_id, cluster_id) SELECT $1, id FROM clusters WHERE from_env`, [team.id]);
+    await tx.query(`UPDATE teams SET default_cluster_id = (SELECT id FROM clusters WHERE from_env) WHERE id = $1`, [team.id]);
     await enqueue(ctx.boss, tx, QUEUES.reconcileTeam, { teamId: team.id }, team.id);
-    return toView(team, ctx);
+    const placed = await teamPlacement(tx, team.id);
+    return toView({ ...team, clusters: placed.clusters, default_cluster: placed.defaultCluster }, ctx);
   });
 }
 

@@ -12,7 +12,13 @@ import type { Etcd3 } from 'etcd3';
  *
  * The gateway (gateway/) watches the routes/ prefix and nothing else; a route carries everything
  * it needs to serve the host: the ready endpoints, whether the app is stopped, and the Secret
- * holding the host's certificate when the app has TLS. Fields are only ever added to a record
+ * holding the host's certificate when the app has TLS.
+ *
+ * Clusters: both records carry the `cluster` the app runs in. A cluster registered with etcd
+ * endpoints of its own gets its apps' records there (its gateway watches that etcd); the others
+ * share the platform's etcd, where a gateway serving one cluster filters routes on `cluster`
+ * (YUNBANG_GATEWAY_CLUSTERS) and a gateway without a filter serves every cluster's. A host has one
+ * key whatever the cluster, so moving an app switches its routes in one write. Fields are only ever added to a record
  * (readers treat a missing one as its old meaning), so old gateways keep working.
  *
  * Writes happen only when a record changed, in a transaction conditional on the revision read,
@@ -29,6 +35,8 @@ export interface AppRecord {
   appId: string;
   team: string;
   app: string;
+  /** The cluster the app runs in (absent in records from before clusters existed). */
+  cluster?: string;
   release: number | null;
   image: string;
   replicas: { desired: number; ready: number };
@@ -52,6 +60,8 @@ export interface AppRecord {
 export interface RouteRecord {
   team: string;
   app: string;
+  /** The cluster the endpoints are in (absent in records from before clusters existed). */
+  cluster?: string;
   service: string;
   port: number;
   /** pod IP:port of every ready pod; empty while none is ready. */
@@ -77,7 +87,7 @@ const same = (a: AppRecord, b: AppRecord) => isDeepStrictEqual(withoutTime(a), w
 export function routeOf(r: AppRecord, host: string): RouteRecord {
   const port = Number(r.service.slice(r.service.lastIndexOf(':') + 1));
   const secretName = r.tlsSecrets[host];
-  return { team: r.team, app: r.app, service: r.service, port, endpoints: r.endpoints, stopped: r.stopped, tls: secretName ? { secretName } : null };
+  return { team: r.team, app: r.app, ...(r.cluster ? { cluster: r.cluster } : {}), service: r.service, port, endpoints: r.endpoints, stopped: r.stopped, tls: secretName ? { secretName } : null };
 }
 
 /** Deletes of route keys that `owner` no longer claims, guarded on their revision (another app may own the host now). */

@@ -1,0 +1,66 @@
+import { withTx } from '../src/db/pool.js';
+import { recordEvent } from '../src/intents/audit.js';
+import { publishApp, type AppRecord } from '../src/publish/etcd.js';
+import { STATUS_CHANNEL, recordObserved } from '../src/status.js';
+import type { Assessment } from '../k8s/health.js';
+import type { LoadedApp } from './intent.js';
+import { QUEUES, enqueue } from './queues.js';
+import type { ReconcileEnv } from './reconcile-app.js';
+
+/**
+ * One step of moving an app into this cluster, run by its reconcile here once the app is applied
+ * and assessed. The app keeps serving from its old cluster until it is Ready here; then the
+ * routes switch (the record is published with the next generation, so a late publish from the
+ * old cluster is refused as stale), the placement flips, and the old cluster is told to remove
+ * it. A move that fails (Failed here, or not Ready by the deadline) is given up: the app keeps
+ * serving where it was, the reason is kept on the app, and what was made here is removed.
+ */
+export type MoveOutcome = 'waiting' | 'switched' | 'abandoned';
+
+/** Whether two clusters publish to the same etcd (both to the platform's when neither has its own). */
+export const sameStore = (a: string[], b: string[]) => [...a].sort().join(',') === [...b].sort().join(',');
+
+export async function advanceMove(env: ReconcileEnv, loaded: LoadedApp, assessment: Assessment, record: AppRecord): Promise<MoveOutcome> {
+  const { placement, intent } = loaded;
+  const from = placement.clusterName;
+  const to = env.cluster.name;
+  const event = (outcome: 'success' | 'failure', message: string) => (q: Parameters<typeof recordEvent>[0]) =>
+    recordEvent(q, { teamId: loaded.teamId, actor: 'worker', action: 'app.move', subject: `app/${intent.name}`, outcome, message });
+
+  if (assessment.health === 'Ready') {
+    const generation = intent.generation + 1;
+    await publishApp(env.etcd, { ...record, generation });
+    const switched = await withTx(env.db, async (tx) => {
+      const { rowCount } = await tx.query(
+        `UPDATE apps SET cluster_id = $2, moving_to = NULL, move_started_at = NULL, move_error = NULL, generation = $4
+          WHERE id = $1 AND moving_to = $2 AND generation = $3`, [loaded.id, env.cluster.id, intent.generation, generation]);
+      if (!rowCount) return false;
+      await recordObserved(tx, loaded.id, {
+        health: assessment.health, reason: assessment.reason, message: assessment.message, readyReplicas: assessment.ready,
+        desiredReplicas: assessment.desired, observedGeneration: generation, endpoints: record.endpoints,
+      });
+      await event('success', `moved from cluster ${from} to ${to}`)(tx);
+      await enqueue(env.boss, tx, QUEUES.reconcileApp, { appId: loaded.id }, loaded.id, [from, to]); // removes it from the old cluster
+      return true;
+    });
+    // Changed meanwhile (a new generation, or the move was called off): the next reconcile decides again.
+    if (!switched) throw new Error('the app changed while it was switched over; trying again');
+    return 'switched';
+  }
+
+  const deadline = (placement.moveStartedAt?.getTime() ?? Date.now()) + env.moveTimeoutSeconds * 1000;
+  if (assessment.health !== 'Failed' && Date.now() < deadline) return 'waiting'; // its pods' readiness triggers the next step
+
+  const why = assessment.health === 'Failed'
+    ? `the move to cluster ${to} failed: ${assessment.message}; the app kept serving from ${from}`
+    : `the app did not become Ready in cluster ${to} within ${env.moveTimeoutSeconds} s (${assessment.health}: ${assessment.message}); it kept serving from ${from}`;
+  await withTx(env.db, async (tx) => {
+    const { rowCount } = await tx.query(
+      `UPDATE apps SET moving_to = NULL, move_started_at = NULL, move_error = $3 WHERE id = $1 AND moving_to = $2`, [loaded.id, env.cluster.id, why]);
+    if (!rowCount) return;
+    await event('failure', why)(tx);
+    await tx.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, loaded.id]);
+    await enqueue(env.boss, tx, QUEUES.reconcileApp, { appId: loaded.id }, loaded.id, [to]); // removes what was made here
+  });
+  return 'abandoned';
+}
