@@ -37,6 +37,8 @@ const schema = z.object({
   YUNBANG_GATEWAY_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   YUNBANG_GATEWAY_ACCESS_LOG: z.string().min(1).optional(),
   YUNBANG_NGINX: z.string().min(1).default('/usr/sbin/nginx'),
+  // Serve only these clusters' routes (a gateway in each cluster); empty: every cluster's.
+  YUNBANG_GATEWAY_CLUSTERS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
 });
 
 export interface GatewayConfig {
@@ -58,6 +60,7 @@ export interface GatewayConfig {
   debounceMs: number;
   accessLogFile: string | null;
   nginx: string;
+  clusters: string[];
 }
 
 export class GatewayConfigError extends Error {
@@ -85,5 +88,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     workers: c.YUNBANG_GATEWAY_WORKERS, maxBody: c.YUNBANG_GATEWAY_MAX_BODY,
     readTimeoutSeconds: c.YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS, shutdownTimeoutSeconds: c.YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS,
     debounceMs: c.YUNBANG_GATEWAY_DEBOUNCE_MS, accessLogFile: c.YUNBANG_GATEWAY_ACCESS_LOG ?? null, nginx: c.YUNBANG_NGINX,
+    clusters: c.YUNBANG_GATEWAY_CLUSTERS,
   };
 }

@@ -128,7 +128,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
 
   async function apply(): Promise<void> {
     const started = process.hrtime.bigint();
-    const parsed = parseRoutes(records, { addressMap: c.addressMap, allowed: c.upstreamCidrs });
+    const parsed = parseRoutes(records, { addressMap: c.addressMap, allowed: c.upstreamCidrs, clusters: c.clusters });
     for (const s of parsed.skipped) {
       if (!skipped.some((p) => p.key === s.key && p.reason === s.reason)) log.warn({ key: s.key, reason: s.reason }, 'route record skipped');
     }

@@ -42,6 +42,7 @@ const endpoint = z.string().refine((e) => {
 const record = z.object({
   team: z.string().regex(LABEL, 'team must be a DNS label'),
   app: z.string().regex(LABEL, 'app must be a DNS label'),
+  cluster: z.string().regex(LABEL, 'cluster must be a DNS label').optional(),
   port: z.number().int().min(1).max(65535),
   endpoints: z.array(endpoint).max(1000),
   // Records written before these fields existed mean: running, plain HTTP.
@@ -54,9 +55,11 @@ export interface UpstreamPolicy {
   addressMap: AddressRule[];
   /** When non-empty, an endpoint outside these ranges (after mapping) is never rendered. */
   allowed: Cidr[];
+  /** When non-empty, only routes of these clusters are served (a gateway per cluster); others are not this gateway's. */
+  clusters?: string[];
 }
 
-export type Parsed = { route: Route } | { skipped: Skipped };
+export type Parsed = { route: Route } | { skipped: Skipped } | { elsewhere: string };
 
 /** One etcd key/value as a route, or why it was skipped. */
 export function parseRoute(key: string, value: string, policy: UpstreamPolicy): Parsed {
@@ -68,6 +71,7 @@ export function parseRoute(key: string, value: string, policy: UpstreamPolicy): 
   try { json = JSON.parse(value); } catch { return skip('the value is not JSON'); }
   const r = record.safeParse(json);
   if (!r.success) return skip(r.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; '));
+  if (policy.clusters?.length && !policy.clusters.includes(r.data.cluster ?? '')) return { elsewhere: key };
   const endpoints: string[] = [];
   for (const e of r.data.endpoints) {
     const i = e.lastIndexOf(':');
@@ -87,7 +91,7 @@ export function parseRoutes(records: Map<string, string>, policy: UpstreamPolicy
   const skipped: Skipped[] = [];
   for (const [key, value] of records) {
     const p = parseRoute(key, value, policy);
-    if ('route' in p) routes.push(p.route); else skipped.push(p.skipped);
+    if ('route' in p) routes.push(p.route); else if ('skipped' in p) skipped.push(p.skipped);
   }
   routes.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return { routes, skipped };

@@ -15,7 +15,7 @@ export interface LoadedApp {
   /** Copies of shared dependencies' secrets the worker made in its namespace. */
   secretCopies: string[];
   /** Where it runs, and where it is moving to (and since when), by cluster id. */
-  placement: { clusterId: string; clusterName: string; etcdEndpoints: string[]; movingTo: string | null; moveStartedAt: Date | null };
+  placement: { clusterId: string; clusterName: string; etcdEndpoints: string[]; movingTo: string | null; movingToName: string | null; moveStartedAt: Date | null };
   intent: AppIntent;
 }
 
@@ -27,7 +27,7 @@ interface Row {
   pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null; capabilities: string[];
   args: string[] | null; default_label: string | null; volumes: Volume[]; secrets: GeneratedSecret[]; exports: ConnectionEntry[]; delete_data: boolean;
   dependencies: Dependency[]; dependents: AppRef[]; secret_copies: string[] | null;
-  cluster_id: string; cluster_name: string; cluster_etcd: string[]; moving_to: string | null; move_started_at: Date | null;
+  cluster_id: string; cluster_name: string; cluster_etcd: string[]; moving_to: string | null; moving_to_name: string | null; move_started_at: Date | null;
 }
 
 export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp | undefined> {
@@ -44,7 +44,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
             (SELECT coalesce(json_agg(json_build_object('team', ut.name, 'app', u.name, 'namespace', ut.namespace) ORDER BY ut.name, u.name), '[]')
                FROM app_dependencies ad JOIN apps u ON u.id = ad.app_id JOIN teams ut ON ut.id = u.team_id
               WHERE ad.depends_on = a.id AND u.deleted_at IS NULL) AS dependents,
-            a.cluster_id, c.name AS cluster_name, c.etcd_endpoints AS cluster_etcd, a.moving_to, a.move_started_at
+            a.cluster_id, c.name AS cluster_name, c.etcd_endpoints AS cluster_etcd, a.moving_to, (SELECT m.name FROM clusters m WHERE m.id = a.moving_to) AS moving_to_name, a.move_started_at
        FROM apps a JOIN teams t ON t.id = a.team_id JOIN clusters c ON c.id = a.cluster_id WHERE a.id = $1`,
     [appId],
   );
@@ -57,7 +57,7 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
     hasImage: r.image !== null,
     deleteData: r.delete_data,
     secretCopies: r.secret_copies ?? [],
-    placement: { clusterId: r.cluster_id, clusterName: r.cluster_name, etcdEndpoints: r.cluster_etcd, movingTo: r.moving_to, moveStartedAt: r.move_started_at },
+    placement: { clusterId: r.cluster_id, clusterName: r.cluster_name, etcdEndpoints: r.cluster_etcd, movingTo: r.moving_to, movingToName: r.moving_to_name, moveStartedAt: r.move_started_at },
     intent: {
       team: { name: r.team, namespace: r.namespace, generation: r.team_generation, podSecurity: r.pod_security, quota: r.quota },
       name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image ?? '', port: r.port,

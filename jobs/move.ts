@@ -12,8 +12,10 @@ import type { ReconcileEnv } from './reconcile-app.js';
  * and assessed. The app keeps serving from its old cluster until it is Ready here; then the
  * routes switch (the record is published with the next generation, so a late publish from the
  * old cluster is refused as stale), the placement flips, and the old cluster is told to remove
- * it. A move that fails (Failed here, or not Ready by the deadline) is given up: the app keeps
- * serving where it was, the reason is kept on the app, and what was made here is removed.
+ * it. A move that fails (Failed here, or not Ready by the deadline, seen from either side) is
+ * given up: the app keeps serving where it was, the reason is kept on the app, and what was made
+ * here is removed. Both outcomes are conditional on the move still being under way, so only one
+ * of them can happen; each bumps the generation, so the loser's etcd record is superseded.
  */
 export type MoveOutcome = 'waiting' | 'switched' | 'abandoned';
 
@@ -54,13 +56,28 @@ export async function advanceMove(env: ReconcileEnv, loaded: LoadedApp, assessme
   const why = assessment.health === 'Failed'
     ? `the move to cluster ${to} failed: ${assessment.message}; the app kept serving from ${from}`
     : `the app did not become Ready in cluster ${to} within ${env.moveTimeoutSeconds} s (${assessment.health}: ${assessment.message}); it kept serving from ${from}`;
+  await abandonMove(env, loaded, why);
+  return 'abandoned';
+}
+
+/** Whether a move under way has run out of time (checked on both sides: the target may be unreachable). */
+export const moveOverdue = (loaded: LoadedApp, timeoutSeconds: number, now = Date.now()) =>
+  loaded.placement.movingTo !== null && (loaded.placement.moveStartedAt?.getTime() ?? now) + timeoutSeconds * 1000 <= now;
+
+/**
+ * Gives a move up: the app stays where it serves from, `why` is kept on it and in the audit
+ * trail, and the target is told to remove what was made there (whenever it can be reached).
+ */
+export async function abandonMove(env: ReconcileEnv, loaded: LoadedApp, why: string): Promise<void> {
+  const { placement, intent } = loaded;
   await withTx(env.db, async (tx) => {
     const { rowCount } = await tx.query(
-      `UPDATE apps SET moving_to = NULL, move_started_at = NULL, move_error = $3 WHERE id = $1 AND moving_to = $2`, [loaded.id, env.cluster.id, why]);
+      `UPDATE apps SET moving_to = NULL, move_started_at = NULL, move_error = $3, generation = generation + 1 WHERE id = $1 AND moving_to = $2`, [loaded.id, placement.movingTo, why]);
     if (!rowCount) return;
-    await event('failure', why)(tx);
+    await recordEvent(tx, { teamId: loaded.teamId, actor: 'worker', action: 'app.move', subject: `app/${intent.name}`, outcome: 'failure', message: why });
     await tx.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, loaded.id]);
-    await enqueue(env.boss, tx, QUEUES.reconcileApp, { appId: loaded.id }, loaded.id, [to]); // removes what was made here
+    // The target removes what was made there; the source publishes again under the new generation,
+    // over any record a switch that lost the race may have written.
+    await enqueue(env.boss, tx, QUEUES.reconcileApp, { appId: loaded.id }, loaded.id, [placement.movingToName!, placement.clusterName]);
   });
-  return 'abandoned';
 }

@@ -18,7 +18,7 @@ import { ensureTeam } from './reconcile-team.js';
 import { StepError, describe, step } from './steps.js';
 import type PgBoss from 'pg-boss';
 import { QUEUES, enqueue } from './queues.js';
-import { advanceMove, sameStore, type MoveOutcome } from './move.js';
+import { abandonMove, advanceMove, moveOverdue, sameStore, type MoveOutcome } from './move.js';
 
 /** One cluster's view: its clients, and the render settings with its apps domain. */
 export interface ReconcileEnv {
@@ -132,6 +132,11 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
       // The app still serves from its cluster: here it only has to become Ready before the switch.
       const move = await step('MoveFailed', () => advanceMove(env, loaded, assessment!, record));
       return { appId, generation: intent.generation, results, health: assessment.health, move };
+    }
+    if (moveOverdue(loaded, env.moveTimeoutSeconds)) {
+      // The target never answered in time (it may be unreachable): give the move up from here.
+      await step('MoveFailed', () => abandonMove(env, loaded,
+        `the app did not become Ready in cluster ${placement.movingToName} within ${env.moveTimeoutSeconds} s; it kept serving from ${placement.clusterName}`));
     }
     await recordObserved(env.db, appId, {
       health: assessment.health, reason: assessment.reason, message: assessment.message,

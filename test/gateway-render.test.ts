@@ -39,6 +39,18 @@ describe('gateway: route records (pure)', () => {
     expect(parseRoute(key('a.example.com'), JSON.stringify(old), local)).toMatchObject({ route: { stopped: false, tls: null } });
   });
 
+  it('a gateway of one cluster serves only that cluster\'s routes; one without a filter serves every cluster\'s', () => {
+    const inA = JSON.stringify({ ...good, cluster: 'a' });
+    const inB = JSON.stringify({ ...good, cluster: 'b' });
+    const only = { ...local, clusters: ['a'] };
+    expect(parseRoute(key('x.example.com'), inA, only)).toMatchObject({ route: { host: 'x.example.com' } });
+    expect(parseRoute(key('x.example.com'), inB, only)).toEqual({ elsewhere: key('x.example.com') });
+    expect(parseRoute(key('x.example.com'), JSON.stringify(good), only)).toEqual({ elsewhere: key('x.example.com') }); // a record of no cluster is no cluster's
+    expect(parseRoute(key('x.example.com'), inB, local)).toMatchObject({ route: { host: 'x.example.com' } });
+    const snapshot = parseRoutes(new Map([[key('a.example.com'), inA], [key('b.example.com'), inB]]), only);
+    expect(snapshot).toEqual({ routes: [expect.objectContaining({ host: 'a.example.com' })], skipped: [] });
+  });
+
   const hostile: [string, string, string, RegExp][] = [
     ['host that breaks out of server_name', 'a.com; } server { listen 80', JSON.stringify(good), /host is not a DNS name/],
     ['upper-case host', 'Web.Example.com', JSON.stringify(good), /host is not a DNS name/],

@@ -12,7 +12,11 @@ import { startStack, type Stack } from '../scripts/local/stack.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     /** KUBECONFIG is the admin's, for assertions; the platform under test runs as WORKER_/API_KUBECONFIG (k8s/install's RBAC). */
-    stack: { DATABASE_URL: string; ETCD_ENDPOINTS: string; KUBECONFIG: string; WORKER_KUBECONFIG: string; API_KUBECONFIG: string; PG_ADMIN_URL: string; dir: string };
+    stack: {
+      DATABASE_URL: string; ETCD_ENDPOINTS: string; KUBECONFIG: string; WORKER_KUBECONFIG: string; API_KUBECONFIG: string; PG_ADMIN_URL: string; dir: string;
+      /** The second local cluster (`local-2`: its own control plane, etcd and simulated node), for placement and migration tests. */
+      extraClusters: import('../scripts/local/stack.js').ExtraCluster[];
+    };
   }
 }
 
@@ -22,12 +26,12 @@ let dir: string | undefined;
 export async function setup(project: TestProject) {
   dir = mkdtempSync(join(tmpdir(), 'yunbang-test-'));
   const started = Date.now();
-  stack = await startStack({ dir, ports: 'random', persistent: false });
+  stack = await startStack({ dir, ports: 'random', persistent: false, clusters: 2 });
   process.stdout.write(`[yunbang] test stack up in ${Date.now() - started} ms (${dir})\n`);
   project.provide('stack', {
     DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
     WORKER_KUBECONFIG: stack.WORKER_KUBECONFIG, API_KUBECONFIG: stack.API_KUBECONFIG,
-    PG_ADMIN_URL: stack.pgAdminUrl!('postgres'), dir,
+    PG_ADMIN_URL: stack.pgAdminUrl!('postgres'), dir, extraClusters: stack.extraClusters,
   });
 }
 

@@ -66,8 +66,9 @@ current-context: yunbang-local
 `;
 }
 
-export async function startControlPlane(opts: { dir: string; etcdEndpoint: string; port: number; logDir: string; pidDir?: string }): Promise<LocalControlPlane> {
-  const pidFile = (name: string) => (opts.pidDir ? { pidFile: join(opts.pidDir, `${name}.pid`) } : {});
+export async function startControlPlane(opts: { dir: string; etcdEndpoint: string; port: number; logDir: string; pidDir?: string; suffix?: string }): Promise<LocalControlPlane> {
+  const sfx = opts.suffix ?? '';
+  const pidFile = (name: string) => (opts.pidDir ? { pidFile: join(opts.pidDir, `${name}${sfx}.pid`) } : {});
   const apiserver = join(kubeBinDir, 'kube-apiserver');
   const cm = join(kubeBinDir, 'kube-controller-manager');
   if (!existsSync(apiserver) || !existsSync(cm)) {
@@ -79,7 +80,7 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
   const kubeconfig = join(opts.dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigYaml(server, join(pki, 'ca.crt'), token), { mode: 0o600 });
 
-  const apiLog = join(opts.logDir, 'kube-apiserver.log');
+  const apiLog = join(opts.logDir, `kube-apiserver${sfx}.log`);
   const api = startProcess(apiserver, [
     `--etcd-servers=${opts.etcdEndpoint}`, '--bind-address=127.0.0.1', `--secure-port=${opts.port}`,
     '--advertise-address=127.0.0.1', `--tls-cert-file=${pki}/apiserver.crt`, `--tls-private-key-file=${pki}/apiserver.key`,
@@ -103,7 +104,7 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
     await stopProcess(api);
     throw err;
   }
-  const cmLog = join(opts.logDir, 'kube-controller-manager.log');
+  const cmLog = join(opts.logDir, `kube-controller-manager${sfx}.log`);
   const controllers = startProcess(cm, [
     `--kubeconfig=${kubeconfig}`, '--leader-elect=false', `--service-account-private-key-file=${pki}/sa.key`,
     `--root-ca-file=${pki}/ca.crt`, '--use-service-account-credentials=false',

@@ -7,7 +7,7 @@ import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
 import { portInUse } from './proc.js';
 import { alive } from '../../src/proc/leftovers.js';
-import { LOCAL_GIT_HOSTS, startStack } from './stack.js';
+import { LOCAL_GIT_HOSTS, startStack, type ExtraCluster } from './stack.js';
 
 /**
  * `npm start`: the whole platform on one machine. Starts what is not given by environment
@@ -32,9 +32,16 @@ function keyFile(path: string): string {
   return readFileSync(path, 'utf8').trim();
 }
 
+/** YUNBANG_LOCAL_CLUSTERS=2 starts a second local cluster (`local-2`) to try placement and migration on one machine. */
+function localClusters(): number {
+  const n = Number(process.env.YUNBANG_LOCAL_CLUSTERS ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > 4) throw new Error('YUNBANG_LOCAL_CLUSTERS must be 1, 2, 3 or 4');
+  return n;
+}
+
 async function main() {
   const stack = await startStack({
-    dir, ports: 'fixed', persistent: true, progress: say,
+    dir, ports: 'fixed', persistent: true, progress: say, clusters: localClusters(),
     use: { DATABASE_URL: process.env.DATABASE_URL, ETCD_ENDPOINTS: process.env.ETCD_ENDPOINTS, KUBECONFIG: process.env.KUBECONFIG },
   });
   const adminToken = process.env.YUNBANG_ADMIN_TOKEN ?? previousEnv().YUNBANG_TOKEN ?? `yba_${randomBytes(24).toString('base64url')}`;
@@ -82,6 +89,10 @@ async function main() {
     await stack.stop();
     throw err;
   }
+  for (const c of stack.extraClusters) {
+    say(`registering local cluster ${c.name} (default domains <app>-<team>.${c.appsDomain})`);
+    await registerLocalCluster(`http://127.0.0.1:${port}/api/v1`, adminToken, c);
+  }
   const gatewayUrl = `http://127.0.0.1:${gatewayPorts.http}`;
   const httpsUrl = `https://127.0.0.1:${gatewayPorts.https}`;
   writeFileSync(envFile, [
@@ -92,6 +103,7 @@ async function main() {
   ].join('\n'), { mode: 0o600 });
   say(`ready
   API          ${url}/api/v1   (OpenAPI: openapi/openapi.yaml)
+  clusters     local${stack.extraClusters.map((c) => `, ${c.name}`).join('')}  (allow a team in one: PUT /api/v1/teams/<team>/clusters/<cluster>)
   GraphQL      ${url}/graphql
   admin token  ${adminToken}
   gateway      ${gatewayUrl}   apps answer at http://<app>-<team>.${appsDomain}:${gatewayPorts.http}/${tls ? `
@@ -124,6 +136,17 @@ async function main() {
   const parent = process.ppid;
   const orphanCheck = setInterval(() => { if (!alive(parent)) { clearInterval(orphanCheck); void shutdown(); } }, 500);
   orphanCheck.unref();
+}
+
+/** Registers a local cluster through the API, as an admin would, with Yunbang's own identities there (once). */
+async function registerLocalCluster(api: string, token: string, c: ExtraCluster): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  if ((await fetch(`${api}/clusters/${c.name}`, { headers })).status === 200) return;
+  const res = await fetch(`${api}/clusters`, {
+    method: 'POST', headers,
+    body: JSON.stringify({ name: c.name, kubeconfig: readFileSync(c.WORKER_KUBECONFIG, 'utf8'), apiKubeconfig: readFileSync(c.API_KUBECONFIG, 'utf8'), appsDomain: c.appsDomain, labels: { local: 'true' } }),
+  });
+  if (res.status !== 201) throw new Error(`could not register ${c.name}: ${res.status} ${await res.text()}`);
 }
 
 main().catch((err) => {

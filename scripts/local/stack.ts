@@ -28,6 +28,21 @@ export interface StackOptions {
   persistent: boolean;
   use?: { DATABASE_URL?: string; ETCD_ENDPOINTS?: string; KUBECONFIG?: string };
   progress?: (message: string) => void;
+  /** Local clusters in all (YUNBANG_LOCAL_CLUSTERS): the second and later ones each get their own control plane, etcd and simulated node. */
+  clusters?: number;
+}
+
+/** A local cluster besides the first: `local-2`, `local-3`, ... for placement and migration on one machine. */
+export interface ExtraCluster {
+  name: string;
+  /** The admin's (setup and assertions only), and Yunbang's identities there (what it is registered with). */
+  KUBECONFIG: string;
+  WORKER_KUBECONFIG: string;
+  API_KUBECONFIG: string;
+  /** Its default domains: <app>-<team>.<name>.localhost. */
+  appsDomain: string;
+  /** The kube-apiserver's pid: tests freeze it (SIGSTOP) to make the cluster unreachable. */
+  apiserverPid: number;
 }
 
 export interface Stack {
@@ -42,14 +57,18 @@ export interface Stack {
   simulated: boolean;
   /** A URL to the server's `postgres` database, for creating per-test databases (when embedded). */
   pgAdminUrl?: (database: string) => string;
+  /** Local clusters besides the first (none when KUBECONFIG was given). */
+  extraClusters: ExtraCluster[];
   stop(): Promise<void>;
 }
 
 const FIXED = { postgres: 54329, etcd: 23790, etcdPeer: 23800, kubeEtcd: 23791, kubeEtcdPeer: 23801, apiserver: 16443 };
+/** Cluster n (from 2) takes the first cluster's Kubernetes ports plus n - 1. */
+const KUBE_PORTS = new Set<keyof typeof FIXED>(['kubeEtcd', 'kubeEtcdPeer', 'apiserver']);
 
-async function port(kind: keyof typeof FIXED, mode: StackOptions['ports']): Promise<number> {
+async function port(kind: keyof typeof FIXED, mode: StackOptions['ports'], cluster = 1): Promise<number> {
   if (mode === 'random' || process.env.YUNBANG_STACK_PORTS === 'random') return freePort();
-  const p = FIXED[kind];
+  const p = FIXED[kind] + (KUBE_PORTS.has(kind) ? cluster - 1 : 0);
   if (await portInUse(p)) throw new Error(`port ${p} (${kind}) is in use: is another Yunbang already running? Stop it, or set the matching *_URL / ENDPOINTS / KUBECONFIG variable`);
   return p;
 }
@@ -57,6 +76,17 @@ async function port(kind: keyof typeof FIXED, mode: StackOptions['ports']): Prom
 function secretFile(path: string): string {
   if (!existsSync(path)) writeFileSync(path, randomBytes(18).toString('base64url'), { mode: 0o600 });
   return readFileSync(path, 'utf8').trim();
+}
+
+/**
+ * The second octet of a local cluster's pod IPs (10.<n>.x.y, served at 127.<n>.x.y). A test or
+ * benchmark stack uses other addresses than a developer's `npm start` on the same machine, and
+ * each cluster its own: 244, then 232, 233, ... for `npm start`; 246, then 242, 243, ... for tests.
+ */
+function podNetwork(o: StackOptions, cluster: number): number {
+  const random = o.ports === 'random';
+  if (cluster === 1) return random ? 246 : 244;
+  return (random ? 240 : 230) + cluster;
 }
 
 export async function startStack(o: StackOptions): Promise<Stack> {
@@ -108,10 +138,27 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const pki = join(o.dir, 'kube', 'pki');
       // Pods of a test or benchmark stack are served on other loopback addresses than those of a
       // developer's `npm start` on the same machine (127.246.x.y, not 127.244.x.y).
-      const node = await startSimNode(kc, { tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') }, podNetwork: o.ports === 'random' ? 246 : 244 });
+      const node = await startSimNode(kc, { tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') }, podNetwork: podNetwork(o, 1) });
       stops.push(node.stop);
     }
-    return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, WORKER_KUBECONFIG: identities!.worker, API_KUBECONFIG: identities!.api, simulated: !o.use?.KUBECONFIG, pgAdminUrl, stop: stopAll };
+    const extraClusters: ExtraCluster[] = [];
+    for (let n = 2; !o.use?.KUBECONFIG && n <= (o.clusters ?? 1); n++) {
+      say(`starting local cluster ${n} (its own etcd, kube-apiserver, kube-controller-manager and simulated node)`);
+      const kubeEtcd = await startEtcd({ name: `kube-etcd-${n}`, dir: join(o.dir, `kube-etcd-${n}`), port: await port('kubeEtcd', o.ports, n), peerPort: await port('kubeEtcdPeer', o.ports, n), logDir: logs, pidDir: pids });
+      stops.push(kubeEtcd.stop);
+      const cp = await startControlPlane({ dir: join(o.dir, `kube-${n}`), etcdEndpoint: kubeEtcd.endpoint, port: await port('apiserver', o.ports, n), logDir: logs, pidDir: pids, suffix: `-${n}` });
+      stops.push(cp.stop);
+      const kc = new k8s.KubeConfig();
+      kc.loadFromFile(cp.kubeconfig);
+      const pki = join(o.dir, `kube-${n}`, 'pki');
+      const node = await startSimNode(kc, { name: `sim-node-${n}`, tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') }, podNetwork: podNetwork(o, n) });
+      stops.push(node.stop);
+      extraClusters.push({
+        name: `local-${n}`, KUBECONFIG: cp.kubeconfig, WORKER_KUBECONFIG: cp.identities.worker, API_KUBECONFIG: cp.identities.api,
+        appsDomain: `local-${n}.localhost`, apiserverPid: cp.apiserverPid,
+      });
+    }
+    return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, WORKER_KUBECONFIG: identities!.worker, API_KUBECONFIG: identities!.api, simulated: !o.use?.KUBECONFIG, pgAdminUrl, extraClusters, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

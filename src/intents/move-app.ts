@@ -47,11 +47,14 @@ export async function moveApp(ctx: Ctx, raw: MoveAppInput): Promise<AppView> {
 
     await tx.query('UPDATE apps SET moving_to = $2, move_started_at = now(), move_error = NULL, updated_at = now() WHERE id = $1', [app.id, target.id]);
     await enqueueReconcile(ctx, tx, app.id);
-    // A last look at the deadline, should no change in the target trigger one.
-    await ctx.boss.send(queueIn(QUEUES.reconcileApp, target.name), { appId: app.id }, {
-      singletonKey: `${app.id}:move-deadline`, startAfter: ctx.moveTimeoutSeconds + 1,
-      db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) },
-    });
+    // A look at the deadline on both sides, should nothing else trigger one: the source gives the
+    // move up even when the target cannot be reached.
+    for (const cluster of [app.cluster, target.name]) {
+      await ctx.boss.send(queueIn(QUEUES.reconcileApp, cluster), { appId: app.id }, {
+        singletonKey: `${app.id}:move-deadline`, startAfter: ctx.moveTimeoutSeconds + 1,
+        db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) },
+      });
+    }
     scope.message = `moving from cluster ${app.cluster} to ${target.name}`;
     const { rows: after } = await tx.query<AppRow>(`${APP_SELECT} WHERE a.id = $1`, [app.id]);
     return toView(after[0]!, ctx);
