@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueue, QUEUES } from '../jobs/queues.js';
+import { enqueue, queueIn, QUEUES } from '../jobs/queues.js';
 import { withTx } from '../src/db/pool.js';
 import { rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
@@ -19,7 +19,7 @@ describe('intent and job are written atomically', () => {
 
   const jobsFor = async (appName: string) => (await db.query(
     `SELECT j.state FROM pgboss.job j JOIN apps a ON a.id::text = j.singleton_key WHERE a.name = $1 AND j.name = $2`,
-    [appName, QUEUES.reconcileApp])).rows.map((r) => r.state as string);
+    [appName, queueIn(QUEUES.reconcileApp, 'local')])).rows.map((r) => r.state as string);
 
   it('each mutation enqueues a reconcile job in the same transaction', async () => {
     const team = await makeTeam(t.url);
@@ -80,7 +80,7 @@ describe('intent and job are written atomically', () => {
       await enqueue(t.platform.boss, tx, QUEUES.reconcileApp, { appId }, appId);
       expect(await jobsFor('racy')).toEqual(['created']);
       // What a worker's fetch does, for this app's job only (others of earlier tests wait in the queue too).
-      const started = await db.query(`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE name = $1 AND singleton_key = $2 AND state = 'created'`, [QUEUES.reconcileApp, appId]);
+      const started = await db.query(`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE name = $1 AND singleton_key = $2 AND state = 'created'`, [queueIn(QUEUES.reconcileApp, 'local'), appId]);
       expect(started.rowCount).toBe(1);
     });
     // After the commit a new job is queued, which will read the committed intent.

@@ -102,7 +102,7 @@ describe('failures: outages and a killed worker lose nothing', () => {
       const changed = await admin('PATCH', `/teams/${team}/apps/web`, { replicas: 3 });
       const db = api.platform.db;
       await eventually('reconcile job active', async () => (await db.query(
-        `SELECT 1 FROM pgboss.job WHERE name = 'app-reconcile' AND state = 'active'`)).rowCount! > 0, 20_000);
+        `SELECT 1 FROM pgboss.job WHERE name LIKE 'app-reconcile.%' AND state = 'active'`)).rowCount! > 0, 20_000);
       worker.kill('SIGKILL');
       await new Promise((r) => worker.once('exit', r));
       expect((await status()).status.observedGeneration).toBeLessThan(changed.body.generation);

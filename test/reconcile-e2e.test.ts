@@ -115,7 +115,7 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
 
     // Apply results are data, kept as the jobs' output.
     const outputs = (await p.running.platform.db.query<{ output: { results?: { kind: string; action: string }[] } }>(
-      `SELECT output FROM pgboss.job WHERE name = 'app-reconcile' AND state = 'completed'`)).rows.flatMap((r) => r.output?.results ?? []);
+      `SELECT output FROM pgboss.job WHERE name LIKE 'app-reconcile.%' AND state = 'completed'`)).rows.flatMap((r) => r.output?.results ?? []);
     expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Deployment', action: 'created' }));
     expect(outputs).toContainEqual(expect.objectContaining({ kind: 'NetworkPolicy', action: 'deleted' }));
     expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Service', action: 'unchanged' }));

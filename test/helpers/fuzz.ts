@@ -140,9 +140,9 @@ export class Invariants {
       AND NOT EXISTS (SELECT 1 FROM builds b WHERE b.app_id = a.id)`);
     await count('apps with neither image nor git source', `SELECT count(*) AS n FROM apps a WHERE a.source IS NULL AND a.image IS NULL`);
     await count('domains of no live app', `SELECT count(*) AS n FROM app_domains d JOIN apps a ON a.id = d.app_id WHERE a.deleted_at IS NOT NULL`);
-    await count('reconcile jobs for no app', `SELECT count(*) AS n FROM pgboss.job j WHERE j.name = 'app-reconcile' AND j.state IN ('created', 'retry')
+    await count('reconcile jobs for no app', `SELECT count(*) AS n FROM pgboss.job j WHERE j.name LIKE 'app-reconcile.%' AND j.state IN ('created', 'retry')
       AND NOT EXISTS (SELECT 1 FROM apps a WHERE a.id::text = j.data->>'appId')`);
-    await count('build jobs for no build', `SELECT count(*) AS n FROM pgboss.job j WHERE j.name = 'build-advance' AND j.state IN ('created', 'retry')
+    await count('build jobs for no build', `SELECT count(*) AS n FROM pgboss.job j WHERE j.name LIKE 'build-advance.%' AND j.state IN ('created', 'retry')
       AND NOT EXISTS (SELECT 1 FROM builds b WHERE b.id::text = j.data->>'buildId')`);
     await count('live apps of deleted teams', `SELECT count(*) AS n FROM apps a JOIN teams t ON t.id = a.team_id WHERE t.deleted_at IS NOT NULL AND a.deleted_at IS NULL`);
     const { rows } = await this.db.query<{ id: string; generation: number; release: number | null }>(
