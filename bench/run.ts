@@ -3,19 +3,21 @@ import { benchReconcile } from './reconcile.js';
 import { benchBuilds } from './builds.js';
 import { benchGateway } from './gateway.js';
 import { benchSoak } from './soak.js';
+import { benchClusters } from './clusters.js';
 import { startBenchStack } from './stack.js';
 
 /**
  * `npm run bench`: every benchmark on one local stack, each printing absolute figures and ratios
- * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds` or `-- gateway` runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
+ * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway` or `-- clusters` runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
  */
 const only = process.argv[2];
-const stack = await startBenchStack();
+const stack = await startBenchStack(!only || only === 'clusters' ? 2 : 1);
 try {
   if (!only || only === 'api') await benchApiRead(stack);
   if (!only || only === 'reconcile') await benchReconcile(stack);
   if (!only || only === 'builds') await benchBuilds(stack);
   if (!only || only === 'gateway') await benchGateway(stack);
+  if (!only || only === 'clusters') await benchClusters(stack);
   // Ten minutes long: only when asked for.
   if (only === 'soak') await benchSoak(stack);
 } finally {

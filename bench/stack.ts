@@ -8,9 +8,9 @@ import { startStack, type Stack } from '../scripts/local/stack.js';
 export interface BenchStack extends Stack { freshDatabase(): Promise<string>; close(): Promise<void> }
 
 /** One local stack for all benchmarks, with a fresh database per benchmark. */
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(clusters = 1): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'yunbang-bench-'));
-  const stack = await startStack({ dir, ports: 'random', persistent: false });
+  const stack = await startStack({ dir, ports: 'random', persistent: false, clusters });
   return {
     ...stack,
     freshDatabase: async () => {

@@ -206,6 +206,11 @@ describe('clusters: registration, placement, migration and an unreachable cluste
     expect(vol.status).toBe(409);
     expect(vol.body.detail).toMatch(/has volumes.*data would stay behind/);
     expect((await api('POST', `/teams/${team}/apps/shop/move`, { cluster: 'local-2' })).body.detail).toMatch(/already runs in cluster "local-2"/);
+    await api('POST', `/teams/${team}/apps`, { name: 'cache', image: 'registry.example/cache:1', port: 6379 });
+    expect((await api('POST', `/teams/${team}/apps/here/dependencies`, { dependsOn: 'cache' })).status).toBe(200);
+    const dep = await api('POST', `/teams/${team}/apps/cache/move`, { cluster: 'local-2' });
+    expect(dep.status).toBe(409);
+    expect(dep.body.detail).toMatch(/in a dependency with here; a Service is not reachable across clusters/);
     const other = await makeTeam(p.url);
     await api('POST', `/teams/${other}/apps`, { name: 'a', image: 'registry.example/w:1' });
     const notAllowed = await api('POST', `/teams/${other}/apps/a/move`, { cluster: 'local-2' });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rest } from './helpers/clients.js';
 import { makeToken } from './helpers/fixtures.js';
 import { ADMIN, SECRET_KEY, startTestPlatform, type TestPlatform } from './helpers/platform.js';
-import { FUZZ_RUNS, FUZZ_SEED, Invariants, SAFE_URLS, draw, leaks } from './helpers/fuzz.js';
+import { FUZZ_RUNS, FUZZ_SEED, Invariants, SAFE_URLS, URL_FIELDS, draw, leaks } from './helpers/fuzz.js';
 
 /**
  * Every query, mutation and subscription of schema/schema.graphql with generated arguments (as
@@ -75,7 +75,7 @@ describe(`GraphQL fuzzing: every root field (seed ${FUZZ_SEED}, ${FUZZ_RUNS} inp
       case 'Boolean': return fc.boolean();
       case 'JSON': return fc.jsonValue({ maxDepth: 3 });
       default: {
-        if (name === 'url') return fc.constantFrom(...SAFE_URLS);
+        if (URL_FIELDS.has(name)) return fc.constantFrom(...SAFE_URLS);
         const known = names[name];
         const random = fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/), fc.string({ maxLength: 40 }), fc.constantFrom('', 'a'.repeat(5000), '\u0000', "'; DROP TABLE apps; --", '🙂'));
         return known?.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: random }) : random;

@@ -26,6 +26,10 @@ const GLOBAL: Record<string, string> = {
   createTeam: 'admin only: 403 for every team token',
   getTemplate: 'built-in templates, the same for everyone',
   teams: 'the caller\'s own team only',
+  // Clusters are the admin's: every team token gets 403, whatever the team.
+  listClusters: 'admin only', registerCluster: 'admin only', getCluster: 'admin only', updateCluster: 'admin only',
+  removeCluster: 'admin only', cordonCluster: 'admin only', uncordonCluster: 'admin only',
+  clusters: 'admin only', cluster: 'admin only',
 };
 
 const MISSING = 'no-such-team';

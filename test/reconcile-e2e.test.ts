@@ -61,10 +61,10 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     // etcd records for load balancers. The reconcile publishes right after it records the status
     // the test waited for: wait for the record too.
     const record = await eventually('record published', async () => { const r = await readApp(p.etcd, team, 'web'); return r?.generation === 1 && r; });
-    expect(record).toMatchObject({ team, app: 'web', release: 1, image: 'nginx:1.27', replicas: { desired: 2, ready: 2 }, health: 'Ready',
+    expect(record).toMatchObject({ team, app: 'web', cluster: 'local', release: 1, image: 'nginx:1.27', replicas: { desired: 2, ready: 2 }, health: 'Ready',
       service: `web.${ns}.svc.cluster.local:8080`, domains: hosts, defaultDomain: own, stopped: false, tlsSecrets: {}, generation: 1, endpoints: ready.status.endpoints });
     for (const h of hosts) {
-      expect(await eventually('route published', () => readRoute(p.etcd, h))).toEqual({ team, app: 'web', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints, stopped: false, tls: null });
+      expect(await eventually('route published', () => readRoute(p.etcd, h))).toEqual({ team, app: 'web', cluster: 'local', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints, stopped: false, tls: null });
     }
 
     // Scale.

@@ -40,7 +40,7 @@ export async function handleDelivery(deps: { db: Db; boss: PgBoss; secretKey: st
   if (!/^[0-9a-f]{7,64}$/.test(push.commit) || ZERO.test(push.commit)) return { status: 202, body: { ignored: 'branch deleted or no commit' } };
 
   const id = deliveryId(provider, headers);
-  return withTx(deps.db, async (tx) => {
+  return oneAtATime(app.id, () => withTx(deps.db, async (tx) => {
     if (id) {
       const seen = await tx.query(`INSERT INTO webhook_deliveries (app_id, delivery_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [app.id, id]);
       if (seen.rowCount === 0) return { status: 200, body: { duplicate: 'delivery already received' } };
@@ -50,7 +50,23 @@ export async function handleDelivery(deps: { db: Db; boss: PgBoss; secretKey: st
     if (b.duplicate) return { status: 200, body: { duplicate: `commit ${push.commit} already built as build #${b.number}`, build: { id: b.id, number: b.number } } };
     await recordEvent(tx, { teamId: app.team_id, actor, action: 'build.trigger', subject: `app/${app.name}`, outcome: 'success', message: `build #${b.number} of ${push.commit.slice(0, 12)}`, requestId });
     return { status: 202, body: { build: { id: b.id, number: b.number } } };
-  });
+  }));
+}
+
+/**
+ * Deliveries for one app queue here, in memory, before taking a database connection: they would
+ * serialise on the app's build lock anyway (queueBuild), and waiting for it while holding a pooled
+ * connection lets a flood to a few apps take every connection and starve all other requests.
+ * The lock in the database still orders deliveries across API processes.
+ */
+const perApp = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(appId: string, fn: () => Promise<T>): Promise<T> {
+  const prev = perApp.get(appId) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  const tail = next.catch(() => {});
+  perApp.set(appId, tail);
+  void tail.then(() => { if (perApp.get(appId) === tail) perApp.delete(appId); });
+  return next;
 }
 
 /** Seals the webhook secrets stored in plain text before they were sealed; returns how many. */

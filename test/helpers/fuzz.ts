@@ -19,10 +19,14 @@ export function draw<T>(arb: fc.Arbitrary<T>, n: number, salt: string): T[] {
 }
 
 /**
- * Git URLs are cloned by the API (detectSource): a fuzzed one must never name a host beyond
- * loopback. Every `url` value comes from this list; the unreachable ones fail at once.
+ * Git URLs are cloned by the API (detectSource), and clusters' etcd endpoints are written to: a
+ * fuzzed one must never name a host beyond loopback. Every `url` and `etcdEndpoints` value comes
+ * from this list; the unreachable ones fail at once.
  */
 export const SAFE_URLS = ['http://127.0.0.1:1/nothing.git', 'ssh://git@127.0.0.1:1/nothing.git', 'not a url', '', 'file:///etc/passwd', 'http://127.0.0.1:1/' + 'x'.repeat(1100)];
+
+/** Fields whose values Yunbang connects to. */
+export const URL_FIELDS = new Set(['url', 'etcdEndpoints']);
 
 const hostileStrings = fc.constantFrom(
   '', ' ', 'a'.repeat(10_000), '\u0000', '\u001b[31mred', '../../etc/passwd', '%00', "' OR 1=1 --", '"; DROP TABLE apps; --',
@@ -31,7 +35,7 @@ const hostileStrings = fc.constantFrom(
 
 /** A string for a field, valid-looking or not, from its name and schema. */
 function stringFor(name: string | undefined, s: Schema, names: Record<string, string[]>): fc.Arbitrary<string> {
-  if (name === 'url') return fc.constantFrom(...SAFE_URLS);
+  if (name && URL_FIELDS.has(name)) return fc.constantFrom(...SAFE_URLS);
   const known = name ? names[name] : undefined;
   const plain: fc.Arbitrary<string>[] = [
     fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/),
