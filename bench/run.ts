@@ -4,11 +4,12 @@ import { benchBuilds } from './builds.js';
 import { benchGateway } from './gateway.js';
 import { benchSoak } from './soak.js';
 import { benchClusters } from './clusters.js';
+import { benchWebhooks } from './webhooks.js';
 import { startBenchStack } from './stack.js';
 
 /**
  * `npm run bench`: every benchmark on one local stack, each printing absolute figures and ratios
- * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway` or `-- clusters` runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
+ * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters` or `-- webhooks` runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
  */
 const only = process.argv[2];
 const stack = await startBenchStack(!only || only === 'clusters' ? 2 : 1);
@@ -18,6 +19,7 @@ try {
   if (!only || only === 'builds') await benchBuilds(stack);
   if (!only || only === 'gateway') await benchGateway(stack);
   if (!only || only === 'clusters') await benchClusters(stack);
+  if (!only || only === 'webhooks') await benchWebhooks(stack);
   // Ten minutes long: only when asked for.
   if (only === 'soak') await benchSoak(stack);
 } finally {

@@ -4,7 +4,7 @@ import { publishApp, type AppRecord } from '../src/publish/etcd.js';
 import { STATUS_CHANNEL, recordObserved } from '../src/status.js';
 import type { Assessment } from '../k8s/health.js';
 import type { LoadedApp } from './intent.js';
-import { QUEUES, enqueue } from './queues.js';
+import { QUEUES, enqueue, queueIn } from './queues.js';
 import type { ReconcileEnv } from './reconcile-app.js';
 
 /**
@@ -29,6 +29,13 @@ export async function advanceMove(env: ReconcileEnv, loaded: LoadedApp, assessme
   const event = (outcome: 'success' | 'failure', message: string) => (q: Parameters<typeof recordEvent>[0]) =>
     recordEvent(q, { teamId: loaded.teamId, actor: 'worker', action: 'app.move', subject: `app/${intent.name}`, outcome, message });
 
+  // Ready by the workload's count, and every ready pod seen in the list read for this reconcile:
+  // routes must never switch to fewer endpoints than serve now (none would be a 503).
+  const serving = record.stopped || record.endpoints.length >= Math.max(1, assessment.desired);
+  if (assessment.health === 'Ready' && !serving) {
+    await env.boss.send(queueIn(QUEUES.reconcileApp, to), { appId: loaded.id }, { singletonKey: `${loaded.id}:move-check`, startAfter: 1 });
+    return 'waiting';
+  }
   if (assessment.health === 'Ready') {
     const generation = intent.generation + 1;
     await publishApp(env.etcd, { ...record, generation });

@@ -7,6 +7,7 @@ import { eventually, notFound, startFullPlatform, type FullPlatform } from './he
 import { startTestGateway, viaGateway, type TestGateway } from './helpers/gateway.js';
 import { ADMIN } from './helpers/platform.js';
 import { freePort } from '../scripts/local/proc.js';
+import { startGitServer } from './helpers/git-server.js';
 import { readRoute } from '../src/publish/etcd.js';
 
 /**
@@ -127,9 +128,13 @@ describe('clusters: registration, placement, migration and an unreachable cluste
     expect(await notFound(apps2.readNamespacedDeployment({ name: 'here', namespace: ns }))).toBe(true);
     expect((await apps2.readNamespacedDeployment({ name: 'there', namespace: ns })).metadata?.name).toBe('there');
     // Records carry the cluster; the pod IPs are the second cluster's (served on its own loopback range).
-    const route = await readRoute(p.etcd, `there-${team}.${second.appsDomain}`);
+    // The reconcile publishes right after it records the status the test waited for.
+    const route = await eventually('route with an endpoint', async () => {
+      const r = await readRoute(p.etcd, `there-${team}.${second.appsDomain}`);
+      return r && r.endpoints.length > 0 && r;
+    });
     expect(route).toMatchObject({ cluster: 'local-2', team, app: 'there' });
-    expect(route!.endpoints[0]).toMatch(/^10\.242\./);
+    expect(route.endpoints[0]).toMatch(/^10\.242\./);
     await eventually('served through the gateway', async () => (await viaGateway(gw, `there-${team}.${second.appsDomain}`)).status === 200, 15_000);
     // Logs are read in the app's cluster, as the API's identity there.
     expect((await api('GET', `/teams/${team}/apps/there/logs`)).status).toBe(200);
@@ -219,6 +224,55 @@ describe('clusters: registration, placement, migration and an unreachable cluste
     const r = await graph(`mutation($i: MoveAppInput!) { moveApp(input: $i) { app { cluster } } }`, { i: { team, app: 'nope', cluster: 'local' } });
     expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
+
+  it('builds run in the app\'s cluster: a git app placed in local-2 is detected, built and rolled out there', async () => {
+    const git = await startGitServer();
+    try {
+      const repo = git.repo(`site-${team}`);
+      repo.write({ 'index.html': '<h1>there</h1>' });
+      repo.commit('first');
+      repo.push();
+      const created = await api('POST', `/teams/${team}/apps`, { name: 'site', git: { url: git.url(`site-${team}`), branch: 'main' }, port: 8080, cluster: 'local-2' });
+      expect(created.status).toBe(201);
+      // Its build pods are made in local-2 (seen there while the build runs).
+      const seen = await eventually('a build pod in local-2', async () =>
+        (await core2.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=site,yunbang.dev/role' })).items.length > 0, 30_000);
+      expect(seen).toBe(true);
+      const built = await eventually('build succeeded', async () => {
+        const b = (await api('GET', `/teams/${team}/apps/site/builds`)).body[0];
+        if (b?.status === 'failed') throw new Error(b.failureReason);
+        return b?.status === 'succeeded' && b;
+      }, 60_000);
+      expect(built.plan).toBeTruthy();
+      await eventually('site Ready', async () => (await api('GET', `/teams/${team}/apps/site`)).body.status.health === 'Ready', 30_000);
+      expect((await apps2.readNamespacedDeployment({ name: 'site', namespace: `yb-${team}` })).spec?.template.spec?.containers[0]?.image).toBe(built.image);
+      expect(await notFound(p.apps.readNamespacedDeployment({ name: 'site', namespace: `yb-${team}` }))).toBe(true);
+      expect(await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=site' }).then((l) => l.items.length)).toBe(0);
+    } finally {
+      await git.close();
+    }
+  }, 120_000);
+
+  it('updates a cluster\'s labels and apps domain (its apps\' default domains follow), and removes a cluster no app runs in', async () => {
+    const spare = await register({ name: 'spare', appsDomain: 'spare.localhost', labels: {} });
+    expect(spare.status).toBe(201);
+    const other = await makeTeam(p.url);
+    await api('PUT', `/teams/${other}/clusters/spare`, { default: true });
+    expect((await api('GET', `/teams/${other}`)).body).toMatchObject({ clusters: ['local', 'spare'], defaultCluster: 'spare' });
+    const app = await api('POST', `/teams/${other}/apps`, { name: 'w', image: 'registry.example/w:1', port: 8080 });
+    expect(app.body).toMatchObject({ cluster: 'spare', defaultDomain: `w-${other}.spare.localhost` });
+    const updated = await api('PATCH', '/clusters/spare', { appsDomain: 'spare2.localhost', labels: { tier: 'spare' } });
+    expect(updated.body).toMatchObject({ appsDomain: 'spare2.localhost', labels: { tier: 'spare' }, apps: 1 });
+    expect((await api('GET', `/teams/${other}/apps/w`)).body.defaultDomain).toBe(`w-${other}.spare2.localhost`);
+    await eventually('the route follows the new domain', async () => (await readRoute(p.etcd, `w-${other}.spare2.localhost`))?.app === 'w', 20_000);
+    expect((await api('DELETE', '/clusters/spare')).status).toBe(409);
+    expect((await api('DELETE', `/teams/${other}/apps/w`)).status).toBe(202);
+    await eventually('w gone', async () => (await p.running.platform.db.query(`SELECT 1 FROM apps a JOIN teams t ON t.id = a.team_id WHERE t.name = $1`, [other])).rowCount === 0, 20_000);
+    const removed = await api('DELETE', '/clusters/spare');
+    expect(removed.status).toBe(200);
+    expect((await api('GET', '/clusters/spare')).status).toBe(404);
+    expect((await api('GET', `/teams/${other}`)).body).toMatchObject({ clusters: ['local'], defaultCluster: 'local' });
+  }, 60_000);
 
   it('an unreachable cluster: its apps show Unknown, the other cluster reconciles as usual, and all converges when it returns', async () => {
     freeze();
