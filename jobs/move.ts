@@ -5,7 +5,7 @@ import { STATUS_CHANNEL, recordObserved } from '../src/status.js';
 import type { Assessment } from '../k8s/health.js';
 import type { LoadedApp } from './intent.js';
 import { QUEUES, enqueue, queueIn } from './queues.js';
-import type { ReconcileEnv } from './reconcile-app.js';
+import type { ReconcileEnv } from './reconcile-env.js';
 
 /**
  * One step of moving an app into this cluster, run by its reconcile here once the app is applied

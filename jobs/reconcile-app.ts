@@ -16,17 +16,11 @@ import type { RenderSettings } from '../k8s/types.js';
 import { loadApp } from './intent.js';
 import { ensureTeam } from './reconcile-team.js';
 import { StepError, describe, step } from './steps.js';
-import type PgBoss from 'pg-boss';
+import type { ReconcileEnv } from './reconcile-env.js';
+
+export type { ReconcileEnv };
 import { QUEUES, enqueue } from './queues.js';
 import { abandonMove, advanceMove, moveOverdue, sameStore, type MoveOutcome } from './move.js';
-
-/** One cluster's view: its clients, and the render settings with its apps domain. */
-export interface ReconcileEnv {
-  db: Db; etcd: Etcd3; kube: Kube; settings: RenderSettings;
-  cluster: { id: string; name: string; etcdEndpoints: string[] };
-  boss: PgBoss;
-  moveTimeoutSeconds: number;
-}
 
 export interface ReconcileOutcome {
   appId: string;

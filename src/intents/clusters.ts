@@ -10,7 +10,7 @@ import { parseKubeconfig } from '../clusters/kubeconfig.js';
 import { WORKER_RIGHTS, checkRights, clusterError, probeCluster, type ClusterFacts } from '../clusters/probe.js';
 import { mutation } from './audit.js';
 import type { Ctx } from './context.js';
-import { findTeam } from './teams.js';
+import { findTeam, teamPlacement } from './teams.js';
 
 /**
  * The clusters one control plane drives. Registering one proves, as the identity given (which
@@ -235,14 +235,6 @@ export async function disallowTeamCluster(ctx: Ctx, team: string, cluster: strin
     await enqueue(ctx.boss, tx, QUEUES.reconcileTeam, { teamId: t.id }, t.id, [c.name]); // deletes the namespace there
     return teamPlacement(tx, t.id);
   });
-}
-
-export async function teamPlacement(q: Queryable, teamId: string): Promise<{ clusters: string[]; defaultCluster: string | null }> {
-  const { rows } = await q.query<{ clusters: string[]; default_cluster: string | null }>(
-    `SELECT array(SELECT c.name FROM team_clusters tc JOIN clusters c ON c.id = tc.cluster_id WHERE tc.team_id = t.id ORDER BY c.name) AS clusters,
-            (SELECT name FROM clusters WHERE id = t.default_cluster_id) AS default_cluster
-       FROM teams t WHERE t.id = $1`, [teamId]);
-  return { clusters: rows[0]?.clusters ?? [], defaultCluster: rows[0]?.default_cluster ?? null };
 }
 
 /**

@@ -7,7 +7,6 @@ import type { TeamQuotaView, TeamView } from '../model.js';
 import { parse, parseQuantity, teamName } from '../validation.js';
 import { mutation } from './audit.js';
 import type { Ctx } from './context.js';
-import { teamPlacement } from './clusters.js';
 
 export interface TeamRow {
   id: string; name: string; namespace: string; created_at: Date;
@@ -158,4 +157,13 @@ export async function updateTeam(ctx: Ctx, raw: UpdateTeamInput): Promise<TeamVi
     scope.message = `pod security ${view.podSecurity}; plan ${view.quota.pods} pods, cpu ${view.quota.cpu}, memory ${view.quota.memory}, ${view.quota.builds} builds at once`;
     return view;
   });
+}
+
+/** The clusters a team is allowed in, and its default. */
+export async function teamPlacement(q: Queryable, teamId: string): Promise<{ clusters: string[]; defaultCluster: string | null }> {
+  const { rows } = await q.query<{ clusters: string[]; default_cluster: string | null }>(
+    `SELECT array(SELECT c.name FROM team_clusters tc JOIN clusters c ON c.id = tc.cluster_id WHERE tc.team_id = t.id ORDER BY c.name) AS clusters,
+            (SELECT name FROM clusters WHERE id = t.default_cluster_id) AS default_cluster
+       FROM teams t WHERE t.id = $1`, [teamId]);
+  return { clusters: rows[0]?.clusters ?? [], defaultCluster: rows[0]?.default_cluster ?? null };
 }
