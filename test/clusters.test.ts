@@ -5,7 +5,8 @@ import { gql, rest } from './helpers/clients.js';
 import { makeTeam, makeToken, uniq } from './helpers/fixtures.js';
 import { eventually, notFound, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { startTestGateway, viaGateway, type TestGateway } from './helpers/gateway.js';
-import { ADMIN } from './helpers/platform.js';
+import { ADMIN, SECRET_KEY } from './helpers/platform.js';
+import { run, type Running } from '../src/main.js';
 import { freePort } from '../scripts/local/proc.js';
 import { startGitServer } from './helpers/git-server.js';
 import { readRoute } from '../src/publish/etcd.js';
@@ -170,11 +171,14 @@ describe('clusters: registration, placement, migration and an unreachable cluste
 
     // Steady traffic (about 40 requests a second) for the whole move, bounded in count and time.
     const results: number[] = [];
+    const failures: string[] = [];
     let stop = false;
     const traffic = (async () => {
       const deadline = Date.now() + 90_000;
       while (!stop && Date.now() < deadline && results.length < 5000) {
-        results.push(await viaGateway(gw, host).then((r) => r.status, () => 0));
+        const r = await viaGateway(gw, host).catch((err: Error) => ({ status: 0, body: err.message }));
+        results.push(r.status);
+        if (r.status !== 200) failures.push(`${new Date().toISOString()} ${r.status} ${r.body.slice(0, 200)} route=${JSON.stringify(await readRoute(p.etcd, host))}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
@@ -200,7 +204,7 @@ describe('clusters: registration, placement, migration and an unreachable cluste
     stop = true;
     await traffic;
     expect(results.length).toBeGreaterThan(20);
-    expect(results.filter((s) => s !== 200)).toEqual([]);
+    expect(failures).toEqual([]);
     const events = (await api('GET', `/teams/${team}/events`)).body as { action: string; outcome: string; message: string }[];
     expect(events.find((e) => e.action === 'app.move' && e.outcome === 'success')?.message).toBe('moved from cluster local to local-2');
   }, 180_000);
@@ -328,4 +332,39 @@ describe('clusters: registration, placement, migration and an unreachable cluste
     await eventually('nothing left in local-2', () => notFound(apps2.readNamespacedDeployment({ name: 'stay', namespace: `yb-${team}` })), 30_000);
     expect((await readRoute(p.etcd, host))?.cluster).toBe('local');
   }, 150_000);
+});
+
+describe('clusters: YUNBANG_WORKER_CLUSTERS limits a worker to its clusters\' jobs', () => {
+  const stack = inject('stack');
+  const second = stack.extraClusters[0]!;
+  let p: FullPlatform;
+  let extra: Running | undefined;
+  afterAll(async () => { await extra?.stop(); await p?.close(); });
+
+  it('a worker of local takes no job of local-2; a worker of local-2 started beside it does', async () => {
+    p = await startFullPlatform({ YUNBANG_WORKER_CLUSTERS: 'local', YUNBANG_CLUSTER_PROBE_SECONDS: '0.5' });
+    const api = rest(p.url, ADMIN);
+    expect((await api('POST', '/clusters', {
+      name: 'local-2', kubeconfig: readFileSync(second.WORKER_KUBECONFIG, 'utf8'), apiKubeconfig: readFileSync(second.API_KUBECONFIG, 'utf8'), appsDomain: second.appsDomain,
+    })).status).toBe(201);
+    const team = await makeTeam(p.url);
+    await api('PUT', `/teams/${team}/clusters/local-2`, {});
+    await api('POST', `/teams/${team}/apps`, { name: 'near', image: 'registry.example/w:1', port: 8080 });
+    await api('POST', `/teams/${team}/apps`, { name: 'far', image: 'registry.example/w:1', port: 8080, cluster: 'local-2' });
+    await eventually('near Ready', async () => (await api('GET', `/teams/${team}/apps/near`)).body.status.health === 'Ready', 30_000);
+    // Its job waits in local-2's queue, and nothing of it is made there.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await api('GET', `/teams/${team}/apps/far`)).body.status.observedGeneration).toBe(0);
+    const kc2 = new k8s.KubeConfig();
+    kc2.loadFromFile(second.KUBECONFIG);
+    expect(await notFound(kc2.makeApiClient(k8s.AppsV1Api).readNamespacedDeployment({ name: 'far', namespace: `yb-${team}` }))).toBe(true);
+    const waiting = await p.running.platform.db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'app-reconcile.local-2' AND state = 'created'`);
+    expect(waiting.rows[0].n).toBeGreaterThan(0);
+    // A worker for local-2 (as one inside that cluster's network would run) takes it.
+    extra = await run(['worker'], {
+      DATABASE_URL: p.databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY,
+      YUNBANG_WORKER_CLUSTERS: 'local-2', YUNBANG_WORKER_CONCURRENCY: '2',
+    });
+    await eventually('far Ready', async () => (await api('GET', `/teams/${team}/apps/far`)).body.status.health === 'Ready', 30_000);
+  }, 90_000);
 });
