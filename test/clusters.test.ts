@@ -9,7 +9,11 @@ import { ADMIN, SECRET_KEY } from './helpers/platform.js';
 import { run, type Running } from '../src/main.js';
 import { freePort } from '../scripts/local/proc.js';
 import { startGitServer } from './helpers/git-server.js';
-import { readRoute } from '../src/publish/etcd.js';
+import { readApp, readRoute } from '../src/publish/etcd.js';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { startEtcd, type LocalEtcd } from '../scripts/local/etcd.js';
 
 /**
  * Many clusters from one control plane, on two real local control planes: `local` (the
@@ -367,4 +371,36 @@ describe('clusters: YUNBANG_WORKER_CLUSTERS limits a worker to its clusters\' jo
     });
     await eventually('far Ready', async () => (await api('GET', `/teams/${team}/apps/far`)).body.status.health === 'Ready', 30_000);
   }, 90_000);
+});
+
+describe('clusters: a cluster with an etcd of its own gets its apps\' records there', () => {
+  const stack = inject('stack');
+  const second = stack.extraClusters[0]!;
+  let p: FullPlatform;
+  let edge: LocalEtcd;
+  let edgeClient: Etcd3;
+  afterAll(async () => { edgeClient?.close(); await p?.close(); await edge?.stop(); });
+
+  it('publishes an app\'s records to its cluster\'s etcd only, and moves them with the app', async () => {
+    const dir = mkdtempSync(join(stack.dir, 'edge-etcd-'));
+    edge = await startEtcd({ name: 'edge-etcd', dir: join(dir, 'data'), port: await freePort(), peerPort: await freePort(), logDir: dir });
+    edgeClient = new Etcd3({ hosts: edge.endpoint });
+    p = await startFullPlatform({ YUNBANG_CLUSTER_PROBE_SECONDS: '0.5', YUNBANG_MOVE_TIMEOUT_SECONDS: '30' });
+    const api = rest(p.url, ADMIN);
+    expect((await api('POST', '/clusters', {
+      name: 'edge', kubeconfig: readFileSync(second.WORKER_KUBECONFIG, 'utf8'), appsDomain: 'edge.localhost', etcdEndpoints: [edge.endpoint],
+    })).body).toMatchObject({ name: 'edge', etcdEndpoints: [edge.endpoint] });
+    const team = await makeTeam(p.url);
+    await api('PUT', `/teams/${team}/clusters/edge`, {});
+    const host = `${uniq('e')}.example.com`;
+    await api('POST', `/teams/${team}/apps`, { name: 'web', image: 'registry.example/w:1', port: 8080, domains: [host], cluster: 'edge' });
+    const there = await eventually('route in the edge etcd', async () => { const r = await readRoute(edgeClient, host); return r?.endpoints.length === 1 && r; }, 30_000);
+    expect(there.cluster).toBe('edge');
+    expect(await readRoute(p.etcd, host)).toBeUndefined();
+    expect(await readApp(p.etcd, team, 'web')).toBeUndefined();
+    // Moved to the platform's own cluster: the records follow to the platform's etcd and leave the edge's.
+    expect((await api('POST', `/teams/${team}/apps/web/move`, { cluster: 'local' })).status).toBe(202);
+    await eventually('route in the platform etcd', async () => (await readRoute(p.etcd, host))?.cluster === 'local', 45_000);
+    await eventually('gone from the edge etcd', async () => (await readRoute(edgeClient, host)) === undefined && (await readApp(edgeClient, team, 'web')) === undefined, 30_000);
+  }, 120_000);
 });
