@@ -207,23 +207,32 @@ export class StandIn {
   }
 }
 
-/** An HTTP GET (2xx/3xx passes) or a TCP connect, within the probe's timeout. */
+/**
+ * An HTTP GET (2xx/3xx passes) or a TCP connect, within the probe's timeout. The prober and the
+ * stand-in share this process, unlike a kubelet and a container: when the process stalls (a busy
+ * machine), the timeout and the answer become due together, and timers run before I/O. So a
+ * timeout waits one more turn (setImmediate runs after pending I/O) for an answer already there,
+ * rather than failing a container for its prober's stall.
+ */
 function runProbe(p: k8s.V1Probe, address: string, port: number): Promise<boolean> {
   const timeoutMs = (p.timeoutSeconds ?? 1) * 1000;
   return new Promise((resolve) => {
+    let done = false;
+    const finish = (ok: boolean) => { if (!done) { done = true; resolve(ok); } };
+    const onTimeout = (destroy: () => void) => () => setImmediate(() => { if (!done) { destroy(); finish(false); } });
     if (p.httpGet) {
       const req = request({ host: address, port, path: p.httpGet.path ?? '/', method: 'GET', agent: false, headers: { 'user-agent': 'kube-probe/1.20' } }, (res) => {
         res.resume();
-        resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 400);
+        finish((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 400);
       });
-      req.setTimeout(timeoutMs, () => { req.destroy(); resolve(false); });
-      req.on('error', () => resolve(false));
+      req.setTimeout(timeoutMs, onTimeout(() => req.destroy()));
+      req.on('error', () => finish(false));
       req.end();
       return;
     }
     const s = connect({ host: address, port });
-    s.setTimeout(timeoutMs, () => { s.destroy(); resolve(false); });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
+    s.setTimeout(timeoutMs, onTimeout(() => s.destroy()));
+    s.once('connect', () => { s.destroy(); finish(true); });
+    s.once('error', () => finish(false));
   });
 }
