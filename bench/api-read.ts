@@ -15,7 +15,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 export async function benchApiRead(stack: BenchStack): Promise<void> {
 const admin = `bench-admin-${randomBytes(16).toString('hex')}`;
 const port = await freePort();
-const server = spawn(process.execPath, ['--import', 'tsx', 'bench/api-server.ts'], {
+// BENCH_CPU_PROF=<dir> writes the API server's CPU profile there (node --cpu-prof), to see where the time goes.
+const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const server = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/api-server.ts'], {
   env: { ...process.env, DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString("hex")}`, YUNBANG_ADMIN_TOKEN: admin, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
