@@ -10,14 +10,22 @@ export async function enqueueNow(db: Db, boss: PgBoss, team: string, app: string
   if (rows[0]) await enqueue(boss, db, QUEUES.reconcileApp, { appId: rows[0].id }, rows[0].id);
 }
 
-/** The periodic resync: every app (deleted ones not yet cleaned up included) and every team. */
+/**
+ * The periodic resync: every app (deleted ones not yet cleaned up included) and every team, in
+ * each cluster they concern. The clusters come with the lists, not from a query per job.
+ */
 export async function enqueueAll(db: Db, boss: PgBoss): Promise<number> {
-  const apps = await db.query<{ id: string }>('SELECT id FROM apps');
-  for (const { id } of apps.rows) await enqueue(boss, db, QUEUES.reconcileApp, { appId: id }, id);
-  const teams = await db.query<{ id: string }>('SELECT id FROM teams WHERE deleted_at IS NULL');
-  for (const { id } of teams.rows) await enqueue(boss, db, QUEUES.reconcileTeam, { teamId: id }, id);
-  const builds = await db.query<{ id: string }>(`SELECT id FROM builds WHERE status IN ('queued', 'detecting', 'building')`);
-  for (const { id } of builds.rows) await enqueue(boss, db, QUEUES.advanceBuild, { buildId: id }, id);
+  const apps = await db.query<{ id: string; clusters: string[] }>(
+    `SELECT a.id, array(SELECT c.name FROM clusters c WHERE c.id IN (a.cluster_id, a.moving_to)) AS clusters FROM apps a`);
+  for (const { id, clusters } of apps.rows) await enqueue(boss, db, QUEUES.reconcileApp, { appId: id }, id, clusters);
+  const teams = await db.query<{ id: string; clusters: string[] }>(
+    `SELECT t.id, array(SELECT c.name FROM team_clusters tc JOIN clusters c ON c.id = tc.cluster_id WHERE tc.team_id = t.id) AS clusters
+       FROM teams t WHERE t.deleted_at IS NULL`);
+  for (const { id, clusters } of teams.rows) await enqueue(boss, db, QUEUES.reconcileTeam, { teamId: id }, id, clusters);
+  const builds = await db.query<{ id: string; cluster: string }>(
+    `SELECT b.id, c.name AS cluster FROM builds b JOIN apps a ON a.id = b.app_id JOIN clusters c ON c.id = a.cluster_id
+      WHERE b.status IN ('queued', 'detecting', 'building')`);
+  for (const { id, cluster } of builds.rows) await enqueue(boss, db, QUEUES.advanceBuild, { buildId: id }, id, [cluster]);
   return apps.rows.length;
 }
 

@@ -26,9 +26,6 @@ export async function advanceMove(env: ReconcileEnv, loaded: LoadedApp, assessme
   const { placement, intent } = loaded;
   const from = placement.clusterName;
   const to = env.cluster.name;
-  const event = (outcome: 'success' | 'failure', message: string) => (q: Parameters<typeof recordEvent>[0]) =>
-    recordEvent(q, { teamId: loaded.teamId, actor: 'worker', action: 'app.move', subject: `app/${intent.name}`, outcome, message });
-
   // Ready by the workload's count, and every ready pod seen in the list read for this reconcile:
   // routes must never switch to fewer endpoints than serve now (none would be a 503).
   const serving = record.stopped || record.endpoints.length >= Math.max(1, assessment.desired);
@@ -48,7 +45,7 @@ export async function advanceMove(env: ReconcileEnv, loaded: LoadedApp, assessme
         health: assessment.health, reason: assessment.reason, message: assessment.message, readyReplicas: assessment.ready,
         desiredReplicas: assessment.desired, observedGeneration: generation, endpoints: record.endpoints,
       });
-      await event('success', `moved from cluster ${from} to ${to}`)(tx);
+      await moveEvent(tx, loaded, 'success', `moved from cluster ${from} to ${to}`);
       await enqueue(env.boss, tx, QUEUES.reconcileApp, { appId: loaded.id }, loaded.id, [from, to]); // removes it from the old cluster
       return true;
     });
@@ -57,8 +54,7 @@ export async function advanceMove(env: ReconcileEnv, loaded: LoadedApp, assessme
     return 'switched';
   }
 
-  const deadline = (placement.moveStartedAt?.getTime() ?? Date.now()) + env.moveTimeoutSeconds * 1000;
-  if (assessment.health !== 'Failed' && Date.now() < deadline) return 'waiting'; // its pods' readiness triggers the next step
+  if (assessment.health !== 'Failed' && !moveOverdue(loaded, env.moveTimeoutSeconds)) return 'waiting'; // its pods' readiness triggers the next step
 
   const why = assessment.health === 'Failed'
     ? `the move to cluster ${to} failed: ${assessment.message}; the app kept serving from ${from}`
@@ -76,15 +72,18 @@ export const moveOverdue = (loaded: LoadedApp, timeoutSeconds: number, now = Dat
  * trail, and the target is told to remove what was made there (whenever it can be reached).
  */
 export async function abandonMove(env: ReconcileEnv, loaded: LoadedApp, why: string): Promise<void> {
-  const { placement, intent } = loaded;
+  const { placement } = loaded;
   await withTx(env.db, async (tx) => {
     const { rowCount } = await tx.query(
       `UPDATE apps SET moving_to = NULL, move_started_at = NULL, move_error = $3, generation = generation + 1 WHERE id = $1 AND moving_to = $2`, [loaded.id, placement.movingTo, why]);
     if (!rowCount) return;
-    await recordEvent(tx, { teamId: loaded.teamId, actor: 'worker', action: 'app.move', subject: `app/${intent.name}`, outcome: 'failure', message: why });
+    await moveEvent(tx, loaded, 'failure', why);
     await tx.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, loaded.id]);
     // The target removes what was made there; the source publishes again under the new generation,
     // over any record a switch that lost the race may have written.
     await enqueue(env.boss, tx, QUEUES.reconcileApp, { appId: loaded.id }, loaded.id, [placement.movingToName!, placement.clusterName]);
   });
 }
+
+const moveEvent = (q: Parameters<typeof recordEvent>[0], loaded: LoadedApp, outcome: 'success' | 'failure', message: string) =>
+  recordEvent(q, { teamId: loaded.teamId, actor: 'worker', action: 'app.move', subject: `app/${loaded.intent.name}`, outcome, message });

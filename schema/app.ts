@@ -1,4 +1,4 @@
-import { builder } from './builder.js';
+import { builder, withoutNulls } from './builder.js';
 import {
   createApp, deleteApp, getApp, type DeletedAppView, listApps, listReleases, rollbackApp, rotateWebhookSecret, setLifecycle, updateApp, watchAppStatus,
 } from '../src/intents/apps.js';
@@ -236,12 +236,6 @@ const UpdateAppInput = builder.inputType('UpdateAppInput', {
     tls: t.boolean(),
   }),
 });
-
-/** GraphQL allows explicit nulls where REST omits a key; both mean "not given" to the intents. */
-type NoNulls<T> = T extends (infer U)[] ? NoNulls<U>[] : T extends object ? { [K in keyof T]: NoNulls<Exclude<T[K], null>> } : T;
-function withoutNulls<T extends object>(o: T): NoNulls<T> {
-  return JSON.parse(JSON.stringify(o, (_, v) => (v === null ? undefined : v)));
-}
 
 builder.queryFields((t) => ({
   app: t.field({

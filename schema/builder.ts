@@ -35,3 +35,9 @@ builder.scalarType('JSON', {
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
+
+/** GraphQL allows explicit nulls where REST omits a key; both mean "not given" to the intents. */
+type NoNulls<T> = T extends (infer U)[] ? NoNulls<U>[] : T extends object ? { [K in keyof T]: NoNulls<Exclude<T[K], null>> } : T;
+export function withoutNulls<T extends object>(o: T): NoNulls<T> {
+  return JSON.parse(JSON.stringify(o, (_, v) => (v === null ? undefined : v)));
+}

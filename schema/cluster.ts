@@ -1,4 +1,4 @@
-import { builder } from './builder.js';
+import { builder, withoutNulls } from './builder.js';
 import { Team } from './team.js';
 import {
   allowTeamCluster, cordonCluster, disallowTeamCluster, getCluster, listClusters, registerCluster, removeCluster, updateCluster,
@@ -75,7 +75,6 @@ const MoveAppInput = builder.inputType('MoveAppInput', {
 
 const labelMap = (labels: { key: string; value: string }[] | null | undefined) =>
   labels ? Object.fromEntries(labels.map((l) => [l.key, l.value])) : undefined;
-const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as { [K in keyof T]: NonNullable<T[K]> };
 
 builder.queryFields((t) => ({
   clusters: t.field({ type: [Cluster], description: 'Every cluster (admin only)', resolve: (_, __, { ctx }) => listClusters(ctx) }),
@@ -91,12 +90,12 @@ builder.mutationFields((t) => ({
     type: ClusterPayload,
     description: 'Registers a cluster (admin only), once Yunbang has reached it and checked its identity has the rights it needs and no more',
     args: { input: t.arg({ type: RegisterClusterInput, required: true }) },
-    resolve: async (_, { input }, { ctx }) => ({ cluster: await registerCluster(ctx, defined({ ...input, labels: labelMap(input.labels) })) }),
+    resolve: async (_, { input }, { ctx }) => ({ cluster: await registerCluster(ctx, withoutNulls({ ...input, labels: labelMap(input.labels) })) }),
   }),
   updateCluster: t.field({
     type: ClusterPayload,
     args: { input: t.arg({ type: UpdateClusterInput, required: true }) },
-    resolve: async (_, { input }, { ctx }) => ({ cluster: await updateCluster(ctx, defined({ ...input, labels: labelMap(input.labels) })) }),
+    resolve: async (_, { input }, { ctx }) => ({ cluster: await updateCluster(ctx, withoutNulls({ ...input, labels: labelMap(input.labels) })) }),
   }),
   cordonCluster: t.field({
     type: ClusterPayload, description: 'The cluster takes no new apps; those it runs stay',

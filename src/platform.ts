@@ -12,6 +12,7 @@ import type { Probe } from './http/server.js';
 import type { Deps } from './intents/context.js';
 import { createQueues } from '../jobs/queues.js';
 import { log } from './log.js';
+import { withTimeout } from './timeout.js';
 import { kubeClients, type Kube } from './kube.js';
 import { ClusterClients } from './clusters/clients.js';
 import { ensureEnvCluster } from './intents/clusters.js';
@@ -63,8 +64,8 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   const health = new k8s.Health(kubeConfig);
   const probes: Probe[] = [
     { name: 'postgres', check: async () => { await db.query('SELECT 1'); } },
-    { name: 'etcd', check: async () => { await withTimeout(etcd.maintenance.status(), 3000); } },
-    { name: 'kubernetes', check: async () => { if (!(await withTimeout(health.readyz({ timeout: 3000 }), 3000))) throw new Error('not ready'); } },
+    { name: 'etcd', check: async () => { await withTimeout(etcd.maintenance.status(), 3000, 'etcd'); } },
+    { name: 'kubernetes', check: async () => { if (!(await withTimeout(health.readyz({ timeout: 3000 }), 3000, 'kubernetes'))) throw new Error('not ready'); } },
   ];
   return {
     config, db, boss, etcd, kube, probes,
@@ -81,8 +82,4 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
       await db.end();
     },
   };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 }

@@ -6,20 +6,26 @@ import { kubeClients, type Kube } from '../kube.js';
 
 /**
  * One Kubernetes client per cluster (and one etcd client per distinct etcd a cluster publishes
- * to), built from the cluster's sealed kubeconfig and cached until the row changes. The cluster
+ * to), built from the cluster's sealed kubeconfig and cached until what they are built from changes. The cluster
  * of the processes' own KUBECONFIG uses the process's own clients. `identity` picks which of a
  * cluster's kubeconfigs: the worker's, or the API's (pod logs only).
  */
 export interface ClusterRecord {
-  id: string; name: string; fromEnv: boolean; appsDomain: string; etcdEndpoints: string[]; cordoned: boolean; updatedAt: string;
+  id: string; name: string; fromEnv: boolean; appsDomain: string; etcdEndpoints: string[];
 }
 
-export interface ClusterConn { cluster: ClusterRecord; kube: Kube | undefined; etcd: Etcd3 }
+export interface ClusterConn {
+  cluster: ClusterRecord; kube: Kube | undefined; etcd: Etcd3;
+  /** What the clients were built from: a conn is rebuilt only when this changes (not on a cordon or a label). */
+  source: string;
+}
 
 interface Row {
-  id: string; name: string; from_env: boolean; apps_domain: string; etcd_endpoints: string[]; cordoned: boolean; updated_at: Date;
+  id: string; name: string; from_env: boolean; apps_domain: string; etcd_endpoints: string[];
   kubeconfig: string | null; api_kubeconfig: string | null;
 }
+
+const SELECT = 'SELECT id, name, from_env, apps_domain, etcd_endpoints, kubeconfig, api_kubeconfig FROM clusters';
 
 export class ClusterClients {
   private readonly conns = new Map<string, ClusterConn>();
@@ -33,23 +39,22 @@ export class ClusterClients {
 
   /** Every registered cluster, with fresh clients for those whose row changed. */
   async all(): Promise<ClusterConn[]> {
-    const { rows } = await this.o.db.query<Row>('SELECT id, name, from_env, apps_domain, etcd_endpoints, cordoned, updated_at, kubeconfig, api_kubeconfig FROM clusters ORDER BY name');
+    const { rows } = await this.o.db.query<Row>(`${SELECT} ORDER BY name`);
     for (const name of this.conns.keys()) if (!rows.some((r) => r.name === name)) this.conns.delete(name);
     return rows.map((r) => this.connOf(r));
   }
 
   async get(name: string): Promise<ClusterConn | undefined> {
-    const { rows } = await this.o.db.query<Row>('SELECT id, name, from_env, apps_domain, etcd_endpoints, cordoned, updated_at, kubeconfig, api_kubeconfig FROM clusters WHERE name = $1', [name]);
+    const { rows } = await this.o.db.query<Row>(`${SELECT} WHERE name = $1`, [name]);
     return rows[0] ? this.connOf(rows[0]) : undefined;
   }
 
   private connOf(r: Row): ClusterConn {
-    const cluster: ClusterRecord = {
-      id: r.id, name: r.name, fromEnv: r.from_env, appsDomain: r.apps_domain, etcdEndpoints: r.etcd_endpoints, cordoned: r.cordoned, updatedAt: r.updated_at.toISOString(),
-    };
+    const cluster: ClusterRecord = { id: r.id, name: r.name, fromEnv: r.from_env, appsDomain: r.apps_domain, etcdEndpoints: r.etcd_endpoints };
+    const source = JSON.stringify([cluster, r.kubeconfig, r.api_kubeconfig]);
     const cached = this.conns.get(r.name);
-    if (cached && cached.cluster.updatedAt === cluster.updatedAt && cached.cluster.id === cluster.id) return cached;
-    const conn: ClusterConn = { cluster, kube: this.kubeOf(r), etcd: this.etcdOf(r.etcd_endpoints) };
+    if (cached?.source === source) return cached;
+    const conn: ClusterConn = { cluster, kube: this.kubeOf(r), etcd: this.etcdOf(r.etcd_endpoints), source };
     this.conns.set(r.name, conn);
     return conn;
   }

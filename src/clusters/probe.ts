@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { withTimeout } from '../timeout.js';
 
 /**
  * What Yunbang learns of a cluster by asking it, as its own identity (never an admin): that it
@@ -7,12 +8,6 @@ import * as k8s from '@kubernetes/client-node';
  * a hung request.
  */
 export interface ClusterFacts { version: string; nodes: number }
-
-export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms); });
-  try { return await Promise.race([p, timeout]); } finally { clearTimeout(timer); }
-}
 
 /** A short, secret-free reason a call to a cluster failed (client-node errors carry whole responses). */
 export function clusterError(err: unknown): string {
