@@ -69,7 +69,7 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   ];
   return {
     config, db, boss, etcd, kube, probes,
-    deps: { db, boss, kube: apiKube, clusters: apiClusters, clusterTimeoutMs: config.YUNBANG_CLUSTER_TIMEOUT_SECONDS * 1000, jobTimeoutSeconds: config.YUNBANG_JOB_TIMEOUT_SECONDS,
+    deps: { db, boss, clusters: apiClusters, clusterTimeoutMs: config.YUNBANG_CLUSTER_TIMEOUT_SECONDS * 1000, jobTimeoutSeconds: config.YUNBANG_JOB_TIMEOUT_SECONDS,
       moveTimeoutSeconds: config.YUNBANG_MOVE_TIMEOUT_SECONDS, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL,
       gitAllow: parseAllowList(config.YUNBANG_GIT_ALLOWED_HOSTS),
       detectLimiter: new RateLimiterMemory({ points: config.YUNBANG_DETECT_PER_MINUTE, duration: 60 }),

@@ -26,8 +26,6 @@ export interface Deps {
   gitAllow: AllowList;
   /** Limits detectSource per caller: it clones from the API process. */
   detectLimiter: RateLimiterAbstract;
-  /** The Kubernetes API of the processes' own cluster, as the API's identity. */
-  kube?: import('../kube.js').Kube;
   /** Every cluster's clients as the API's identity, for reading pod logs (API processes). */
   clusters?: import('../clusters/clients.js').ClusterClients;
   /** How long registering a cluster may wait on it before calling it unreachable. */
