@@ -10,25 +10,20 @@ import { run } from '../src/main.js';
 import { appKey } from '../src/publish/etcd.js';
 import { renderSettings } from '../src/settings.js';
 import { loadConfig } from '../src/config.js';
-import { GENERATION } from '../k8s/labels.js';
 import { renderApp, renderTeam } from '../k8s/render/index.js';
+import type { AppIntent, K8sObject } from '../k8s/types.js';
 import { toTyped } from '../k8s/wire.js';
 import { loadApp } from '../jobs/intent.js';
 import { reconcileApp } from '../jobs/reconcile-app.js';
+import { ClusterCache } from '../jobs/cache/cluster-cache.js';
+import { cachedReader } from '../jobs/cache/live.js';
+import { CountingKubeConfig } from '../scripts/local/counting-kubeconfig.js';
 import { percentile, type BenchStack } from './stack.js';
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 100);
 const APPS = Number(process.env.BENCH_APPS ?? 200);
+const NOOP_APPS = Number(process.env.BENCH_NOOP_APPS ?? 1000);
 const CONCURRENCY = 4;
-
-/** A KubeConfig that counts the requests made through it (every client-node call authenticates once). */
-class CountingKubeConfig extends k8s.KubeConfig {
-  requests = 0;
-  override async applySecurityAuthentication(context: Parameters<k8s.KubeConfig['applySecurityAuthentication']>[0]) {
-    this.requests++;
-    return super.applySecurityAuthentication(context);
-  }
-}
 
 async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -36,17 +31,34 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<unknown>)
 }
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const until = async (check: () => boolean) => { while (!check()) await new Promise((r) => setTimeout(r, 2)); };
+const envValue = (d: k8s.V1Deployment) => d.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === 'N')?.value;
 
+/**
+ * `npm run bench -- reconcile`, every figure beside a baseline measured in the same run:
+ *  (1) a change (PATCH env) through the API and the worker → the applied Deployment, beside one
+ *      bare server-side apply of the same app's objects → its Deployment, alternating;
+ *  (2)(3) a resync of APPS new, then unchanged apps, beside a bare server-side apply of the same
+ *      rendered objects (4 at a time each);
+ *  (4) a resync of NOOP_APPS unchanged apps, the same way.
+ * Yunbang reads from its watch cache (jobs/cache); API-server requests are counted for both sides
+ * (every call, list and watch made through their KubeConfigs), per app.
+ */
 export async function benchReconcile(stack: BenchStack): Promise<void> {
   const env = {
     DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
-    YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString("hex")}`, YUNBANG_ADMIN_TOKEN: `bench-${randomBytes(16).toString('hex')}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
-    YUNBANG_TEAM_QUOTA: 'pods=2000', YUNBANG_RESYNC_SECONDS: '3600',
+    YUNBANG_SECRET_KEY: `bench-key-${randomBytes(16).toString('hex')}`, YUNBANG_ADMIN_TOKEN: `bench-${randomBytes(16).toString('hex')}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent',
+    YUNBANG_TEAM_QUOTA: 'pods=3000', YUNBANG_RESYNC_SECONDS: '3600',
   };
   const config = loadConfig(env);
   const settings = renderSettings(config);
+  const adminKc = new k8s.KubeConfig();
+  adminKc.loadFromFile(stack.KUBECONFIG);
+  const adminObjects = k8s.KubernetesObjectApi.makeApiClient(adminKc);
+  const ssa = (client: k8s.KubernetesObjectApi, o: K8sObject) => client.patch(toTyped(o), undefined, undefined, 'bench-baseline', true, k8s.PatchStrategy.ServerSideApply);
 
-  // (1) Mutation → applied Deployment and → etcd record, through the API and the worker.
+  // (1) Mutation → applied Deployment, through the API and the worker; beside it, a bare SSA of the same objects.
   const running = await run(['api', 'worker'], env);
   const base = `http://127.0.0.1:${(running.server!.address() as AddressInfo).port}/api/v1`;
   const call = async (method: string, path: string, body?: unknown) => {
@@ -55,88 +67,118 @@ export async function benchReconcile(stack: BenchStack): Promise<void> {
     return r.json() as Promise<any>;
   };
   await call('POST', '/teams', { name: 'lat' });
+  await call('POST', '/teams', { name: 'latbase' }); // its namespace, for the bare applies
   await call('POST', '/teams/lat/apps', { name: 'web', image: 'nginx:1.27', replicas: 1 });
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(stack.KUBECONFIG);
-  const seen = { deployment: new Map<number, number>(), etcd: new Map<number, number>() };
-  const watch = await new k8s.Watch(kc).watch('/apis/apps/v1/namespaces/yb-lat/deployments', {}, (_type, obj: k8s.V1Deployment) => {
-    const g = Number(obj.metadata?.labels?.[GENERATION]);
-    if (!seen.deployment.has(g)) seen.deployment.set(g, performance.now());
-  }, () => {});
+  const seen = { yb: new Map<string, number>(), base: new Map<string, number>(), etcd: new Map<number, number>() };
+  const watches = await Promise.all((['lat', 'latbase'] as const).map((team) => new k8s.Watch(adminKc).watch(`/apis/apps/v1/namespaces/yb-${team}/deployments`, {}, (_t, d: k8s.V1Deployment) => {
+    const m = team === 'lat' ? seen.yb : seen.base;
+    const v = envValue(d);
+    if (v !== undefined && !m.has(v)) m.set(v, performance.now());
+  }, () => {})));
   const etcd = new Etcd3({ hosts: stack.ETCD_ENDPOINTS });
   const watcher = await etcd.watch().key(appKey('lat', 'web')).create();
   watcher.on('put', (kv) => {
     const g = JSON.parse(kv.value.toString()).generation as number;
     if (!seen.etcd.has(g)) seen.etcd.set(g, performance.now());
   });
-  const until = async (check: () => boolean) => { while (!check()) await new Promise((r) => setTimeout(r, 2)); };
   await until(() => seen.etcd.has(1));
-  const toDeployment: number[] = [], toEtcd: number[] = [];
+  const { rows: [lat] } = await running.platform.db.query<{ id: string }>(`SELECT a.id FROM apps a JOIN teams t ON t.id = a.team_id WHERE t.name = 'lat'`);
+  const latIntent = (await loadApp(running.platform.db, lat!.id))!.intent;
+  const baselineApp = (i: number): AppIntent => ({ ...latIntent, team: { ...latIntent.team, name: 'latbase', namespace: 'yb-latbase' }, env: [{ name: 'N', value: String(i) }] });
+  const toDeployment: number[] = [], toEtcd: number[] = [], bare: number[] = [];
+  let latObjects = 0;
   for (let i = 0; i < CHANGES; i++) {
-    const t0 = performance.now();
+    let t0 = performance.now();
     const app = await call('PATCH', '/teams/lat/apps/web', { env: [{ name: 'N', value: String(i) }] });
     const g = app.generation as number;
-    await until(() => seen.deployment.has(g) && seen.etcd.has(g));
-    toDeployment.push(seen.deployment.get(g)! - t0);
+    await until(() => seen.yb.has(String(i)) && seen.etcd.has(g));
+    toDeployment.push(seen.yb.get(String(i))! - t0);
     toEtcd.push(seen.etcd.get(g)! - t0);
+    const objects = renderApp(baselineApp(i), settings);
+    latObjects = objects.length;
+    t0 = performance.now();
+    for (const o of objects) await ssa(adminObjects, o);
+    await until(() => seen.base.has(String(i)));
+    bare.push(seen.base.get(String(i))! - t0);
   }
-  watch.abort();
+  for (const w of watches) w.abort();
   await watcher.cancel();
   etcd.close();
   await running.stop();
 
-  // (2) and (3): a resync of APPS apps, Yunbang's reconcile against direct server-side apply.
+  // (2)(3)(4): resyncs, Yunbang's reconcile (reading its watch cache) against direct server-side apply.
   const direct = await run(['api'], env); // no worker: reconciles are driven by hand below
   const ctx: Ctx = { ...direct.platform.deps, principal: { kind: 'admin' } };
   await createTeam(ctx, { name: 'yb' });
   await createTeam(ctx, { name: 'base' });
   const ids: string[] = [];
-  for (let i = 0; i < APPS; i++) {
-    await createApp(ctx, { team: 'yb', name: `app-${i}`, image: 'nginx:1.27', replicas: 1, env: [{ name: 'I', value: String(i) }] });
-    await createApp(ctx, { team: 'base', name: `app-${i}`, image: 'nginx:1.27', replicas: 1, env: [{ name: 'I', value: String(i) }] });
-  }
-  const { rows } = await direct.platform.db.query<{ id: string; team: string }>(`SELECT a.id, t.name AS team FROM apps a JOIN teams t ON t.id = a.team_id WHERE a.deleted_at IS NULL ORDER BY a.name`);
-  for (const r of rows) if (r.team === 'yb') ids.push(r.id);
-  const baseIds = rows.filter((r) => r.team === 'base').map((r) => r.id);
+  const baseIds: string[] = [];
+  const addApps = async (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      await createApp(ctx, { team: 'yb', name: `app-${i}`, image: 'nginx:1.27', replicas: 1, env: [{ name: 'I', value: String(i) }] });
+      await createApp(ctx, { team: 'base', name: `app-${i}`, image: 'nginx:1.27', replicas: 1, env: [{ name: 'I', value: String(i) }] });
+    }
+    const { rows } = await direct.platform.db.query<{ id: string; team: string }>(
+      `SELECT a.id, t.name AS team FROM apps a JOIN teams t ON t.id = a.team_id WHERE a.deleted_at IS NULL AND t.name IN ('yb', 'base') ORDER BY a.created_at, a.name`);
+    ids.splice(0, ids.length, ...rows.filter((r) => r.team === 'yb').map((r) => r.id));
+    baseIds.splice(0, baseIds.length, ...rows.filter((r) => r.team === 'base').map((r) => r.id));
+  };
+  await addApps(0, APPS);
 
   const countingYb = new CountingKubeConfig(); countingYb.loadFromFile(stack.WORKER_KUBECONFIG);
   const countingBase = new CountingKubeConfig(); countingBase.loadFromFile(stack.KUBECONFIG);
   const ybKube = kubeClients(countingYb);
   const baseObjects = k8s.KubernetesObjectApi.makeApiClient(countingBase);
+  let lastEvent = performance.now();
+  const cache = new ClusterCache(countingYb, () => { lastEvent = performance.now(); });
+  await cache.start();
+  const cacheStartRequests = countingYb.requests;
+  /** The cache has caught up with the applies just made when its watches have been quiet a while. */
+  const quiet = async () => { while (performance.now() - lastEvent < 1000) await new Promise((r) => setTimeout(r, 100)); };
   const { rows: [cluster] } = await direct.platform.db.query<{ id: string; name: string; etcdEndpoints: string[] }>(`SELECT id, name, etcd_endpoints AS "etcdEndpoints" FROM clusters WHERE from_env`);
-  const rEnv = { db: direct.platform.db, etcd: direct.platform.etcd, kube: ybKube, settings, cluster: cluster!, boss: direct.platform.boss, moveTimeoutSeconds: 300 };
+  const rEnv = { db: direct.platform.db, etcd: direct.platform.etcd, kube: ybKube, live: cachedReader(cache, ybKube), settings, cluster: cluster!, boss: direct.platform.boss, moveTimeoutSeconds: 300 };
   const baselineObjects = async () => {
     const objs = [];
     for (const id of baseIds) objs.push((await loadApp(direct.platform.db, id))!.intent);
     return [...renderTeam(objs[0]!.team, settings), ...objs.flatMap((a) => renderApp(a, settings))];
   };
-  const base0 = await baselineObjects();
-  const ssa = (o: ReturnType<typeof renderTeam>[number]) => baseObjects.patch(toTyped(o), undefined, undefined, 'bench-baseline', true, k8s.PatchStrategy.ServerSideApply);
 
   const measure = async (label: string) => {
+    const all = await baselineObjects();
+    const [teamObjs, appObjs] = [all.filter((o) => !o.metadata.labels?.['yunbang.dev/app']), all.filter((o) => o.metadata.labels?.['yunbang.dev/app'])];
+    await quiet();
     countingYb.requests = 0; countingBase.requests = 0;
     let t = performance.now();
-    const [teamObjs, appObjs] = [base0.filter((o) => !o.metadata.labels?.['yunbang.dev/app']), base0.filter((o) => o.metadata.labels?.['yunbang.dev/app'])];
-    for (const o of teamObjs) await ssa(o); // the namespace first, as any applier must
-    await pool(appObjs, CONCURRENCY, ssa);
+    for (const o of teamObjs) await ssa(baseObjects, o); // the namespace first, as any applier must
+    await pool(appObjs, CONCURRENCY, (o) => ssa(baseObjects, o));
     const baseMs = performance.now() - t;
     t = performance.now();
     await pool(ids, CONCURRENCY, (id) => reconcileApp(rEnv, id));
     const ybMs = performance.now() - t;
-    return { label, baseMs, ybMs, baseReq: countingBase.requests / APPS, ybReq: countingYb.requests / APPS };
+    return { label, baseMs, ybMs, baseReq: countingBase.requests / ids.length, ybReq: countingYb.requests / ids.length };
   };
-  const first = await measure(`resync of ${APPS} new apps`);
-  const again = await measure(`resync of ${APPS} unchanged apps`);
+  const rows = [await measure(`resync of ${APPS} new apps`), await measure(`resync of ${APPS} unchanged apps`)];
+  if (NOOP_APPS > APPS) {
+    await addApps(APPS, NOOP_APPS);
+    await pool(ids, CONCURRENCY, (id) => reconcileApp(rEnv, id)); // create them (not measured)
+    await pool(await baselineObjects(), CONCURRENCY, (o) => ssa(baseObjects, o));
+    rows.push(await measure(`resync of ${NOOP_APPS} unchanged apps`));
+  }
+  const heap = process.memoryUsage();
+  const sizes = cache.sizes;
+  cache.stop();
   await direct.stop();
 
-  process.stdout.write(`\nReconcile benchmark (local stack, simulated node)\n`);
-  process.stdout.write(`(1) ${CHANGES} sequential changes (PATCH env) through API + worker:\n`);
-  process.stdout.write(`    to the applied Deployment  p50 ${ms(percentile(toDeployment, 50))}  p95 ${ms(percentile(toDeployment, 95))}\n`);
-  process.stdout.write(`    to the etcd record         p50 ${ms(percentile(toEtcd, 50))}  p95 ${ms(percentile(toEtcd, 95))}\n`);
-  process.stdout.write(`(2)(3) ${CONCURRENCY} at a time; baseline = server-side apply of the same rendered objects with client-node\n`);
-  process.stdout.write(`${'run'.padEnd(30)} ${'baseline'.padStart(10)} ${'yunbang'.padStart(10)} ${'time ratio'.padStart(11)} ${'req/app base'.padStart(13)} ${'req/app yb'.padStart(11)}\n`);
-  for (const r of [first, again]) {
-    process.stdout.write(`${r.label.padEnd(30)} ${ms(r.baseMs).padStart(10)} ${ms(r.ybMs).padStart(10)} ${(r.ybMs / r.baseMs).toFixed(2).padStart(11)} ${r.baseReq.toFixed(1).padStart(13)} ${r.ybReq.toFixed(1).padStart(11)}\n`);
+  out('\nReconcile benchmark (local stack, simulated kubelet)');
+  out(`(1) ${CHANGES} sequential changes (PATCH env): Yunbang's API + worker, beside a bare server-side apply of the app's ${latObjects} objects (client-node, one at a time), each until a watch sees the new Deployment:`);
+  out(`    bare SSA → Deployment           p50 ${ms(percentile(bare, 50))}  p95 ${ms(percentile(bare, 95))}`);
+  out(`    PATCH → applied Deployment      p50 ${ms(percentile(toDeployment, 50))}  p95 ${ms(percentile(toDeployment, 95))}   p50 ratio ${(percentile(toDeployment, 50) / percentile(bare, 50)).toFixed(2)}×`);
+  out(`    PATCH → etcd record             p50 ${ms(percentile(toEtcd, 50))}  p95 ${ms(percentile(toEtcd, 95))}`);
+  out(`(2)(3)(4) ${CONCURRENCY} at a time; baseline = server-side apply of the same rendered objects with client-node`);
+  out(`${'run'.padEnd(34)} ${'baseline'.padStart(10)} ${'yunbang'.padStart(10)} ${'time ratio'.padStart(11)} ${'req/app base'.padStart(13)} ${'req/app yb'.padStart(11)}`);
+  for (const r of rows) {
+    out(`${r.label.padEnd(34)} ${ms(r.baseMs).padStart(10)} ${ms(r.ybMs).padStart(10)} ${(r.ybMs / r.baseMs).toFixed(2).padStart(11)} ${r.baseReq.toFixed(1).padStart(13)} ${r.ybReq.toFixed(2).padStart(11)}`);
   }
-  process.stdout.write('    (yunbang also assesses health, lists pods, writes status to Postgres and publishes to etcd; the baseline only applies)\n');
+  out(`    (Yunbang also assesses health, writes status to Postgres when it changed and publishes to etcd; its cache's first lists took ${cacheStartRequests} requests, before the runs)`);
+  out(`    cache at the end: ${Object.entries(sizes).map(([k, n]) => `${k} ${n}`).join(', ')}; bench process heap ${(heap.heapUsed / 2 ** 20).toFixed(0)} MiB`);
 }

@@ -20,6 +20,7 @@ import { toTyped } from '../k8s/wire.js';
 import * as k8sClient from '@kubernetes/client-node';
 import { QUEUES, enqueue } from './queues.js';
 import { ensureTeam } from './reconcile-team.js';
+import type { LiveReader } from './cache/live.js';
 import { loadTeam } from './intent.js';
 import { describe } from './steps.js';
 import { BUILD_LOGS_CHANNEL } from '../src/status.js';
@@ -35,6 +36,8 @@ export interface BuildEnv {
   build: BuildSettings;
   /** Opens sealed git credentials (YUNBANG_SECRET_KEY). */
   secretKey?: string;
+  /** The worker's watch cache of the cluster (the team's namespace is checked there). */
+  live?: LiveReader;
 }
 
 interface Row {
@@ -222,7 +225,7 @@ export async function advanceBuild(env: BuildEnv, buildId: string): Promise<stri
       await finish(env, r, 'failed', `the git URL is refused: ${refused}`);
       return 'failed';
     }
-    await ensureTeam(env.kube, (await loadTeam(env.db, r.team_id))!.intent, env.settings);
+    await ensureTeam(env.kube, (await loadTeam(env.db, r.team_id))!.intent, env.settings, env.live);
     await syncCredentials(env, r);
     return (await createPod(env, r, detectPod(subject(env, r), env.build))) ? 'detecting' : 'failed';
   }

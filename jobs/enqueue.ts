@@ -10,6 +10,12 @@ export async function enqueueNow(db: Db, boss: PgBoss, team: string, app: string
   if (rows[0]) await enqueue(boss, db, QUEUES.reconcileApp, { appId: rows[0].id }, rows[0].id);
 }
 
+/** Enqueues a reconcile of a team's namespace-level objects in one cluster (a change seen there). */
+export async function enqueueTeamNow(db: Db, boss: PgBoss, team: string, cluster: string): Promise<void> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM teams WHERE name = $1 ORDER BY deleted_at DESC NULLS FIRST LIMIT 1`, [team]);
+  if (rows[0]) await enqueue(boss, db, QUEUES.reconcileTeam, { teamId: rows[0].id }, rows[0].id, [cluster]);
+}
+
 /**
  * The periodic resync: every app (deleted ones not yet cleaned up included) and every team, in
  * each cluster they concern. The clusters come with the lists, not from a query per job.

@@ -3,6 +3,7 @@ import type { Etcd3 } from 'etcd3';
 import type { Db } from '../src/db/pool.js';
 import type { Kube } from '../src/kube.js';
 import type { RenderSettings } from '../k8s/types.js';
+import type { LiveReader } from './cache/live.js';
 
 /** What an app reconcile works with in one cluster: its clients, and the render settings with its apps domain. */
 export interface ReconcileEnv {
@@ -10,4 +11,6 @@ export interface ReconcileEnv {
   cluster: { id: string; name: string; etcdEndpoints: string[] };
   boss: PgBoss;
   moveTimeoutSeconds: number;
+  /** Where current state is read from: the worker's watch cache of this cluster; absent, the API server. */
+  live?: LiveReader;
 }

@@ -1,26 +1,19 @@
 import * as k8sClient from '@kubernetes/client-node';
-import type * as k8s from '@kubernetes/client-node';
 import type { Db } from '../src/db/pool.js';
 import { statusCode, type Kube } from '../src/kube.js';
 import { applyObjects, liveIndex, type ApplyResult } from '../k8s/apply.js';
+import type { WireObject } from '../k8s/wire.js';
+import { apiReader, type LiveReader } from './cache/live.js';
 import { GENERATION, MANAGED_BY, TEAM_RENDER, TEAM_RENDER_VERSION } from '../k8s/labels.js';
 import { renderTeam } from '../k8s/render/index.js';
 import type { K8sObject, RenderSettings, TeamIntent } from '../k8s/types.js';
 import { loadTeam } from './intent.js';
 import { StepError, step } from './steps.js';
 
-/** Reads the live copies of a team's objects (four GETs; missing ones are left out). */
-async function readLive(kube: Kube, desired: K8sObject[]): Promise<k8s.KubernetesObject[]> {
-  const found = await Promise.all(desired.map(async (o): Promise<k8s.KubernetesObject | undefined> => {
-    try {
-      const header = { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace } };
-      return { ...(await kube.objects.read(header)), apiVersion: o.apiVersion, kind: o.kind };
-    } catch (err) {
-      if (statusCode(err) === 404) return undefined;
-      throw err;
-    }
-  }));
-  return found.filter((o): o is k8s.KubernetesObject => o !== undefined);
+/** Reads the live copies of a team's objects (missing ones are left out). */
+async function readLive(live: LiveReader, desired: K8sObject[]): Promise<WireObject[]> {
+  const found = await Promise.all(desired.map((o) => live.object({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace })));
+  return found.filter((o): o is WireObject => o !== undefined);
 }
 
 /**
@@ -28,7 +21,7 @@ async function readLive(kube: Kube, desired: K8sObject[]): Promise<k8s.Kubernete
  * label (someone else's namespace of the same name). The worker's RBAC cannot draw this line
  * (it may create namespaces and RoleBindings by any name), so the code does.
  */
-function guardNamespace(team: TeamIntent, settings: RenderSettings, live: k8s.KubernetesObject | undefined): void {
+function guardNamespace(team: TeamIntent, settings: RenderSettings, live: { metadata?: { labels?: Record<string, string> } } | undefined): void {
   if (!team.namespace.startsWith(settings.namespacePrefix)) {
     throw new StepError('ApplyFailed', new Error(`namespace ${team.namespace} is outside the team prefix ${settings.namespacePrefix}: refusing to touch it`));
   }
@@ -42,17 +35,17 @@ function guardNamespace(team: TeamIntent, settings: RenderSettings, live: k8s.Ku
  * in effect (RBAC takes a moment to see a new binding), then the default-deny policies, quota and
  * limit range.
  */
-export async function applyTeamObjects(kube: Kube, team: TeamIntent, settings: RenderSettings): Promise<ApplyResult[]> {
+export async function applyTeamObjects(kube: Kube, team: TeamIntent, settings: RenderSettings, live: LiveReader = apiReader(kube)): Promise<ApplyResult[]> {
   const desired = await step('RenderFailed', () => renderTeam(team, settings));
   // The namespace and the bindings are read and applied with cluster-wide rights; what is inside
   // the namespace only once the bindings give the rights to read it.
   const first = desired.filter((o) => o.kind === 'Namespace' || o.kind === 'RoleBinding');
   const rest = desired.filter((o) => !first.includes(o));
-  const liveFirst = await step('ApplyFailed', () => readLive(kube, first));
+  const liveFirst = await step('ApplyFailed', () => readLive(live, first));
   guardNamespace(team, settings, liveFirst.find((o) => o.kind === 'Namespace'));
   const results = await step('ApplyFailed', () => applyObjects(kube.objects, first, liveIndex(liveFirst)));
   if (results.some((r) => r.kind === 'RoleBinding' && r.action !== 'unchanged')) await step('ApplyFailed', () => waitForRights(kube, team.namespace));
-  const liveRest = await step('ApplyFailed', () => readLive(kube, rest));
+  const liveRest = await step('ApplyFailed', () => readLive(live, rest));
   results.push(...await step('ApplyFailed', () => applyObjects(kube.objects, rest, liveIndex(liveRest))));
   return results;
 }
@@ -72,23 +65,22 @@ async function waitForRights(kube: Kube, namespace: string): Promise<void> {
  * Makes sure the team's namespace exists at the team's generation; one GET when it does.
  * App reconciles call this first, so an app never waits for a separate team job.
  */
-export async function ensureTeam(kube: Kube, team: TeamIntent, settings: RenderSettings): Promise<ApplyResult[]> {
-  const ns = await step('ApplyFailed', async () => {
-    try { return await kube.core.readNamespace({ name: team.namespace }); } catch (err) { if (statusCode(err) === 404) return undefined; throw err; }
-  });
+export async function ensureTeam(kube: Kube, team: TeamIntent, settings: RenderSettings, live: LiveReader = apiReader(kube)): Promise<ApplyResult[]> {
+  const ns = await step('ApplyFailed', () => live.object({ apiVersion: 'v1', kind: 'Namespace', name: team.namespace })) as
+    { metadata?: { labels?: Record<string, string> }; status?: { phase?: string } } | undefined;
   if (ns && ns.status?.phase !== 'Terminating' && ns.metadata?.labels?.[GENERATION] === String(team.generation)
     && ns.metadata?.labels?.[TEAM_RENDER] === TEAM_RENDER_VERSION) return [];
-  return applyTeamObjects(kube, team, settings);
+  return applyTeamObjects(kube, team, settings, live);
 }
 
 /**
  * The team-reconcile job in one cluster: apply a live team's objects where it is allowed, or
  * delete its namespace where it no longer is (deleted, or disallowed in this cluster).
  */
-export async function reconcileTeam(env: { db: Db; kube: Kube; settings: RenderSettings; clusterId: string }, teamId: string): Promise<ApplyResult[]> {
+export async function reconcileTeam(env: { db: Db; kube: Kube; settings: RenderSettings; clusterId: string; live?: LiveReader }, teamId: string): Promise<ApplyResult[]> {
   const team = await step('LoadFailed', () => loadTeam(env.db, teamId));
   if (!team) return [];
-  if (!team.deleted && team.clusterIds.includes(env.clusterId)) return applyTeamObjects(env.kube, team.intent, env.settings);
+  if (!team.deleted && team.clusterIds.includes(env.clusterId)) return applyTeamObjects(env.kube, team.intent, env.settings, env.live);
   return step('PruneFailed', async () => {
     try {
       guardNamespace(team.intent, env.settings, await env.kube.core.readNamespace({ name: team.intent.namespace }));

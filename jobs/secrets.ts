@@ -7,6 +7,7 @@ import { appLabels, FIELD_MANAGER, ROLE } from '../k8s/labels.js';
 import { generatedSecretName, sharedSecretName } from '../k8s/render/connect.js';
 import type { AppIntent } from '../k8s/types.js';
 import { toTyped } from '../k8s/wire.js';
+import { apiReader, type LiveReader } from './cache/live.js';
 
 /**
  * Secrets that cannot be rendered, because their values must never pass through Postgres, the
@@ -19,22 +20,23 @@ export const generateValue = (length: number) => randomBytes(Math.ceil((length *
 
 const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 
-async function readSecret(kube: Kube, namespace: string, name: string): Promise<k8s.V1Secret | undefined> {
-  try { return await kube.core.readNamespacedSecret({ name, namespace }); } catch (err) { if (statusCode(err) === 404) return undefined; throw err; }
-}
-
 /**
  * Creates the app's generated Secret with a fresh value per declared name, or adds only the names
  * it lacks: a value, once generated, is never replaced (the database it unlocks keeps it).
  */
-export async function ensureGeneratedSecret(kube: Kube, app: AppIntent): Promise<ApplyResult[]> {
+export async function ensureGeneratedSecret(kube: Kube, app: AppIntent, reader: LiveReader = apiReader(kube)): Promise<ApplyResult[]> {
   const declared = app.secrets;
   if (declared.length === 0) return [];
   const namespace = app.team.namespace;
   const name = generatedSecretName(app.name);
   const base = { kind: 'Secret', namespace, name };
-  const live = await readSecret(kube, namespace, name);
-  const missing = declared.filter((d) => live?.data?.[d.name] === undefined);
+  const lacking = (s: { data?: Record<string, string> } | undefined) => declared.filter((d) => s?.data?.[d.name] === undefined);
+  let live = await reader.secret(namespace, name);
+  if (lacking(live).length > 0 && reader !== reader.fresh) {
+    // A generated value is never replaced: a cache that has not seen it yet must not cause a new one.
+    live = await reader.fresh.secret(namespace, name);
+  }
+  const missing = lacking(live);
   if (missing.length === 0) return [{ ...base, action: 'unchanged' }];
   const stringData = Object.fromEntries(missing.map((d) => [d.name, generateValue(d.length)]));
   if (!live) {
@@ -46,7 +48,7 @@ export async function ensureGeneratedSecret(kube: Kube, app: AppIntent): Promise
       return [{ ...base, action: 'created' }];
     } catch (err) {
       if (statusCode(err) !== 409) throw err; // another worker created it first: its values stand
-      return ensureGeneratedSecret(kube, app);
+      return ensureGeneratedSecret(kube, app, reader.fresh);
     }
   }
   await kube.core.patchNamespacedSecret({ name, namespace, body: { stringData } }, mergePatch);
@@ -58,7 +60,7 @@ export async function ensureGeneratedSecret(kube: Kube, app: AppIntent): Promise
  * another team's namespace, and deletes the copies (from `made`, as recorded) no longer needed.
  * Only exported keys are copied. Returns what it did and the copies that now exist.
  */
-export async function syncSharedSecrets(kube: Kube, app: AppIntent, made: string[]): Promise<{ results: ApplyResult[]; copies: string[] }> {
+export async function syncSharedSecrets(kube: Kube, app: AppIntent, made: string[], reader: LiveReader = apiReader(kube)): Promise<{ results: ApplyResult[]; copies: string[] }> {
   const namespace = app.team.namespace;
   const results: ApplyResult[] = [];
   const copies: string[] = [];
@@ -66,11 +68,11 @@ export async function syncSharedSecrets(kube: Kube, app: AppIntent, made: string
     const keys = d.exports.flatMap((e) => ('secret' in e ? [e.secret] : []));
     if (d.namespace === namespace || keys.length === 0) continue;
     const name = sharedSecretName(app.name, d);
-    const source = await readSecret(kube, d.namespace, generatedSecretName(d.app));
+    const source = await reader.secret(d.namespace, generatedSecretName(d.app));
     if (!source?.data) continue; // not generated yet: the dependency's first reconcile creates it, then enqueues this app
     copies.push(name);
     const data = Object.fromEntries(keys.filter((k) => source.data![k] !== undefined).map((k) => [k, source.data![k]!]));
-    const live = await readSecret(kube, namespace, name);
+    const live = await reader.secret(namespace, name);
     if (live && isDeepStrictEqual(live.data ?? {}, data)) { results.push({ kind: 'Secret', namespace, name, action: 'unchanged' }); continue; }
     const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, labels: { ...appLabels(app.team.name, app.name), [ROLE]: 'shared-secret' } }, type: 'Opaque', data };
     await kube.objects.patch(toTyped(body), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);

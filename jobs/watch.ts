@@ -1,63 +1,38 @@
-import * as k8s from '@kubernetes/client-node';
-import { APP, MANAGED_BY, TEAM } from '../k8s/labels.js';
+import { APP, TEAM } from '../k8s/labels.js';
 import { BUILD } from '../k8s/render/build-pods.js';
-import { log } from '../src/log.js';
-
-export interface Watch { stop(): Promise<void> }
-
-const SELECTOR = `${MANAGED_BY}=yunbang`;
+import type { WireObject } from '../k8s/wire.js';
 
 /**
- * Watches Yunbang-labelled Deployments, StatefulSets and Pods in every namespace and reports which app an
- * event concerns, debounced per app. client-node's informer lists, then watches from the list's
- * resourceVersion, and re-lists when the server answers 410 Gone; on any other error we restart it.
+ * What a change in the cluster concerns, by the object's owner labels: an app (its workload, pods,
+ * Services, Ingress, policies or Secrets), a build (its pods), or a team (its namespace-level
+ * objects: its namespace, policies, quota, limit range, RoleBindings).
  */
-export interface Change { team: string; app: string; buildId?: string }
+export type Change = { team: string; app: string; buildId?: string } | { team: string; app?: undefined; buildId?: undefined };
 
-export async function startWatch(kc: k8s.KubeConfig, onChange: (change: Change) => void, debounceMs = 50, cluster?: string): Promise<Watch> {
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+export interface Notifier { notify(obj: WireObject): void; stop(): void }
+
+/**
+ * Turns the watch cache's events into reconciles, debounced per app, build or team: a rollout
+ * that changes a Deployment and its pods many times in a few milliseconds costs one reconcile.
+ */
+export function changeNotifier(onChange: (change: Change) => void, debounceMs = 50): Notifier {
   const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
-
-  const notify = (obj: k8s.KubernetesObject) => {
-    const team = obj.metadata?.labels?.[TEAM];
-    const app = obj.metadata?.labels?.[APP];
-    if (!team || !app || stopped) return;
-    const buildId = obj.metadata?.labels?.[BUILD];
-    const key = buildId ? `build/${buildId}` : `${team}/${app}`;
-    if (timers.has(key)) return;
-    timers.set(key, setTimeout(() => { timers.delete(key); onChange({ team, app, buildId }); }, debounceMs));
-  };
-
-  const informers = [
-    k8s.makeInformer(kc, '/apis/apps/v1/deployments', () => apps.listDeploymentForAllNamespaces({ labelSelector: SELECTOR }), SELECTOR),
-    k8s.makeInformer(kc, '/apis/apps/v1/statefulsets', () => apps.listStatefulSetForAllNamespaces({ labelSelector: SELECTOR }), SELECTOR),
-    k8s.makeInformer(kc, '/api/v1/pods', () => core.listPodForAllNamespaces({ labelSelector: SELECTOR }), SELECTOR),
-  ] as k8s.Informer<k8s.KubernetesObject>[];
-  for (const inf of informers) {
-    inf.on('add', notify);
-    inf.on('update', notify);
-    inf.on('delete', notify);
-    inf.on('error', (err) => {
-      if (stopped) return;
-      log.warn({ cluster, error: (err as Error)?.message }, 'watch interrupted; restarting');
-      restart(inf);
-    });
-  }
-  function restart(inf: k8s.Informer<k8s.KubernetesObject>) {
-    setTimeout(() => { if (!stopped) inf.start().catch(() => restart(inf)); }, 1000).unref();
-  }
-  // A failed start (API server down) is retried in the background; the worker goes on.
-  await Promise.all(informers.map((inf) => inf.start().catch((err) => {
-    log.warn({ cluster, error: (err as Error).message }, 'watch could not start; retrying');
-    restart(inf);
-  })));
   return {
-    stop: async () => {
+    notify(obj) {
+      const labels = obj.metadata?.labels ?? {};
+      const team = labels[TEAM];
+      if (!team || stopped) return;
+      const app = labels[APP];
+      const buildId = labels[BUILD];
+      const key = buildId ? `build/${buildId}` : app ? `app/${team}/${app}` : `team/${team}`;
+      if (timers.has(key)) return;
+      const change: Change = app ? { team, app, buildId } : { team };
+      timers.set(key, setTimeout(() => { timers.delete(key); onChange(change); }, debounceMs));
+    },
+    stop() {
       stopped = true;
       for (const t of timers.values()) clearTimeout(t);
-      await Promise.all(informers.map((inf) => inf.stop()));
     },
   };
 }

@@ -12,8 +12,10 @@ import { JOBS_CHANNEL, QUEUES, createClusterQueues, enqueue, queueIn, type Advan
 import { advanceBuild } from './build.js';
 import { reconcileApp, type ReconcileEnv } from './reconcile-app.js';
 import { reconcileTeam } from './reconcile-team.js';
-import { startWatch, type Watch } from './watch.js';
-import { enqueueAll, enqueueCluster, enqueueNow, enqueueRemoteDependents } from './enqueue.js';
+import { changeNotifier, type Notifier } from './watch.js';
+import { ClusterCache } from './cache/cluster-cache.js';
+import { cachedReader } from './cache/live.js';
+import { enqueueAll, enqueueCluster, enqueueNow, enqueueRemoteDependents, enqueueTeamNow } from './enqueue.js';
 import { ClusterProbe } from './cluster-probe.js';
 
 export interface WorkerEnv {
@@ -61,7 +63,9 @@ function instrumented<T>(queue: QueueName, cluster: string, handle: (data: T) =>
 /** What the worker holds for one cluster it serves. */
 interface Served {
   conn: ClusterConn;
-  watch?: Watch;
+  /** The watch cache reconciles read from; its events trigger them. */
+  cache: ClusterCache;
+  changes: Notifier;
   /** False while the cluster is unreachable: its queues are not worked (its jobs wait, not fail). */
   working: boolean;
 }
@@ -81,15 +85,16 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   const options = { batchSize: 1, pollingIntervalSeconds: 2 };
   let stopping = false;
 
-  const envFor = (conn: ClusterConn): ReconcileEnv => ({
-    db: env.db, etcd: conn.etcd, kube: conn.kube!, boss: env.boss, moveTimeoutSeconds: env.moveTimeoutSeconds ?? 300,
+  const envFor = (conn: ClusterConn, cache: ClusterCache): ReconcileEnv => ({
+    db: env.db, etcd: conn.etcd, kube: conn.kube!, boss: env.boss, moveTimeoutSeconds: env.moveTimeoutSeconds ?? 300, live: cachedReader(cache, conn.kube!),
     settings: { ...env.settings, appsDomain: conn.cluster.appsDomain },
     cluster: { id: conn.cluster.id, name: conn.cluster.name, etcdEndpoints: conn.cluster.etcdEndpoints },
   });
 
-  const work = async (conn: ClusterConn): Promise<void> => {
+  const work = async (s: Served): Promise<void> => {
+    const conn = s.conn;
     const name = conn.cluster.name;
-    const rEnv = envFor(conn);
+    const rEnv = envFor(conn, s.cache);
     for (const [queue, handler] of [
       [QUEUES.reconcileApp, instrumented<ReconcileAppJob>(QUEUES.reconcileApp, name, async (d) => {
         const out = await reconcileApp(rEnv, d.appId);
@@ -117,22 +122,27 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     const name = conn.cluster.name;
     if (!conn.kube) { log.warn({ cluster: name }, 'no credentials for this cluster; not serving it'); return; }
     await createClusterQueues(env.boss, name, env.jobTimeoutSeconds ?? 120);
-    const s: Served = { conn, working: true };
-    served.set(name, s);
-    await work(conn);
-    s.watch = await startWatch(conn.kube.config, ({ team, app, buildId }) => {
+    const changes = changeNotifier(({ team, app, buildId }) => {
       const done = buildId
         ? enqueue(env.boss, env.db, QUEUES.advanceBuild, { buildId }, buildId)
-        : enqueueNow(env.db, env.boss, team, app);
+        : app ? enqueueNow(env.db, env.boss, team, app) : enqueueTeamNow(env.db, env.boss, team, name);
       done.catch((err) => log.warn({ cluster: name, error: (err as Error).message }, 'watch could not enqueue'));
-    }, 50, name);
-    log.info({ cluster: name }, 'serving cluster');
+    });
+    const cache = new ClusterCache(conn.kube.config, (_type, obj) => changes.notify(obj), name);
+    const s: Served = { conn, cache, changes, working: true };
+    served.set(name, s);
+    // The first lists go before the handlers, so the first reconciles already read the cache.
+    // A kind that cannot be listed (the cluster is down) is read from the API server until it can.
+    await cache.start();
+    await work(s);
+    log.info({ cluster: name, cached: cache.sizes }, 'serving cluster');
   };
   const unserve = async (name: string): Promise<void> => {
     const s = served.get(name);
     if (!s) return;
     served.delete(name);
-    await s.watch?.stop();
+    s.changes.stop();
+    s.cache.stop();
     await unwork(name);
   };
 
@@ -164,7 +174,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
       const s = served.get(name);
       if (!s || s.working) return;
       s.working = true;
-      await work(s.conn);
+      await work(s);
       const n = await enqueueCluster(env.db, env.boss, s.conn.cluster.id);
       log.info({ cluster: name, apps: n }, 'cluster reachable again; resyncing its apps');
     },
@@ -219,7 +229,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
       clearInterval(resync);
       clearInterval(probing);
       await refreshing;
-      await Promise.all([...served.values()].map((s) => s.watch?.stop()));
+      for (const s of served.values()) { s.changes.stop(); s.cache.stop(); }
       // The handlers themselves are stopped by boss.stop({ graceful }), which waits for jobs in flight.
       await listener?.end().catch(() => {});
       clients.close();

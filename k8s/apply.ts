@@ -1,10 +1,14 @@
 import * as k8s from '@kubernetes/client-node';
 import { FIELD_MANAGER } from './labels.js';
 import type { K8sObject } from './types.js';
-import { toTyped, toWire } from './wire.js';
+import { toTyped, toWire, type WireObject } from './wire.js';
 
 export type Action = 'created' | 'configured' | 'unchanged' | 'deleted';
-export interface ApplyResult { kind: string; namespace?: string; name: string; action: Action }
+export interface ApplyResult {
+  kind: string; namespace?: string; name: string; action: Action;
+  /** The object as the API server answered the apply (typed), so the caller need not read it again. */
+  applied?: k8s.KubernetesObject;
+}
 
 /**
  * True when every field we would apply already has that value live. Lists are compared element
@@ -29,31 +33,41 @@ export function isSubset(desired: unknown, live: unknown): boolean {
 const key = (o: { kind?: string; metadata?: { namespace?: string; name?: string } }) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 const codeOf = (err: unknown) => (err as { code?: number }).code;
 
+/** The objects of `desired` that differ from their live copies (wire form, keyed kind/namespace/name). Pure. */
+export function changedObjects(desired: K8sObject[], live: Map<string, WireObject>): K8sObject[] {
+  return desired.filter((obj) => { const current = live.get(key(obj)); return !current || !isSubset(obj, current); });
+}
+
+/** The live objects no longer rendered (to be pruned). Pure. */
+export function unwantedObjects(desired: K8sObject[], live: WireObject[]): WireObject[] {
+  const keep = new Set(desired.map(key));
+  return live.filter((o) => !keep.has(key(o)));
+}
+
 /**
  * Server-side applies each object that differs from its live copy (one field manager, forcing
  * conflicts: Yunbang only sends fields it owns, so only those are taken back, e.g. after a
- * hand edit). `live` holds the current objects, keyed kind/namespace/name, as listed by the caller.
+ * hand edit). `live` holds the current objects in wire form, keyed kind/namespace/name, as listed
+ * by the caller (from the watch cache, or the API server).
  */
-export async function applyObjects(client: k8s.KubernetesObjectApi, desired: K8sObject[], live: Map<string, k8s.KubernetesObject>): Promise<ApplyResult[]> {
+export async function applyObjects(client: k8s.KubernetesObjectApi, desired: K8sObject[], live: Map<string, WireObject>): Promise<ApplyResult[]> {
+  const changed = new Set(changedObjects(desired, live));
   const results: ApplyResult[] = [];
   for (const obj of desired) {
-    const current = live.get(key(obj));
     const base = { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name };
-    if (current && isSubset(obj, toWire(current))) { results.push({ ...base, action: 'unchanged' }); continue; }
-    await client.patch(toTyped(obj), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
-    results.push({ ...base, action: current ? 'configured' : 'created' });
+    if (!changed.has(obj)) { results.push({ ...base, action: 'unchanged' }); continue; }
+    const applied = await client.patch(toTyped(obj), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+    results.push({ ...base, action: live.has(key(obj)) ? 'configured' : 'created', applied });
   }
   return results;
 }
 
 /** Deletes the live objects that are no longer rendered. */
-export async function pruneObjects(client: k8s.KubernetesObjectApi, desired: K8sObject[], live: k8s.KubernetesObject[]): Promise<ApplyResult[]> {
-  const keep = new Set(desired.map(key));
+export async function pruneObjects(client: k8s.KubernetesObjectApi, desired: K8sObject[], live: WireObject[]): Promise<ApplyResult[]> {
   const results: ApplyResult[] = [];
-  for (const obj of live) {
-    if (keep.has(key(obj))) continue;
+  for (const obj of unwantedObjects(desired, live)) {
     try {
-      await client.delete(obj, undefined, undefined, undefined, undefined, 'Background');
+      await client.delete(obj as k8s.KubernetesObject, undefined, undefined, undefined, undefined, 'Background');
     } catch (err) {
       if (codeOf(err) !== 404) throw err;
     }
@@ -62,13 +76,13 @@ export async function pruneObjects(client: k8s.KubernetesObjectApi, desired: K8s
   return results;
 }
 
-/** Lists the live objects of the given kinds that carry a label selector, in one namespace. */
-export async function listOwned(client: k8s.KubernetesObjectApi, kinds: readonly { apiVersion: string; kind: string }[], namespace: string, selector: string): Promise<k8s.KubernetesObject[]> {
+/** Lists the live objects of the given kinds that carry a label selector, in one namespace (wire form). */
+export async function listOwned(client: k8s.KubernetesObjectApi, kinds: readonly { apiVersion: string; kind: string }[], namespace: string, selector: string): Promise<WireObject[]> {
   const lists = await Promise.all(kinds.map(async ({ apiVersion, kind }) => {
     try {
       const list = await client.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, selector);
       // List items come without apiVersion/kind; put them back so they can be deleted and keyed.
-      return list.items.map((i) => ({ ...i, apiVersion, kind }));
+      return list.items.map((i) => toWire({ ...i, apiVersion, kind }) as WireObject);
     } catch (err) {
       if (codeOf(err) === 404) return []; // the namespace is gone: nothing is owned there
       throw err;
@@ -77,4 +91,4 @@ export async function listOwned(client: k8s.KubernetesObjectApi, kinds: readonly
   return lists.flat();
 }
 
-export const liveIndex = (objects: k8s.KubernetesObject[]) => new Map(objects.map((o) => [key(o), o]));
+export const liveIndex = (objects: WireObject[]) => new Map(objects.map((o) => [key(o), o]));

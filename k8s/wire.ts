@@ -18,3 +18,10 @@ export function toTyped(o: K8sObject): KubernetesObject {
 export function toWire(o: KubernetesObject): Record<string, unknown> {
   return ObjectSerializer.serialize(o, getSerializationType(o.apiVersion, o.kind)) as Record<string, unknown>;
 }
+
+/** An object as the API server sends it (wire JSON: `from`, not client-node's `_from`), as the watch cache keeps it. */
+export type WireObject = {
+  apiVersion?: string; kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; deletionTimestamp?: string; [k: string]: unknown };
+  [k: string]: unknown;
+};

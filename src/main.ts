@@ -5,6 +5,7 @@ import { log } from './log.js';
 import { connect, type Platform } from './platform.js';
 import { buildSettings, renderSettings } from './settings.js';
 import { StatusHub } from './status-hub.js';
+import { TokenCache } from './auth/token-cache.js';
 import { startWorker, type Worker } from '../jobs/worker.js';
 
 /**
@@ -22,9 +23,11 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
   let server: Server | undefined;
   let hub: StatusHub | undefined;
   if (roles.includes('api')) {
-    hub = new StatusHub(config.DATABASE_URL);
+    const tokens = new TokenCache(config.YUNBANG_TOKEN_CACHE_SECONDS * 1000);
+    hub = new StatusHub(config.DATABASE_URL, tokens);
     await hub.start();
     platform.deps.statusHub = hub;
+    platform.deps.tokenCache = tokens;
     const app = createServer({ deps: platform.deps, adminToken: config.YUNBANG_ADMIN_TOKEN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY });
     server = await new Promise<Server>((resolve) => { const s = app.listen(config.PORT, config.HOST, () => resolve(s)); });
     log.info({ port: config.PORT }, 'api listening');

@@ -16,14 +16,24 @@ export interface ObservedStatus {
   endpoints: string[];
 }
 
-/** Records a full observation (a reconcile that got as far as assessing). */
-export async function recordObserved(db: Queryable, appId: string, s: ObservedStatus): Promise<void> {
-  await db.query(
-    `UPDATE app_status SET health = $2, reason = $3, message = $4, ready_replicas = $5, desired_replicas = $6,
-            observed_generation = $7, endpoints = $8, updated_at = now() WHERE app_id = $1`,
-    [appId, s.health, s.reason, s.message.slice(0, 2000), s.readyReplicas, s.desiredReplicas, s.observedGeneration, JSON.stringify(s.endpoints)],
+/**
+ * Records a full observation (a reconcile that got as far as assessing), and announces it, only
+ * when it differs from what is recorded: a resync that finds nothing new writes nothing and wakes
+ * no subscriber. One round trip. Returns whether anything changed.
+ */
+export async function recordObserved(db: Queryable, appId: string, s: ObservedStatus): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `WITH changed AS (
+       UPDATE app_status SET health = $2, reason = $3, message = $4, ready_replicas = $5, desired_replicas = $6,
+              observed_generation = $7, endpoints = $8, updated_at = now()
+        WHERE app_id = $1
+          AND (health, reason, message, ready_replicas, desired_replicas, observed_generation, endpoints)
+              IS DISTINCT FROM ($2::text, $3::text, $4::text, $5::int, $6::int, $7::bigint, $8::jsonb)
+       RETURNING app_id)
+     SELECT pg_notify($9, app_id::text) FROM changed`,
+    [appId, s.health, s.reason, s.message.slice(0, 2000), s.readyReplicas, s.desiredReplicas, s.observedGeneration, JSON.stringify(s.endpoints), STATUS_CHANNEL],
   );
-  await db.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, appId]);
+  return (rowCount ?? 0) > 0;
 }
 
 /** Records why a step failed; what was last observed in the cluster stays as it was. */

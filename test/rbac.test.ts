@@ -51,6 +51,12 @@ describe('RBAC: the rights of each identity (auth can-i)', () => {
     ['yunbang-worker', 'delete', 'persistentvolumeclaims', 'team', '', undefined, true],
     ['yunbang-worker', 'watch', 'pods', undefined, '', undefined, true],
     ['yunbang-worker', 'watch', 'deployments', undefined, 'apps', undefined, true],
+    // The watch cache: every managed kind cluster-wide (selected by label in the code), Secrets only per team namespace.
+    ['yunbang-worker', 'watch', 'services', undefined, '', undefined, true],
+    ['yunbang-worker', 'watch', 'networkpolicies', undefined, 'networking.k8s.io', undefined, true],
+    ['yunbang-worker', 'watch', 'rolebindings', undefined, 'rbac.authorization.k8s.io', undefined, true],
+    ['yunbang-worker', 'watch', 'secrets', 'team', '', undefined, true],
+    ['yunbang-worker', 'watch', 'secrets', undefined, '', undefined, false],
     ['yunbang-worker', 'create', 'rolebindings', 'team', 'rbac.authorization.k8s.io', undefined, true],
     // ...and nothing outside them.
     ['yunbang-worker', 'get', 'secrets', 'kube-system', '', undefined, false],

@@ -136,7 +136,7 @@ export function createGraphql(deps: Deps, adminToken: string): YogaServerInstanc
     ],
     context: async ({ req, res, request }) => {
       const token = bearer(req.headers.authorization);
-      const principal = token ? await authenticate(deps.db, token, adminToken) : undefined;
+      const principal = token ? await authenticate(deps.db, token, adminToken, deps.tokenCache) : undefined;
       if (!principal) {
         throw new GraphQLError('a valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }

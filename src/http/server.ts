@@ -65,7 +65,7 @@ function requestMetrics(): RequestHandler {
 function requireToken(deps: Deps, adminToken: string): RequestHandler {
   return async (req, res, next) => {
     const token = bearer(req.headers.authorization);
-    const principal = token ? await authenticate(deps.db, token, adminToken) : undefined;
+    const principal = token ? await authenticate(deps.db, token, adminToken, deps.tokenCache) : undefined;
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return sendProblem(res, problem(401, 'a valid bearer token is required'));

@@ -5,6 +5,7 @@ import type PgBoss from 'pg-boss';
 import type { Db } from '../db/pool.js';
 import type { Principal } from '../auth/principal.js';
 import type { StatusHub } from '../status-hub.js';
+import type { TokenCache } from '../auth/token-cache.js';
 
 export interface AppsSettings { domain: string; httpPort: number; httpsPort: number }
 
@@ -36,6 +37,8 @@ export interface Deps {
   moveTimeoutSeconds: number;
   /** Status changes announced by the worker, for subscriptions (API processes only). */
   statusHub?: StatusHub;
+  /** Team tokens recently looked up (API processes only); cleared when one is revoked. */
+  tokenCache?: TokenCache;
 }
 
 /** One caller's view: the deps plus who is calling and the request being served. */

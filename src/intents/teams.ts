@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../db/pool.js';
 import { authorize, requireAdmin } from '../auth/principal.js';
+import { forgetTokens } from '../auth/token-cache.js';
 import { Conflict, NotFound } from '../errors.js';
 import { QUEUES, enqueue } from '../../jobs/queues.js';
 import type { TeamQuotaView, TeamView } from '../model.js';
@@ -89,7 +90,7 @@ export async function listTeams(ctx: Ctx): Promise<TeamView[]> {
 
 /** Deletes an empty team; its namespace is torn down by the team reconcile job. */
 export async function deleteTeam(ctx: Ctx, name: string): Promise<TeamView> {
-  return mutation(ctx, { action: 'team.delete', subject: `team/${name}`, team: name }, async (tx, scope) => {
+  const deleted = await mutation(ctx, { action: 'team.delete', subject: `team/${name}`, team: name }, async (tx, scope) => {
     authorize(ctx.principal, name, 'read'); // another team's token learns nothing
     requireAdmin(ctx.principal, 'delete teams');
     const { rows } = await tx.query<TeamRow>(
@@ -102,9 +103,12 @@ export async function deleteTeam(ctx: Ctx, name: string): Promise<TeamView> {
     if (n > 0) throw new Conflict(`team "${name}" still has ${n} app${n === 1 ? '' : 's'}; delete them first`);
     await tx.query(`UPDATE teams SET deleted_at = now(), generation = generation + 1 WHERE id = $1`, [team.id]);
     await tx.query(`UPDATE api_tokens SET revoked_at = now() WHERE team_id = $1 AND revoked_at IS NULL`, [team.id]);
+    await forgetTokens(tx);
     await enqueue(ctx.boss, tx, QUEUES.reconcileTeam, { teamId: team.id }, team.id);
     return toView(team, ctx);
   });
+  ctx.tokenCache?.invalidate(); // its tokens were revoked: this process at once, the others on the NOTIFY
+  return deleted;
 }
 
 const quantity = z.string().refine((q) => Number.isFinite(parseQuantity(q)) && parseQuantity(q) > 0, 'must be a Kubernetes quantity such as 8, 500m or 16Gi');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authorize } from '../auth/principal.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
+import { forgetTokens } from '../auth/token-cache.js';
 import { actorName } from '../auth/principal.js';
 import { NotFound } from '../errors.js';
 import type { TokenView } from '../model.js';
@@ -50,15 +51,18 @@ export async function revokeApiToken(ctx: Ctx, id: string): Promise<TokenView> {
   const found = rows[0];
   // Another team's token must not learn that this id exists.
   if (!found || (ctx.principal.kind === 'team' && ctx.principal.teamName !== found.team)) throw new NotFound(`token "${id}" not found`);
-  return mutation(ctx, { action: 'token.revoke', subject: `token/${found.name}`, team: found.team }, async (tx, scope) => {
+  const revoked = await mutation(ctx, { action: 'token.revoke', subject: `token/${found.name}`, team: found.team }, async (tx, scope) => {
     authorize(ctx.principal, found.team, 'manage');
     scope.message = `token ${id}`;
     const r = await tx.query<{ team_id: string }>(
       `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING team_id`, [id]);
     scope.teamId = r.rows[0]!.team_id;
+    await forgetTokens(tx);
     const updated = await tx.query<TokenRow>(`${TOKEN_SELECT} WHERE t.id = $1`, [id]);
     return toView(updated.rows[0]!);
   });
+  ctx.tokenCache?.invalidate(); // this process at once; the others on the NOTIFY, at commit
+  return revoked;
 }
 
 export async function listApiTokens(ctx: Ctx, team: string): Promise<TokenView[]> {

@@ -1,0 +1,156 @@
+import type * as k8s from '@kubernetes/client-node';
+import { APP, MANAGED_BY, TEAM } from '../../k8s/labels.js';
+import { log } from '../../src/log.js';
+import { Reflector, slimObject, type EventType, type WireObject } from './reflector.js';
+
+/** Only Yunbang's objects are ever listed, watched or kept. */
+export const MANAGED_SELECTOR = `${MANAGED_BY}=yunbang`;
+
+/** The kinds watched in every namespace at once (k8s/install/10-rbac.yaml grants list/watch on exactly these). */
+export const CLUSTER_KINDS = [
+  { apiVersion: 'v1', kind: 'Namespace', path: '/api/v1/namespaces' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', path: '/apis/rbac.authorization.k8s.io/v1/rolebindings' },
+  { apiVersion: 'v1', kind: 'ResourceQuota', path: '/api/v1/resourcequotas' },
+  { apiVersion: 'v1', kind: 'LimitRange', path: '/api/v1/limitranges' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', path: '/apis/networking.k8s.io/v1/networkpolicies' },
+  { apiVersion: 'v1', kind: 'Service', path: '/api/v1/services' },
+  { apiVersion: 'apps/v1', kind: 'Deployment', path: '/apis/apps/v1/deployments' },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet', path: '/apis/apps/v1/statefulsets' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', path: '/apis/networking.k8s.io/v1/ingresses' },
+  { apiVersion: 'v1', kind: 'Pod', path: '/api/v1/pods' },
+] as const;
+
+/** Pods are the most numerous objects: keep what health and endpoints are read from (metadata, status). */
+export function slimPod(o: WireObject): WireObject {
+  const s = slimObject(o) as WireObject & { status?: Record<string, unknown> };
+  const { phase, podIP, conditions, containerStatuses } = s.status ?? {};
+  return { apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata, status: { phase, podIP, conditions, containerStatuses } };
+}
+
+/** One app's objects, as keyed in the cache's index. */
+const appKey = (namespace: string, team: string, app: string) => `${namespace}/${team}/${app}`;
+const appKeyOf = (o: WireObject) => {
+  const l = o.metadata?.labels;
+  return l?.[APP] ? appKey(o.metadata?.namespace ?? '', l[TEAM] ?? '', l[APP]) : undefined;
+};
+
+class Kind {
+  readonly byApp = new Map<string, Map<string, WireObject>>();
+  constructor(readonly reflector: Reflector) {}
+  index(type: EventType, o: WireObject): void {
+    const k = appKeyOf(o);
+    if (!k) return;
+    let m = this.byApp.get(k);
+    if (type === 'delete') { m?.delete(o.metadata!.name!); if (m?.size === 0) this.byApp.delete(k); return; }
+    if (!m) this.byApp.set(k, m = new Map());
+    m.set(o.metadata!.name!, o);
+  }
+  reindex(): void {
+    this.byApp.clear();
+    for (const o of this.reflector.values()) this.index('add', o);
+  }
+}
+
+/**
+ * The worker's view of one cluster: every Yunbang-labelled object of the kinds it manages, kept
+ * current by watches, indexed by app. Reconciles read here instead of asking the API server, so a
+ * reconcile that finds nothing to do makes no request; the watches' events are what trigger
+ * reconciles when the cluster changes (drift included). Secrets are watched per team namespace,
+ * from the first time a reconcile needs one there.
+ *
+ * A kind is read from the cache only once its first list is in (`synced`); before that, and for
+ * anything the cache cannot answer, readers go to the API server (see jobs/cache/live.ts).
+ */
+export class ClusterCache {
+  private readonly kinds = new Map<string, Kind>();
+  private readonly secrets = new Map<string, Reflector>();
+  private stopped = false;
+
+  constructor(private readonly kc: k8s.KubeConfig, private readonly onEvent: (type: EventType, obj: WireObject) => void, private readonly cluster?: string) {
+    for (const k of CLUSTER_KINDS) {
+      let kind: Kind;
+      const reflector = new Reflector({
+        kc, apiVersion: k.apiVersion, kind: k.kind, path: k.path, labelSelector: MANAGED_SELECTOR, cluster,
+        slim: k.kind === 'Pod' ? slimPod : slimObject,
+        onEvent: (type, obj) => {
+          kind.index(type, obj);
+          if (type === 'delete' && obj.kind === 'Namespace') this.dropSecrets(obj.metadata!.name!);
+          this.onEvent(type, obj);
+        },
+      });
+      kind = new Kind(reflector);
+      this.kinds.set(k.kind, kind);
+    }
+  }
+
+  /** Starts every watch; resolves once each kind's first list is in or has failed (failed ones keep retrying). */
+  async start(): Promise<void> {
+    await Promise.all([...this.kinds.values()].map(async (k) => {
+      try {
+        await k.reflector.start();
+      } catch (err) {
+        log.warn({ cluster: this.cluster, error: (err as Error).message }, 'cache: first list failed; reading this kind from the API server until it succeeds');
+        void k.reflector.whenSynced().then(() => k.reindex());
+        return;
+      }
+      k.reindex();
+    }));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const k of this.kinds.values()) k.reflector.stop();
+    for (const r of this.secrets.values()) r.stop();
+  }
+
+  synced(kind: string): boolean { return this.kinds.get(kind)?.reflector.synced ?? false; }
+
+  /** One object of a cluster-wide kind, or undefined if the cache holds none; throws if the kind is not synced. */
+  get(kind: string, namespace: string, name: string): WireObject | undefined {
+    return this.kindOf(kind).reflector.get(namespace, name);
+  }
+
+  /** The objects of one kind carrying one app's owner labels. */
+  owned(kind: string, namespace: string, team: string, app: string): WireObject[] {
+    return [...(this.kindOf(kind).byApp.get(appKey(namespace, team, app))?.values() ?? [])];
+  }
+
+  /**
+   * The Secrets Yunbang made in one namespace, watched from the first call on. Undefined when
+   * the watch cannot list there (yet): the caller reads the API server instead.
+   */
+  async secretsIn(namespace: string): Promise<Reflector | undefined> {
+    if (this.stopped) return undefined;
+    let r = this.secrets.get(namespace);
+    if (!r) {
+      r = new Reflector({
+        kc: this.kc, apiVersion: 'v1', kind: 'Secret', path: `/api/v1/namespaces/${namespace}/secrets`, labelSelector: MANAGED_SELECTOR, cluster: this.cluster,
+        onEvent: (type, obj) => this.onEvent(type, obj),
+      });
+      this.secrets.set(namespace, r);
+      const started = r;
+      // A namespace whose RoleBinding is not in effect yet answers 403: forget it and try again next time.
+      await r.start().catch(() => { started.stop(); if (this.secrets.get(namespace) === started) this.secrets.delete(namespace); });
+    }
+    return r.synced ? r : undefined;
+  }
+
+  private dropSecrets(namespace: string): void {
+    this.secrets.get(namespace)?.stop();
+    this.secrets.delete(namespace);
+  }
+
+  /** Objects held, by kind (for the scale benchmark's memory per app). */
+  get sizes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [kind, k] of this.kinds) out[kind] = k.reflector.size;
+    out.Secret = [...this.secrets.values()].reduce((n, r) => n + r.size, 0);
+    return out;
+  }
+
+  private kindOf(kind: string): Kind {
+    const k = this.kinds.get(kind);
+    if (!k?.reflector.synced) throw new Error(`cache: ${kind} is not synced`);
+    return k;
+  }
+}
