@@ -17,6 +17,7 @@ import { loadApp } from '../jobs/intent.js';
 import { reconcileApp } from '../jobs/reconcile-app.js';
 import { ClusterCache } from '../jobs/cache/cluster-cache.js';
 import { cachedReader } from '../jobs/cache/live.js';
+import { planResync } from '../jobs/resync.js';
 import { CountingKubeConfig } from '../scripts/local/counting-kubeconfig.js';
 import { percentile, type BenchStack } from './stack.js';
 
@@ -39,9 +40,9 @@ const envValue = (d: k8s.V1Deployment) => d.spec?.template.spec?.containers[0]?.
  * `npm run bench -- reconcile`, every figure beside a baseline measured in the same run:
  *  (1) a change (PATCH env) through the API and the worker → the applied Deployment, beside one
  *      bare server-side apply of the same app's objects → its Deployment, alternating;
- *  (2)(3) a resync of APPS new, then unchanged apps, beside a bare server-side apply of the same
- *      rendered objects (4 at a time each);
- *  (4) a resync of NOOP_APPS unchanged apps, the same way.
+ *  (2)(3) a reconcile of APPS new, then unchanged apps, beside a bare server-side apply of the same
+ *      rendered objects (4 at a time each); (4) the periodic resync's comparison of the same apps;
+ *  (5)(6) the reconcile and the resync of NOOP_APPS unchanged apps, the same way.
  * Yunbang reads from its watch cache (jobs/cache); API-server requests are counted for both sides
  * (every call, list and watch made through their KubeConfigs), per app.
  */
@@ -143,7 +144,7 @@ export async function benchReconcile(stack: BenchStack): Promise<void> {
     return [...renderTeam(objs[0]!.team, settings), ...objs.flatMap((a) => renderApp(a, settings))];
   };
 
-  const measure = async (label: string) => {
+  const measure = async (label: string, how: 'reconcile' | 'resync' = 'reconcile') => {
     const all = await baselineObjects();
     const [teamObjs, appObjs] = [all.filter((o) => !o.metadata.labels?.['yunbang.dev/app']), all.filter((o) => o.metadata.labels?.['yunbang.dev/app'])];
     await quiet();
@@ -153,16 +154,26 @@ export async function benchReconcile(stack: BenchStack): Promise<void> {
     await pool(appObjs, CONCURRENCY, (o) => ssa(baseObjects, o));
     const baseMs = performance.now() - t;
     t = performance.now();
-    await pool(ids, CONCURRENCY, (id) => reconcileApp(rEnv, id));
+    let note = '';
+    if (how === 'reconcile') await pool(ids, CONCURRENCY, (id) => reconcileApp(rEnv, id));
+    else {
+      const plan = (await planResync({ ...rEnv, cache }))!;
+      note = `compared ${plan.compared}, to reconcile ${plan.apps.length}${plan.apps.length ? ` ${JSON.stringify(plan.reasons)}` : ''}`;
+    }
     const ybMs = performance.now() - t;
-    return { label, baseMs, ybMs, baseReq: countingBase.requests / ids.length, ybReq: countingYb.requests / ids.length };
+    return { label, baseMs, ybMs, baseReq: countingBase.requests / ids.length, ybReq: countingYb.requests / ids.length, note };
   };
-  const rows = [await measure(`resync of ${APPS} new apps`), await measure(`resync of ${APPS} unchanged apps`)];
+  const rows = [
+    await measure(`reconcile ${APPS} new apps`),
+    await measure(`reconcile ${APPS} unchanged apps`),
+    await measure(`resync ${APPS} unchanged apps`, 'resync'),
+  ];
   if (NOOP_APPS > APPS) {
     await addApps(APPS, NOOP_APPS);
     await pool(ids, CONCURRENCY, (id) => reconcileApp(rEnv, id)); // create them (not measured)
     await pool(await baselineObjects(), CONCURRENCY, (o) => ssa(baseObjects, o));
-    rows.push(await measure(`resync of ${NOOP_APPS} unchanged apps`));
+    rows.push(await measure(`reconcile ${NOOP_APPS} unchanged apps`));
+    rows.push(await measure(`resync ${NOOP_APPS} unchanged apps`, 'resync'));
   }
   const heap = process.memoryUsage();
   const sizes = cache.sizes;
@@ -174,10 +185,12 @@ export async function benchReconcile(stack: BenchStack): Promise<void> {
   out(`    bare SSA → Deployment           p50 ${ms(percentile(bare, 50))}  p95 ${ms(percentile(bare, 95))}`);
   out(`    PATCH → applied Deployment      p50 ${ms(percentile(toDeployment, 50))}  p95 ${ms(percentile(toDeployment, 95))}   p50 ratio ${(percentile(toDeployment, 50) / percentile(bare, 50)).toFixed(2)}×`);
   out(`    PATCH → etcd record             p50 ${ms(percentile(toEtcd, 50))}  p95 ${ms(percentile(toEtcd, 95))}`);
-  out(`(2)(3)(4) ${CONCURRENCY} at a time; baseline = server-side apply of the same rendered objects with client-node`);
+  out(`(2)-(6) baseline = server-side apply of the same rendered objects with client-node, ${CONCURRENCY} at a time.`);
+  out(`    "reconcile": Yunbang's reconcile job of every app, ${CONCURRENCY} at a time, reading the watch cache.`);
+  out(`    "resync": the worker's periodic comparison (jobs/resync.ts): every app against the cache, Postgres and etcd in one pass; only what differs would be enqueued.`);
   out(`${'run'.padEnd(34)} ${'baseline'.padStart(10)} ${'yunbang'.padStart(10)} ${'time ratio'.padStart(11)} ${'req/app base'.padStart(13)} ${'req/app yb'.padStart(11)}`);
   for (const r of rows) {
-    out(`${r.label.padEnd(34)} ${ms(r.baseMs).padStart(10)} ${ms(r.ybMs).padStart(10)} ${(r.ybMs / r.baseMs).toFixed(2).padStart(11)} ${r.baseReq.toFixed(1).padStart(13)} ${r.ybReq.toFixed(2).padStart(11)}`);
+    out(`${r.label.padEnd(34)} ${ms(r.baseMs).padStart(10)} ${ms(r.ybMs).padStart(10)} ${(r.ybMs / r.baseMs).toFixed(2).padStart(11)} ${r.baseReq.toFixed(1).padStart(13)} ${r.ybReq.toFixed(2).padStart(11)}  ${r.note}`);
   }
   out(`    (Yunbang also assesses health, writes status to Postgres when it changed and publishes to etcd; its cache's first lists took ${cacheStartRequests} requests, before the runs)`);
   out(`    cache at the end: ${Object.entries(sizes).map(([k, n]) => `${k} ${n}`).join(', ')}; bench process heap ${(heap.heapUsed / 2 ** 20).toFixed(0)} MiB`);

@@ -10,29 +10,25 @@ export async function enqueueNow(db: Db, boss: PgBoss, team: string, app: string
   if (rows[0]) await enqueue(boss, db, QUEUES.reconcileApp, { appId: rows[0].id }, rows[0].id);
 }
 
-/** Enqueues a reconcile of a team's namespace-level objects in one cluster (a change seen there). */
+/**
+ * Enqueues a reconcile of a team's namespace-level objects in one cluster (a change seen there),
+ * if the team lives in that cluster: an event is never what removes a namespace (that is the job
+ * the team's deletion or disallowing enqueues).
+ */
 export async function enqueueTeamNow(db: Db, boss: PgBoss, team: string, cluster: string): Promise<void> {
-  const { rows } = await db.query<{ id: string }>(`SELECT id FROM teams WHERE name = $1 ORDER BY deleted_at DESC NULLS FIRST LIMIT 1`, [team]);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT t.id FROM teams t JOIN team_clusters tc ON tc.team_id = t.id JOIN clusters c ON c.id = tc.cluster_id
+      WHERE t.name = $1 AND t.deleted_at IS NULL AND c.name = $2`, [team, cluster]);
   if (rows[0]) await enqueue(boss, db, QUEUES.reconcileTeam, { teamId: rows[0].id }, rows[0].id, [cluster]);
 }
 
-/**
- * The periodic resync: every app (deleted ones not yet cleaned up included) and every team, in
- * each cluster they concern. The clusters come with the lists, not from a query per job.
- */
-export async function enqueueAll(db: Db, boss: PgBoss): Promise<number> {
-  const apps = await db.query<{ id: string; clusters: string[] }>(
-    `SELECT a.id, array(SELECT c.name FROM clusters c WHERE c.id IN (a.cluster_id, a.moving_to)) AS clusters FROM apps a`);
-  for (const { id, clusters } of apps.rows) await enqueue(boss, db, QUEUES.reconcileApp, { appId: id }, id, clusters);
-  const teams = await db.query<{ id: string; clusters: string[] }>(
-    `SELECT t.id, array(SELECT c.name FROM team_clusters tc JOIN clusters c ON c.id = tc.cluster_id WHERE tc.team_id = t.id) AS clusters
-       FROM teams t WHERE t.deleted_at IS NULL`);
-  for (const { id, clusters } of teams.rows) await enqueue(boss, db, QUEUES.reconcileTeam, { teamId: id }, id, clusters);
+/** Builds under way, in their apps' clusters: the resync moves them on if an event was lost. */
+export async function enqueueActiveBuilds(db: Db, boss: PgBoss): Promise<number> {
   const builds = await db.query<{ id: string; cluster: string }>(
     `SELECT b.id, c.name AS cluster FROM builds b JOIN apps a ON a.id = b.app_id JOIN clusters c ON c.id = a.cluster_id
       WHERE b.status IN ('queued', 'detecting', 'building')`);
   for (const { id, cluster } of builds.rows) await enqueue(boss, db, QUEUES.advanceBuild, { buildId: id }, id, [cluster]);
-  return apps.rows.length;
+  return builds.rows.length;
 }
 
 /** Every app placed in (or moving into) a cluster, and its teams' namespaces there: after it was unreachable. */

@@ -30,9 +30,7 @@ interface Row {
   cluster_id: string; cluster_name: string; cluster_etcd: string[]; moving_to: string | null; moving_to_name: string | null; move_started_at: Date | null;
 }
 
-export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp | undefined> {
-  const { rows } = await db.query<Row>(
-    `SELECT a.id, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.health_check_path, a.tls, a.running, a.restarted_at, a.generation,
+const SELECT_APPS = `SELECT a.id, a.name, a.image, a.port, a.replicas, a.env, a.resources, a.health_check_path, a.tls, a.running, a.restarted_at, a.generation,
             a.current_release, a.deleted_at, t.id AS team_id, t.name AS team, t.namespace, t.generation AS team_generation,
             t.deleted_at AS team_deleted_at, t.pod_security, t.quota, a.capabilities,
             array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
@@ -45,11 +43,20 @@ export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp |
                FROM app_dependencies ad JOIN apps u ON u.id = ad.app_id JOIN teams ut ON ut.id = u.team_id
               WHERE ad.depends_on = a.id AND u.deleted_at IS NULL) AS dependents,
             a.cluster_id, c.name AS cluster_name, c.etcd_endpoints AS cluster_etcd, a.moving_to, (SELECT m.name FROM clusters m WHERE m.id = a.moving_to) AS moving_to_name, a.move_started_at
-       FROM apps a JOIN teams t ON t.id = a.team_id JOIN clusters c ON c.id = a.cluster_id WHERE a.id = $1`,
-    [appId],
-  );
-  const r = rows[0];
-  if (!r) return undefined;
+       FROM apps a JOIN teams t ON t.id = a.team_id JOIN clusters c ON c.id = a.cluster_id`;
+
+export async function loadApp(db: Queryable, appId: string): Promise<LoadedApp | undefined> {
+  const { rows } = await db.query<Row>(`${SELECT_APPS} WHERE a.id = $1`, [appId]);
+  return rows[0] && toLoaded(rows[0]);
+}
+
+/** Every app placed in a cluster or moving into it (deleted ones not yet cleaned up included), in one query: for the resync. */
+export async function loadClusterApps(db: Queryable, clusterId: string): Promise<LoadedApp[]> {
+  const { rows } = await db.query<Row>(`${SELECT_APPS} WHERE a.cluster_id = $1 OR a.moving_to = $1`, [clusterId]);
+  return rows.map(toLoaded);
+}
+
+function toLoaded(r: Row): LoadedApp {
   return {
     id: r.id,
     teamId: r.team_id,

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { publishApp, unpublishApp, type PublishOutcome } from '../src/publish/etcd.js';
 import { recordFailure, recordObserved, recordSecretCopies } from '../src/status.js';
-import { applyObjects, listOwned, liveIndex, pruneObjects, type ApplyResult } from '../k8s/apply.js';
+import type * as k8s from '@kubernetes/client-node';
+import { applyObjects, listOwned, liveIndex, objectKey, pruneObjects, type ApplyResult } from '../k8s/apply.js';
 import type { Assessment, Workload } from '../k8s/health.js';
 import { observeApp, workloadKind } from './observe.js';
 import { appSelector } from '../k8s/labels.js';
@@ -98,14 +99,14 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
       step('ApplyFailed', () => live.owned(appKinds(intent), namespace, intent.team.name, intent.name)),
       step('AssessFailed', () => live.pods(namespace, intent.team.name, intent.name)),
     ]);
-    const applied = await step('ApplyFailed', () => applyObjects(env.kube.objects, desired, liveIndex(owned)));
-    results.push(...applied);
+    const applied = new Map<string, k8s.KubernetesObject>();
+    results.push(...await step('ApplyFailed', () => applyObjects(env.kube.objects, desired, liveIndex(owned), applied)));
     results.push(...await step('PruneFailed', () => pruneObjects(env.kube.objects, desired, owned)));
 
     // The workload as just applied (the apply answers with it), or as the cache holds it: never read again.
     const kind = workloadKind(intent);
-    const workload = (applied.find((r) => r.kind === kind && r.name === intent.name)?.applied
-      ?? owned.find((o) => o.kind === kind && o.metadata?.name === intent.name)) as Workload | undefined;
+    const ref = { kind, metadata: { namespace, name: intent.name } };
+    const workload = (applied.get(objectKey(ref)) ?? liveIndex(owned).get(objectKey(ref))) as Workload | undefined;
     const observed = observeApp(appId, intent, env.settings, env.cluster.name, workload, pods);
     assessment = observed.assessment;
     const record = observed.record;

@@ -15,7 +15,8 @@ import { reconcileTeam } from './reconcile-team.js';
 import { changeNotifier, type Notifier } from './watch.js';
 import { ClusterCache } from './cache/cluster-cache.js';
 import { cachedReader } from './cache/live.js';
-import { enqueueAll, enqueueCluster, enqueueNow, enqueueRemoteDependents, enqueueTeamNow } from './enqueue.js';
+import { enqueueActiveBuilds, enqueueCluster, enqueueNow, enqueueRemoteDependents, enqueueTeamNow } from './enqueue.js';
+import { claimResync, planResync } from './resync.js';
 import { ClusterProbe } from './cluster-probe.js';
 
 export interface WorkerEnv {
@@ -65,6 +66,8 @@ interface Served {
   conn: ClusterConn;
   /** The watch cache reconciles read from; its events trigger them. */
   cache: ClusterCache;
+  /** Settles once the cache's first lists are in (or failed). */
+  started: Promise<void>;
   changes: Notifier;
   /** False while the cluster is unreachable: its queues are not worked (its jobs wait, not fail). */
   working: boolean;
@@ -76,7 +79,8 @@ interface Served {
  * changes into reconciles, and a probe that marks the cluster unreachable (pausing its queues and
  * marking its apps Unknown) and reachable again (resuming and resyncing it). One cluster's trouble
  * never holds up another's jobs. Immediate pick-up comes through LISTEN on the channel intents
- * NOTIFY on commit; a periodic resync re-enqueues everything.
+ * NOTIFY on commit; a periodic resync compares everything against the watch cache and enqueues
+ * what differs.
  */
 export async function startWorker(env: WorkerEnv): Promise<Worker> {
   const clients = new ClusterClients({ db: env.db, secretKey: env.secretKey, identity: 'worker', envKube: env.kube, etcd: env.etcd });
@@ -129,11 +133,12 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
       done.catch((err) => log.warn({ cluster: name, error: (err as Error).message }, 'watch could not enqueue'));
     });
     const cache = new ClusterCache(conn.kube.config, (_type, obj) => changes.notify(obj), name);
-    const s: Served = { conn, cache, changes, working: true };
+    const s: Served = { conn, cache, changes, started: cache.start(), working: true };
     served.set(name, s);
-    // The first lists go before the handlers, so the first reconciles already read the cache.
-    // A kind that cannot be listed (the cluster is down) is read from the API server until it can.
-    await cache.start();
+    // The first lists go before the handlers, so the first reconciles already read the cache; but
+    // an unreachable cluster (its lists hang) must not hold up the others' serving: wait a bounded
+    // time. A kind not listed yet is read from the API server until it is.
+    await Promise.race([s.started, new Promise((r) => setTimeout(r, env.clusterTimeoutMs ?? 5000).unref())]);
     await work(s);
     log.info({ cluster: name, cached: cache.sizes }, 'serving cluster');
   };
@@ -216,11 +221,36 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   };
   await listen();
 
-  const resyncNow = () => {
-    enqueueAll(env.db, env.boss).then((n) => log.info({ apps: n }, 'resync enqueued'), (err) => log.warn({ error: (err as Error).message }, 'resync failed'));
+  /**
+   * The periodic resync of one cluster (jobs/resync.ts): everything compared against the watch
+   * cache, only what differs enqueued. One worker per period does it (claimResync), unless forced
+   * (at start: the cluster may have changed while no worker ran). An incomplete cache (a kind
+   * cannot be listed) falls back to enqueueing every app of the cluster.
+   */
+  const resyncCluster = async (s: Served, force: boolean): Promise<void> => {
+    const { cluster } = s.conn;
+    if (stopping || !s.working || !served.has(cluster.name)) return; // an unreachable cluster is resynced when it is back
+    if (!force && !await claimResync(env.db, cluster.id, env.resyncSeconds)) return;
+    const t0 = performance.now();
+    const plan = await planResync({ db: env.db, etcd: s.conn.etcd, cache: s.cache, settings: envFor(s.conn, s.cache).settings, cluster });
+    if (!plan) {
+      const n = await enqueueCluster(env.db, env.boss, cluster.id);
+      log.info({ cluster: cluster.name, apps: n }, 'resync: the cache is incomplete; every app enqueued');
+      return;
+    }
+    for (const id of plan.apps) await enqueue(env.boss, env.db, QUEUES.reconcileApp, { appId: id }, id, [cluster.name]);
+    for (const id of plan.teams) await enqueue(env.boss, env.db, QUEUES.reconcileTeam, { teamId: id }, id, [cluster.name]);
+    log.info({ cluster: cluster.name, compared: plan.compared, apps: plan.apps.length, teams: plan.teams.length, reasons: plan.reasons, ms: Math.round(performance.now() - t0) },
+      'resync: compared against the cache');
   };
-  resyncNow(); // at start too: the cluster may have changed while no worker ran
-  const resync = setInterval(resyncNow, env.resyncSeconds * 1000);
+  const resyncNow = (force: boolean) => {
+    for (const s of served.values()) {
+      void s.started.then(() => resyncCluster(s, force)).catch((err) => log.warn({ cluster: s.conn.cluster.name, error: (err as Error).message }, 'resync failed'));
+    }
+    enqueueActiveBuilds(env.db, env.boss).catch((err) => log.warn({ error: (err as Error).message }, 'resync of builds failed'));
+  };
+  resyncNow(true);
+  const resync = setInterval(() => resyncNow(false), env.resyncSeconds * 1000);
   resync.unref();
 
   return {

@@ -4,11 +4,7 @@ import type { K8sObject } from './types.js';
 import { toTyped, toWire, type WireObject } from './wire.js';
 
 export type Action = 'created' | 'configured' | 'unchanged' | 'deleted';
-export interface ApplyResult {
-  kind: string; namespace?: string; name: string; action: Action;
-  /** The object as the API server answered the apply (typed), so the caller need not read it again. */
-  applied?: k8s.KubernetesObject;
-}
+export interface ApplyResult { kind: string; namespace?: string; name: string; action: Action }
 
 /**
  * True when every field we would apply already has that value live. Lists are compared element
@@ -30,34 +26,36 @@ export function isSubset(desired: unknown, live: unknown): boolean {
   return desired !== undefined && live !== undefined && String(desired) === String(live);
 }
 
-const key = (o: { kind?: string; metadata?: { namespace?: string; name?: string } }) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+export const objectKey = (o: { kind?: string; metadata?: { namespace?: string; name?: string } }) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 const codeOf = (err: unknown) => (err as { code?: number }).code;
 
 /** The objects of `desired` that differ from their live copies (wire form, keyed kind/namespace/name). Pure. */
 export function changedObjects(desired: K8sObject[], live: Map<string, WireObject>): K8sObject[] {
-  return desired.filter((obj) => { const current = live.get(key(obj)); return !current || !isSubset(obj, current); });
+  return desired.filter((obj) => { const current = live.get(objectKey(obj)); return !current || !isSubset(obj, current); });
 }
 
 /** The live objects no longer rendered (to be pruned). Pure. */
 export function unwantedObjects(desired: K8sObject[], live: WireObject[]): WireObject[] {
-  const keep = new Set(desired.map(key));
-  return live.filter((o) => !keep.has(key(o)));
+  const keep = new Set(desired.map(objectKey));
+  return live.filter((o) => !keep.has(objectKey(o)));
 }
 
 /**
  * Server-side applies each object that differs from its live copy (one field manager, forcing
  * conflicts: Yunbang only sends fields it owns, so only those are taken back, e.g. after a
  * hand edit). `live` holds the current objects in wire form, keyed kind/namespace/name, as listed
- * by the caller (from the watch cache, or the API server).
+ * by the caller (from the watch cache, or the API server). `applied`, if given, receives each
+ * object as the API server answered its apply (typed), so the caller need not read it again.
  */
-export async function applyObjects(client: k8s.KubernetesObjectApi, desired: K8sObject[], live: Map<string, WireObject>): Promise<ApplyResult[]> {
+export async function applyObjects(client: k8s.KubernetesObjectApi, desired: K8sObject[], live: Map<string, WireObject>, applied?: Map<string, k8s.KubernetesObject>): Promise<ApplyResult[]> {
   const changed = new Set(changedObjects(desired, live));
   const results: ApplyResult[] = [];
   for (const obj of desired) {
     const base = { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name };
     if (!changed.has(obj)) { results.push({ ...base, action: 'unchanged' }); continue; }
-    const applied = await client.patch(toTyped(obj), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
-    results.push({ ...base, action: live.has(key(obj)) ? 'configured' : 'created', applied });
+    const answer = await client.patch(toTyped(obj), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply);
+    applied?.set(objectKey(obj), answer);
+    results.push({ ...base, action: live.has(objectKey(obj)) ? 'configured' : 'created' });
   }
   return results;
 }
@@ -91,4 +89,4 @@ export async function listOwned(client: k8s.KubernetesObjectApi, kinds: readonly
   return lists.flat();
 }
 
-export const liveIndex = (objects: WireObject[]) => new Map(objects.map((o) => [key(o), o]));
+export const liveIndex = (objects: WireObject[]) => new Map(objects.map((o) => [objectKey(o), o]));

@@ -113,9 +113,12 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     const remaining = await p.apps.listNamespacedDeployment({ namespace: ns });
     expect(remaining.items).toEqual([]);
 
-    // Apply results are data, kept as the jobs' output.
-    const outputs = (await p.running.platform.db.query<{ output: { results?: { kind: string; action: string }[] } }>(
-      `SELECT output FROM pgboss.job WHERE name LIKE 'app-reconcile.%' AND state = 'completed'`)).rows.flatMap((r) => r.output?.results ?? []);
+    // Apply results are data, kept as the jobs' output (recorded when a job completes, just after its effects).
+    const outputs = await eventually('the delete job completed', async () => {
+      const all = (await p.running.platform.db.query<{ output: { results?: { kind: string; action: string }[] } }>(
+        `SELECT output FROM pgboss.job WHERE name LIKE 'app-reconcile.%' AND state = 'completed'`)).rows.flatMap((r) => r.output?.results ?? []);
+      return all.some((r) => r.kind === 'Deployment' && r.action === 'deleted') && all;
+    });
     expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Deployment', action: 'created' }));
     expect(outputs).toContainEqual(expect.objectContaining({ kind: 'NetworkPolicy', action: 'deleted' }));
     expect(outputs).toContainEqual(expect.objectContaining({ kind: 'Service', action: 'unchanged' }));

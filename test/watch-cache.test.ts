@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClusterCache } from '../jobs/cache/cluster-cache.js';
 import { cachedReader } from '../jobs/cache/live.js';
 import { reconcileApp } from '../jobs/reconcile-app.js';
+import { planResync } from '../jobs/resync.js';
+import { appKey, readApp } from '../src/publish/etcd.js';
 import { kubeClients } from '../src/kube.js';
 import { renderSettings } from '../src/settings.js';
 import { rest } from './helpers/clients.js';
@@ -98,5 +100,33 @@ describe('the watch cache', () => {
     }, 45_000);
     expect(proxy.accepted).toBeGreaterThan(before); // the worker reconnected through the proxy
     await eventually('web ready again', async () => (await appStatus()).status.health === 'Ready' && (await appStatus()).status.readyReplicas === 1, 30_000);
+  });
+
+  it('the periodic resync finds what a lost event left behind, with no request to the API server', async () => {
+    const counting = new CountingKubeConfig();
+    counting.loadFromFile(inject('stack').WORKER_KUBECONFIG);
+    const cache = new ClusterCache(counting, () => {});
+    const db = p.running.platform.db;
+    try {
+      await cache.start();
+      const { rows: [cluster] } = await db.query<{ id: string; name: string }>(`SELECT id, name FROM clusters WHERE from_env`);
+      const env = { db, etcd: p.etcd, cache, settings: renderSettings(p.running.platform.config), cluster: cluster! };
+      const { rows: [row] } = await db.query<{ id: string }>(`SELECT a.id FROM apps a JOIN teams t ON t.id = a.team_id WHERE t.name = $1 AND a.name = 'web'`, [team]);
+      await eventually('converged: nothing to do', async () => (await planResync(env))!.apps.length === 0, 30_000);
+      const before = counting.requests;
+      // A status write lost (as if the worker died before it): the resync sees Postgres disagree with the cache.
+      await db.query(`UPDATE app_status SET ready_replicas = 0 WHERE app_id = $1`, [row!.id]);
+      expect((await planResync(env))!).toMatchObject({ apps: [row!.id], reasons: { status: 1 } });
+      await db.query(`UPDATE app_status SET ready_replicas = 1 WHERE app_id = $1`, [row!.id]);
+      // The etcd record lost (etcd restored from an old backup, say).
+      const record = await readApp(p.etcd, team, 'web');
+      await p.etcd.delete().key(appKey(team, 'web'));
+      expect((await planResync(env))!).toMatchObject({ apps: [row!.id], reasons: { record: 1 } });
+      await p.etcd.put(appKey(team, 'web')).value(JSON.stringify(record));
+      expect((await planResync(env))!.apps).toEqual([]);
+      expect(counting.requests - before).toBe(0);
+    } finally {
+      cache.stop();
+    }
   });
 });

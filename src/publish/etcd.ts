@@ -83,6 +83,8 @@ async function read<T>(etcd: Etcd3, key: string): Promise<Current<T>> {
 
 const withoutTime = ({ updatedAt: _, ...rest }: AppRecord) => rest;
 const same = (a: AppRecord, b: AppRecord) => isDeepStrictEqual(withoutTime(a), withoutTime(b));
+/** Whether publishing `b` over `a` would change nothing (the time of writing aside). */
+export const samePublished = same;
 
 export function routeOf(r: AppRecord, host: string): RouteRecord {
   const port = Number(r.service.slice(r.service.lastIndexOf(':') + 1));
@@ -140,6 +142,14 @@ export async function unpublishApp(etcd: Etcd3, appId: string, team: string, app
 
 export async function readApp(etcd: Etcd3, team: string, app: string): Promise<AppRecord | undefined> {
   return (await read<AppRecord>(etcd, appKey(team, app))).value;
+}
+
+/** Every app record in this etcd, by `team/app`, in one range read (the resync compares them all). */
+export async function readAllApps(etcd: Etcd3): Promise<Map<string, AppRecord>> {
+  const all = await etcd.getAll().prefix(`${PREFIX}/apps/`).strings();
+  const out = new Map<string, AppRecord>();
+  for (const [key, value] of Object.entries(all)) out.set(key.slice(`${PREFIX}/apps/`.length), JSON.parse(value) as AppRecord);
+  return out;
 }
 
 export async function readRoute(etcd: Etcd3, host: string): Promise<RouteRecord | undefined> {
