@@ -120,8 +120,11 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
       await step('MoveFailed', () => abandonMove(env, loaded,
         `the app did not become Ready in cluster ${placement.movingToName} within ${env.moveTimeoutSeconds} s; it kept serving from ${placement.clusterName}`));
     }
-    await recordObserved(env.db, appId, observed.status);
-    const published = await step('PublishFailed', () => publishApp(env.etcd, record));
+    // After the applies, and independent of each other: the status and the etcd record in parallel.
+    const [, published] = await Promise.all([
+      recordObserved(env.db, appId, observed.status),
+      step('PublishFailed', () => publishApp(env.etcd, record)),
+    ]);
     return { appId, generation: intent.generation, results, health: assessment.health, published };
   } catch (err) {
     const failure = err instanceof StepError ? err : new StepError('ApplyFailed', err);

@@ -1,7 +1,7 @@
 import * as k8sClient from '@kubernetes/client-node';
 import type { Db } from '../src/db/pool.js';
 import { statusCode, type Kube } from '../src/kube.js';
-import { applyObjects, liveIndex, type ApplyResult } from '../k8s/apply.js';
+import { applyObjects, changedObjects, liveIndex, objectKey, type ApplyResult } from '../k8s/apply.js';
 import type { WireObject } from '../k8s/wire.js';
 import { apiReader, type LiveReader } from './cache/live.js';
 import { GENERATION, MANAGED_BY, TEAM_RENDER, TEAM_RENDER_VERSION } from '../k8s/labels.js';
@@ -33,20 +33,26 @@ function guardNamespace(team: TeamIntent, settings: RenderSettings, live: { meta
 /**
  * Applies a team's namespace and Yunbang's RoleBindings in it first, waits until those rights are
  * in effect (RBAC takes a moment to see a new binding), then the default-deny policies, quota and
- * limit range.
+ * limit range. The namespace gets its generation labels last: they tell every reconcile (ensureTeam)
+ * that all of the team's objects of that generation are in place, so none may go ahead before.
  */
 export async function applyTeamObjects(kube: Kube, team: TeamIntent, settings: RenderSettings, live: LiveReader = apiReader(kube)): Promise<ApplyResult[]> {
   const desired = await step('RenderFailed', () => renderTeam(team, settings));
+  const namespace = desired.find((o) => o.kind === 'Namespace')!;
+  const { [GENERATION]: _generation, [TEAM_RENDER]: _render, ...labels } = namespace.metadata.labels ?? {};
+  const unstamped: K8sObject = { ...namespace, metadata: { ...namespace.metadata, labels } };
   // The namespace and the bindings are read and applied with cluster-wide rights; what is inside
   // the namespace only once the bindings give the rights to read it.
-  const first = desired.filter((o) => o.kind === 'Namespace' || o.kind === 'RoleBinding');
-  const rest = desired.filter((o) => !first.includes(o));
-  const liveFirst = await step('ApplyFailed', () => readLive(live, first));
-  guardNamespace(team, settings, liveFirst.find((o) => o.kind === 'Namespace'));
-  const results = await step('ApplyFailed', () => applyObjects(kube.objects, first, liveIndex(liveFirst)));
-  if (results.some((r) => r.kind === 'RoleBinding' && r.action !== 'unchanged')) await step('ApplyFailed', () => waitForRights(kube, team.namespace));
+  const bindings = desired.filter((o) => o.kind === 'RoleBinding');
+  const rest = desired.filter((o) => o !== namespace && !bindings.includes(o));
+  const liveFirst = liveIndex(await step('ApplyFailed', () => readLive(live, [namespace, ...bindings])));
+  guardNamespace(team, settings, liveFirst.get(objectKey(namespace)));
+  const stamped = changedObjects([namespace], liveFirst).length === 0;
+  const results = await step('ApplyFailed', () => applyObjects(kube.objects, [unstamped, ...bindings], liveFirst));
+  if (!stamped) await step('ApplyFailed', () => waitForRights(kube, team.namespace));
   const liveRest = await step('ApplyFailed', () => readLive(live, rest));
   results.push(...await step('ApplyFailed', () => applyObjects(kube.objects, rest, liveIndex(liveRest))));
+  if (!stamped) results.push(...await step('ApplyFailed', () => applyObjects(kube.objects, [namespace], liveIndex([unstamped as WireObject]))));
   return results;
 }
 
@@ -68,9 +74,14 @@ async function waitForRights(kube: Kube, namespace: string): Promise<void> {
 export async function ensureTeam(kube: Kube, team: TeamIntent, settings: RenderSettings, live: LiveReader = apiReader(kube)): Promise<ApplyResult[]> {
   const ns = await step('ApplyFailed', () => live.object({ apiVersion: 'v1', kind: 'Namespace', name: team.namespace })) as
     { metadata?: { labels?: Record<string, string> }; status?: { phase?: string } } | undefined;
-  if (ns && ns.status?.phase !== 'Terminating' && ns.metadata?.labels?.[GENERATION] === String(team.generation)
-    && ns.metadata?.labels?.[TEAM_RENDER] === TEAM_RENDER_VERSION) return [];
+  if (namespaceCurrent(ns, team)) return [];
   return applyTeamObjects(kube, team, settings, live);
+}
+
+/** Whether a live namespace carries the stamp of the team's current generation (all its objects applied). */
+export function namespaceCurrent(ns: { metadata?: { labels?: Record<string, string> }; status?: { phase?: string } } | undefined, team: TeamIntent): boolean {
+  return ns !== undefined && ns.status?.phase !== 'Terminating' && ns.metadata?.labels?.[GENERATION] === String(team.generation)
+    && ns.metadata?.labels?.[TEAM_RENDER] === TEAM_RENDER_VERSION;
 }
 
 /**

@@ -5,13 +5,12 @@ import type { ObservedStatus } from '../src/status.js';
 import type { Db } from '../src/db/pool.js';
 import { changedObjects, liveIndex, unwantedObjects } from '../k8s/apply.js';
 import type { Workload } from '../k8s/health.js';
-import { GENERATION, ROLE, TEAM_RENDER, TEAM_RENDER_VERSION } from '../k8s/labels.js';
 import { appKinds, renderApp, renderTeam } from '../k8s/render/index.js';
 import type { K8sObject, RenderSettings, TeamIntent } from '../k8s/types.js';
-import type * as k8s from '@kubernetes/client-node';
 import type { ClusterCache } from './cache/cluster-cache.js';
 import { loadClusterApps, type LoadedApp } from './intent.js';
 import { observeApp, workloadKind } from './observe.js';
+import { namespaceCurrent } from './reconcile-team.js';
 
 /**
  * The periodic full comparison, per cluster: every app's rendered objects, status and etcd record
@@ -40,25 +39,18 @@ export function appDrift(app: LoadedApp, v: ResyncView): string | undefined {
   if (!app.hasImage) return 'awaiting build';
   // Secrets are compared by their reconcile, which reads them from the cache too.
   if (intent.secrets.length > 0 || app.secretCopies.length > 0 || intent.dependencies.some((d) => d.exports.some((e) => 'secret' in e))) return 'secrets';
-  if (!teamCurrent(intent.team, v.cache)) return 'team';
+  if (!namespaceCurrent(v.cache.get('Namespace', '', intent.team.namespace), intent.team)) return 'team';
   const desired = renderApp(intent, v.settings);
   const owned = appKinds(intent).flatMap((k) => v.cache.owned(k.kind, intent.team.namespace, intent.team.name, intent.name));
   if (changedObjects(desired, liveIndex(owned)).length > 0) return 'objects differ';
   if (unwantedObjects(desired, owned).length > 0) return 'objects to prune';
   const workload = owned.find((o) => o.kind === workloadKind(intent) && o.metadata?.name === intent.name) as Workload | undefined;
-  const pods = (v.cache.owned('Pod', intent.team.namespace, intent.team.name, intent.name) as k8s.V1Pod[])
-    .filter((p) => p.metadata?.labels?.[ROLE] === undefined);
+  const pods = v.cache.pods(intent.team.namespace, intent.team.name, intent.name);
   const observed = observeApp(app.id, intent, v.settings, v.cluster.name, workload, pods);
   if (!isDeepStrictEqual(v.statuses.get(app.id), { ...observed.status, message: observed.status.message.slice(0, 2000) })) return 'status';
   const record = v.records.get(`${intent.team.name}/${intent.name}`);
   if (!record || record.appId !== app.id || !samePublished(record, observed.record)) return 'record';
   return undefined;
-}
-
-function teamCurrent(team: TeamIntent, cache: ClusterCache): boolean {
-  const ns = cache.get('Namespace', '', team.namespace) as { metadata?: { labels?: Record<string, string> }; status?: { phase?: string } } | undefined;
-  return ns !== undefined && ns.status?.phase !== 'Terminating' && ns.metadata?.labels?.[GENERATION] === String(team.generation)
-    && ns.metadata?.labels?.[TEAM_RENDER] === TEAM_RENDER_VERSION;
 }
 
 /** Whether a team's namespace-level objects all match the cache. */

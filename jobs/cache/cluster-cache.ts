@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import { APP, MANAGED_BY, TEAM } from '../../k8s/labels.js';
+import { APP, MANAGED_BY, ROLE, TEAM } from '../../k8s/labels.js';
 import { log } from '../../src/log.js';
 import { Reflector, slimObject, type EventType, type WireObject } from './reflector.js';
 
@@ -113,6 +113,11 @@ export class ClusterCache {
   /** The objects of one kind carrying one app's owner labels. */
   owned(kind: string, namespace: string, team: string, app: string): WireObject[] {
     return [...(this.kindOf(kind).byApp.get(appKey(namespace, team, app))?.values() ?? [])];
+  }
+
+  /** An app's own pods (its build and detect pods, which carry a role, are not its replicas). */
+  pods(namespace: string, team: string, app: string): k8s.V1Pod[] {
+    return this.owned('Pod', namespace, team, app).filter((p) => p.metadata?.labels?.[ROLE] === undefined) as k8s.V1Pod[];
   }
 
   /**

@@ -1,7 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { statusCode, type Kube } from '../../src/kube.js';
 import { listOwned } from '../../k8s/apply.js';
-import { APP, ROLE, TEAM, appPodSelector, appSelector } from '../../k8s/labels.js';
+import { appPodSelector, appSelector } from '../../k8s/labels.js';
 import { toWire, type WireObject } from '../../k8s/wire.js';
 import type { ClusterCache } from './cluster-cache.js';
 
@@ -67,8 +67,7 @@ export function cachedReader(cache: ClusterCache, kube: Kube): LiveReader {
     },
     pods: async (namespace, team, app) => {
       if (!cache.synced('Pod')) return api.pods(namespace, team, app);
-      return cache.owned('Pod', namespace, team, app)
-        .filter((p) => p.metadata?.labels?.[ROLE] === undefined && p.metadata?.labels?.[TEAM] === team && p.metadata?.labels?.[APP] === app) as k8s.V1Pod[];
+      return cache.pods(namespace, team, app);
     },
     secret: async (namespace, name) => {
       const secrets = await cache.secretsIn(namespace);
