@@ -34,6 +34,7 @@ const BURSTS = (process.env.BENCH_SCALE_BURSTS ?? '10,100,1000').split(',').map(
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const rss = (pid: number) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024; } catch { return NaN; } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const progress = (s: string) => process.stderr.write(`[scale bench] ${s}\n`);
 
 interface WorkerProc { proc: ChildProcess; applied: number; stop(): Promise<void> }
 
@@ -75,15 +76,18 @@ export async function benchScale(stack: BenchStack): Promise<void> {
     for (let i = 0; i < TEAMS; i++) await createTeam(ctx, { name: `t${i}` });
     for (let i = 0; i < APPS; i++) await createApp(ctx, { team: `t${i % TEAMS}`, name: `a${Math.floor(i / TEAMS)}`, image: 'registry.example/a:1', port: 8080, replicas: 1 });
     const createdMs = performance.now() - t;
+    progress(`${APPS} apps created in ${(createdMs / 1000).toFixed(0)} s; starting the worker`);
 
     const behind = async () => Number((await db.query(
       `SELECT count(*) AS n FROM apps a JOIN app_status s ON s.app_id = a.id WHERE a.deleted_at IS NULL AND (s.observed_generation <> a.generation OR s.health <> 'Ready')`)).rows[0].n);
     const converge = async (limitMs: number) => {
       const deadline = performance.now() + limitMs;
+      let told = performance.now();
       for (;;) {
         const n = await behind();
         if (n === 0) return;
         if (performance.now() > deadline) throw new Error(`${n} apps did not converge`);
+        if (performance.now() - told > 15_000) { progress(`${n} apps not Ready yet`); told = performance.now(); }
         await sleep(250);
       }
     };
@@ -92,6 +96,7 @@ export async function benchScale(stack: BenchStack): Promise<void> {
     workers.push(startWorker(env));
     await converge(3_600_000);
     const firstMs = performance.now() - t;
+    progress(`converged in ${(firstMs / 1000).toFixed(0)} s`);
     await sleep(5000); // let the watches settle
     const workerRss = rss(workers[0]!.proc.pid!);
 
@@ -125,7 +130,7 @@ export async function benchScale(stack: BenchStack): Promise<void> {
       return { n, ms: performance.now() - t0, recordedMs: recorded };
     };
     const knee = [];
-    for (const n of BURSTS) knee.push(await burst(n));
+    for (const n of BURSTS) { progress(`burst of ${n}`); knee.push(await burst(n)); }
 
     // Two workers on the largest burst.
     const largest = BURSTS[BURSTS.length - 1] ?? 100;
