@@ -19,7 +19,8 @@ import { namespaceCurrent } from './reconcile-team.js';
  * Only what differs gets a reconcile job: a resync that finds nothing costs no API-server request
  * and no job. It catches what a lost event missed (a watch event, a NOTIFY, a job given up).
  *
- * Pure from here to `plan`: the caller does the reading and the enqueueing.
+ * `appDrift` and `teamDrift` only look at memory (the cache and what `planResync` read); the
+ * worker does the enqueueing.
  */
 export interface ResyncView {
   cache: ClusterCache;
