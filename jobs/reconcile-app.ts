@@ -99,14 +99,14 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
       step('ApplyFailed', () => live.owned(appKinds(intent), namespace, intent.team.name, intent.name)),
       step('AssessFailed', () => live.pods(namespace, intent.team.name, intent.name)),
     ]);
+    const current = liveIndex(owned);
     const applied = new Map<string, k8s.KubernetesObject>();
-    results.push(...await step('ApplyFailed', () => applyObjects(env.kube.objects, desired, liveIndex(owned), applied)));
+    results.push(...await step('ApplyFailed', () => applyObjects(env.kube.objects, desired, current, applied)));
     results.push(...await step('PruneFailed', () => pruneObjects(env.kube.objects, desired, owned)));
 
     // The workload as just applied (the apply answers with it), or as the cache holds it: never read again.
-    const kind = workloadKind(intent);
-    const ref = { kind, metadata: { namespace, name: intent.name } };
-    const workload = (applied.get(objectKey(ref)) ?? liveIndex(owned).get(objectKey(ref))) as Workload | undefined;
+    const workloadKey = objectKey({ kind: workloadKind(intent), metadata: { namespace, name: intent.name } });
+    const workload = (applied.get(workloadKey) ?? current.get(workloadKey)) as Workload | undefined;
     const observed = observeApp(appId, intent, env.settings, env.cluster.name, workload, pods);
     assessment = observed.assessment;
     const record = observed.record;

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Etcd3 } from 'etcd3';
 import { readAllApps, samePublished, type AppRecord } from '../src/publish/etcd.js';
-import type { ObservedStatus } from '../src/status.js';
+import { storedStatus, type ObservedStatus } from '../src/status.js';
 import type { Db } from '../src/db/pool.js';
 import { changedObjects, liveIndex, unwantedObjects } from '../k8s/apply.js';
 import type { Workload } from '../k8s/health.js';
@@ -48,7 +48,7 @@ export function appDrift(app: LoadedApp, v: ResyncView): string | undefined {
   const workload = owned.find((o) => o.kind === workloadKind(intent) && o.metadata?.name === intent.name) as Workload | undefined;
   const pods = v.cache.pods(intent.team.namespace, intent.team.name, intent.name);
   const observed = observeApp(app.id, intent, v.settings, v.cluster.name, workload, pods);
-  if (!isDeepStrictEqual(v.statuses.get(app.id), { ...observed.status, message: observed.status.message.slice(0, 2000) })) return 'status';
+  if (!isDeepStrictEqual(v.statuses.get(app.id), storedStatus(observed.status))) return 'status';
   const record = v.records.get(`${intent.team.name}/${intent.name}`);
   if (!record || record.appId !== app.id || !samePublished(record, observed.record)) return 'record';
   return undefined;

@@ -89,9 +89,10 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   const options = { batchSize: 1, pollingIntervalSeconds: 2 };
   let stopping = false;
 
+  const settingsFor = (conn: ClusterConn) => ({ ...env.settings, appsDomain: conn.cluster.appsDomain });
   const envFor = (conn: ClusterConn, cache: ClusterCache): ReconcileEnv => ({
     db: env.db, etcd: conn.etcd, kube: conn.kube!, boss: env.boss, moveTimeoutSeconds: env.moveTimeoutSeconds ?? 300, live: cachedReader(cache, conn.kube!),
-    settings: { ...env.settings, appsDomain: conn.cluster.appsDomain },
+    settings: settingsFor(conn),
     cluster: { id: conn.cluster.id, name: conn.cluster.name, etcdEndpoints: conn.cluster.etcdEndpoints },
   });
 
@@ -232,7 +233,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     if (stopping || !s.working || !served.has(cluster.name)) return; // an unreachable cluster is resynced when it is back
     if (!force && !await claimResync(env.db, cluster.id, env.resyncSeconds)) return;
     const t0 = performance.now();
-    const plan = await planResync({ db: env.db, etcd: s.conn.etcd, cache: s.cache, settings: envFor(s.conn, s.cache).settings, cluster });
+    const plan = await planResync({ db: env.db, etcd: s.conn.etcd, cache: s.cache, settings: settingsFor(s.conn), cluster });
     if (!plan) {
       const n = await enqueueCluster(env.db, env.boss, cluster.id);
       log.info({ cluster: cluster.name, apps: n }, 'resync: the cache is incomplete; every app enqueued');

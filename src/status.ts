@@ -16,6 +16,12 @@ export interface ObservedStatus {
   endpoints: string[];
 }
 
+/** Messages are kept to this length in Postgres. */
+const MESSAGE_LIMIT = 2000;
+
+/** An observation as Postgres keeps it (the resync compares what it would record with what is recorded). */
+export const storedStatus = (s: ObservedStatus): ObservedStatus => ({ ...s, message: s.message.slice(0, MESSAGE_LIMIT) });
+
 /**
  * Records a full observation (a reconcile that got as far as assessing), and announces it, only
  * when it differs from what is recorded: a resync that finds nothing new writes nothing and wakes
@@ -31,14 +37,14 @@ export async function recordObserved(db: Queryable, appId: string, s: ObservedSt
               IS DISTINCT FROM ($2::text, $3::text, $4::text, $5::int, $6::int, $7::bigint, $8::jsonb)
        RETURNING app_id)
      SELECT pg_notify($9, app_id::text) FROM changed`,
-    [appId, s.health, s.reason, s.message.slice(0, 2000), s.readyReplicas, s.desiredReplicas, s.observedGeneration, JSON.stringify(s.endpoints), STATUS_CHANNEL],
+    [appId, s.health, s.reason, s.message.slice(0, MESSAGE_LIMIT), s.readyReplicas, s.desiredReplicas, s.observedGeneration, JSON.stringify(s.endpoints), STATUS_CHANNEL],
   );
   return (rowCount ?? 0) > 0;
 }
 
 /** Records why a step failed; what was last observed in the cluster stays as it was. */
 export async function recordFailure(db: Queryable, appId: string, reason: string, message: string): Promise<void> {
-  await db.query(`UPDATE app_status SET reason = $2, message = $3, updated_at = now() WHERE app_id = $1`, [appId, reason, message.slice(0, 2000)]);
+  await db.query(`UPDATE app_status SET reason = $2, message = $3, updated_at = now() WHERE app_id = $1`, [appId, reason, message.slice(0, MESSAGE_LIMIT)]);
   await db.query('SELECT pg_notify($1, $2)', [STATUS_CHANNEL, appId]);
 }
 

@@ -27,29 +27,12 @@ export function slimPod(o: WireObject): WireObject {
   return { apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata, status: { phase, podIP, conditions, containerStatuses } };
 }
 
-/** One app's objects, as keyed in the cache's index. */
+/** One app's objects, as keyed in each kind's index. */
 const appKey = (namespace: string, team: string, app: string) => `${namespace}/${team}/${app}`;
 const appKeyOf = (o: WireObject) => {
   const l = o.metadata?.labels;
   return l?.[APP] ? appKey(o.metadata?.namespace ?? '', l[TEAM] ?? '', l[APP]) : undefined;
 };
-
-class Kind {
-  readonly byApp = new Map<string, Map<string, WireObject>>();
-  constructor(readonly reflector: Reflector) {}
-  index(type: EventType, o: WireObject): void {
-    const k = appKeyOf(o);
-    if (!k) return;
-    let m = this.byApp.get(k);
-    if (type === 'delete') { m?.delete(o.metadata!.name!); if (m?.size === 0) this.byApp.delete(k); return; }
-    if (!m) this.byApp.set(k, m = new Map());
-    m.set(o.metadata!.name!, o);
-  }
-  reindex(): void {
-    this.byApp.clear();
-    for (const o of this.reflector.values()) this.index('add', o);
-  }
-}
 
 /**
  * The worker's view of one cluster: every Yunbang-labelled object of the kinds it manages, kept
@@ -62,57 +45,46 @@ class Kind {
  * anything the cache cannot answer, readers go to the API server (see jobs/cache/live.ts).
  */
 export class ClusterCache {
-  private readonly kinds = new Map<string, Kind>();
+  private readonly kinds = new Map<string, Reflector>();
   private readonly secrets = new Map<string, Reflector>();
   private stopped = false;
 
   constructor(private readonly kc: k8s.KubeConfig, private readonly onEvent: (type: EventType, obj: WireObject) => void, private readonly cluster?: string) {
     for (const k of CLUSTER_KINDS) {
-      let kind: Kind;
-      const reflector = new Reflector({
+      this.kinds.set(k.kind, new Reflector({
         kc, apiVersion: k.apiVersion, kind: k.kind, path: k.path, labelSelector: MANAGED_SELECTOR, cluster,
-        slim: k.kind === 'Pod' ? slimPod : slimObject,
+        slim: k.kind === 'Pod' ? slimPod : slimObject, indexBy: appKeyOf,
         onEvent: (type, obj) => {
-          kind.index(type, obj);
           if (type === 'delete' && obj.kind === 'Namespace') this.dropSecrets(obj.metadata!.name!);
           this.onEvent(type, obj);
         },
-      });
-      kind = new Kind(reflector);
-      this.kinds.set(k.kind, kind);
+      }));
     }
   }
 
   /** Starts every watch; resolves once each kind's first list is in or has failed (failed ones keep retrying). */
   async start(): Promise<void> {
-    await Promise.all([...this.kinds.values()].map(async (k) => {
-      try {
-        await k.reflector.start();
-      } catch (err) {
-        log.warn({ cluster: this.cluster, error: (err as Error).message }, 'cache: first list failed; reading this kind from the API server until it succeeds');
-        void k.reflector.whenSynced().then(() => k.reindex());
-        return;
-      }
-      k.reindex();
-    }));
+    await Promise.all([...this.kinds.values()].map((r) => r.start().catch((err) => {
+      log.warn({ cluster: this.cluster, error: (err as Error).message }, 'cache: first list failed; reading this kind from the API server until it succeeds');
+    })));
   }
 
   stop(): void {
     this.stopped = true;
-    for (const k of this.kinds.values()) k.reflector.stop();
+    for (const r of this.kinds.values()) r.stop();
     for (const r of this.secrets.values()) r.stop();
   }
 
-  synced(kind: string): boolean { return this.kinds.get(kind)?.reflector.synced ?? false; }
+  synced(kind: string): boolean { return this.kinds.get(kind)?.synced ?? false; }
 
   /** One object of a cluster-wide kind, or undefined if the cache holds none; throws if the kind is not synced. */
   get(kind: string, namespace: string, name: string): WireObject | undefined {
-    return this.kindOf(kind).reflector.get(namespace, name);
+    return this.kindOf(kind).get(namespace, name);
   }
 
   /** The objects of one kind carrying one app's owner labels. */
   owned(kind: string, namespace: string, team: string, app: string): WireObject[] {
-    return [...(this.kindOf(kind).byApp.get(appKey(namespace, team, app))?.values() ?? [])];
+    return this.kindOf(kind).indexed(appKey(namespace, team, app));
   }
 
   /** An app's own pods (its build and detect pods, which carry a role, are not its replicas). */
@@ -148,14 +120,14 @@ export class ClusterCache {
   /** Objects held, by kind (for the scale benchmark's memory per app). */
   get sizes(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [kind, k] of this.kinds) out[kind] = k.reflector.size;
+    for (const [kind, r] of this.kinds) out[kind] = r.size;
     out.Secret = [...this.secrets.values()].reduce((n, r) => n + r.size, 0);
     return out;
   }
 
-  private kindOf(kind: string): Kind {
-    const k = this.kinds.get(kind);
-    if (!k?.reflector.synced) throw new Error(`cache: ${kind} is not synced`);
-    return k;
+  private kindOf(kind: string): Reflector {
+    const r = this.kinds.get(kind);
+    if (!r?.synced) throw new Error(`cache: ${kind} is not synced`);
+    return r;
   }
 }

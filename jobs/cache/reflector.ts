@@ -17,6 +17,8 @@ export interface ReflectorOptions {
   /** What is kept of each object (the cache's memory is mostly managedFields, which nothing here reads). */
   slim?: (o: WireObject) => WireObject;
   onEvent?: (type: EventType, obj: WireObject) => void;
+  /** A secondary index: objects are also found by this key (undefined: not indexed). */
+  indexBy?: (o: WireObject) => string | undefined;
   /** How long the server keeps one watch open before we watch again from the last resourceVersion. */
   watchSeconds?: number;
   pageSize?: number;
@@ -44,6 +46,7 @@ export function slimObject(o: WireObject): WireObject {
  */
 export class Reflector {
   private store = new Map<string, WireObject>();
+  private index = new Map<string, Map<string, WireObject>>();
   private resourceVersion = '';
   private watching: AbortController | undefined;
   private stopped = false;
@@ -51,12 +54,8 @@ export class Reflector {
   private retry: NodeJS.Timeout | undefined;
   /** True once the first list is in: until then readers go to the API server. */
   synced = false;
-  private firstSync: Promise<void>;
-  private resolveFirst!: () => void;
 
-  constructor(private readonly o: ReflectorOptions) {
-    this.firstSync = new Promise((r) => { this.resolveFirst = r; });
-  }
+  constructor(private readonly o: ReflectorOptions) {}
 
   /** Starts listing and watching; resolves after the first list, or rejects if it fails (it is retried in the background). */
   async start(): Promise<void> {
@@ -69,15 +68,14 @@ export class Reflector {
     this.watch();
   }
 
-  /** Resolves once the first list is in (or never, if the kind cannot be listed). */
-  whenSynced(): Promise<void> { return this.firstSync; }
-
   get(namespace: string, name: string): WireObject | undefined {
     return this.store.get(`${namespace}/${name}`);
   }
 
-  /** Every object, for scans (the cache is small: only Yunbang's objects, slimmed). */
-  values(): IterableIterator<WireObject> { return this.store.values(); }
+  /** The objects whose `indexBy` key is `k`. */
+  indexed(k: string): WireObject[] {
+    return [...(this.index.get(k)?.values() ?? [])];
+  }
 
   get size(): number { return this.store.size; }
 
@@ -102,6 +100,8 @@ export class Reflector {
     } while (continueToken && !this.stopped);
     const before = this.store;
     this.store = next;
+    this.index = new Map();
+    for (const obj of next.values()) this.addToIndex(obj);
     this.resourceVersion = version;
     if (this.synced) {
       // What changed while we were not watching, as the watch would have told it.
@@ -113,7 +113,22 @@ export class Reflector {
       }
     }
     this.synced = true;
-    this.resolveFirst();
+  }
+
+  private addToIndex(obj: WireObject): void {
+    const k = this.o.indexBy?.(obj);
+    if (k === undefined) return;
+    let m = this.index.get(k);
+    if (!m) this.index.set(k, m = new Map());
+    m.set(key(obj), obj);
+  }
+
+  private removeFromIndex(obj: WireObject): void {
+    const k = this.o.indexBy?.(obj);
+    const m = k === undefined ? undefined : this.index.get(k);
+    if (!m) return;
+    m.delete(key(obj));
+    if (m.size === 0) this.index.delete(k!);
   }
 
   private async listPage(continueToken?: string): Promise<{ items: WireObject[]; metadata?: { continue?: string; resourceVersion?: string } }> {
@@ -143,10 +158,12 @@ export class Reflector {
       this.resourceVersion = raw.metadata?.resourceVersion ?? this.resourceVersion;
       if (type === 'BOOKMARK') return;
       const obj = this.slim({ ...raw, apiVersion: this.o.apiVersion, kind: this.o.kind });
+      const old = this.store.get(key(obj));
+      if (old) this.removeFromIndex(old); // its labels, and so its index key, may have changed
       if (type === 'DELETED') { this.store.delete(key(obj)); this.emit('delete', obj); return; }
-      const had = this.store.has(key(obj));
       this.store.set(key(obj), obj);
-      this.emit(had ? 'update' : 'add', obj);
+      this.addToIndex(obj);
+      this.emit(old ? 'update' : 'add', obj);
     }, (err: (Error & { statusCode?: number }) | null) => {
       this.watching = undefined;
       if (this.stopped) return;
