@@ -69,7 +69,7 @@ describe('the watch cache', () => {
         db, etcd: p.etcd, kube, live: cachedReader(cache, kube), settings: renderSettings(p.running.platform.config),
         cluster: cluster!, boss: p.running.platform.boss, moveTimeoutSeconds: 300,
       }, row!.id);
-      expect(out.results.every((r) => r.action === 'unchanged')).toBe(true);
+      expect(out.results.map((r) => `${r.kind}:${r.action}`)).toEqual(['NetworkPolicy:unchanged', 'Service:unchanged', 'Deployment:unchanged', 'Ingress:unchanged']);
       expect(out.health).toBe('Ready');
       expect(counting.requests - listed).toBe(0);
     } finally {
