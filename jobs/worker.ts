@@ -158,11 +158,22 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     refreshing = refreshing.then(async () => {
       if (stopping) return;
       const conns = (await clients.all()).filter((c) => !env.clusters?.length || env.clusters.includes(c.cluster.name));
+      const rebuilt: string[] = [];
       for (const name of [...served.keys()]) {
         const now = conns.find((c) => c.cluster.name === name);
-        if (!now || now !== served.get(name)!.conn) await unserve(name);
+        if (!now || now !== served.get(name)!.conn) {
+          await unserve(name);
+          if (now) rebuilt.push(name);
+        }
       }
       for (const conn of conns) if (!served.has(conn.cluster.name)) await serve(conn);
+      // What its clients were built from changed (apps domain, etcd, credentials): a reconcile the
+      // old handlers picked up meanwhile ran on the old settings, so every app of it goes again.
+      // `stately` queues keep a new job behind a still-running one of the same app.
+      for (const name of rebuilt) {
+        const s = served.get(name);
+        if (s) await enqueueCluster(env.db, env.boss, s.conn.cluster.id);
+      }
     }).catch((err) => log.warn({ error: (err as Error).message }, 'could not follow the clusters list'));
     return refreshing;
   };

@@ -7,6 +7,7 @@ import './event.js';
 import './build.js';
 import './market.js';
 import './cluster.js';
+import './live.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

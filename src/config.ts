@@ -78,6 +78,8 @@ const schema = z.object({
   YUNBANG_TLS_SECRET_TEMPLATE: z.string().regex(/\{host\}/, 'must contain {host}').default('{host}-tls'),
   // How long the API trusts a team token it looked up (0: query on every request). Revocations still take effect at once.
   YUNBANG_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  // How long a web console sign-in lasts (the session ends sooner when its token is revoked).
+  YUNBANG_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
   YUNBANG_RESYNC_SECONDS: z.coerce.number().int().min(5, 'must be at least 5').default(300),
   YUNBANG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   YUNBANG_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),

@@ -28,7 +28,7 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
     await hub.start();
     platform.deps.statusHub = hub;
     platform.deps.tokenCache = tokens;
-    const app = createServer({ deps: platform.deps, adminToken: config.YUNBANG_ADMIN_TOKEN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY });
+    const app = createServer({ deps: platform.deps, adminToken: config.YUNBANG_ADMIN_TOKEN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, sessionHours: config.YUNBANG_SESSION_HOURS });
     server = await new Promise<Server>((resolve) => { const s = app.listen(config.PORT, config.HOST, () => resolve(s)); });
     log.info({ port: config.PORT }, 'api listening');
   }

@@ -3,6 +3,11 @@ import type { Health } from './model.js';
 
 /** Channel on which every status change is announced (payload: the app id), for subscriptions. */
 export const STATUS_CHANNEL = 'yunbang_status';
+/**
+ * Channel announcing that an app's intent changed (created, updated, started, stopped, deleted;
+ * payload: the app id), so a team's app list follows before the worker has observed anything.
+ */
+export const APP_CHANNEL = 'yunbang_app';
 /** Channel announcing new build log lines or the end of a build (payload: the build id). */
 export const BUILD_LOGS_CHANNEL = 'yunbang_build_logs';
 

@@ -4,6 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { schema } from '../../schema/index.js';
 import { authenticate, bearer } from '../auth/tokens.js';
+import { CSRF_HEADER, csrfMatches, findSession, sessionSecret } from '../auth/session.js';
 import { Conflict, DomainError, Invalid, RateLimited } from '../errors.js';
 import type { Deps } from '../intents/context.js';
 import { log } from '../log.js';
@@ -136,7 +137,16 @@ export function createGraphql(deps: Deps, adminToken: string): YogaServerInstanc
     ],
     context: async ({ req, res, request }) => {
       const token = bearer(req.headers.authorization);
-      const principal = token ? await authenticate(deps.db, token, adminToken, deps.tokenCache) : undefined;
+      let principal = token ? await authenticate(deps.db, token, adminToken, deps.tokenCache) : undefined;
+      if (!token) {
+        // The console's session cookie; anything but a plain read must also carry its CSRF token.
+        const secret = sessionSecret(req.headers.cookie);
+        const session = secret ? await findSession(deps.db, secret, adminToken) : undefined;
+        if (session && req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(session, req.headers[CSRF_HEADER])) {
+          throw new GraphQLError(`the ${CSRF_HEADER} header is missing or wrong`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+        }
+        principal = session?.principal;
+      }
       if (!principal) {
         throw new GraphQLError('a valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }

@@ -11,6 +11,8 @@ import { createGraphql } from './graphql.js';
 import { problem, problemHandler, sendProblem } from './problem.js';
 import { rejectNul } from './nul.js';
 import { restRouter } from './rest.js';
+import { sessionRouter } from './session.js';
+import { consoleRouter } from './console.js';
 import { handleDelivery } from '../webhooks/handle.js';
 
 export const apiSpecPath = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
@@ -25,6 +27,10 @@ export interface ServerOptions {
   maxBody: string;
   /** Check every REST response against openapi.yaml (tests turn this on; a mismatch is a 500). */
   validateResponses?: boolean;
+  /** How long a console sign-in lasts; default 12 hours. */
+  sessionHours?: number;
+  /** Where the built console is; default console/dist. */
+  consoleDir?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -105,6 +111,7 @@ export function createServer(o: ServerOptions): Express {
   };
   app.post('/hooks/:provider/:id', raw, rejectNul, hook);
   app.post('/hooks/:id', raw, rejectNul, hook);
+  app.use(sessionRouter({ deps: o.deps, adminToken: o.adminToken, hours: o.sessionHours ?? 12 }));
   const yoga = createGraphql(o.deps, o.adminToken);
   app.use(yoga.graphqlEndpoint, json, (req, res) => yoga(req, res));
 
@@ -116,6 +123,7 @@ export function createServer(o: ServerOptions): Express {
     validateFormats: true,
   }), restRouter());
 
+  app.use(consoleRouter(o.consoleDir));
   app.use((_req, res) => sendProblem(res, problem(404, 'no such route')));
   app.use(problemHandler);
   return app;

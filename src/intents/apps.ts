@@ -15,6 +15,7 @@ import { overruns, usage, type Workload } from './plan.js';
 import { queueBuild } from './builds.js';
 import { buildMode, dockerfilePath, gitCredentials, gitInput, guardGitUrl, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
 import { seal } from '../crypto/box.js';
+import { APP_CHANNEL } from '../status.js';
 import type { TeamRow } from './teams.js';
 import { connectionEnv, effectiveExports, fillEndpoint, generatedSecretName } from '../../k8s/render/connect.js';
 import { defaultDomain, defaultLabel, underAppsDomain } from '../../k8s/render/hosts.js';
@@ -219,8 +220,10 @@ export async function recordRelease(tx: Queryable, actor: string, appId: string,
   return number;
 }
 
-export function enqueueReconcile(ctx: Ctx, tx: Tx, appId: string) {
-  return enqueue(ctx.boss, tx, QUEUES.reconcileApp, { appId }, appId);
+/** Every intent change of an app goes through here: a reconcile, and a word to the team's followers (on commit). */
+export async function enqueueReconcile(ctx: Ctx, tx: Tx, appId: string): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [APP_CHANNEL, appId]);
+  await enqueue(ctx.boss, tx, QUEUES.reconcileApp, { appId }, appId);
 }
 
 /**
