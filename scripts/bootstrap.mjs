@@ -1,5 +1,6 @@
 // Shared first steps of `npm start` and `npm test` on a fresh clone: install the npm
-// dependencies from the lock file, then etcd and the Kubernetes binaries (once per machine).
+// dependencies from the lock file, then etcd and the Kubernetes binaries (once per machine), Chromium
+// for the browser tests, and the web console (when its sources changed).
 // Plain JavaScript with no dependencies, because it runs before they are installed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -16,7 +17,7 @@ function sh(cmd, args, what) {
   }
 }
 
-export function bootstrap({ needBinaries }) {
+export function bootstrap({ needBinaries, needBrowser = false }) {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
@@ -24,6 +25,9 @@ export function bootstrap({ needBinaries }) {
     sh('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
   }
   if (needBinaries) sh('bash', [join(root, 'scripts', 'prepare-binaries.sh')], 'preparing etcd and the Kubernetes binaries');
+  if (needBrowser) sh('bash', [join(root, 'scripts', 'prepare-browser.sh')], 'installing Chromium for the browser tests');
+  // The console is built once its dependencies are in (a separate process: vite is loaded fresh).
+  sh(process.execPath, [join(root, 'scripts', 'build-console.mjs')], 'building the web console');
 }
 
 export function runNode(args) {

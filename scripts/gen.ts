@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatedFiles } from './generated.js';
 
@@ -13,6 +14,6 @@ for (const { path, content } of await generatedFiles()) {
   let current = '';
   try { current = readFileSync(file, 'utf8'); } catch { /* missing */ }
   if (current === content) continue;
-  if (check) { drift = true; process.stderr.write(`${path} is out of date: run npm run gen\n`); } else { writeFileSync(file, content); process.stdout.write(`wrote ${path}\n`); }
+  if (check) { drift = true; process.stderr.write(`${path} is out of date: run npm run gen\n`); } else { mkdirSync(dirname(file), { recursive: true }); writeFileSync(file, content); process.stdout.write(`wrote ${path}\n`); }
 }
 process.exit(drift ? 1 : 0);
