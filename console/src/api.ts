@@ -65,7 +65,7 @@ export async function gql<R, V>(doc: TypedDocumentString<R, V>, variables: V, si
  * subscriptions that start with a snapshot (teamApps, appStatus) make that lossless.
  */
 export function subscribe<R, V>(doc: TypedDocumentString<R, V>, variables: V, handlers: {
-  onData: (data: R) => void; onError?: (err: ApiError) => void; onState?: (state: 'live' | 'reconnecting') => void;
+  onData: (data: R) => void; onError?: (err: ApiError) => void; onState?: (state: 'live' | 'reconnecting' | 'ended') => void;
 }): () => void {
   const abort = new AbortController();
   let delay = 500;
@@ -90,7 +90,7 @@ export function subscribe<R, V>(doc: TypedDocumentString<R, V>, variables: V, ha
         let buffer = '';
         for (;;) {
           const { value, done } = await reader.read();
-          if (done) break;
+          if (done) break; // the server went away mid-stream: reconnect
           buffer += value;
           let end: number;
           while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -99,7 +99,7 @@ export function subscribe<R, V>(doc: TypedDocumentString<R, V>, variables: V, ha
             const lines = event.split('\n');
             const kind = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
             const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-            if (kind === 'complete') return;
+            if (kind === 'complete') { handlers.onState?.('ended'); return; }
             if (!data) continue;
             const body = JSON.parse(data) as GraphQLResponse<R>;
             const err = toError(body, 200);

@@ -9,7 +9,7 @@ import type { TypedDocumentString } from './gql/graphql';
 export function useSubscription<R, V>(doc: TypedDocumentString<R, V>, variables: V, key: string, onData: (data: R) => void, enabled = true) {
   const handler = useRef(onData);
   handler.current = onData;
-  const [state, setState] = useState<'connecting' | 'live' | 'reconnecting'>('connecting');
+  const [state, setState] = useState<'connecting' | 'live' | 'reconnecting' | 'ended'>('connecting');
   const [error, setError] = useState<ApiError>();
   useEffect(() => {
     if (!enabled) return;

@@ -13,8 +13,10 @@ export function AppSearch({ team }: { team: string }) {
   const navigate = useNavigate();
   const names = useQuery({ queryKey: ['appNames', team], queryFn: ({ signal }) => gql(AppNamesDocument, { team }, signal), staleTime: 30_000 });
   useHotkeys([['/', () => ref.current?.focus()]]);
-  const go = (name: string) => {
-    if (!names.data?.apps.some((a) => a.name === name)) return;
+  const go = async (name: string) => {
+    // An app created since the list was read: read it again before saying no.
+    const known = (list: { name: string }[] | undefined) => list?.some((a) => a.name === name);
+    if (!known(names.data?.apps) && !known((await names.refetch()).data?.apps)) return;
     setValue('');
     ref.current?.blur();
     void navigate(`/teams/${team}/apps/${name}`);
@@ -23,8 +25,8 @@ export function AppSearch({ team }: { team: string }) {
     <Autocomplete
       ref={ref} aria-label="Jump to app" placeholder="Jump to app" value={value} onChange={setValue}
       data={names.data?.apps.map((a) => a.name) ?? []} limit={12} w={{ base: 160, sm: 280 }}
-      rightSection={<Kbd size="xs">/</Kbd>} onOptionSubmit={go}
-      onKeyDown={(e) => { if (e.key === 'Enter') go(value.trim()); }}
+      rightSection={<Kbd size="xs">/</Kbd>} onOptionSubmit={(v) => void go(v)} onFocus={() => void names.refetch()}
+      onKeyDown={(e) => { if (e.key === 'Enter') void go(value.trim()); }}
     />
   );
 }

@@ -29,7 +29,7 @@ export function EventList({ team, subject }: { team: string; subject?: string })
                   <Table.Td><Text size="sm">{e.action}</Text></Table.Td>
                   <Table.Td><Text size="sm">{e.subject}</Text></Table.Td>
                   <Table.Td><Text size="sm">{e.actor}</Text></Table.Td>
-                  <Table.Td><Badge color={e.outcome === 'success' ? 'green' : 'red'} variant="light">{e.outcome}</Badge></Table.Td>
+                  <Table.Td><Badge color={e.outcome === 'success' ? 'green' : 'red'} variant="dot">{e.outcome}</Badge></Table.Td>
                   <Table.Td><Text size="sm">{e.message}</Text></Table.Td>
                 </Table.Tr>
               ))}

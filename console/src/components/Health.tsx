@@ -10,5 +10,5 @@ export function shownHealth(a: { running: boolean; status: { health: string } })
 }
 
 export function HealthBadge({ health }: { health: string }) {
-  return <Badge color={HEALTH_COLOR[health] ?? 'gray'} variant="light" data-health={health}>{health}</Badge>;
+  return <Badge color={HEALTH_COLOR[health] ?? 'gray'} variant="dot" data-health={health}>{health}</Badge>;
 }

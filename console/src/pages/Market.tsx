@@ -36,7 +36,7 @@ function Install({ team, template, onClose }: { team: string; template: Template
   const navigate = useNavigate();
   const client = useQueryClient();
   const [name, setName] = useState(template.name);
-  const [version, setVersion] = useState(template.versions[template.versions.length - 1] ?? '');
+  const [version, setVersion] = useState(template.versions[0] ?? ''); // newest first
   const [values, setValues] = useState<Record<string, string | number | boolean>>(() => Object.fromEntries(template.parameters.map((p) => [
     p.name, p.type === 'boolean' ? p.default === 'true' : p.type === 'integer' && p.default ? Number(p.default) : p.default ?? '',
   ])));

@@ -33,13 +33,14 @@ function BuildLog({ build, onEnd }: { build: BuildRowFragment; onEnd: () => void
   const live = useSubscription(BuildLogsDocument, { buildId: build.id }, build.id, (d) => {
     setLines((cur) => (cur.length && cur[cur.length - 1]!.seq >= d.buildLogs.seq ? cur : [...cur, d.buildLogs]));
   });
-  useEffect(() => { if (live.state === 'reconnecting' && !RUNNING.has(build.status)) onEnd(); }, [live.state, build.status, onEnd]);
+  // The log ends with the build: the list is read again to show how it ended.
+  useEffect(() => { if (live.state === 'ended') onEnd(); }, [live.state, onEnd]);
   useEffect(() => { if (stick.current) viewport.current?.scrollTo({ top: viewport.current.scrollHeight }); }, [lines]);
   return (
     <Card withBorder>
-      <Group justify="space-between" mb="xs"><Title order={3} size="h5">Build #{build.number} log</Title><Badge color={COLOR[build.status]}>{build.status}</Badge></Group>
+      <Group justify="space-between" mb="xs"><Title order={3} size="h5">Build #{build.number} log</Title><Badge color={COLOR[build.status]} variant="dot">{build.status}</Badge></Group>
       <ScrollArea h={320} viewportRef={viewport} onScrollPositionChange={({ y }) => { const v = viewport.current; if (v) stick.current = y + v.clientHeight >= v.scrollHeight - 8; }}>
-        <Code block data-testid="build-log" aria-live="off">{lines.map((l) => l.line).join('\n') || 'waiting for output…'}</Code>
+        <Code block data-testid="build-log" aria-live="off" tabIndex={0}>{lines.map((l) => l.line).join('\n') || 'waiting for output…'}</Code>
       </ScrollArea>
     </Card>
   );
@@ -80,7 +81,7 @@ export function Builds({ app }: { app: AppDetailFragment }) {
               {list.map((b) => (
                 <Table.Tr key={b.id} data-build={b.number} bg={b.id === shown?.id ? 'var(--mantine-color-default-hover)' : undefined}>
                   <Table.Td>{b.number}</Table.Td>
-                  <Table.Td><Badge color={COLOR[b.status]}>{b.status}</Badge>{b.failureReason && <Text size="xs" c="red">{b.failureReason}</Text>}</Table.Td>
+                  <Table.Td><Badge color={COLOR[b.status]} variant="dot">{b.status}</Badge>{b.failureReason && <Text size="xs" c="red">{b.failureReason}</Text>}</Table.Td>
                   <Table.Td><Text size="sm">{b.commit?.slice(0, 8) ?? b.ref}{b.message ? ` ${b.message.split('\n')[0]}` : ''}</Text></Table.Td>
                   <Table.Td><Detection plan={b.plan} /></Table.Td>
                   <Table.Td><Text size="sm">{ago(b.startedAt ?? b.createdAt)}</Text></Table.Td>

@@ -63,7 +63,7 @@ export function Logs({ app }: { app: AppDetailFragment }) {
       <Problem error={logs.error} />
       {!app.running && <Text c="dimmed">The app is stopped: no replica is running.</Text>}
       <ScrollArea h={480} viewportRef={viewport}>
-        <Code block data-testid="app-log">{text || 'no lines yet'}</Code>
+        <Code block data-testid="app-log" tabIndex={0}>{text || 'no lines yet'}</Code>
       </ScrollArea>
     </Stack>
   );

@@ -30,7 +30,7 @@ export function Overview({ app }: { app: AppDetailFragment }) {
             <Group mt="sm">
               {app.running
                 ? <><Button variant="light" onClick={() => restart.mutate(undefined)} loading={restart.isPending}>Restart</Button>
-                  <Button variant="light" color="orange" onClick={() => stop.mutate(undefined)} loading={stop.isPending}>Stop</Button></>
+                  <Button variant="default" onClick={() => stop.mutate(undefined)} loading={stop.isPending}>Stop</Button></>
                 : <Button onClick={() => start.mutate(undefined)} loading={start.isPending}>Start</Button>}
             </Group>
           )}
