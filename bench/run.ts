@@ -6,11 +6,12 @@ import { benchSoak } from './soak.js';
 import { benchClusters } from './clusters.js';
 import { benchWebhooks } from './webhooks.js';
 import { benchScale } from './scale.js';
+import { benchConsole } from './console.js';
 import { startBenchStack } from './stack.js';
 
 /**
  * `npm run bench`: every benchmark on one local stack, each printing absolute figures and ratios
- * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters`, `-- webhooks` or `-- scale` runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
+ * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters`, `-- webhooks`, `-- scale` or `-- console` runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
  */
 const only = process.argv[2];
 const stack = await startBenchStack(!only || only === 'clusters' ? 2 : 1);
@@ -22,6 +23,7 @@ try {
   if (!only || only === 'clusters') await benchClusters(stack);
   if (!only || only === 'webhooks') await benchWebhooks(stack);
   if (!only || only === 'scale') await benchScale(stack);
+  if (!only || only === 'console') await benchConsole(stack);
   // Ten minutes long: only when asked for.
   if (only === 'soak') await benchSoak(stack);
 } finally {

@@ -12,7 +12,7 @@ const stamp = join(dir, 'dist', '.source-hash');
 
 function files(d) {
   return readdirSync(d).sort().flatMap((name) => {
-    if (name === 'dist' || name === 'node_modules') return [];
+    if (name === 'dist' || name === 'node_modules' || name === 'screenshots') return [];
     const p = join(d, name);
     return statSync(p).isDirectory() ? files(p) : [p];
   });

@@ -63,4 +63,60 @@ describe('GraphQL subscription appStatus', () => {
     });
     expect(res.status).toBe(401);
   });
+
+  it('teamApps: the whole list first, then each app created, changed or deleted, and nothing of other teams', async () => {
+    const team = await makeTeam(p.url);
+    const other = await makeTeam(p.url);
+    const admin = rest(p.url, ADMIN);
+    await admin('POST', `/teams/${team}/apps`, { name: 'first', image: 'nginx', port: 8080 });
+    const controller = new AbortController();
+    const events = await collect(p.url, `subscription { teamApps(team: "${team}") { snapshot removed apps { name team replicas status { health readyReplicas } } } }`,
+      (ev) => ev.some((e) => e.data?.teamApps?.removed?.includes('second')),
+      async () => {
+        await admin('POST', `/teams/${other}/apps`, { name: 'elsewhere', image: 'nginx', port: 8080 });
+        await admin('POST', `/teams/${team}/apps`, { name: 'second', image: 'nginx', port: 8080 });
+        await admin('PATCH', `/teams/${team}/apps/first`, { replicas: 2 });
+        await eventuallyReady(admin, team, 'second');
+        await admin('DELETE', `/teams/${team}/apps/second`);
+      },
+      controller);
+    const updates = events.map((e) => e.data.teamApps);
+    expect(updates[0]).toMatchObject({ snapshot: true, removed: [], apps: [{ name: 'first', team }] });
+    expect(updates.slice(1).every((u) => !u.snapshot)).toBe(true);
+    const seen = updates.slice(1).flatMap((u) => u.apps);
+    expect(seen.every((a: { team: string }) => a.team === team)).toBe(true);
+    expect(seen.some((a: { name: string; replicas: number }) => a.name === 'first' && a.replicas === 2)).toBe(true);
+    expect(seen.some((a: { name: string; status: { health: string } }) => a.name === 'second' && a.status.health === 'Ready')).toBe(true);
+    expect(updates.at(-1).removed).toEqual(['second']);
+    const hub = p.running.platform.deps.statusHub as unknown as { emitter: import('node:events').EventEmitter; teamFollowers: number };
+    await new Promise((r) => setTimeout(r, 200));
+    expect(hub.emitter.eventNames().reduce((n, e) => n + hub.emitter.listenerCount(e), 0)).toBe(0);
+    expect(hub.teamFollowers).toBe(0);
+  });
+
+  it('topology: the team\'s apps and their dependencies in one query, with health', async () => {
+    const team = await makeTeam(p.url);
+    const admin = rest(p.url, ADMIN);
+    await admin('POST', `/teams/${team}/apps`, { name: 'db', image: 'postgres', port: 5432 });
+    await admin('POST', `/teams/${team}/apps`, { name: 'api', image: 'nginx', port: 8080 });
+    await admin('POST', `/teams/${team}/apps`, { name: 'lone', image: 'nginx', port: 8080 });
+    expect((await admin('POST', `/teams/${team}/apps/api/dependencies`, { dependsOn: 'db' })).status).toBe(200);
+    const r = await fetch(`${p.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify({ query: `{ topology(team: "${team}") { nodes { id app team health } edges { from to } } }` }),
+    });
+    const { data } = await r.json();
+    expect(data.topology.nodes.map((n: { id: string }) => n.id).sort()).toEqual([`${team}/api`, `${team}/db`, `${team}/lone`]);
+    expect(data.topology.nodes.every((n: { health: string | null }) => typeof n.health === 'string')).toBe(true);
+    expect(data.topology.edges).toEqual([{ from: `${team}/api`, to: `${team}/db` }]);
+  });
 });
+
+async function eventuallyReady(admin: ReturnType<typeof rest>, team: string, app: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if ((await admin('GET', `/teams/${team}/apps/${app}`)).body.status?.health === 'Ready') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${app} not Ready in time`);
+}

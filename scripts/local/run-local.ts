@@ -102,6 +102,7 @@ async function main() {
     ...(tls ? [`YUNBANG_GATEWAY_HTTPS_URL=${httpsUrl}`, `YUNBANG_LOCAL_CA=${join(caDir, 'ca.crt')}`] : []), '',
   ].join('\n'), { mode: 0o600 });
   say(`ready
+  console      ${url}/   (sign in with the admin token below)
   API          ${url}/api/v1   (OpenAPI: openapi/openapi.yaml)
   clusters     local${stack.extraClusters.map((c) => `, ${c.name}`).join('')}  (allow a team in one: PUT /api/v1/teams/<team>/clusters/<cluster>)
   GraphQL      ${url}/graphql

@@ -3,13 +3,16 @@ import { Link, useNavigate } from 'react-router';
 import { Anchor, Button, Card, Group, List, Select, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { gql } from '../api';
-import { AddDependencyDocument, RemoveDependencyDocument, TopologyDocument, type TopologyQuery } from '../gql/graphql';
+import { AddDependencyDocument, RemoveDependencyDocument, TeamAppsDocument, TopologyDocument, type TopologyQuery } from '../gql/graphql';
+import { useSubscription } from '../live';
+import { shownHealth } from '../components/Health';
 import { Problem } from '../components/Problem';
 import { useCan } from '../session';
 import { useTeam } from '../routes';
 
 type Graph = TopologyQuery['topology'];
-const FILL: Record<string, string> = { Ready: '#2f9e44', Progressing: '#1c7ed6', Degraded: '#f08c00', Failed: '#e03131' };
+// Dark enough for white text at WCAG AA (4.5:1).
+const FILL: Record<string, string> = { Ready: '#1e6b2f', Progressing: '#1864ab', Degraded: '#9c3d00', Failed: '#b02525', Stopped: '#495057' };
 const W = 150, H = 44, GX = 90, GY = 28;
 
 /**
@@ -57,6 +60,15 @@ export default function Topology() {
     const [toTeam, toApp] = e.to.split('/') as [string, string];
     return gql(RemoveDependencyDocument, { input: { team, app: e.from.split('/')[1]!, dependsOn: toApp, dependsOnTeam: toTeam === team ? undefined : toTeam } });
   }, onSuccess: refresh });
+  // Health follows live through the team's app feed; the graph's shape comes from the query.
+  const [health, setHealth] = useState<Map<string, string>>(new Map());
+  useSubscription(TeamAppsDocument, { team }, `topology:${team}`, (d) => setHealth((cur) => {
+    const next = d.teamApps.snapshot ? new Map<string, string>() : new Map(cur);
+    for (const a of d.teamApps.apps) next.set(a.name, shownHealth(a));
+    for (const name of d.teamApps.removed) next.delete(name);
+    if (d.teamApps.apps.some((a) => !q.data?.topology.nodes.some((n) => n.team === team && n.app === a.name)) || d.teamApps.removed.length) refresh();
+    return next;
+  }));
   const g = q.data?.topology;
   const at = g ? layout(g) : new Map<string, { x: number; y: number }>();
   const width = Math.max(320, ...[...at.values()].map((p) => p.x + W + 20));
@@ -79,12 +91,13 @@ export default function Topology() {
             {g.nodes.map((n) => {
               const p = at.get(n.id)!;
               const mine = n.team === team;
+              const h = mine ? health.get(n.app) ?? n.health : n.health;
               return (
                 <g key={n.id} data-node={n.id} transform={`translate(${p.x},${p.y})`} style={{ cursor: mine ? 'pointer' : 'default' }}
                   onClick={() => mine && void navigate(`/teams/${team}/apps/${n.app}`)}>
-                  <rect width={W} height={H} rx={8} fill={n.health ? FILL[n.health] ?? '#868e96' : '#adb5bd'} />
+                  <rect width={W} height={H} rx={8} fill={h ? FILL[h] ?? '#495057' : '#5c636a'} />
                   <text x={W / 2} y={18} textAnchor="middle" fill="#fff" fontSize={13} fontWeight={600}>{mine ? n.app : `${n.team}/${n.app}`}</text>
-                  <text x={W / 2} y={34} textAnchor="middle" fill="#fff" fontSize={11}>{n.health ?? 'other team'}</text>
+                  <text x={W / 2} y={34} textAnchor="middle" fill="#fff" fontSize={11}>{h ?? 'other team'}</text>
                 </g>
               );
             })}
