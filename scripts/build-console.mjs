@@ -28,7 +28,7 @@ export function buildConsole({ force = false } = {}) {
   const hash = consoleHash();
   if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(join(dir, 'dist', 'index.html'))) return false;
   process.stdout.write('[yunbang] building the web console (vite)\n');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(dir, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(dir, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } }); // a NODE_ENV left in the environment would make a development build
   if (r.status !== 0) {
     process.stderr.write(`[yunbang] building the web console failed (exit ${r.status ?? r.signal})\n`);
     process.exit(r.status || 1);

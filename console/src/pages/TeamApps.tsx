@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { Link } from 'react-router';
 import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { TeamAppsDocument, type AppSummaryFragment } from '../gql/graphql';
@@ -23,6 +23,20 @@ function source(a: AppSummaryFragment): string {
   if (a.image) return a.image;
   return a.git ? `${a.git.url} (${a.git.branch}), not built yet` : '';
 }
+
+/** One row; an update re-renders only the rows of the apps it carries (the others keep their objects). */
+const AppRow = memo(function AppRow({ team, app: a }: { team: string; app: AppSummaryFragment }) {
+  return (
+    <Table.Tr data-app={a.name}>
+      <Table.Td><Anchor component={Link} to={`/teams/${team}/apps/${a.name}`} fw={600}>{a.name}</Anchor></Table.Td>
+      <Table.Td><HealthBadge health={shownHealth(a)} /></Table.Td>
+      <Table.Td data-testid="replicas">{a.status.readyReplicas}/{a.running ? a.status.desiredReplicas : 0}</Table.Td>
+      <Table.Td><Text size="sm" truncate maw={280}>{source(a)}{a.currentRelease ? ` · v${a.currentRelease}` : ''}</Text></Table.Td>
+      <Table.Td>{a.url && a.defaultDomain ? <Anchor href={a.url} target="_blank" rel="noreferrer" size="sm">{a.defaultDomain}</Anchor> : <Text size="sm" c="dimmed">internal</Text>}</Table.Td>
+      <Table.Td><Text size="sm">{ago(a.updatedAt > a.status.updatedAt ? a.updatedAt : a.status.updatedAt)}</Text></Table.Td>
+    </Table.Tr>
+  );
+});
 
 /** The team's apps, live through one subscription: no polling, no query per app. */
 export function TeamApps() {
@@ -49,19 +63,7 @@ export function TeamApps() {
               <Table.Tr><Table.Th>App</Table.Th><Table.Th>Health</Table.Th><Table.Th>Replicas</Table.Th><Table.Th>Runs</Table.Th><Table.Th>Domain</Table.Th><Table.Th>Changed</Table.Th></Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {list.map((a) => {
-                const health = shownHealth(a);
-                return (
-                  <Table.Tr key={a.name} data-app={a.name}>
-                    <Table.Td><Anchor component={Link} to={`/teams/${team}/apps/${a.name}`} fw={600}>{a.name}</Anchor></Table.Td>
-                    <Table.Td><HealthBadge health={health} /></Table.Td>
-                    <Table.Td data-testid="replicas">{a.status.readyReplicas}/{a.running ? a.status.desiredReplicas : 0}</Table.Td>
-                    <Table.Td><Text size="sm" truncate maw={280}>{source(a)}{a.currentRelease ? ` · v${a.currentRelease}` : ''}</Text></Table.Td>
-                    <Table.Td>{a.url && a.defaultDomain ? <Anchor href={a.url} target="_blank" rel="noreferrer" size="sm">{a.defaultDomain}</Anchor> : <Text size="sm" c="dimmed">internal</Text>}</Table.Td>
-                    <Table.Td><Text size="sm">{ago(a.updatedAt > a.status.updatedAt ? a.updatedAt : a.status.updatedAt)}</Text></Table.Td>
-                  </Table.Tr>
-                );
-              })}
+              {list.map((a) => <AppRow key={a.name} team={team} app={a} />)}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
