@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { Navigate, Route, Routes as RouterRoutes, useParams } from 'react-router';
+import { Navigate, Route, Routes as RouterRoutes, useLocation } from 'react-router';
 import { Center, Loader } from '@mantine/core';
 import { useSession } from './session';
 import { SignIn } from './pages/SignIn';
@@ -7,6 +7,7 @@ import { Layout } from './components/Layout';
 import { TeamApps } from './pages/TeamApps';
 import { Teams } from './pages/Teams';
 import { AppPage } from './pages/AppPage';
+import { ErrorBoundary } from './components/ErrorBoundary';
 
 // Screens visited less often load on demand, keeping the first load small.
 const CreateApp = lazy(() => import('./pages/CreateApp'));
@@ -28,27 +29,26 @@ function NotFound() {
 /** The console's URLs, stable and shareable; every one reloads to the same screen. */
 export function Routes() {
   const { principal } = useSession();
+  const { pathname } = useLocation();
   if (!principal) return <SignIn />;
   return (
     <Layout>
-      <Suspense fallback={<Center p="xl"><Loader aria-label="Loading" /></Center>}>
-        <RouterRoutes>
-          <Route path="/" element={<Home />} />
-          <Route path="/teams" element={<Teams />} />
-          <Route path="/teams/:team" element={<TeamApps />} />
-          <Route path="/teams/:team/new" element={<CreateApp />} />
-          <Route path="/teams/:team/apps/:app/:tab?" element={<AppPage />} />
-          <Route path="/teams/:team/market" element={<Market />} />
-          <Route path="/teams/:team/topology" element={<Topology />} />
-          <Route path="/teams/:team/tokens" element={<Tokens />} />
-          <Route path="/teams/:team/events" element={<Events />} />
-          <Route path="*" element={<NotFound />} />
-        </RouterRoutes>
-      </Suspense>
+      <ErrorBoundary resetKey={pathname}>
+        <Suspense fallback={<Center p="xl"><Loader aria-label="Loading" /></Center>}>
+          <RouterRoutes>
+            <Route path="/" element={<Home />} />
+            <Route path="/teams" element={<Teams />} />
+            <Route path="/teams/:team" element={<TeamApps />} />
+            <Route path="/teams/:team/new" element={<CreateApp />} />
+            <Route path="/teams/:team/apps/:app/:tab?" element={<AppPage />} />
+            <Route path="/teams/:team/market" element={<Market />} />
+            <Route path="/teams/:team/topology" element={<Topology />} />
+            <Route path="/teams/:team/tokens" element={<Tokens />} />
+            <Route path="/teams/:team/events" element={<Events />} />
+            <Route path="*" element={<NotFound />} />
+          </RouterRoutes>
+        </Suspense>
+      </ErrorBoundary>
     </Layout>
   );
-}
-
-export function useTeam(): string {
-  return useParams().team ?? '';
 }

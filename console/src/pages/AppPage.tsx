@@ -13,11 +13,10 @@ import { Builds } from './app/Builds';
 import { Releases } from './app/Releases';
 import { Logs } from './app/Logs';
 import { AppEvents } from './app/AppEvents';
+import { appKey } from '../keys';
 
 const TABS = ['overview', 'settings', 'builds', 'releases', 'logs', 'events'] as const;
 const TITLES: Record<(typeof TABS)[number], string> = { overview: 'Overview', settings: 'Settings', builds: 'Builds', releases: 'Releases', logs: 'Logs', events: 'Events' };
-
-export function appKey(team: string, app: string) { return ['app', team, app]; }
 
 /** One app: its tabs are sub-paths (…/builds, …/settings), so every view has its own URL. */
 export function AppPage() {

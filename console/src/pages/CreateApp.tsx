@@ -4,7 +4,7 @@ import { Alert, Anchor, Button, Card, Group, NumberInput, SegmentedControl, Sele
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, gql } from '../api';
 import { CreateAppDocument, DetectSourceDocument, type CreateAppInput, type DetectSourceQuery } from '../gql/graphql';
-import { useTeam } from '../routes';
+import { useTeam } from '../team';
 
 /** "K=V" lines to env entries; blank lines skipped. Pure. */
 export function parseEnv(text: string): { name: string; value: string }[] {

@@ -1,6 +1,6 @@
 import { Stack, Title } from '@mantine/core';
 import { EventList } from '../components/EventList';
-import { useTeam } from '../routes';
+import { useTeam } from '../team';
 
 export default function Events() {
   const team = useTeam();

@@ -11,7 +11,7 @@ import {
 import { Problem } from '../components/Problem';
 import { Confirm } from '../components/Confirm';
 import { useCan } from '../session';
-import { useTeam } from '../routes';
+import { useTeam } from '../team';
 
 type Template = TemplatesQuery['templates'][number];
 type Param = Template['parameters'][number];

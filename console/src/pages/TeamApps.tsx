@@ -7,7 +7,7 @@ import { HealthBadge, shownHealth } from '../components/Health';
 import { Problem } from '../components/Problem';
 import { ago } from '../components/time';
 import { useCan } from '../session';
-import { useTeam } from '../routes';
+import { useTeam } from '../team';
 
 type Apps = Map<string, AppSummaryFragment>;
 

@@ -7,7 +7,7 @@ import { Problem } from '../components/Problem';
 import { Confirm } from '../components/Confirm';
 import { ago } from '../components/time';
 import { useCan } from '../session';
-import { useTeam } from '../routes';
+import { useTeam } from '../team';
 
 /** The team's API tokens: owners (and the admin) create them, the secret shown once, and revoke them. */
 export default function Tokens() {

@@ -8,7 +8,7 @@ import { useSubscription } from '../live';
 import { shownHealth } from '../components/Health';
 import { Problem } from '../components/Problem';
 import { useCan } from '../session';
-import { useTeam } from '../routes';
+import { useTeam } from '../team';
 
 type Graph = TopologyQuery['topology'];
 // Dark enough for white text at WCAG AA (4.5:1).
@@ -94,7 +94,9 @@ export default function Topology() {
               const h = mine ? health.get(n.app) ?? n.health : n.health;
               return (
                 <g key={n.id} data-node={n.id} transform={`translate(${p.x},${p.y})`} style={{ cursor: mine ? 'pointer' : 'default' }}
-                  onClick={() => mine && void navigate(`/teams/${team}/apps/${n.app}`)}>
+                  {...(mine ? { role: 'link', tabIndex: 0, 'aria-label': `${n.app}: ${h ?? 'unknown'}` } : {})}
+                  onClick={() => mine && void navigate(`/teams/${team}/apps/${n.app}`)}
+                  onKeyDown={(e) => { if (mine && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); void navigate(`/teams/${team}/apps/${n.app}`); } }}>
                   <rect width={W} height={H} rx={8} fill={h ? FILL[h] ?? '#495057' : '#5c636a'} />
                   <text x={W / 2} y={18} textAnchor="middle" fill="#fff" fontSize={13} fontWeight={600}>{mine ? n.app : `${n.team}/${n.app}`}</text>
                   <text x={W / 2} y={34} textAnchor="middle" fill="#fff" fontSize={11}>{h ?? 'other team'}</text>

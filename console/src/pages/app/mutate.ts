@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import type { AppDetailFragment } from '../../gql/graphql';
-import { appKey } from '../AppPage';
+import { appKey } from '../../keys';
 
 /**
  * A mutation of one app: on success the app's query is refreshed (or set from the answer), and
