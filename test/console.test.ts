@@ -276,6 +276,10 @@ describe('web console in Chromium', () => {
     await o.goto(`/teams/${team}/apps/nope`);
     await o.getByRole('alert').waitFor();
     await review(o, '18-not-found');
+    // The team page with everything the flows above made (the README's picture).
+    await o.goto(`/teams/${team}`);
+    await row(o, 'site').locator('[data-health="Ready"]').waitFor();
+    await review(o, '19-team-apps');
   });
 
   it('every screen reviewed has no serious or critical accessibility violation (axe-core)', () => {

@@ -82,7 +82,7 @@ export default function Topology() {
       {g && g.nodes.length === 0 && <Text c="dimmed">No apps yet.</Text>}
       {g && g.nodes.length > 0 && (
         <Card withBorder p={0} style={{ overflow: 'auto' }} tabIndex={0} aria-label="Dependency graph (scrolls)">
-          <svg width={width} height={height} role="img" aria-label={`Dependency graph of ${g.nodes.length} apps and ${g.edges.length} dependencies`} data-testid="topology">
+          <svg width={width} height={height} role="group" aria-label={`Dependency graph of ${g.nodes.length} apps and ${g.edges.length} dependencies`} data-testid="topology">
             <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#868e96" /></marker></defs>
             {g.edges.map((e) => {
               const a = at.get(e.from)!, b = at.get(e.to)!;
