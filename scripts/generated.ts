@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { generate } from '@graphql-codegen/cli';
 import { printedSchema } from '../schema/index.js';
-import { codegenConfig } from '../console/codegen.js';
+import { typedOperations } from './codegen.js';
 
 /** Every generated file and what it should contain, computed from its source. */
 export async function generatedFiles(): Promise<{ path: string; content: string }[]> {
@@ -15,12 +15,18 @@ export async function generatedFiles(): Promise<{ path: string; content: string 
   const root = fileURLToPath(new URL('..', import.meta.url));
   const cwd = process.cwd();
   process.chdir(root);
-  let consoleTypes: { filename: string; content: string }[];
-  try { consoleTypes = await generate({ ...codegenConfig(sdl), silent: true }, false); } finally { process.chdir(cwd); }
+  const operations: { filename: string; content: string }[] = [];
+  try {
+    operations.push(...await generate({ ...typedOperations(sdl, 'console/src/graphql/*.graphql', 'console/src/gql/'), silent: true }, false));
+    operations.push(...await generate({ ...typedOperations(sdl, 'packages/sdk/src/graphql/*.graphql', 'packages/sdk/src/gql/', { esm: true }), silent: true }, false));
+  } finally { process.chdir(cwd); }
+  const restTypes = header + astToString(ast);
   return [
     { path: 'schema/schema.graphql', content: sdl },
-    { path: 'openapi/types.ts', content: header + astToString(ast) },
-    ...consoleTypes.map((f) => ({ path: f.filename, content: f.content })),
+    { path: 'openapi/types.ts', content: restTypes },
+    // The SDK carries its own copy: it is installed without this repository.
+    { path: 'packages/sdk/src/rest-types.ts', content: restTypes },
+    ...operations.map((f) => ({ path: f.filename, content: f.content })),
   ];
 }
 
