@@ -26,8 +26,8 @@ export function bootstrap({ needBinaries, needBrowser = false }) {
   }
   if (needBinaries) sh('bash', [join(root, 'scripts', 'prepare-binaries.sh')], 'preparing etcd and the Kubernetes binaries');
   if (needBrowser) sh('bash', [join(root, 'scripts', 'prepare-browser.sh')], 'installing Chromium for the browser tests');
-  // The console is built once its dependencies are in (a separate process: vite is loaded fresh).
-  sh(process.execPath, [join(root, 'scripts', 'build-console.mjs')], 'building the web console');
+  // The console and the packages are built once their dependencies are in.
+  sh(process.execPath, [join(root, 'scripts', 'build-outputs.mjs')], 'building the web console and the packages');
 }
 
 export function runNode(args) {

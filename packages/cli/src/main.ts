@@ -38,7 +38,8 @@ export function program(): Command {
     .option('--team <team>', 'the team (default: the checkout\'s, or the one from `yb login`)')
     .option('-a, --app <app>', 'the app (default: the one linked to this git checkout)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride(); // before the commands are added: they inherit it, so a usage error exits 2, not 1
   let exit = 0;
   const run: Run = (action, needs = {}) => async (...args) => {
     const cmd = args[args.length - 1] as Command;
@@ -65,7 +66,6 @@ export function program(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const p = program();
-  p.exitOverride();
   try {
     await p.parseAsync(argv);
   } catch (err) {

@@ -17,8 +17,8 @@ export function register(program: Command, run: Run): void {
       const parameters = Object.fromEntries(keyValues(o.param ?? [], 'k=v').map((p) => [p.name, /^\d+$/.test(p.value) ? Number(p.value) : p.value === 'true' || p.value === 'false' ? p.value === 'true' : p.value]));
       const { data } = await c.rest.POST('/teams/{team}/installations', { params: { path: { team: c.team(t) } }, body: { name: name ?? template, template, ...(o.version ? { version: o.version } : {}), parameters } as never });
       if (c.out.json) return printJson(data);
-      const d = data as unknown as { installation: { name: string; version: string }; apps: { name: string }[] };
-      print(`installed ${colors.bold(template)} ${d.installation.version} as ${d.installation.name}: ${d.apps.map((a) => a.name).join(', ')}`);
+      const d = data as unknown as { name: string; version: string; apps: { name: string }[] };
+      print(`installed ${colors.bold(template)} ${d.version} as ${d.name}: ${d.apps.map((a) => a.name).join(', ')}`);
     }, { app: false }));
 
   for (const [op, add] of [['deps:add', true], ['deps:remove', false]] as const) {
