@@ -9,7 +9,7 @@ import { ADMIN, SECRET_KEY } from './helpers/platform.js';
 import { run, type Running } from '../src/main.js';
 import { freePort } from '../scripts/local/proc.js';
 import { startGitServer } from './helpers/git-server.js';
-import { readApp, readRoute } from '../src/publish/etcd.js';
+import { ROUTES_PREFIX, readApp, readRoute } from '../src/publish/etcd.js';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
@@ -208,6 +208,7 @@ describe('clusters: registration, placement, migration and an unreachable cluste
     stop = true;
     await traffic;
     expect(results.length).toBeGreaterThan(20);
+    if (failures.length) failures.push(`route history: ${JSON.stringify(await routeHistory(p.etcd, host))}`);
     expect(failures).toEqual([]);
     const events = (await api('GET', `/teams/${team}/events`)).body as { action: string; outcome: string; message: string }[];
     expect(events.find((e) => e.action === 'app.move' && e.outcome === 'success')?.message).toBe('moved from cluster local to local-2');
@@ -404,3 +405,20 @@ describe('clusters: a cluster with an etcd of its own gets its apps\' records th
     await eventually('gone from the edge etcd', async () => (await readRoute(edgeClient, host)) === undefined && (await readApp(edgeClient, team, 'web')) === undefined, 30_000);
   }, 120_000);
 });
+
+/** Every value the route of a host had, oldest first (etcd keeps them until compaction): what a failure saw. */
+async function routeHistory(etcd: Etcd3, host: string): Promise<unknown[]> {
+  const key = `${ROUTES_PREFIX}${host}`;
+  const kv = (await etcd.get(key).exec()).kvs[0];
+  if (!kv) return [];
+  const seen: unknown[] = [];
+  const watcher = await etcd.watch().key(key).startRevision(String(kv.create_revision)).create();
+  watcher.on('put', (e) => {
+    const v = JSON.parse(e.value.toString()) as { cluster: string; endpoints: string[]; generation?: number };
+    seen.push({ rev: e.mod_revision, cluster: v.cluster, endpoints: v.endpoints, generation: v.generation });
+  });
+  watcher.on('delete', (e) => seen.push({ rev: e.mod_revision, deleted: true }));
+  await new Promise((r) => setTimeout(r, 500));
+  await watcher.cancel();
+  return seen;
+}
