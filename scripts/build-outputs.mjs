@@ -25,17 +25,18 @@ export function sourceHash(dirs) {
 }
 
 const node = (...args) => [process.execPath, ...args];
+// The packages first: the console imports the SDK's built SSE reader.
 const TARGETS = [
-  {
-    name: 'the web console (vite)', sources: ['console'], out: 'console/dist',
-    // A NODE_ENV left in the environment would make a development build.
-    steps: [node(join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'console', 'vite.config.ts'), '--logLevel', 'warn')],
-    env: { NODE_ENV: 'production' },
-  },
   {
     name: 'the SDK and CLI packages (tsc)', sources: ['packages/sdk', 'packages/cli'], out: 'packages/cli/dist',
     steps: ['packages/sdk', 'packages/cli'].map((p) => node(join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, p, 'tsconfig.json'))),
     env: {},
+  },
+  {
+    name: 'the web console (vite)', sources: ['console', 'packages/sdk'], out: 'console/dist', // it uses the SDK's SSE reader
+    // A NODE_ENV left in the environment would make a development build.
+    steps: [node(join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'console', 'vite.config.ts'), '--logLevel', 'warn')],
+    env: { NODE_ENV: 'production' },
   },
 ];
 

@@ -1,3 +1,4 @@
+import { readEvents } from '@yunbang/sdk/sse';
 import type { TypedDocumentString } from './gql/graphql';
 
 /**
@@ -86,26 +87,14 @@ export function subscribe<R, V>(doc: TypedDocumentString<R, V>, variables: V, ha
         }
         handlers.onState?.('live');
         delay = 500;
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break; // the server went away mid-stream: reconnect
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const event = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const lines = event.split('\n');
-            const kind = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
-            const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-            if (kind === 'complete') { handlers.onState?.('ended'); return; }
-            if (!data) continue;
-            const body = JSON.parse(data) as GraphQLResponse<R>;
-            const err = toError(body, 200);
-            if (err) { handlers.onError?.(err); return; }
-            if (body.data) handlers.onData(body.data);
-          }
+        // The stream's events (parsed by the SDK's reader); it ends when the server goes away: reconnect.
+        for await (const { event, data } of readEvents(res.body)) {
+          if (event === 'complete') { handlers.onState?.('ended'); return; }
+          if (!data) continue;
+          const body = JSON.parse(data) as GraphQLResponse<R>;
+          const err = toError(body, 200);
+          if (err) { handlers.onError?.(err); return; }
+          if (body.data) handlers.onData(body.data);
         }
       } catch (err) {
         if (abort.signal.aborted) return;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { YunbangError } from '@yunbang/sdk';
-import { context, UsageError, type Ctx, type Target } from './context.js';
+import { context, UsageError, type Ctx } from './context.js';
+import type { Run } from './run.js';
 import { colors, note, type Out } from './output.js';
 import { completionScript } from './completion.js';
 import { register as apps } from './commands/apps.js';
@@ -15,8 +16,6 @@ import { register as session } from './commands/session.js';
  * --tail`, `yb ps:scale 3`, `yb config:set K=V`, `yb releases`, `yb rollback`. Exit codes: 0 ok,
  * 1 refused or failed (the server's message and field errors are printed), 2 wrong usage.
  */
-export type Action = (c: Ctx, target: Target, ...args: any[]) => Promise<void>;
-export type Run = (action: Action, needs?: { login?: boolean; team?: boolean; app?: boolean }) => (...args: unknown[]) => Promise<void>;
 
 function report(err: unknown): number {
   if (err instanceof UsageError) { note(`${colors.red('yb:')} ${err.message}`); return 2; }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../context.js';
 import { colors, note, print, printJson, table } from '../output.js';
-import type { Run } from '../main.js';
+import type { Run } from '../run.js';
 import { getApp } from './apps.js';
 
 const ROLES = ['viewer', 'developer', 'owner'];

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { waitUntilReady } from '@yunbang/sdk';
 import { insideGit, keyValues, linkCheckout, UsageError, type Ctx, type Target } from '../context.js';
 import { colors, fields, health, print, printJson, table, waiting } from '../output.js';
-import type { Run } from '../main.js';
+import type { Run } from '../run.js';
 
 type App = { name: string; team: string; image: string | null; running: boolean; replicas: number; url: string | null; defaultDomain: string | null;
   domains: string[]; port: number; cluster: string; currentRelease: number | null; generation: number; git: { url: string; branch: string } | null;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { followAppLogs, followBuildLog, waitUntilReady, YunbangError } from '@yunbang/sdk';
 import { UsageError } from '../context.js';
 import { colors, health, note, print, printJson, table, waiting } from '../output.js';
-import type { Run } from '../main.js';
+import type { Run } from '../run.js';
 import { getApp } from './apps.js';
 
 type Build = { id: string; number: number; status: string; ref: string; commit: string | null; message: string | null; failureReason: string | null; image: string | null; createdAt: string; plan: { language: string; version: string | null } | null };
@@ -48,9 +48,6 @@ export function register(program: Command, run: Run): void {
   program.command('logs').description('the app\'s logs, every replica').option('-t, --tail', 'keep following new lines').option('-n, --num <lines>', 'lines per replica', Number, 100)
     .option('-r, --replica <pod>', 'one replica (its pod name or the end of it)')
     .action(run(async (c, t, o: { tail?: boolean; num: number; replica?: string }) => {
-      const stop = new AbortController();
-      if (!o.tail) setTimeout(() => stop.abort(), 0).unref(); // one read
-      process.once('SIGINT', () => stop.abort());
       const team = c.team(t);
       const app = c.app(t);
       if (!o.tail) {
@@ -60,6 +57,8 @@ export function register(program: Command, run: Run): void {
         for (const l of lines) print(`${colors.cyan(l.pod)} ${l.line}`);
         return;
       }
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
       for await (const l of followAppLogs(c.graphql, { team, app, tail: o.num, replica: o.replica, signal: stop.signal })) {
         if (c.out.json) process.stdout.write(`${JSON.stringify(l)}\n`);
         else print(`${colors.cyan(l.pod)} ${l.line}`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { keyValues, UsageError } from '../context.js';
 import { colors, print, printJson, table } from '../output.js';
-import type { Run } from '../main.js';
+import type { Run } from '../run.js';
 import { getApp } from './apps.js';
 
 /** Env and domains: each change reads the app, changes the list, and sends only that field. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { keyValues } from '../context.js';
 import { colors, print, printJson, table } from '../output.js';
-import type { Run } from '../main.js';
+import type { Run } from '../run.js';
 
 export function register(program: Command, run: Run): void {
   program.command('market').description('the app market: templates you can install').action(run(async (c, t) => {

@@ -3,7 +3,7 @@ import { createRestClient } from '@yunbang/sdk';
 import { configPath, readConfig, removeConfig, writeConfig } from '../config.js';
 import { UsageError } from '../context.js';
 import { colors, print, printJson } from '../output.js';
-import type { Run } from '../main.js';
+import type { Run } from '../run.js';
 
 async function ask(question: string, secret = false): Promise<string> {
   if (!process.stdin.isTTY) throw new UsageError(`${question.replace(/:\s*$/, '')} is required (pass it as an option)`);
