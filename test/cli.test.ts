@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,7 @@ describe('yb, the command line', () => {
   const home = mkdtempSync(join(tmpdir(), 'yb-home-'));
   const checkout = mkdtempSync(join(tmpdir(), 'yb-checkout-'));
   const team = uniq('cli');
+  let repo: ReturnType<GitServer['repo']>;
 
   /** Runs yb; never throws: the exit code is part of the result. */
   const yb = (args: string[], o: { env?: Record<string, string>; cwd?: string } = {}) => new Promise<Result>((resolve) => {
@@ -71,7 +72,7 @@ describe('yb, the command line', () => {
   });
 
   it('creates a git app from inside a checkout (linking it), deploys it with the build log streamed, and scales it', async () => {
-    const repo = git.repo(`site-${team}`);
+    repo = git.repo(`site-${team}`);
     repo.write({ 'index.html': '<h1>hi</h1>' });
     repo.commit('first');
     repo.push();
@@ -120,6 +121,31 @@ describe('yb, the command line', () => {
     expect(logs[0]).toHaveProperty('pod');
     expect((await yb(['domains:add', `${team}.example.com`])).code).toBe(0);
     expect((await json(['domains'])).custom).toEqual([`${team}.example.com`]);
+  });
+
+  it('a deploy whose build fails exits 1 with the reason, and the app keeps its release; ps --watch follows changes live', async () => {
+    const before = (await admin('GET', `/teams/${team}/apps/site`)).body;
+    repo.write({ Dockerfile: 'RUN echo there is no base image\n' });
+    repo.commit('broken');
+    repo.push();
+    const failed = await yb(['deploy']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('the first instruction must be FROM'); // the build's own log, streamed
+    expect(failed.stderr).toMatch(/build #\d+ failed/);
+    expect((await admin('GET', `/teams/${team}/apps/site`)).body.currentRelease).toBe(before.currentRelease);
+
+    const watch = spawn(process.execPath, [repoFile('packages/cli/bin/yb.js'), 'ps', '--watch', '--json'], {
+      cwd: checkout, env: { PATH: process.env.PATH!, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: '1' },
+    });
+    const lines: { desiredReplicas: number; readyReplicas: number }[] = [];
+    watch.stdout.on('data', (b: Buffer) => { for (const l of b.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l)); });
+    try {
+      await eventually('the first status', async () => lines.length > 0, 10_000);
+      await admin('PATCH', `/teams/${team}/apps/site`, { replicas: 1 });
+      await eventually('the scale seen live', async () => lines.some((l) => l.desiredReplicas === 1 && l.readyReplicas === 1), 30_000);
+    } finally {
+      watch.kill('SIGINT');
+    }
   });
 
   it('installs MySQL from the market, adds it as a dependency, manages tokens, reads events, and destroys the app', async () => {
