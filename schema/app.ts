@@ -109,6 +109,7 @@ export const App = builder.objectRef<AppView>('App').implement({
     status: t.expose('status', { type: AppStatus }),
     volumes: t.expose('volumes', { type: [VolumeType] }),
     dependencies: t.expose('dependencies', { type: [AppRefType], description: 'Their connection info reaches this app as env vars' }),
+    sharedWith: t.exposeStringList('sharedWith', { description: 'Other teams that may depend on it (shareApp)' }),
     connectionInfo: t.expose('connectionInfo', { type: [ConnectionInfoType], description: 'What the app gives the apps that depend on it' }),
     envConflicts: t.expose('envConflicts', { type: [EnvConflictType], description: 'Env names given by more than one source' }),
     installation: t.exposeString('installation', { nullable: true, description: 'The template installation it belongs to' }),

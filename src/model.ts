@@ -107,6 +107,8 @@ export interface AppView {
   volumes: VolumeView[];
   /** The apps it depends on: their connection info reaches it as env vars. */
   dependencies: AppRefView[];
+  /** Other teams that may depend on it (shareApp). */
+  sharedWith: string[];
   /** What it exports to its dependents: names, and values where they are not secret. */
   connectionInfo: ConnectionInfoView[];
   /** Names that more than one source gives it (the first dependency wins; the app's own env wins over all). */

@@ -207,6 +207,19 @@ describe('web console in Chromium', () => {
     await review(page, '15-app-logs');
   });
 
+  it('shares an app with another team from its settings, and stops sharing it', async () => {
+    const other = await makeTeam(p.url);
+    await page.goto(`/teams/${team}/apps/side/settings`);
+    await page.getByRole('form', { name: 'Share with a team' }).getByLabel('Team').fill(other);
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    await page.getByRole('button', { name: `Stop sharing with ${other}` }).waitFor();
+    expect((await admin('GET', `/teams/${team}/apps/side`)).body.sharedWith).toEqual([other]);
+    await review(page, '20-app-sharing');
+    await page.getByRole('button', { name: `Stop sharing with ${other}` }).click();
+    await page.getByText('No other team.').waitFor();
+    expect((await admin('GET', `/teams/${team}/apps/side`)).body.sharedWith).toEqual([]);
+  });
+
   it('a viewer sees no control that changes anything, and a forged mutation from its session is refused', async () => {
     const viewer = await makeToken(p.url, team, 'viewer');
     const v = await newPage();

@@ -30,7 +30,7 @@ export interface AppRow {
   health: AppView['status']['health']; reason: string; message: string; ready_replicas: number;
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
   namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: GeneratedSecret[]; args: string[] | null;
-  installation: string | null; component: string | null; dependencies: Dependency[]; default_label: string | null;
+  installation: string | null; component: string | null; dependencies: Dependency[]; shared_with: string[]; default_label: string | null;
   cluster: string; apps_domain: string; moving_to: string | null; move_error: string | null; cluster_id: string;
 }
 
@@ -45,6 +45,7 @@ export const APP_SELECT = `
                   ORDER BY dt.name, d.name), '[]')
             FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
            WHERE ad.app_id = a.id AND d.deleted_at IS NULL) AS dependencies,
+         array(SELECT st.name FROM app_shares sh JOIN teams st ON st.id = sh.team_id WHERE sh.app_id = a.id AND st.deleted_at IS NULL ORDER BY st.name) AS shared_with,
          a.cluster_id, c.name AS cluster, c.apps_domain, (SELECT m.name FROM clusters m WHERE m.id = a.moving_to) AS moving_to, a.move_error
     FROM apps a JOIN teams t ON t.id = a.team_id JOIN app_status s ON s.app_id = a.id JOIN clusters c ON c.id = a.cluster_id
     LEFT JOIN installations i ON i.id = a.installation_id`;
@@ -84,6 +85,7 @@ export function toView(r: AppRow, links: Links): AppView {
     },
     volumes: r.volumes,
     dependencies: r.dependencies.map((d) => ({ team: d.team, app: d.app })),
+    sharedWith: r.shared_with,
     connectionInfo: effectiveExports(r.name, r.exports).map((e) => ('secret' in e
       ? { name: e.name, value: null, secret: true }
       : { name: e.name, value: fillEndpoint(e.value, { app: r.name, namespace: r.namespace, port: r.port }), secret: false })),

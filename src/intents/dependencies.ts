@@ -157,6 +157,6 @@ export async function shareApp(ctx: Ctx, raw: z.input<typeof shareInput>, share:
       await tx.query('DELETE FROM app_shares WHERE app_id = $1 AND team_id = $2', [app.id, other.id]);
     }
     scope.message = `${share ? 'shared with' : 'no longer shared with'} team ${other.name}`;
-    return toView(app, ctx);
+    return toView((await liveApp(tx, i.team, i.app, false))!, ctx); // as it is now: sharedWith changed
   });
 }

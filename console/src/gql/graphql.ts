@@ -96,6 +96,12 @@ export type InstallTemplateInput = {
   version?: string | null | undefined;
 };
 
+export type MoveAppInput = {
+  app: string;
+  cluster: string;
+  team: string;
+};
+
 export type PublishTemplateInput = {
   /** The apps to publish, with the dependencies among them */
   apps: Array<string>;
@@ -115,6 +121,12 @@ export type ResourceListInput = {
 export type ResourcesInput = {
   limits?: ResourceListInput | null | undefined;
   requests?: ResourceListInput | null | undefined;
+};
+
+export type ShareAppInput = {
+  app: string;
+  team: string;
+  withTeam: string;
 };
 
 export type TemplateScope =
@@ -160,7 +172,7 @@ export type VolumeInput = {
 
 export type AppSummaryFragment = { name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
 
-export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
+export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
 
 export type TeamAppsSubscriptionVariables = Exact<{
   team: string;
@@ -175,7 +187,7 @@ export type AppQueryVariables = Exact<{
 }>;
 
 
-export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } | null };
+export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } | null };
 
 export type AppStatusSubscriptionVariables = Exact<{
   team: string;
@@ -204,7 +216,7 @@ export type UpdateAppMutationVariables = Exact<{
 }>;
 
 
-export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type DeleteAppMutationVariables = Exact<{
   team: string;
@@ -221,7 +233,7 @@ export type StartAppMutationVariables = Exact<{
 }>;
 
 
-export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type StopAppMutationVariables = Exact<{
   team: string;
@@ -229,7 +241,7 @@ export type StopAppMutationVariables = Exact<{
 }>;
 
 
-export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type RestartAppMutationVariables = Exact<{
   team: string;
@@ -237,7 +249,7 @@ export type RestartAppMutationVariables = Exact<{
 }>;
 
 
-export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type ReleasesQueryVariables = Exact<{
   team: string;
@@ -254,7 +266,7 @@ export type RollbackMutationVariables = Exact<{
 }>;
 
 
-export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type AppLogsQueryVariables = Exact<{
   team: string;
@@ -293,6 +305,34 @@ export type RemoveDependencyMutationVariables = Exact<{
 
 
 export type RemoveDependencyMutation = { removeDependency: { app: { name: string } } };
+
+export type ShareAppMutationVariables = Exact<{
+  input: ShareAppInput;
+}>;
+
+
+export type ShareAppMutation = { shareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+
+export type UnshareAppMutationVariables = Exact<{
+  input: ShareAppInput;
+}>;
+
+
+export type UnshareAppMutation = { unshareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+
+export type MoveAppMutationVariables = Exact<{
+  input: MoveAppInput;
+}>;
+
+
+export type MoveAppMutation = { moveApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+
+export type TeamClustersQueryVariables = Exact<{
+  team: string;
+}>;
+
+
+export type TeamClustersQuery = { team: { clusters: Array<string> } | null };
 
 export type BuildRowFragment = { id: string, number: number, status: string, ref: string, commit: string | null, message: string | null, author: string | null, trigger: string, createdAt: string, startedAt: string | null, finishedAt: string | null, failureReason: string | null, image: string | null, plan: { language: string, version: string | null, versionSource: string | null, framework: string | null, packageManager: string | null, evidence: Array<string>, buildCommand: string | null, startCommand: string | null, port: number } | null };
 
@@ -511,6 +551,9 @@ export const AppDetailFragmentDoc = new TypedDocumentString(`
     team
     app
   }
+  sharedWith
+  movingTo
+  moveError
   connectionInfo {
     name
     value
@@ -677,6 +720,9 @@ fragment AppDetail on App {
     team
     app
   }
+  sharedWith
+  movingTo
+  moveError
   connectionInfo {
     name
     value
@@ -786,6 +832,9 @@ fragment AppDetail on App {
     team
     app
   }
+  sharedWith
+  movingTo
+  moveError
   connectionInfo {
     name
     value
@@ -873,6 +922,9 @@ fragment AppDetail on App {
     team
     app
   }
+  sharedWith
+  movingTo
+  moveError
   connectionInfo {
     name
     value
@@ -953,6 +1005,9 @@ fragment AppDetail on App {
     team
     app
   }
+  sharedWith
+  movingTo
+  moveError
   connectionInfo {
     name
     value
@@ -1033,6 +1088,9 @@ fragment AppDetail on App {
     team
     app
   }
+  sharedWith
+  movingTo
+  moveError
   connectionInfo {
     name
     value
@@ -1133,6 +1191,9 @@ fragment AppDetail on App {
     team
     app
   }
+  sharedWith
+  movingTo
+  moveError
   connectionInfo {
     name
     value
@@ -1198,6 +1259,262 @@ export const RemoveDependencyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RemoveDependencyMutation, RemoveDependencyMutationVariables>;
+export const ShareAppDocument = new TypedDocumentString(`
+    mutation ShareApp($input: ShareAppInput!) {
+  shareApp(input: $input) {
+    app {
+      ...AppDetail
+    }
+  }
+}
+    fragment AppSummary on App {
+  name
+  team
+  image
+  running
+  replicas
+  defaultDomain
+  url
+  updatedAt
+  currentRelease
+  installation
+  cluster
+  git {
+    url
+    branch
+  }
+  status {
+    health
+    reason
+    message
+    readyReplicas
+    desiredReplicas
+    updatedAt
+  }
+}
+fragment AppDetail on App {
+  ...AppSummary
+  port
+  domains
+  tls
+  healthCheckPath
+  buildMode
+  dockerfilePath
+  webhookUrl
+  env {
+    name
+    value
+  }
+  resources {
+    requests {
+      cpu
+      memory
+    }
+    limits {
+      cpu
+      memory
+    }
+  }
+  git {
+    url
+    branch
+    subdir
+    hasCredentials
+  }
+  dependencies {
+    team
+    app
+  }
+  sharedWith
+  movingTo
+  moveError
+  connectionInfo {
+    name
+    value
+    secret
+  }
+  envConflicts {
+    name
+    from
+  }
+  status {
+    endpoints
+    observedGeneration
+  }
+}`) as unknown as TypedDocumentString<ShareAppMutation, ShareAppMutationVariables>;
+export const UnshareAppDocument = new TypedDocumentString(`
+    mutation UnshareApp($input: ShareAppInput!) {
+  unshareApp(input: $input) {
+    app {
+      ...AppDetail
+    }
+  }
+}
+    fragment AppSummary on App {
+  name
+  team
+  image
+  running
+  replicas
+  defaultDomain
+  url
+  updatedAt
+  currentRelease
+  installation
+  cluster
+  git {
+    url
+    branch
+  }
+  status {
+    health
+    reason
+    message
+    readyReplicas
+    desiredReplicas
+    updatedAt
+  }
+}
+fragment AppDetail on App {
+  ...AppSummary
+  port
+  domains
+  tls
+  healthCheckPath
+  buildMode
+  dockerfilePath
+  webhookUrl
+  env {
+    name
+    value
+  }
+  resources {
+    requests {
+      cpu
+      memory
+    }
+    limits {
+      cpu
+      memory
+    }
+  }
+  git {
+    url
+    branch
+    subdir
+    hasCredentials
+  }
+  dependencies {
+    team
+    app
+  }
+  sharedWith
+  movingTo
+  moveError
+  connectionInfo {
+    name
+    value
+    secret
+  }
+  envConflicts {
+    name
+    from
+  }
+  status {
+    endpoints
+    observedGeneration
+  }
+}`) as unknown as TypedDocumentString<UnshareAppMutation, UnshareAppMutationVariables>;
+export const MoveAppDocument = new TypedDocumentString(`
+    mutation MoveApp($input: MoveAppInput!) {
+  moveApp(input: $input) {
+    app {
+      ...AppDetail
+    }
+  }
+}
+    fragment AppSummary on App {
+  name
+  team
+  image
+  running
+  replicas
+  defaultDomain
+  url
+  updatedAt
+  currentRelease
+  installation
+  cluster
+  git {
+    url
+    branch
+  }
+  status {
+    health
+    reason
+    message
+    readyReplicas
+    desiredReplicas
+    updatedAt
+  }
+}
+fragment AppDetail on App {
+  ...AppSummary
+  port
+  domains
+  tls
+  healthCheckPath
+  buildMode
+  dockerfilePath
+  webhookUrl
+  env {
+    name
+    value
+  }
+  resources {
+    requests {
+      cpu
+      memory
+    }
+    limits {
+      cpu
+      memory
+    }
+  }
+  git {
+    url
+    branch
+    subdir
+    hasCredentials
+  }
+  dependencies {
+    team
+    app
+  }
+  sharedWith
+  movingTo
+  moveError
+  connectionInfo {
+    name
+    value
+    secret
+  }
+  envConflicts {
+    name
+    from
+  }
+  status {
+    endpoints
+    observedGeneration
+  }
+}`) as unknown as TypedDocumentString<MoveAppMutation, MoveAppMutationVariables>;
+export const TeamClustersDocument = new TypedDocumentString(`
+    query TeamClusters($team: String!) {
+  team(name: $team) {
+    clusters
+  }
+}
+    `) as unknown as TypedDocumentString<TeamClustersQuery, TeamClustersQueryVariables>;
 export const BuildsDocument = new TypedDocumentString(`
     query Builds($team: String!, $app: String!) {
   builds(team: $team, app: $app, limit: 30) {

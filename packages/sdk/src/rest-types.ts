@@ -1007,6 +1007,8 @@ export interface components {
             volumes: components["schemas"]["Volume"][];
             /** @description Their connection info reaches this app as env vars */
             dependencies: components["schemas"]["AppRef"][];
+            /** @description Other teams that may depend on it (shareApp) */
+            sharedWith: string[];
             /** @description What the app gives the apps that depend on it */
             connectionInfo: {
                 name: string;

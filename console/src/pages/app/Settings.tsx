@@ -8,6 +8,7 @@ import { DeleteAppDocument, RotateWebhookSecretDocument, UpdateAppDocument, type
 import { useCan } from '../../session';
 import { Confirm } from '../../components/Confirm';
 import { useAppMutation } from './mutate';
+import { Placement } from './Placement';
 
 interface Form {
   env: { name: string; value: string }[];
@@ -137,6 +138,7 @@ export function Settings({ app }: { app: AppDetailFragment }) {
         </Stack>
       </Card>
       {app.git && <Webhook app={app} write={write} />}
+      <Placement app={app} write={write} />
       {write && (
         <Card withBorder>
           <Group justify="space-between">
