@@ -30,6 +30,7 @@ export function consoleRouter(dist = consoleDist): Router {
     strictTransportSecurity: false, // set by whatever terminates TLS in front of the API
   }));
   r.use('/assets', express.static(`${dist}/assets`, { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  const files = express.static(dist, { index: false, fallthrough: true });
   r.get(/.*/, (req, res, next) => {
     if (API_PATHS.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
@@ -38,7 +39,7 @@ export function consoleRouter(dist = consoleDist): Router {
       return;
     }
     if (req.path !== '/' && /\.[a-z0-9]+$/i.test(req.path)) {
-      return express.static(dist, { index: false, fallthrough: true })(req, res, next);
+      return files(req, res, next);
     }
     res.sendFile(`${dist}/index.html`);
   });

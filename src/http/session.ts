@@ -8,7 +8,6 @@ import { problem, sendProblem } from './problem.js';
 
 export interface SessionOptions { deps: Deps; adminToken: string; hours: number }
 
-const secure = (req: Request) => req.secure;
 
 /**
  * The console's sign-in: POST /auth/session { token } sets the session cookie and answers who
@@ -17,6 +16,9 @@ const secure = (req: Request) => req.secure;
  */
 export function sessionRouter(o: SessionOptions): Router {
   const r = express.Router();
+  // Secure when the console is reached over HTTPS: directly, or through a proxy that terminates
+  // TLS in front of the API (its public URL says so).
+  const secure = (req: Request) => req.secure || o.deps.publicUrl.startsWith('https:');
   const json = express.json({ limit: '4kb' });
   r.post('/auth/session', json, async (req, res) => {
     const token = (req.body as { token?: unknown } | undefined)?.token;
