@@ -170,16 +170,16 @@ export type VolumeInput = {
   storageClass?: string | null | undefined;
 };
 
-export type AppSummaryFragment = { name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
+export type AppSummaryFragment = { name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
 
-export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
+export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
 
 export type TeamAppsSubscriptionVariables = Exact<{
   team: string;
 }>;
 
 
-export type TeamAppsSubscription = { teamApps: { snapshot: boolean, removed: Array<string>, apps: Array<{ name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } }> } };
+export type TeamAppsSubscription = { teamApps: { snapshot: boolean, removed: Array<string>, apps: Array<{ name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } }> } };
 
 export type AppQueryVariables = Exact<{
   team: string;
@@ -187,7 +187,7 @@ export type AppQueryVariables = Exact<{
 }>;
 
 
-export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } | null };
+export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } | null };
 
 export type AppStatusSubscriptionVariables = Exact<{
   team: string;
@@ -195,7 +195,7 @@ export type AppStatusSubscriptionVariables = Exact<{
 }>;
 
 
-export type AppStatusSubscription = { appStatus: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, endpoints: Array<string>, updatedAt: string } };
+export type AppStatusSubscription = { appStatus: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, endpoints: Array<string>, updatedAt: string, observedGeneration: number } };
 
 export type AppNamesQueryVariables = Exact<{
   team: string;
@@ -216,7 +216,7 @@ export type UpdateAppMutationVariables = Exact<{
 }>;
 
 
-export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type DeleteAppMutationVariables = Exact<{
   team: string;
@@ -233,7 +233,7 @@ export type StartAppMutationVariables = Exact<{
 }>;
 
 
-export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type StopAppMutationVariables = Exact<{
   team: string;
@@ -241,7 +241,7 @@ export type StopAppMutationVariables = Exact<{
 }>;
 
 
-export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type RestartAppMutationVariables = Exact<{
   team: string;
@@ -249,7 +249,7 @@ export type RestartAppMutationVariables = Exact<{
 }>;
 
 
-export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type ReleasesQueryVariables = Exact<{
   team: string;
@@ -266,7 +266,7 @@ export type RollbackMutationVariables = Exact<{
 }>;
 
 
-export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type AppLogsQueryVariables = Exact<{
   team: string;
@@ -311,21 +311,21 @@ export type ShareAppMutationVariables = Exact<{
 }>;
 
 
-export type ShareAppMutation = { shareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type ShareAppMutation = { shareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type UnshareAppMutationVariables = Exact<{
   input: ShareAppInput;
 }>;
 
 
-export type UnshareAppMutation = { unshareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type UnshareAppMutation = { unshareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type MoveAppMutationVariables = Exact<{
   input: MoveAppInput;
 }>;
 
 
-export type MoveAppMutation = { moveApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type MoveAppMutation = { moveApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type TeamClustersQueryVariables = Exact<{
   team: string;
@@ -501,6 +501,7 @@ export const AppSummaryFragmentDoc = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -578,6 +579,7 @@ export const AppDetailFragmentDoc = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -641,6 +643,7 @@ export const TeamAppsDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -672,6 +675,7 @@ export const AppDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -747,6 +751,7 @@ export const AppStatusDocument = new TypedDocumentString(`
     desiredReplicas
     endpoints
     updatedAt
+    observedGeneration
   }
 }
     `) as unknown as TypedDocumentString<AppStatusSubscription, AppStatusSubscriptionVariables>;
@@ -784,6 +789,7 @@ export const UpdateAppDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -874,6 +880,7 @@ export const StartAppDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -957,6 +964,7 @@ export const StopAppDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -1040,6 +1048,7 @@ export const RestartAppDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -1143,6 +1152,7 @@ export const RollbackDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -1277,6 +1287,7 @@ export const ShareAppDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -1360,6 +1371,7 @@ export const UnshareAppDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {
@@ -1443,6 +1455,7 @@ export const MoveAppDocument = new TypedDocumentString(`
   url
   updatedAt
   currentRelease
+  generation
   installation
   cluster
   git {

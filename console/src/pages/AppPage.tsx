@@ -26,11 +26,12 @@ export function AppPage() {
   const key = appKey(team, app);
   const q = useQuery({ queryKey: key, queryFn: ({ signal }) => gql(AppDocument, { team, name: app }, signal) });
   const [status, setStatus] = useState<AppDetailFragment['status']>();
-  // The status follows live; a change of generation (someone changed the app) refreshes the rest.
+  // The status follows live; a newer generation observed (the app was changed, here or elsewhere)
+  // or another replica count refreshes the rest of the page.
   useSubscription(AppStatusDocument, { team, app }, `${team}/${app}`, (d) => {
     setStatus((cur) => ({ ...(cur ?? q.data?.app?.status ?? { observedGeneration: 0 }), ...d.appStatus }) as AppDetailFragment['status']);
     const known = client.getQueryData<{ app: AppDetailFragment | null }>(key)?.app;
-    if (known && (d.appStatus.desiredReplicas !== known.status.desiredReplicas)) void client.invalidateQueries({ queryKey: key });
+    if (known && (d.appStatus.observedGeneration > known.generation || d.appStatus.desiredReplicas !== known.status.desiredReplicas)) void client.invalidateQueries({ queryKey: key });
   }, Boolean(q.data?.app));
   if (q.isPending) return <Center p="xl"><Loader aria-label="Loading" /></Center>;
   if (q.error) return <Problem error={q.error} />;
