@@ -1,7 +1,7 @@
 import { builder } from './builder.js';
 import { BuildModeEnum } from './app.js';
 import { cancelBuild, followBuildLogs, getBuild, listBuilds, triggerBuild, type LogLine } from '../src/intents/builds.js';
-import { appLogs, type AppLogLine } from '../src/intents/logs.js';
+import { appLogs, followLogs, type AppLogLine } from '../src/intents/logs.js';
 import { detectSource } from '../src/intents/detect-source.js';
 import type { BuildPlan as Plan } from '../src/build/plan.js';
 import type { BuildView } from '../src/model.js';
@@ -55,6 +55,13 @@ const AppLogLineType = builder.objectRef<AppLogLine>('AppLogLine').implement({
 });
 
 builder.subscriptionFields((t) => ({
+  appLogLines: t.field({
+    type: AppLogLineType,
+    description: 'Every running replica\'s log, following: the last `tail` lines of each (default 100), then each line as it is printed; replicas that start later from their first line (server-sent events)',
+    args: { team: t.arg.string({ required: true }), app: t.arg.string({ required: true }), tail: t.arg.int({ description: 'Lines per replica to start with; default 100' }) },
+    subscribe: (_, { team, app, tail }, { ctx, signal }) => followLogs(ctx, team, app, tail ?? 100, signal),
+    resolve: (l) => l,
+  }),
   buildLogs: t.field({
     type: LogLineType,
     description: 'Every line of the build\'s log so far, then new ones, until the build ends',

@@ -3,6 +3,7 @@ import { rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
 import { startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { ADMIN } from './helpers/platform.js';
+import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../gateway/address-map.js';
 
 /** Reads server-sent events of a GraphQL subscription until `until` says stop. */
 async function collect(url: string, query: string, until: (events: any[]) => boolean, onOpen: () => Promise<void>, controller: AbortController) {
@@ -92,6 +93,31 @@ describe('GraphQL subscription appStatus', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(hub.emitter.eventNames().reduce((n, e) => n + hub.emitter.listenerCount(e), 0)).toBe(0);
     expect(hub.teamFollowers).toBe(0);
+  });
+
+  it('appLogLines: each replica\'s last lines, then every line as the app prints it', async () => {
+    const team = await makeTeam(p.url);
+    const admin = rest(p.url, ADMIN);
+    await admin('POST', `/teams/${team}/apps`, { name: 'talk', image: 'nginx', port: 8080 });
+    await eventuallyReady(admin, team, 'talk');
+    const pods = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=talk' })).items.filter((x) => x.status?.podIP);
+    // The simulated pod's stand-in prints a line per request (its address: the pod IP on loopback).
+    const at = `http://${mapAddress(pods[0]!.status!.podIP!, parseAddressMap(LOCAL_ADDRESS_MAP))}:8080`;
+    const controller = new AbortController();
+    const events = await collect(p.url, `subscription { appLogLines(team: "${team}", app: "talk", tail: 5) { pod line } }`,
+      (ev) => ev.some((e) => e.data?.appLogLines?.line.includes('/second')),
+      async () => {
+        await fetch(`${at}/first`).then((r) => r.arrayBuffer());
+        await new Promise((r) => setTimeout(r, 200));
+        await fetch(`${at}/second`).then((r) => r.arrayBuffer());
+      },
+      controller);
+    const lines = events.map((e) => e.data.appLogLines);
+    expect(lines[0].line).toContain('simulated container app started'); // the tail first
+    expect(lines.every((l: { pod: string }) => l.pod === pods[0]!.metadata!.name)).toBe(true);
+    const first = lines.findIndex((l: { line: string }) => l.line.includes('GET /first 200'));
+    expect(first).toBeGreaterThan(0);
+    expect(lines.findIndex((l: { line: string }) => l.line.includes('GET /second 200'))).toBeGreaterThan(first);
   });
 
   it('topology: the team\'s apps and their dependencies in one query, with health', async () => {

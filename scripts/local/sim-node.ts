@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { isBuildPod, runBuildPod } from './sim-programs.js';
 import { NO_DIRECTIVES, StandIn, simDirectives, type ContainerState, type SimDirectives } from './sim-pods.js';
+import { SimLogs } from './sim-logs.js';
 import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../../gateway/address-map.js';
 import { APP, TEAM } from '../../k8s/labels.js';
 
@@ -29,14 +30,22 @@ export interface SimNode { stop(): Promise<void>; podsStarted(): number }
  * The kubelet's log endpoint, which the API server proxies `pods/log` to: it answers with what the
  * simulated containers printed, so logs take the same path as on a real cluster.
  */
-function startKubeletServer(tls: { cert: string; key: string }, logs: Map<string, string>): Promise<Server> {
+function startKubeletServer(tls: { cert: string; key: string }, logs: SimLogs): Promise<Server> {
   const server = createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, (req, res) => {
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/?]+)/.exec(req.url ?? '');
-    const text = m ? logs.get(`${m[1]}/${m[2]}/${m[3]}`) : undefined;
+    const key = m ? `${m[1]}/${m[2]}/${m[3]}` : '';
+    const text = logs.get(key);
     if (text === undefined) { res.writeHead(404).end('no such container'); return; }
-    const tail = Number(new URL(req.url!, 'https://x').searchParams.get('tailLines') ?? 'NaN');
+    const params = new URL(req.url!, 'https://x').searchParams;
+    const tail = Number(params.get('tailLines') ?? 'NaN');
     const lines = text.split('\n');
-    res.writeHead(200, { 'content-type': 'text/plain' }).end(Number.isFinite(tail) ? lines.slice(-tail - 1).join('\n') : text);
+    const shown = Number.isFinite(tail) ? lines.slice(-tail - 1).join('\n') : text;
+    if (params.get('follow') !== 'true') { res.writeHead(200, { 'content-type': 'text/plain' }).end(shown); return; }
+    // Following: what is there, then every line as it is printed, until the client goes.
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write(shown);
+    const stop = logs.follow(key, (chunk) => res.write(chunk));
+    res.on('close', stop);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
@@ -51,7 +60,7 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
   const net = opts.podNetwork ?? 244;
   const name = opts.name ?? SIM_NODE;
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  const logs = new Map<string, string>();
+  const logs = new SimLogs();
   const kubelet = opts.tls ? await startKubeletServer(opts.tls, logs) : undefined;
   await registerNode(core, name, kubelet ? (kubelet.address() as AddressInfo).port : 10250);
 
@@ -150,6 +159,7 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
           { pod: podName, namespace: ns, app: meta.labels?.[APP] ?? '', team: meta.labels?.[TEAM] ?? '', image: main.image ?? '' },
           mapAddress(ip, LOOPBACK_RULES), port, main.readinessProbe, directivesFor(pod, main),
           (state) => reportContainer(pod, ip, now, state),
+          (line) => logs.append(`${ns}/${podName}/${main.name}`, line),
         );
         standIns.set(key, standIn);
         for (const c of pod.spec.containers ?? []) {

@@ -90,6 +90,8 @@ export class StandIn {
     private readonly readiness: Probe,
     private readonly d: SimDirectives,
     private readonly report: (s: ContainerState) => void,
+    /** A line of the container's output: the stand-in prints one per request, as an app's access log. */
+    private readonly print: (line: string) => void = () => {},
   ) {
     this.state = { running: false, ready: false, restartCount: 0, startedAt: new Date().toISOString() };
   }
@@ -132,6 +134,10 @@ export class StandIn {
   }
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
+    // Probes are not printed (the kubelet's own requests), every other request is.
+    if (!String(req.headers['user-agent'] ?? '').startsWith('kube-probe/')) {
+      res.on('finish', () => this.print(`${new Date().toISOString()} ${req.method} ${req.url} ${res.statusCode}`));
+    }
     const send = () => {
       const path = req.url ?? '/';
       const warming = Date.now() - this.startedAt < this.d.warmupMs;
