@@ -12,6 +12,7 @@ import { startGitServer, type GitServer } from './helpers/git-server.js';
 import { ADMIN } from './helpers/platform.js';
 import { freePort } from '../scripts/local/proc.js';
 import { repoFile } from '../scripts/generated.js';
+import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../gateway/address-map.js';
 
 interface Result { code: number; stdout: string; stderr: string }
 
@@ -119,6 +120,20 @@ describe('yb, the command line', () => {
       return r.length > 0 && r;
     }, 30_000);
     expect(logs[0]).toHaveProperty('pod');
+    // --tail follows: a request to the app shows up as it is printed.
+    const follow = spawn(process.execPath, [repoFile('packages/cli/bin/yb.js'), 'logs', '--tail', '--json'], {
+      cwd: checkout, env: { PATH: process.env.PATH!, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: '1' },
+    });
+    let out = '';
+    follow.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    try {
+      await eventually('the tail', async () => out.includes('simulated container'), 15_000);
+      const pod = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=site' })).items.find((x) => x.status?.podIP)!;
+      await fetch(`http://${mapAddress(pod.status!.podIP!, parseAddressMap(LOCAL_ADDRESS_MAP))}:8080/followed`).then((r) => r.arrayBuffer());
+      await eventually('the new line', async () => out.includes('GET /followed 200'), 15_000);
+    } finally {
+      follow.kill('SIGINT');
+    }
     expect((await yb(['domains:add', `${team}.example.com`])).code).toBe(0);
     expect((await json(['domains'])).custom).toEqual([`${team}.example.com`]);
   });

@@ -6,6 +6,7 @@ import { eventually, startFullPlatform, type FullPlatform } from './helpers/full
 import { startGitServer, type GitServer } from './helpers/git-server.js';
 import { ADMIN } from './helpers/platform.js';
 import { accessibilityProblems, launchChromium, screenshot } from './helpers/browser.js';
+import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../gateway/address-map.js';
 
 // The web console in a real Chromium (Debian's, driven by playwright-core) against the real
 // stack: the API serves the built console (console/dist, built by npm test's prepare step).
@@ -203,7 +204,11 @@ describe('web console in Chromium', () => {
     await page.getByText('token.revoke').first().waitFor();
     await review(page, '14-events');
     await page.goto(`/teams/${team}/apps/web/logs`);
-    await page.getByTestId('app-log').waitFor();
+    await page.getByTestId('app-log').getByText('simulated container app started').first().waitFor();
+    // A request to a replica (its stand-in prints one line per request) shows up live.
+    const pod = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=web' })).items.find((x) => x.status?.podIP)!;
+    await fetch(`http://${mapAddress(pod.status!.podIP!, parseAddressMap(LOCAL_ADDRESS_MAP))}:8080/seen-in-the-console`).then((r) => r.arrayBuffer());
+    await page.getByTestId('app-log').getByText('GET /seen-in-the-console 200').waitFor();
     await review(page, '15-app-logs');
   });
 

@@ -334,6 +334,15 @@ export type TeamClustersQueryVariables = Exact<{
 
 export type TeamClustersQuery = { team: { clusters: Array<string> } | null };
 
+export type AppLogLinesSubscriptionVariables = Exact<{
+  team: string;
+  app: string;
+  tail?: number | null | undefined;
+}>;
+
+
+export type AppLogLinesSubscription = { appLogLines: { pod: string, line: string } };
+
 export type BuildRowFragment = { id: string, number: number, status: string, ref: string, commit: string | null, message: string | null, author: string | null, trigger: string, createdAt: string, startedAt: string | null, finishedAt: string | null, failureReason: string | null, image: string | null, plan: { language: string, version: string | null, versionSource: string | null, framework: string | null, packageManager: string | null, evidence: Array<string>, buildCommand: string | null, startCommand: string | null, port: number } | null };
 
 export type BuildsQueryVariables = Exact<{
@@ -1528,6 +1537,14 @@ export const TeamClustersDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TeamClustersQuery, TeamClustersQueryVariables>;
+export const AppLogLinesDocument = new TypedDocumentString(`
+    subscription AppLogLines($team: String!, $app: String!, $tail: Int) {
+  appLogLines(team: $team, app: $app, tail: $tail) {
+    pod
+    line
+  }
+}
+    `) as unknown as TypedDocumentString<AppLogLinesSubscription, AppLogLinesSubscriptionVariables>;
 export const BuildsDocument = new TypedDocumentString(`
     query Builds($team: String!, $app: String!) {
   builds(team: $team, app: $app, limit: 30) {

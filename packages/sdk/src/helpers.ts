@@ -1,6 +1,6 @@
 import { YunbangError } from './errors.js';
 import type { GraphQLClient } from './graphql.js';
-import { AppLogsDocument, AppStatusDocument, BuildLogsDocument, type AppStatusSubscription } from './gql/graphql.js';
+import { AppLogLinesDocument, AppStatusDocument, BuildLogsDocument, type AppStatusSubscription } from './gql/graphql.js';
 
 export type AppStatus = AppStatusSubscription['appStatus'];
 
@@ -43,42 +43,12 @@ export async function* followBuildLog(gql: GraphQLClient, buildId: string, signa
 }
 
 /**
- * Appends a replica's latest tail to what was seen, without the lines both hold: the longest end
- * of `seen` that starts `tail` is the overlap. Returns the new lines. Pure.
+ * The app's log lines, every replica's, following (the appLogLines subscription, as `kubectl logs
+ * -f`): the last `tail` lines of each replica, then each line as it is printed; replicas that
+ * start later too. Ends when `signal` aborts.
  */
-export function newLines(seen: string[], tail: string[]): string[] {
-  for (let k = Math.min(seen.length, tail.length); k > 0; k--) {
-    let same = true;
-    for (let i = 0; i < k && same; i++) same = seen[seen.length - k + i] === tail[i];
-    if (same) return tail.slice(k);
-  }
-  return tail;
-}
-
-/**
- * The app's log lines, every replica's, following: the last `tail` lines first, then new lines
- * as the API shows them (read again every `intervalMs`; the API has no follow stream of pod logs).
- * Ends when `signal` aborts.
- */
-export async function* followAppLogs(gql: GraphQLClient, o: { team: string; app: string; tail?: number; intervalMs?: number; replica?: string; signal?: AbortSignal }): AsyncGenerator<{ pod: string; line: string }> {
-  const seen = new Map<string, string[]>();
-  while (!o.signal?.aborted) {
-    let lines: { pod: string; line: string }[];
-    try { lines = (await gql.request(AppLogsDocument, { team: o.team, app: o.app, tail: o.tail ?? 100 }, o.signal)).appLogs; } catch (err) {
-      if (o.signal?.aborted) return;
-      throw err;
-    }
-    const byPod = new Map<string, string[]>();
-    for (const l of lines) if (!o.replica || l.pod === o.replica || l.pod.endsWith(o.replica)) byPod.set(l.pod, [...(byPod.get(l.pod) ?? []), l.line]);
-    for (const [pod, tail] of byPod) {
-      const before = seen.get(pod) ?? [];
-      const fresh = newLines(before, tail);
-      seen.set(pod, [...before, ...fresh].slice(-1000));
-      for (const line of fresh) yield { pod, line };
-    }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, o.intervalMs ?? 2000);
-      o.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-    });
+export async function* followAppLogs(gql: GraphQLClient, o: { team: string; app: string; tail?: number; replica?: string; signal?: AbortSignal }): AsyncGenerator<{ pod: string; line: string }> {
+  for await (const { appLogLines: l } of gql.subscribe(AppLogLinesDocument, { team: o.team, app: o.app, tail: o.tail ?? 100 }, o.signal)) {
+    if (!o.replica || l.pod === o.replica || l.pod.endsWith(o.replica)) yield l;
   }
 }

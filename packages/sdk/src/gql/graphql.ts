@@ -49,6 +49,15 @@ export type TopologyQueryVariables = Exact<{
 
 export type TopologyQuery = { topology: { nodes: Array<{ id: string, team: string, app: string, health: string | null }>, edges: Array<{ from: string, to: string }> } };
 
+export type AppLogLinesSubscriptionVariables = Exact<{
+  team: string;
+  app: string;
+  tail?: number | null | undefined;
+}>;
+
+
+export type AppLogLinesSubscription = { appLogLines: { pod: string, line: string } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -148,3 +157,11 @@ export const TopologyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TopologyQuery, TopologyQueryVariables>;
+export const AppLogLinesDocument = new TypedDocumentString(`
+    subscription AppLogLines($team: String!, $app: String!, $tail: Int) {
+  appLogLines(team: $team, app: $app, tail: $tail) {
+    pod
+    line
+  }
+}
+    `) as unknown as TypedDocumentString<AppLogLinesSubscription, AppLogLinesSubscriptionVariables>;
