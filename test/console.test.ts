@@ -79,6 +79,12 @@ describe('web console in Chromium', () => {
     await page.getByLabel('Team name').fill('Not_A_Name');
     await page.getByRole('button', { name: 'Create team' }).click();
     await page.locator('.mantine-TextInput-error').first().waitFor();
+    // The admin sets a team's Pod Security level from the list.
+    const strict = await makeTeam(p.url);
+    await page.reload();
+    await page.getByRole('textbox', { name: `Pod security of ${strict}` }).click();
+    await page.getByRole('option', { name: 'restricted' }).click();
+    await eventually('restricted', async () => (await admin('GET', `/teams/${strict}`)).body.podSecurity === 'restricted', 10_000);
     await page.getByRole('link', { name: team, exact: true }).click();
     await page.waitForURL(`**/teams/${team}`);
   });

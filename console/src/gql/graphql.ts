@@ -102,6 +102,11 @@ export type MoveAppInput = {
   team: string;
 };
 
+/** The Pod Security Standard a team namespace enforces: baseline (the default), or restricted (non-root pods, no builds from git) */
+export type PodSecurity =
+  | 'baseline'
+  | 'restricted';
+
 export type PublishTemplateInput = {
   /** The apps to publish, with the dependencies among them */
   apps: Array<string>;
@@ -127,6 +132,14 @@ export type ShareAppInput = {
   app: string;
   team: string;
   withTeam: string;
+};
+
+export type TeamQuotaInput = {
+  builds: number;
+  cpu: string;
+  memory: string;
+  pods: number;
+  storage?: string | null | undefined;
 };
 
 export type TemplateScope =
@@ -157,6 +170,13 @@ export type UpdateAppInput = {
   resources?: ResourcesInput | null | undefined;
   team: string;
   tls?: boolean | null | undefined;
+};
+
+export type UpdateTeamInput = {
+  name: string;
+  podSecurity?: PodSecurity | null | undefined;
+  /** The team's plan; an explicit null returns it to the platform's default */
+  quota?: TeamQuotaInput | null | undefined;
 };
 
 export type VolumeInput = {
@@ -436,7 +456,7 @@ export type PublishTemplateMutation = { publishTemplate: { template: { name: str
 export type TeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TeamsQuery = { teams: Array<{ name: string, createdAt: string, clusters: Array<string>, defaultCluster: string | null }> };
+export type TeamsQuery = { teams: Array<{ name: string, createdAt: string, clusters: Array<string>, defaultCluster: string | null, podSecurity: PodSecurity }> };
 
 export type CreateTeamMutationVariables = Exact<{
   name: string;
@@ -480,6 +500,13 @@ export type RevokeTokenMutationVariables = Exact<{
 
 
 export type RevokeTokenMutation = { revokeApiToken: { token: { id: string, revokedAt: string | null } } };
+
+export type UpdateTeamMutationVariables = Exact<{
+  input: UpdateTeamInput;
+}>;
+
+
+export type UpdateTeamMutation = { updateTeam: { team: { name: string, podSecurity: PodSecurity } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1759,6 +1786,7 @@ export const TeamsDocument = new TypedDocumentString(`
     createdAt
     clusters
     defaultCluster
+    podSecurity
   }
 }
     `) as unknown as TypedDocumentString<TeamsQuery, TeamsQueryVariables>;
@@ -1829,3 +1857,13 @@ export const RevokeTokenDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RevokeTokenMutation, RevokeTokenMutationVariables>;
+export const UpdateTeamDocument = new TypedDocumentString(`
+    mutation UpdateTeam($input: UpdateTeamInput!) {
+  updateTeam(input: $input) {
+    team {
+      name
+      podSecurity
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateTeamMutation, UpdateTeamMutationVariables>;

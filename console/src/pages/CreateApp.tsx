@@ -20,7 +20,8 @@ export default function CreateApp() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [kind, setKind] = useState<'image' | 'git'>('image');
-  const [f, setF] = useState({ name: '', image: '', url: '', branch: 'main', subdir: '', buildMode: 'AUTO', port: 8080 as number | string, replicas: 1 as number | string, env: '', domain: '' });
+  const [f, setF] = useState({ name: '', image: '', url: '', branch: 'main', subdir: '', buildMode: 'AUTO', dockerfilePath: '', port: 8080 as number | string, replicas: 1 as number | string, env: '', domain: '' });
+  const [volumes, setVolumes] = useState<{ name: string; mountPath: string; size: string }[]>([]);
   const [plan, setPlan] = useState<DetectSourceQuery['detectSource']>();
   const set = (k: keyof typeof f, v: string | number) => setF((s) => ({ ...s, [k]: v }));
   const create = useMutation({
@@ -28,8 +29,10 @@ export default function CreateApp() {
       const input: CreateAppInput = {
         team, name: f.name.trim(), port: Number(f.port), replicas: Number(f.replicas), env: parseEnv(f.env),
         ...(f.domain.trim() ? { domains: [f.domain.trim()] } : {}),
+        ...(volumes.length ? { volumes: volumes.map((v) => ({ name: v.name.trim(), mountPath: v.mountPath.trim(), size: v.size.trim() })) } : {}),
         ...(kind === 'image' ? { image: f.image.trim() } : {
           git: { url: f.url.trim(), branch: f.branch.trim() || undefined, subdir: f.subdir.trim() || undefined }, buildMode: f.buildMode as CreateAppInput['buildMode'],
+          ...(f.dockerfilePath.trim() ? { dockerfilePath: f.dockerfilePath.trim() } : {}),
         }),
       };
       return gql(CreateAppDocument, { input });
@@ -62,6 +65,7 @@ export default function CreateApp() {
                 <TextInput label="Branch" value={f.branch} onChange={(e) => set('branch', e.currentTarget.value)} error={fe('git.branch')} />
                 <TextInput label="Subdirectory" value={f.subdir} onChange={(e) => set('subdir', e.currentTarget.value)} error={fe('git.subdir')} />
                 <Select label="Build mode" data={[{ value: 'AUTO', label: 'Auto' }, { value: 'DOCKERFILE', label: 'Dockerfile' }, { value: 'SOURCE', label: 'Detect from source' }]} value={f.buildMode} onChange={(v) => v && set('buildMode', v)} allowDeselect={false} />
+                <TextInput label="Dockerfile path" placeholder="Dockerfile" value={f.dockerfilePath} onChange={(e) => set('dockerfilePath', e.currentTarget.value)} error={fe('dockerfilePath')} />
               </Group>
               <Group>
                 <Button variant="light" onClick={() => detect.mutate()} loading={detect.isPending} disabled={!f.url.trim()}>Preview detection</Button>
@@ -82,6 +86,15 @@ export default function CreateApp() {
           </Group>
           <Textarea label="Environment" description="One NAME=value per line" value={f.env} onChange={(e) => set('env', e.currentTarget.value)} autosize minRows={2} error={fe('env')} />
           <TextInput label="Custom domain (optional)" value={f.domain} onChange={(e) => set('domain', e.currentTarget.value)} error={fe('domains')} />
+          {volumes.map((v, i) => (
+            <Group key={i} grow align="flex-start">
+              <TextInput label={`Volume ${i + 1} name`} value={v.name} onChange={(e) => { const x = e.currentTarget.value; setVolumes((vs) => vs.map((w, j) => (j === i ? { ...w, name: x } : w))); }} error={fe(`volumes[${i}].name`)} />
+              <TextInput label="Mounted at" placeholder="/data" value={v.mountPath} onChange={(e) => { const x = e.currentTarget.value; setVolumes((vs) => vs.map((w, j) => (j === i ? { ...w, mountPath: x } : w))); }} error={fe(`volumes[${i}].mountPath`)} />
+              <TextInput label="Size" placeholder="1Gi" value={v.size} onChange={(e) => { const x = e.currentTarget.value; setVolumes((vs) => vs.map((w, j) => (j === i ? { ...w, size: x } : w))); }} error={fe(`volumes[${i}].size`)} />
+            </Group>
+          ))}
+          <Group><Button variant="default" size="compact-sm" onClick={() => setVolumes((vs) => [...vs, { name: '', mountPath: '', size: '1Gi' }])}>Add a volume</Button>
+            {volumes.length > 0 && <Text size="xs" c="dimmed">An app with volumes runs as a StatefulSet; its data outlives it unless deleted with it.</Text>}</Group>
           {err && err.fields.length === 0 && <Text c="red" size="sm" role="alert">{err.message}</Text>}
           {create.error && !err && <Text c="red" size="sm" role="alert">{create.error.message}</Text>}
           <Group><Button type="submit" loading={create.isPending}>Create app</Button></Group>

@@ -103,7 +103,7 @@ export default function Market() {
   const [publishing, setPublishing] = useState(false);
   const refresh = () => void client.invalidateQueries({ queryKey: ['installations', team] });
   const upgrade = useMutation({ mutationFn: (v: { name: string; version: string }) => gql(UpgradeInstallationDocument, { team, ...v }), onSuccess: refresh });
-  const uninstall = useMutation({ mutationFn: (name: string) => gql(UninstallTemplateDocument, { team, name }), onSuccess: refresh });
+  const uninstall = useMutation({ mutationFn: (v: { name: string; deleteData: boolean }) => gql(UninstallTemplateDocument, { team, ...v }), onSuccess: refresh });
   const versionsOf = (t: string) => templates.data?.templates.find((x) => x.name === t)?.versions ?? [];
   return (
     <Stack>
@@ -130,7 +130,7 @@ export default function Market() {
                         : i.version}
                     </Table.Td>
                     <Table.Td><Text size="sm">{i.apps.map((a) => `${a.name} (${a.status.health})`).join(', ')}</Text></Table.Td>
-                    <Table.Td>{write && <Confirm label={`Uninstall ${i.name}`} confirmWord={i.name} onConfirm={() => uninstall.mutate(i.name)}>Uninstall</Confirm>}</Table.Td>
+                    <Table.Td>{write && <Confirm label={`Uninstall ${i.name}`} confirmWord={i.name} option="Also delete its volumes and generated secrets" onConfirm={(deleteData) => uninstall.mutate({ name: i.name, deleteData })}>Uninstall</Confirm>}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Anchor, Button, Card, Group, List, Select, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, List, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { gql } from '../api';
 import { AddDependencyDocument, RemoveDependencyDocument, TeamAppsDocument, TopologyDocument, type TopologyQuery } from '../gql/graphql';
@@ -54,8 +54,13 @@ export default function Topology() {
   const q = useQuery({ queryKey: key, queryFn: ({ signal }) => gql(TopologyDocument, { team }, signal) });
   const [from, setFrom] = useState<string | null>(null);
   const [to, setTo] = useState<string | null>(null);
+  const [otherTeam, setOtherTeam] = useState('');
+  const [otherApp, setOtherApp] = useState('');
   const refresh = () => void client.invalidateQueries({ queryKey: key });
-  const add = useMutation({ mutationFn: () => gql(AddDependencyDocument, { input: { team, app: from!, dependsOn: to! } }), onSuccess: () => { setFrom(null); setTo(null); refresh(); } });
+  const add = useMutation({
+    mutationFn: () => gql(AddDependencyDocument, { input: { team, app: from!, ...(otherTeam.trim() ? { dependsOn: otherApp.trim(), dependsOnTeam: otherTeam.trim() } : { dependsOn: to! }) } }),
+    onSuccess: () => { setFrom(null); setTo(null); setOtherTeam(''); setOtherApp(''); refresh(); },
+  });
   const remove = useMutation({ mutationFn: (e: { from: string; to: string }) => {
     const [toTeam, toApp] = e.to.split('/') as [string, string];
     return gql(RemoveDependencyDocument, { input: { team, app: e.from.split('/')[1]!, dependsOn: toApp, dependsOnTeam: toTeam === team ? undefined : toTeam } });
@@ -74,7 +79,8 @@ export default function Topology() {
   const width = Math.max(320, ...[...at.values()].map((p) => p.x + W + 20));
   const height = Math.max(120, ...[...at.values()].map((p) => p.y + H + 20));
   const own = g?.nodes.filter((n) => n.team === team).map((n) => n.app) ?? [];
-  const submit = (e: FormEvent) => { e.preventDefault(); if (from && to) add.mutate(); };
+  const ready = Boolean(from && (otherTeam.trim() ? otherApp.trim() : to));
+  const submit = (e: FormEvent) => { e.preventDefault(); if (ready) add.mutate(); };
   return (
     <Stack>
       <Title order={1} size="h2">Topology</Title>
@@ -122,13 +128,19 @@ export default function Topology() {
           </List>
         </Card>
       )}
-      {write && own.length > 1 && (
+      {write && own.length > 0 && (
         <Card withBorder component="form" onSubmit={submit} aria-label="Add a dependency">
-          <Group align="flex-end">
-            <Select label="App" data={own} value={from} onChange={setFrom} w={200} />
-            <Select label="Depends on" data={own.filter((n) => n !== from)} value={to} onChange={setTo} w={200} />
-            <Button type="submit" disabled={!from || !to} loading={add.isPending}>Add dependency</Button>
-          </Group>
+          <Stack gap="xs">
+            <Group align="flex-end">
+              <Select label="App" data={own} value={from} onChange={setFrom} w={200} />
+              <Select label="Depends on" data={own.filter((n) => n !== from)} value={to} onChange={setTo} w={200} disabled={Boolean(otherTeam.trim())} />
+              <Button type="submit" disabled={!ready} loading={add.isPending}>Add dependency</Button>
+            </Group>
+            <Group align="flex-end">
+              <TextInput label="Or another team's shared app: team" value={otherTeam} onChange={(e) => setOtherTeam(e.currentTarget.value)} w={240} />
+              <TextInput label="app" value={otherApp} onChange={(e) => setOtherApp(e.currentTarget.value)} w={200} />
+            </Group>
+          </Stack>
         </Card>
       )}
     </Stack>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Badge, Button, Card, Code, Group, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Code, Group, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { gql } from '../../api';
@@ -52,8 +52,9 @@ export function Builds({ app }: { app: AppDetailFragment }) {
   const key = ['builds', app.team, app.name];
   const builds = useQuery({ queryKey: key, queryFn: ({ signal }) => gql(BuildsDocument, { team: app.team, app: app.name }, signal), refetchInterval: (q) => (q.state.data?.builds.some((b) => RUNNING.has(b.status)) ? 3000 : false) });
   const [selected, setSelected] = useState<string>();
+  const [ref, setRef] = useState('');
   const trigger = useMutation({
-    mutationFn: () => gql(TriggerBuildDocument, { team: app.team, app: app.name }),
+    mutationFn: () => gql(TriggerBuildDocument, { team: app.team, app: app.name, ref: ref.trim() || undefined }),
     onSuccess: (r) => { setSelected(r.triggerBuild.build.id); void client.invalidateQueries({ queryKey: key }); },
     onError: (err: Error) => notifications.show({ title: 'Not built', message: err.message, color: 'red' }),
   });
@@ -69,7 +70,12 @@ export function Builds({ app }: { app: AppDetailFragment }) {
     <Stack>
       <Group justify="space-between">
         <Text size="sm">Builds of {app.git.url} ({app.git.branch})</Text>
-        {write && <Button onClick={() => trigger.mutate()} loading={trigger.isPending}>Build now</Button>}
+        {write && (
+          <Group gap="xs" component="form" onSubmit={(e) => { e.preventDefault(); trigger.mutate(); }} aria-label="Build">
+            <TextInput aria-label="Branch, tag or commit (default: the app's branch)" placeholder={app.git.branch} value={ref} onChange={(e) => setRef(e.currentTarget.value)} w={180} />
+            <Button type="submit" loading={trigger.isPending}>Build now</Button>
+          </Group>
+        )}
       </Group>
       <Problem error={builds.error} />
       {list.length === 0 && builds.data && <Text c="dimmed">No builds yet.</Text>}

@@ -14,7 +14,7 @@ interface Form {
   env: { name: string; value: string }[];
   image: string; port: number | string; healthCheckPath: string; tls: boolean; domains: string;
   cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string;
-  gitUrl: string; gitBranch: string; gitSubdir: string; buildMode: string;
+  gitUrl: string; gitBranch: string; gitSubdir: string; buildMode: string; dockerfilePath: string;
 }
 
 function formOf(a: AppDetailFragment): Form {
@@ -24,6 +24,7 @@ function formOf(a: AppDetailFragment): Form {
     cpuRequest: a.resources.requests?.cpu ?? '', memoryRequest: a.resources.requests?.memory ?? '',
     cpuLimit: a.resources.limits?.cpu ?? '', memoryLimit: a.resources.limits?.memory ?? '',
     gitUrl: a.git?.url ?? '', gitBranch: a.git?.branch ?? '', gitSubdir: a.git?.subdir ?? '', buildMode: a.buildMode ?? 'AUTO',
+    dockerfilePath: a.dockerfilePath ?? '',
   };
 }
 
@@ -52,6 +53,7 @@ export function changes(a: AppDetailFragment, f: Form): Partial<UpdateAppInput> 
     u.git = { url: f.gitUrl.trim(), branch: f.gitBranch.trim() || undefined, subdir: f.gitSubdir.trim() || undefined };
   }
   if (a.git && f.buildMode !== base.buildMode) u.buildMode = f.buildMode as UpdateAppInput['buildMode'];
+  if (a.git && f.dockerfilePath !== base.dockerfilePath) u.dockerfilePath = f.dockerfilePath.trim() || null;
   return u;
 }
 
@@ -77,7 +79,7 @@ export function Settings({ app }: { app: AppDetailFragment }) {
   const fieldError = (name: string) => err?.field(name);
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
   const submit = (e: FormEvent) => { e.preventDefault(); if (Object.keys(pending).length) save.mutate(pending); };
-  const unassigned = err && !err.fields.some((f) => /^(env|image|port|healthCheckPath|tls|domains|resources|git|buildMode)/.test(f.field));
+  const unassigned = err && !err.fields.some((f) => /^(env|image|port|healthCheckPath|tls|domains|resources|git|buildMode|dockerfilePath)/.test(f.field));
   return (
     <Stack>
       <Card withBorder component="form" onSubmit={submit} aria-label="App settings">
@@ -125,6 +127,7 @@ export function Settings({ app }: { app: AppDetailFragment }) {
               <TextInput label="Subdirectory" value={form.gitSubdir} onChange={(e) => set('gitSubdir', e.currentTarget.value)} disabled={!write} error={fieldError('git.subdir')} />
               <Select label="Build mode" data={[{ value: 'AUTO', label: 'Auto (Dockerfile if present)' }, { value: 'DOCKERFILE', label: 'Dockerfile' }, { value: 'SOURCE', label: 'Detect from source' }]}
                 value={form.buildMode} onChange={(v) => v && set('buildMode', v)} disabled={!write} allowDeselect={false} />
+              <TextInput label="Dockerfile path" placeholder="Dockerfile" value={form.dockerfilePath} onChange={(e) => set('dockerfilePath', e.currentTarget.value)} disabled={!write} error={fieldError('dockerfilePath')} />
             </Group>
           </>}
           {unassigned && <Text c="red" size="sm" role="alert">{err.message}</Text>}
@@ -142,9 +145,9 @@ export function Settings({ app }: { app: AppDetailFragment }) {
       {write && (
         <Card withBorder>
           <Group justify="space-between">
-            <Text>Delete this app. Its volumes and generated secrets are kept unless you delete them from the API.</Text>
-            <Confirm label={`Delete app ${app.name}`} confirmWord={app.name}
-              onConfirm={() => { void gql(DeleteAppDocument, { ...ref }).then(() => navigate(`/teams/${app.team}`)); }}>Delete app</Confirm>
+            <Text>Delete this app. Its volumes and generated secrets are kept (an app created again under its name finds them) unless you choose otherwise.</Text>
+            <Confirm label={`Delete app ${app.name}`} confirmWord={app.name} option="Also delete its volumes and generated secrets"
+              onConfirm={(deleteData) => { void gql(DeleteAppDocument, { ...ref, deleteData }).then(() => navigate(`/teams/${app.team}`)); }}>Delete app</Confirm>
           </Group>
         </Card>
       )}
