@@ -15,6 +15,7 @@ const Market = lazy(() => import('./pages/Market'));
 const Topology = lazy(() => import('./pages/Topology'));
 const Tokens = lazy(() => import('./pages/Tokens'));
 const Events = lazy(() => import('./pages/Events'));
+const Clusters = lazy(() => import('./pages/Clusters'));
 
 function Home() {
   const { principal } = useSession();
@@ -38,6 +39,7 @@ export function Routes() {
           <RouterRoutes>
             <Route path="/" element={<Home />} />
             <Route path="/teams" element={<Teams />} />
+            <Route path="/clusters" element={<Clusters />} />
             <Route path="/teams/:team" element={<TeamApps />} />
             <Route path="/teams/:team/new" element={<CreateApp />} />
             <Route path="/teams/:team/apps/:app/:tab?" element={<AppPage />} />

@@ -37,6 +37,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <AppShell.Navbar p="sm" aria-label="Sections">
         <Stack gap={2}>
           {principal?.kind === 'admin' && <MantineNavLink component={NavLink} to="/teams" end label="Teams" onClick={close} />}
+          {principal?.kind === 'admin' && <MantineNavLink component={NavLink} to="/clusters" end label="Clusters" onClick={close} />}
           {team && <Text size="xs" fw={700} c="dimmed" tt="uppercase" mt="sm" mb={4}>Team {team}</Text>}
           {team && TEAM_PAGES.map(([path, label]) => (
             <MantineNavLink key={label} component={NavLink} to={`/teams/${team}${path}`} end={path === ''} label={label} onClick={close} />

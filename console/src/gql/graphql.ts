@@ -15,6 +15,13 @@ export type BuildMode =
   | 'DOCKERFILE'
   | 'SOURCE';
 
+/** What the last probe saw: Reachable; Degraded (answers, but cannot run pods: no nodes); Unreachable (see lastError); Unknown (not probed yet) */
+export type ClusterHealth =
+  | 'Degraded'
+  | 'Reachable'
+  | 'Unknown'
+  | 'Unreachable';
+
 export type CreateApiTokenInput = {
   name: string;
   /** owner, developer or viewer */
@@ -192,7 +199,7 @@ export type VolumeInput = {
 
 export type AppSummaryFragment = { name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
 
-export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
+export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
 
 export type TeamAppsSubscriptionVariables = Exact<{
   team: string;
@@ -207,7 +214,7 @@ export type AppQueryVariables = Exact<{
 }>;
 
 
-export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } | null };
+export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } | null };
 
 export type AppStatusSubscriptionVariables = Exact<{
   team: string;
@@ -236,7 +243,7 @@ export type UpdateAppMutationVariables = Exact<{
 }>;
 
 
-export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type DeleteAppMutationVariables = Exact<{
   team: string;
@@ -253,7 +260,7 @@ export type StartAppMutationVariables = Exact<{
 }>;
 
 
-export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type StopAppMutationVariables = Exact<{
   team: string;
@@ -261,7 +268,7 @@ export type StopAppMutationVariables = Exact<{
 }>;
 
 
-export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type RestartAppMutationVariables = Exact<{
   team: string;
@@ -269,7 +276,7 @@ export type RestartAppMutationVariables = Exact<{
 }>;
 
 
-export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type ReleasesQueryVariables = Exact<{
   team: string;
@@ -286,7 +293,7 @@ export type RollbackMutationVariables = Exact<{
 }>;
 
 
-export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type AppLogsQueryVariables = Exact<{
   team: string;
@@ -331,21 +338,21 @@ export type ShareAppMutationVariables = Exact<{
 }>;
 
 
-export type ShareAppMutation = { shareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type ShareAppMutation = { shareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type UnshareAppMutationVariables = Exact<{
   input: ShareAppInput;
 }>;
 
 
-export type UnshareAppMutation = { unshareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type UnshareAppMutation = { unshareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type MoveAppMutationVariables = Exact<{
   input: MoveAppInput;
 }>;
 
 
-export type MoveAppMutation = { moveApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type MoveAppMutation = { moveApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type TeamClustersQueryVariables = Exact<{
   team: string;
@@ -453,6 +460,14 @@ export type PublishTemplateMutationVariables = Exact<{
 
 export type PublishTemplateMutation = { publishTemplate: { template: { name: string, versions: Array<string> } } };
 
+export type ImportTemplateMutationVariables = Exact<{
+  team: string;
+  definition: unknown;
+}>;
+
+
+export type ImportTemplateMutation = { importTemplate: { template: { name: string, versions: Array<string> } } };
+
 export type TeamsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -508,6 +523,41 @@ export type UpdateTeamMutationVariables = Exact<{
 
 export type UpdateTeamMutation = { updateTeam: { team: { name: string, podSecurity: PodSecurity } } };
 
+export type ClustersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ClustersQuery = { clusters: Array<{ name: string, server: string, health: ClusterHealth, cordoned: boolean, apps: number, teams: number, version: string | null, nodes: number | null, appsDomain: string, lastError: string | null }> };
+
+export type CordonClusterMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CordonClusterMutation = { cordonCluster: { cluster: { name: string, cordoned: boolean } } };
+
+export type UncordonClusterMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type UncordonClusterMutation = { uncordonCluster: { cluster: { name: string, cordoned: boolean } } };
+
+export type AllowTeamClusterMutationVariables = Exact<{
+  team: string;
+  cluster: string;
+}>;
+
+
+export type AllowTeamClusterMutation = { allowTeamCluster: { name: string, clusters: Array<string> } };
+
+export type DisallowTeamClusterMutationVariables = Exact<{
+  team: string;
+  cluster: string;
+}>;
+
+
+export type DisallowTeamClusterMutation = { disallowTeamCluster: { name: string, clusters: Array<string> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -561,6 +611,7 @@ export const AppDetailFragmentDoc = new TypedDocumentString(`
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -733,6 +784,7 @@ fragment AppDetail on App {
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -847,6 +899,7 @@ fragment AppDetail on App {
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -938,6 +991,7 @@ fragment AppDetail on App {
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -1022,6 +1076,7 @@ fragment AppDetail on App {
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -1106,6 +1161,7 @@ fragment AppDetail on App {
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -1210,6 +1266,7 @@ fragment AppDetail on App {
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -1345,6 +1402,7 @@ fragment AppDetail on App {
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -1429,6 +1487,7 @@ fragment AppDetail on App {
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -1513,6 +1572,7 @@ fragment AppDetail on App {
   domains
   tls
   healthCheckPath
+  capabilities
   buildMode
   dockerfilePath
   webhookUrl
@@ -1779,6 +1839,16 @@ export const PublishTemplateDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PublishTemplateMutation, PublishTemplateMutationVariables>;
+export const ImportTemplateDocument = new TypedDocumentString(`
+    mutation ImportTemplate($team: String!, $definition: JSON!) {
+  importTemplate(team: $team, definition: $definition) {
+    template {
+      name
+      versions
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ImportTemplateMutation, ImportTemplateMutationVariables>;
 export const TeamsDocument = new TypedDocumentString(`
     query Teams {
   teams {
@@ -1867,3 +1937,55 @@ export const UpdateTeamDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateTeamMutation, UpdateTeamMutationVariables>;
+export const ClustersDocument = new TypedDocumentString(`
+    query Clusters {
+  clusters {
+    name
+    server
+    health
+    cordoned
+    apps
+    teams
+    version
+    nodes
+    appsDomain
+    lastError
+  }
+}
+    `) as unknown as TypedDocumentString<ClustersQuery, ClustersQueryVariables>;
+export const CordonClusterDocument = new TypedDocumentString(`
+    mutation CordonCluster($name: String!) {
+  cordonCluster(name: $name) {
+    cluster {
+      name
+      cordoned
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CordonClusterMutation, CordonClusterMutationVariables>;
+export const UncordonClusterDocument = new TypedDocumentString(`
+    mutation UncordonCluster($name: String!) {
+  uncordonCluster(name: $name) {
+    cluster {
+      name
+      cordoned
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UncordonClusterMutation, UncordonClusterMutationVariables>;
+export const AllowTeamClusterDocument = new TypedDocumentString(`
+    mutation AllowTeamCluster($team: String!, $cluster: String!) {
+  allowTeamCluster(team: $team, cluster: $cluster) {
+    name
+    clusters
+  }
+}
+    `) as unknown as TypedDocumentString<AllowTeamClusterMutation, AllowTeamClusterMutationVariables>;
+export const DisallowTeamClusterDocument = new TypedDocumentString(`
+    mutation DisallowTeamCluster($team: String!, $cluster: String!) {
+  disallowTeamCluster(team: $team, cluster: $cluster) {
+    name
+    clusters
+  }
+}
+    `) as unknown as TypedDocumentString<DisallowTeamClusterMutation, DisallowTeamClusterMutationVariables>;

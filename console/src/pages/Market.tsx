@@ -5,7 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { useNavigate } from 'react-router';
 import { ApiError, gql } from '../api';
 import {
-  AppNamesDocument, InstallTemplateDocument, InstallationsDocument, PublishTemplateDocument, TemplatesDocument, UninstallTemplateDocument, UpgradeInstallationDocument,
+  AppNamesDocument, ImportTemplateDocument, InstallTemplateDocument, InstallationsDocument, PublishTemplateDocument, TemplatesDocument, UninstallTemplateDocument, UpgradeInstallationDocument,
   type TemplatesQuery,
 } from '../gql/graphql';
 import { Problem } from '../components/Problem';
@@ -92,6 +92,32 @@ function Publish({ team, onClose }: { team: string; onClose: () => void }) {
   );
 }
 
+/** Adds a template written in the built-in format (JSON) to the team's catalogue. */
+function Import({ team, onClose }: { team: string; onClose: () => void }) {
+  const client = useQueryClient();
+  const [text, setText] = useState('');
+  const [parseError, setParseError] = useState<string>();
+  const imported = useMutation({
+    mutationFn: (definition: unknown) => gql(ImportTemplateDocument, { team, definition }),
+    onSuccess: (r) => { void client.invalidateQueries({ queryKey: ['templates', team] }); notifications.show({ message: `Imported ${r.importTemplate.template.name}`, color: 'green' }); onClose(); },
+  });
+  const err = imported.error instanceof ApiError ? imported.error : undefined;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    try { setParseError(undefined); imported.mutate(JSON.parse(text)); } catch (x) { setParseError(`not JSON: ${(x as Error).message}`); }
+  };
+  return (
+    <form onSubmit={submit} aria-label="Import a template">
+      <Stack>
+        <Textarea label="Template definition (JSON)" description="name, description, versions, parameters, components: the built-in templates' format" autosize minRows={8} maxRows={20}
+          value={text} onChange={(e) => setText(e.currentTarget.value)} error={parseError} styles={{ input: { fontFamily: 'monospace' } }} />
+        {err && <Text c="red" size="sm" role="alert">{err.fields.length ? err.fields.map((f) => `${f.field}: ${f.message}`).join('; ') : err.message}</Text>}
+        <Group justify="flex-end"><Button variant="default" onClick={onClose}>Cancel</Button><Button type="submit" loading={imported.isPending}>Import</Button></Group>
+      </Stack>
+    </form>
+  );
+}
+
 /** The app market: the catalogue, install (a form from each template's parameters), upgrade, uninstall, publish. */
 export default function Market() {
   const team = useTeam();
@@ -101,6 +127,7 @@ export default function Market() {
   const installations = useQuery({ queryKey: ['installations', team], queryFn: ({ signal }) => gql(InstallationsDocument, { team }, signal) });
   const [installing, setInstalling] = useState<Template>();
   const [publishing, setPublishing] = useState(false);
+  const [importing, setImporting] = useState(false);
   const refresh = () => void client.invalidateQueries({ queryKey: ['installations', team] });
   const upgrade = useMutation({ mutationFn: (v: { name: string; version: string }) => gql(UpgradeInstallationDocument, { team, ...v }), onSuccess: refresh });
   const uninstall = useMutation({ mutationFn: (v: { name: string; deleteData: boolean }) => gql(UninstallTemplateDocument, { team, ...v }), onSuccess: refresh });
@@ -109,7 +136,7 @@ export default function Market() {
     <Stack>
       <Group justify="space-between">
         <Title order={1} size="h2">Market</Title>
-        {write && <Button variant="light" onClick={() => setPublishing(true)}>Publish apps as a template</Button>}
+        {write && <Group gap="xs"><Button variant="default" onClick={() => setImporting(true)}>Import a template</Button><Button variant="light" onClick={() => setPublishing(true)}>Publish apps as a template</Button></Group>}
       </Group>
       <Problem error={templates.error ?? installations.error ?? upgrade.error ?? uninstall.error} />
       {(installations.data?.installations.length ?? 0) > 0 && (
@@ -153,6 +180,9 @@ export default function Market() {
       </SimpleGrid>
       <Modal opened={Boolean(installing)} onClose={() => setInstalling(undefined)} title={`Install ${installing?.name ?? ''}`}>
         {installing && <Install team={team} template={installing} onClose={() => setInstalling(undefined)} />}
+      </Modal>
+      <Modal opened={importing} onClose={() => setImporting(false)} title="Import a template" size="lg">
+        {importing && <Import team={team} onClose={() => setImporting(false)} />}
       </Modal>
       <Modal opened={publishing} onClose={() => setPublishing(false)} title="Publish apps as a template">
         {publishing && <Publish team={team} onClose={() => setPublishing(false)} />}

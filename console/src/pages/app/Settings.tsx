@@ -12,7 +12,7 @@ import { Placement } from './Placement';
 
 interface Form {
   env: { name: string; value: string }[];
-  image: string; port: number | string; healthCheckPath: string; tls: boolean; domains: string;
+  image: string; port: number | string; healthCheckPath: string; tls: boolean; domains: string; capabilities: string;
   cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string;
   gitUrl: string; gitBranch: string; gitSubdir: string; buildMode: string; dockerfilePath: string;
 }
@@ -20,7 +20,7 @@ interface Form {
 function formOf(a: AppDetailFragment): Form {
   return {
     env: a.env.map((e) => ({ name: e.name, value: e.value })),
-    image: a.image ?? '', port: a.port, healthCheckPath: a.healthCheckPath ?? '', tls: a.tls, domains: a.domains.join('\n'),
+    image: a.image ?? '', port: a.port, healthCheckPath: a.healthCheckPath ?? '', tls: a.tls, domains: a.domains.join('\n'), capabilities: a.capabilities.join(', '),
     cpuRequest: a.resources.requests?.cpu ?? '', memoryRequest: a.resources.requests?.memory ?? '',
     cpuLimit: a.resources.limits?.cpu ?? '', memoryLimit: a.resources.limits?.memory ?? '',
     gitUrl: a.git?.url ?? '', gitBranch: a.git?.branch ?? '', gitSubdir: a.git?.subdir ?? '', buildMode: a.buildMode ?? 'AUTO',
@@ -46,6 +46,7 @@ export function changes(a: AppDetailFragment, f: Form): Partial<UpdateAppInput> 
   if (f.healthCheckPath !== base.healthCheckPath) u.healthCheckPath = f.healthCheckPath.trim() || null;
   if (f.tls !== base.tls) u.tls = f.tls;
   if (f.domains !== base.domains) u.domains = f.domains.split(/[\s,]+/).filter(Boolean);
+  if (f.capabilities !== base.capabilities) u.capabilities = f.capabilities.split(/[\s,]+/).filter(Boolean).map((c) => c.toUpperCase());
   if (f.cpuRequest !== base.cpuRequest || f.memoryRequest !== base.memoryRequest || f.cpuLimit !== base.cpuLimit || f.memoryLimit !== base.memoryLimit) {
     u.resources = { requests: list({ cpu: f.cpuRequest, memory: f.memoryRequest }), limits: list({ cpu: f.cpuLimit, memory: f.memoryLimit }) };
   }
@@ -79,7 +80,7 @@ export function Settings({ app }: { app: AppDetailFragment }) {
   const fieldError = (name: string) => err?.field(name);
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
   const submit = (e: FormEvent) => { e.preventDefault(); if (Object.keys(pending).length) save.mutate(pending); };
-  const unassigned = err && !err.fields.some((f) => /^(env|image|port|healthCheckPath|tls|domains|resources|git|buildMode|dockerfilePath)/.test(f.field));
+  const unassigned = err && !err.fields.some((f) => /^(env|image|port|healthCheckPath|tls|domains|resources|git|buildMode|dockerfilePath|capabilities)/.test(f.field));
   return (
     <Stack>
       <Card withBorder component="form" onSubmit={submit} aria-label="App settings">
@@ -114,6 +115,8 @@ export function Settings({ app }: { app: AppDetailFragment }) {
             <TextInput label="Memory limit" placeholder="512Mi" value={form.memoryLimit} onChange={(e) => set('memoryLimit', e.currentTarget.value)} disabled={!write} error={fieldError('resources.limits.memory')} />
           </Group>
           {fieldError('resources') && <Text c="red" size="sm">{fieldError('resources')}</Text>}
+          <TextInput label="Linux capabilities" description="The ones the image needs (e.g. CHOWN, SETUID); every other one is dropped" value={form.capabilities}
+            onChange={(e) => set('capabilities', e.currentTarget.value)} disabled={!write} error={fieldError('capabilities')} />
 
           <Title order={2} size="h4" mt="md">Domains</Title>
           <Textarea label="Custom domains" description="One per line; the default domain is always served" value={form.domains} autosize minRows={2} onChange={(e) => set('domains', e.currentTarget.value)} disabled={!write} error={fieldError('domains')} />
@@ -141,6 +144,7 @@ export function Settings({ app }: { app: AppDetailFragment }) {
         </Stack>
       </Card>
       {app.git && <Webhook app={app} write={write} />}
+      {app.git && write && <Credentials app={app} />}
       <Placement app={app} write={write} />
       {write && (
         <Card withBorder>
@@ -173,6 +177,34 @@ function Webhook({ app, write }: { app: AppDetailFragment; write: boolean }) {
           <CopyButton value={secret ?? ''}>{({ copied, copy }) => <Button onClick={copy}>{copied ? 'Copied' : 'Copy secret'}</Button>}</CopyButton>
         </Stack>
       </Modal>
+    </Card>
+  );
+}
+
+/** Credentials for a private repository: write-only (the API never shows them), replace or remove. */
+function Credentials({ app }: { app: AppDetailFragment }) {
+  const ref = { team: app.team, name: app.name };
+  const [c, setC] = useState({ username: '', token: '', sshPrivateKey: '' });
+  const save = useAppMutation(ref, () => gql(UpdateAppDocument, { input: { ...ref, gitCredentials: Object.fromEntries(Object.entries(c).filter(([, v]) => v.trim())) } })
+    .then((r) => { setC({ username: '', token: '', sshPrivateKey: '' }); return r.updateApp; }), 'Credentials saved');
+  const clear = useAppMutation(ref, () => gql(UpdateAppDocument, { input: { ...ref, clearGitCredentials: true } }).then((r) => r.updateApp), 'Credentials removed');
+  const err = save.error instanceof ApiError ? save.error : undefined;
+  return (
+    <Card withBorder component="form" aria-label="Git credentials" onSubmit={(e: FormEvent) => { e.preventDefault(); save.mutate(undefined); }}>
+      <Stack gap="xs">
+        <Title order={2} size="h4">Git credentials</Title>
+        <Text size="sm">{app.git?.hasCredentials ? 'Credentials are stored for this repository (they are never shown).' : 'None: the repository is cloned without credentials.'}</Text>
+        <Group grow align="flex-start">
+          <TextInput label="Username" value={c.username} onChange={(e) => setC({ ...c, username: e.currentTarget.value })} error={err?.field('gitCredentials.username')} autoComplete="off" />
+          <PasswordInput label="Token or password" value={c.token} onChange={(e) => setC({ ...c, token: e.currentTarget.value })} error={err?.field('gitCredentials.token')} autoComplete="off" />
+        </Group>
+        <Textarea label="SSH private key (ssh URLs)" value={c.sshPrivateKey} onChange={(e) => setC({ ...c, sshPrivateKey: e.currentTarget.value })} error={err?.field('gitCredentials.sshPrivateKey')} autosize minRows={2} />
+        {err && !err.fields.length && <Text c="red" size="sm" role="alert">{err.message}</Text>}
+        <Group>
+          <Button type="submit" variant="light" loading={save.isPending} disabled={!c.token.trim() && !c.sshPrivateKey.trim()}>Save credentials</Button>
+          {app.git?.hasCredentials && <Button variant="default" loading={clear.isPending} onClick={() => clear.mutate(undefined)}>Remove credentials</Button>}
+        </Group>
+      </Stack>
     </Card>
   );
 }
