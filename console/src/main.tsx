@@ -12,6 +12,7 @@ import { ApiError } from './api';
 
 const theme = createTheme({
   primaryColor: 'indigo', defaultRadius: 'md',
+  respectReducedMotion: true, // no transitions for people who ask their system for less motion
   // Icon-only close buttons get a name screen readers can say.
   components: {
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
