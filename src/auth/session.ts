@@ -76,8 +76,22 @@ export function clearedCookie(secure: boolean): string {
   return serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 0 });
 }
 
+/** The live session a request's Cookie header names, if any. */
+export async function sessionOf(db: Queryable, cookieHeader: string | undefined, adminToken: string): Promise<Session | undefined> {
+  const secret = sessionSecret(cookieHeader);
+  return secret ? findSession(db, secret, adminToken) : undefined;
+}
+
+/**
+ * Whether a request on a session must be refused for want of its CSRF token: anything but a plain
+ * read (GET, HEAD) must carry it in CSRF_HEADER, which a cross-site form cannot set.
+ */
+export function csrfRefused(session: Session, method: string, header: string | string[] | undefined): boolean {
+  return method !== 'GET' && method !== 'HEAD' && !csrfMatches(session, header);
+}
+
 /** Constant-time check of the CSRF header against the session's token. */
-export function csrfMatches(session: Session, header: string | string[] | undefined): boolean {
+function csrfMatches(session: Session, header: string | string[] | undefined): boolean {
   if (typeof header !== 'string') return false;
   const a = Buffer.from(header);
   const b = Buffer.from(session.csrfToken);

@@ -4,7 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { schema } from '../../schema/index.js';
 import { authenticate, bearer } from '../auth/tokens.js';
-import { CSRF_HEADER, csrfMatches, findSession, sessionSecret } from '../auth/session.js';
+import { CSRF_HEADER, csrfRefused, sessionOf } from '../auth/session.js';
 import { Conflict, DomainError, Invalid, RateLimited } from '../errors.js';
 import type { Deps } from '../intents/context.js';
 import { log } from '../log.js';
@@ -140,9 +140,8 @@ export function createGraphql(deps: Deps, adminToken: string): YogaServerInstanc
       let principal = token ? await authenticate(deps.db, token, adminToken, deps.tokenCache) : undefined;
       if (!token) {
         // The console's session cookie; anything but a plain read must also carry its CSRF token.
-        const secret = sessionSecret(req.headers.cookie);
-        const session = secret ? await findSession(deps.db, secret, adminToken) : undefined;
-        if (session && req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(session, req.headers[CSRF_HEADER])) {
+        const session = await sessionOf(deps.db, req.headers.cookie, adminToken);
+        if (session && csrfRefused(session, req.method, req.headers[CSRF_HEADER])) {
           throw new GraphQLError(`the ${CSRF_HEADER} header is missing or wrong`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
         }
         principal = session?.principal;

@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { authenticate } from '../auth/tokens.js';
 import {
-  CSRF_HEADER, clearedCookie, createSession, csrfMatches, describePrincipal, endSession, findSession, sessionCookie, sessionSecret, type Session,
+  CSRF_HEADER, clearedCookie, createSession, csrfRefused, describePrincipal, endSession, sessionCookie, sessionOf, sessionSecret,
 } from '../auth/session.js';
 import type { Deps } from '../intents/context.js';
 import { problem, sendProblem } from './problem.js';
@@ -33,23 +33,19 @@ export function sessionRouter(o: SessionOptions): Router {
     res.status(201).json({ principal: describePrincipal(principal), csrfToken: s.csrfToken });
   });
   r.get('/auth/session', async (req, res) => {
-    const session = await currentSession(o, req);
+    const session = await sessionOf(o.deps.db, req.headers.cookie, o.adminToken);
     res.setHeader('Cache-Control', 'no-store');
     if (!session) return sendProblem(res, problem(401, 'not signed in'));
     res.json({ principal: describePrincipal(session.principal), csrfToken: session.csrfToken });
   });
   r.delete('/auth/session', async (req, res) => {
+    const session = await sessionOf(o.deps.db, req.headers.cookie, o.adminToken);
+    if (session && csrfRefused(session, req.method, req.headers[CSRF_HEADER])) return sendProblem(res, problem(403, `the ${CSRF_HEADER} header is missing or wrong`));
     const secret = sessionSecret(req.headers.cookie);
-    const session = secret ? await findSession(o.deps.db, secret, o.adminToken) : undefined;
-    if (secret && session && !csrfMatches(session, req.headers[CSRF_HEADER])) return sendProblem(res, problem(403, `the ${CSRF_HEADER} header is missing or wrong`));
-    if (secret) await endSession(o.deps.db, secret);
+    if (secret) await endSession(o.deps.db, secret); // an expired one too: its row goes
     res.setHeader('Set-Cookie', clearedCookie(secure(req)));
     res.status(204).end();
   });
   return r;
 }
 
-export async function currentSession(o: Pick<SessionOptions, 'deps' | 'adminToken'>, req: Request): Promise<Session | undefined> {
-  const secret = sessionSecret(req.headers.cookie);
-  return secret ? findSession(o.deps.db, secret, o.adminToken) : undefined;
-}

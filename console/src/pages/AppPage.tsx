@@ -3,7 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import { Anchor, Badge, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { gql } from '../api';
-import { AppDocument, AppStatusDocument, type AppDetailFragment } from '../gql/graphql';
+import { AppDocument, AppStatusDocument, type AppDetailFragment, type AppStatusSubscription } from '../gql/graphql';
 import { useSubscription } from '../live';
 import { HealthBadge, shownHealth } from '../components/Health';
 import { Problem } from '../components/Problem';
@@ -25,18 +25,20 @@ export function AppPage() {
   const client = useQueryClient();
   const key = appKey(team, app);
   const q = useQuery({ queryKey: key, queryFn: ({ signal }) => gql(AppDocument, { team, name: app }, signal) });
-  const [status, setStatus] = useState<AppDetailFragment['status']>();
-  // The status follows live; a newer generation observed (the app was changed, here or elsewhere)
-  // or another replica count refreshes the rest of the page.
+  // The status follows live (the subscription sends the whole status, so it replaces the query's),
+  // kept with the app it is of: another app's is never shown after a navigation. A newer
+  // generation observed (the app was changed, here or elsewhere) or another replica count
+  // refreshes the rest of the page.
+  const [live, setLive] = useState<{ of: string; status: AppStatusSubscription['appStatus'] }>();
   useSubscription(AppStatusDocument, { team, app }, `${team}/${app}`, (d) => {
-    setStatus((cur) => ({ ...(cur ?? q.data?.app?.status ?? { observedGeneration: 0 }), ...d.appStatus }) as AppDetailFragment['status']);
+    setLive({ of: `${team}/${app}`, status: d.appStatus });
     const known = client.getQueryData<{ app: AppDetailFragment | null }>(key)?.app;
     if (known && (d.appStatus.observedGeneration > known.generation || d.appStatus.desiredReplicas !== known.status.desiredReplicas)) void client.invalidateQueries({ queryKey: key });
   }, Boolean(q.data?.app));
   if (q.isPending) return <Center p="xl"><Loader aria-label="Loading" /></Center>;
   if (q.error) return <Problem error={q.error} />;
   if (!q.data.app) return <Problem error={new Error(`There is no app "${app}" in team ${team}.`)} title="Not found" />;
-  const a = { ...q.data.app, status: status ? { ...q.data.app.status, ...status } : q.data.app.status };
+  const a = live?.of === `${team}/${app}` ? { ...q.data.app, status: live.status } : q.data.app;
   const current = (TABS as readonly string[]).includes(tab) ? tab as (typeof TABS)[number] : 'overview';
   return (
     <Stack>

@@ -57,6 +57,12 @@ export function context(out: Out): Ctx {
   };
 }
 
+/** `--param k=v` arguments to a template's parameters: whole numbers and true/false as such. */
+export function templateParameters(args: string[] | undefined): Record<string, string | number | boolean> {
+  return Object.fromEntries(keyValues(args ?? [], 'k=v').map((p) => [p.name,
+    /^\d+$/.test(p.value) ? Number(p.value) : p.value === 'true' || p.value === 'false' ? p.value === 'true' : p.value]));
+}
+
 /** "K=V" arguments to env entries; anything else is a usage error. */
 export function keyValues(args: string[], what = 'K=V'): { name: string; value: string }[] {
   return args.map((a) => {

@@ -1,5 +1,5 @@
 import { YunbangError, problemError, type FieldIssue } from './errors.js';
-import { retryingFetch, type RetryOptions } from './retry.js';
+import { transport, type RetryOptions } from './retry.js';
 import { readEvents } from './sse.js';
 import type { ClientOptions } from './rest.js';
 
@@ -8,6 +8,8 @@ export interface Document<R, V> { toString(): string; readonly __apiType?: (v: V
 
 interface GraphQLErrorBody { message: string; extensions?: { code?: string; fields?: FieldIssue[]; retryAfterSeconds?: number } }
 interface Result<R> { data?: R | null; errors?: GraphQLErrorBody[] }
+
+const parsed = <T>(text: string): T | undefined => { try { return JSON.parse(text) as T; } catch { return undefined; } };
 
 function errorOf(e: GraphQLErrorBody, status: number): YunbangError {
   return new YunbangError(e.message, { status, code: e.extensions?.code ?? 'ERROR', fields: e.extensions?.fields, retryAfterSeconds: e.extensions?.retryAfterSeconds });
@@ -26,13 +28,7 @@ export interface GraphQLClient {
 /** Yunbang's GraphQL API (/graphql): queries, mutations, and subscriptions over SSE. */
 export function createGraphQLClient(o: ClientOptions & { retry?: RetryOptions }): GraphQLClient {
   const endpoint = `${o.url.replace(/\/$/, '')}/graphql`;
-  const base = o.fetch ?? globalThis.fetch;
-  const send = retryingFetch(async (input, init) => {
-    try { return await base(input, init); } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
-      throw new YunbangError(`cannot reach ${o.url}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`, { status: 0, code: 'UNREACHABLE' });
-    }
-  }, o.retry);
+  const send = transport(o);
   const post = (doc: { toString(): string }, variables: unknown, accept: string, signal?: AbortSignal) => send(endpoint, {
     method: 'POST', signal,
     headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json', accept },
@@ -41,11 +37,8 @@ export function createGraphQLClient(o: ClientOptions & { retry?: RetryOptions })
   return {
     async request(doc, variables, signal) {
       const res = await post(doc, variables, 'application/graphql-response+json, application/json', signal);
-      const text = await res.text();
-      let body: Result<never>;
-      try { body = JSON.parse(text) as Result<never>; } catch {
-        throw new YunbangError(`${res.status} ${res.statusText}: not a GraphQL answer`, { status: res.status, code: 'BAD_RESPONSE' });
-      }
+      const body = parsed<Result<never>>(await res.text());
+      if (!body) throw new YunbangError(`${res.status} ${res.statusText}: not a GraphQL answer`, { status: res.status, code: 'BAD_RESPONSE' });
       if (body.errors?.length) throw errorOf(body.errors[0]!, res.status);
       return body.data as never;
     },
@@ -56,12 +49,10 @@ export function createGraphQLClient(o: ClientOptions & { retry?: RetryOptions })
         throw err;
       }
       if (!res.ok || !res.headers.get('content-type')?.includes('text/event-stream')) {
+        // Refused before streaming: a GraphQL error (bad document, no token) or a problem (429, 503).
         const text = await res.text();
-        try {
-          const body = JSON.parse(text) as Result<never>;
-          if (body.errors?.length) throw errorOf(body.errors[0]!, res.status);
-        } catch (err) { if (err instanceof YunbangError) throw err; }
-        throw await problemError(new Response(text, { status: res.status, headers: res.headers }));
+        const first = parsed<Result<never>>(text)?.errors?.[0];
+        throw first ? errorOf(first, res.status) : await problemError(new Response(text, { status: res.status, headers: res.headers }));
       }
       try {
         for await (const e of readEvents(res.body!)) {

@@ -1,7 +1,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { components, paths } from './rest-types.js';
-import { YunbangError, problemError } from './errors.js';
-import { retryingFetch, type RetryOptions } from './retry.js';
+import { problemError } from './errors.js';
+import { transport, type RetryOptions } from './retry.js';
 
 /** Every path, parameter, body and response of Yunbang's openapi.yaml, checked at compile time. */
 export type RestClient = Client<paths>;
@@ -35,17 +35,10 @@ const throwProblems: Middleware = {
  *   const { data: app } = await yb.GET('/teams/{team}/apps/{app}', { params: { path: { team, app } } });
  */
 export function createRestClient(o: ClientOptions): RestClient {
-  const base = o.fetch ?? globalThis.fetch;
-  const reached: typeof fetch = async (input, init) => {
-    try { return await base(input, init); } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
-      throw new YunbangError(`cannot reach ${o.url}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`, { status: 0, code: 'UNREACHABLE' });
-    }
-  };
   const client = createClient<paths>({
     baseUrl: `${o.url.replace(/\/$/, '')}/api/v1`,
     headers: { authorization: `Bearer ${o.token}` },
-    fetch: retryingFetch(reached, o.retry),
+    fetch: transport(o),
   });
   client.use(throwProblems);
   return client;

@@ -1,4 +1,4 @@
-import { retryAfter } from './errors.js';
+import { YunbangError, retryAfter } from './errors.js';
 
 export interface RetryOptions {
   /** Attempts in all (the first included); default 4. 1 turns retrying off. */
@@ -35,4 +35,18 @@ export function retryingFetch(base: typeof fetch, o: RetryOptions = {}): typeof 
       await sleep(delayMs, request.signal);
     }
   };
+}
+
+/**
+ * The fetch both clients send with: a server that cannot be reached is a YunbangError with code
+ * UNREACHABLE (not a bare TypeError), and 429/503 are retried as above.
+ */
+export function transport(o: { url: string; fetch?: typeof fetch; retry?: RetryOptions }): typeof fetch {
+  const base = o.fetch ?? globalThis.fetch;
+  return retryingFetch(async (input, init) => {
+    try { return await base(input, init); } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new YunbangError(`cannot reach ${o.url}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`, { status: 0, code: 'UNREACHABLE' });
+    }
+  }, o.retry);
 }

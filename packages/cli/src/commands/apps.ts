@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { waitUntilReady } from '@yunbang/sdk';
-import { insideGit, keyValues, linkCheckout, UsageError, type Ctx, type Target } from '../context.js';
+import { documents, waitUntilReady } from '@yunbang/sdk';
+import { insideGit, keyValues, linkCheckout, templateParameters, UsageError, type Ctx, type Target } from '../context.js';
 import { colors, fields, health, print, printJson, table, waiting } from '../output.js';
 import type { Run } from '../run.js';
 
@@ -46,7 +46,7 @@ export function register(program: Command, run: Run): void {
       const sources = [o.image, o.git, o.template].filter(Boolean).length;
       if (sources !== 1) throw new UsageError('give exactly one of --image, --git or --template');
       if (o.template) {
-        const parameters = Object.fromEntries(keyValues(o.param ?? [], 'k=v').map((p) => [p.name, /^\d+$/.test(p.value) ? Number(p.value) : p.value === 'true' || p.value === 'false' ? p.value === 'true' : p.value]));
+        const parameters = templateParameters(o.param);
         const { data } = await c.rest.POST('/teams/{team}/installations', { params: { path: { team } }, body: { name, template: o.template, parameters } as never });
         if (c.out.json) return printJson(data);
         print(`installed ${colors.bold(o.template)} as ${colors.bold(name)}: ${(data as unknown as { apps: { name: string }[] }).apps.map((a) => a.name).join(', ')}`);
@@ -114,8 +114,7 @@ export function register(program: Command, run: Run): void {
       }
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
-      const { AppStatusDocument } = (await import('@yunbang/sdk')).documents;
-      for await (const { appStatus } of c.graphql.subscribe(AppStatusDocument, { team, app }, stop.signal)) {
+      for await (const { appStatus } of c.graphql.subscribe(documents.AppStatusDocument, { team, app }, stop.signal)) {
         if (c.out.json) process.stdout.write(`${JSON.stringify(appStatus)}\n`);
         else print(`${new Date().toISOString().slice(11, 19)}  ${line(appStatus as App['status'], a.running)}`);
       }

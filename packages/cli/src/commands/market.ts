@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { keyValues } from '../context.js';
+import { templateParameters } from '../context.js';
 import { colors, print, printJson, table } from '../output.js';
 import type { Run } from '../run.js';
 
@@ -14,7 +14,7 @@ export function register(program: Command, run: Run): void {
   program.command('market:install').argument('<template>', 'the template').argument('[name]', 'the installation name (default: the template\'s)')
     .option('--version <v>', 'a version (default: the newest)').option('--param <k=v...>', 'a parameter (repeatable)').description('install a template: its apps, with their dependencies')
     .action(run(async (c, t, template: string, name: string | undefined, o: { version?: string; param?: string[] }) => {
-      const parameters = Object.fromEntries(keyValues(o.param ?? [], 'k=v').map((p) => [p.name, /^\d+$/.test(p.value) ? Number(p.value) : p.value === 'true' || p.value === 'false' ? p.value === 'true' : p.value]));
+      const parameters = templateParameters(o.param);
       const { data } = await c.rest.POST('/teams/{team}/installations', { params: { path: { team: c.team(t) } }, body: { name: name ?? template, template, ...(o.version ? { version: o.version } : {}), parameters } as never });
       if (c.out.json) return printJson(data);
       const d = data as unknown as { name: string; version: string; apps: { name: string }[] };
