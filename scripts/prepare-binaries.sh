@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs etcd from Debian and builds kube-apiserver + kube-controller-manager v1.20.2 from
-# Debian's `kubernetes` source package, once per machine. The two binaries are cached outside
+# Installs etcd, containerd, runc and the image tools from Debian, and builds kube-apiserver,
+# kube-controller-manager, kube-scheduler, the kubelet and kube-proxy v1.20.2 from Debian's `kubernetes` source
+# package, once per machine. The five binaries are cached outside
 # the repository (YUNBANG_CACHE, default ~/.cache/yunbang) so later runs start in seconds.
 # Why from source: no binary package exists and only the npm registry and Debian are reachable.
 set -euo pipefail
@@ -24,14 +25,22 @@ apt_install() {
 # nginx-light: the gateway's load balancer, run as a child process (never as the system service).
 # pebble: an ACME test CA, for the gateway's ACME test (npm test only; small).
 apt_install etcd-server openssl nginx-light pebble
+# The real node: containerd + runc run the pods, the CNI plugins give them a bridge, iptables serves
+# kube-proxy; mmdebstrap + umoci make images from Debian's packages, docker-registry holds them,
+# buildah is the local stand-in for Kaniko; iproute2 makes the node's network namespace.
+apt_install containerd runc containernetworking-plugins iptables iproute2 mmdebstrap umoci \
+  docker-registry buildah skopeo
 
-if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ]; then
-  step "kube-apiserver and kube-controller-manager cached in $BIN"
+TARGETS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy"
+have_all=1
+for t in $TARGETS; do [ -x "$BIN/$t" ] || have_all=0; done
+if [ $have_all = 1 ]; then
+  step "$TARGETS cached in $BIN"
   exit 0
 fi
 
-step "building kube-apiserver and kube-controller-manager v1.20.2 from Debian's source package"
-step "this happens once per machine and takes about 4-6 minutes on 2 cores"
+step "building $TARGETS v1.20.2 from Debian's source package"
+step "this happens once per machine and takes about 10 minutes on 2 cores"
 if ! grep -rqs "deb-src" /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/null; then
   step "enabling Debian source packages (deb-src)"
   $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.sources >/dev/null <<'X'
@@ -62,8 +71,8 @@ rm -f vendor/github.com/modern-go/reflect2/go.mod
 step "compiling (go build; progress below is make's own)"
 mkdir -p "$WORK/home"
 GOPATH="$PWD/.go" CGO_ENABLED=0 HOME="$WORK/home" GOFLAGS=-mod=vendor \
-  make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" 2>&1 | sed -u 's/^/[prepare]   /'
+  make WHAT="$(for t in $TARGETS; do printf 'cmd/%s ' "$t"; done)" 2>&1 | sed -u 's/^/[prepare]   /'
 mkdir -p "$BIN"
-cp _output/bin/kube-apiserver _output/bin/kube-controller-manager "$BIN/"
+for t in $TARGETS; do cp "_output/bin/$t" "$BIN/"; done
 cd "$CACHE"; rm -rf "$WORK"
 step "cached in $BIN"

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DPKG_EXCLUDES, SERVED_BY, servedByText, type ImageRecipe } from './image-recipes.js';
+
+/**
+ * Builds the node's images from Debian's packages, once per machine: mmdebstrap makes the root
+ * filesystem from the machine's own apt sources (no host is named here), umoci packs it as an
+ * OCI image with its command and annotations, and skopeo pushes it into the local registry, whose
+ * storage is the machine's cache. A recipe changed is an image built again.
+ */
+const run = promisify(execFile);
+
+export interface BuiltImage { reference: string; upstream: string; servedBy: string }
+
+/** The machine's apt sources, as mmdebstrap takes them: the same archive the machine installs from. */
+function aptSources(): string {
+  const d = '/etc/apt/sources.list.d';
+  const files = existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.sources') || f.endsWith('.list')).map((f) => join(d, f)) : [];
+  const debs = files.filter((f) => /^Types:\s*deb\s*$/m.test(readFileSync(f, 'utf8')) || /^deb\s/m.test(readFileSync(f, 'utf8')));
+  if (debs.length === 0 && existsSync('/etc/apt/sources.list')) return '/etc/apt/sources.list';
+  if (debs.length === 0) throw new Error('no apt sources found on this machine: images are made from Debian packages through them');
+  return debs[0]!;
+}
+
+export function recipeHash(r: ImageRecipe): string {
+  return createHash('sha256').update(JSON.stringify(r)).digest('hex').slice(0, 16);
+}
+
+/** Is the tag in the registry's storage (filesystem driver's layout)? */
+function inStorage(storage: string, r: ImageRecipe): boolean {
+  return existsSync(join(storage, 'docker/registry/v2/repositories', r.repository, '_manifests/tags', r.tag, 'current/link'));
+}
+
+async function rootfs(r: ImageRecipe, dir: string): Promise<string> {
+  const root = join(dir, 'rootfs');
+  if (r.variant === 'files') {
+    mkdirSync(root, { recursive: true });
+    for (const [pkg, from, to] of r.files ?? []) {
+      await run('apt-get', ['download', pkg], { cwd: dir });
+      const deb = readdirSync(dir).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))!;
+      await run('dpkg-deb', ['-x', join(dir, deb), join(dir, `x-${pkg}`)]);
+      await run('cp', ['-a', join(dir, `x-${pkg}`, from), join(root, to)]);
+    }
+    return root;
+  }
+  const args = [`--variant=${r.variant}`, '--mode=root', '--format=directory', ...DPKG_EXCLUDES.map((p) => `--dpkgopt=path-exclude=${p}`),
+    '--dpkgopt=path-include=/usr/share/doc/*/copyright',
+    ...(r.packages.length ? [`--include=${r.packages.join(',')}`] : []),
+    // apt's lists and caches are no part of the image (as in Docker's debian images).
+    '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*',
+    ...(r.hook ? [`--customize-hook=${r.hook}`] : []),
+    'bookworm', root, aptSources()];
+  await run('mmdebstrap', ['--quiet', ...args], { maxBuffer: 64 << 20 });
+  return root;
+}
+
+async function packageVersion(root: string, pkg: string, r: ImageRecipe, dir: string): Promise<string> {
+  if (r.variant === 'files') {
+    const deb = readdirSync(dir).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))!;
+    return (await run('dpkg-deb', ['-f', join(dir, deb), 'Version'])).stdout.trim();
+  }
+  return (await run('dpkg-query', [`--admindir=${join(root, 'var/lib/dpkg')}`, '-W', '-f=${Version}', pkg])).stdout.trim();
+}
+
+/** Builds one image into an OCI layout and pushes it; returns what it stands in for. */
+async function build(r: ImageRecipe, registry: string, work: string): Promise<BuiltImage> {
+  const dir = mkdtempSync(join(work, 'image-'));
+  try {
+    const root = await rootfs(r, dir);
+    const version = r.servedBy ? await packageVersion(root, r.servedBy, r, dir) : '';
+    const servedBy = r.servedBy ? servedByText(r.servedBy, version) : '';
+    const layout = join(dir, 'layout');
+    const img = `${layout}:${r.tag}`;
+    await run('tar', ['--numeric-owner', '--xattrs', '-C', root, '-cf', join(dir, 'layer.tar'), '.'], { maxBuffer: 16 << 20 });
+    await run('umoci', ['init', '--layout', layout]);
+    await run('umoci', ['new', '--image', img]);
+    await run('umoci', ['raw', 'add-layer', '--image', img, join(dir, 'layer.tar')]);
+    const config = [
+      ...(r.entrypoint ? r.entrypoint.flatMap((e) => ['--config.entrypoint', e]) : []),
+      ...(r.cmd ? r.cmd.flatMap((c) => ['--config.cmd', c]) : []),
+      ...(r.user ? ['--config.user', r.user] : []),
+      ...(r.workdir ? ['--config.workingdir', r.workdir] : []),
+      '--config.env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      ...(r.env ?? []).flatMap((e) => ['--config.env', e]),
+      ...(servedBy ? ['--config.label', `${SERVED_BY}=${servedBy}`, '--manifest.annotation', `${SERVED_BY}=${servedBy}`] : []),
+      '--manifest.annotation', `org.opencontainers.image.ref.name=${r.upstream}`,
+      '--history.created_by', `yunbang: ${r.variant === 'files' ? r.files!.map((f) => f[0]).join(' ') : `mmdebstrap --variant=${r.variant} ${r.packages.join(' ')}`}`,
+    ];
+    await run('umoci', ['config', '--image', img, ...config]);
+    await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${img}`, `docker://${registry}/${r.repository}:${r.tag}`]);
+    return { reference: `${r.repository}:${r.tag}`, upstream: r.upstream, servedBy };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes sure every recipe's image is in the registry: built now if its recipe changed or its tag
+ * is missing, otherwise taken from the cache's record.
+ */
+export async function ensureImages(recipes: ImageRecipe[], o: { registry: string; storage: string; cacheDir: string; say: (m: string) => void }): Promise<BuiltImage[]> {
+  const records = join(o.cacheDir, 'image-records');
+  mkdirSync(records, { recursive: true });
+  const work = join(o.cacheDir, 'image-work');
+  mkdirSync(work, { recursive: true });
+  const out: BuiltImage[] = [];
+  for (const r of recipes) {
+    const record = join(records, `${r.repository.replace(/\//g, '_')}_${r.tag}.json`);
+    const hash = recipeHash(r);
+    if (existsSync(record) && inStorage(o.storage, r)) {
+      const saved = JSON.parse(readFileSync(record, 'utf8')) as BuiltImage & { hash: string };
+      if (saved.hash === hash) { out.push(saved); continue; }
+    }
+    o.say(`building image ${r.upstream} from Debian's packages (once per machine)`);
+    const started = Date.now();
+    const built = await build(r, o.registry, work);
+    writeFileSync(record, JSON.stringify({ ...built, hash }, null, 2));
+    o.say(`  ${r.upstream}: ${built.servedBy || 'built'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    out.push(built);
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startProcess, stopProcess, waitFor } from '../proc.js';
+
+/**
+ * A real OCI registry (Debian's docker-registry 2.8) inside the node's namespace: containerd pulls
+ * from it on the node's loopback, build pods push to it at the node's address. Its storage is the
+ * machine's image cache (~/.cache/yunbang/registry), so images built once serve every later stack.
+ */
+export const REGISTRY_PORT = 5000;
+
+export function renderRegistryConfig(storage: string, port = REGISTRY_PORT): string {
+  return `version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: ${storage}
+  delete:
+    enabled: true
+http:
+  addr: 0.0.0.0:${port}
+`;
+}
+
+export async function startRegistry(o: { storage: string; dir: string; prefix: string[]; logDir: string; pidDir: string; probe: () => Promise<boolean> }): Promise<{ stop(): Promise<void> }> {
+  mkdirSync(o.storage, { recursive: true });
+  mkdirSync(o.dir, { recursive: true });
+  const config = join(o.dir, 'registry.yml');
+  writeFileSync(config, renderRegistryConfig(o.storage));
+  const logFile = join(o.logDir, 'registry.log');
+  // A random HTTP secret per start is what the registry does anyway; set it to say so.
+  const child = startProcess(o.prefix[0]!, [...o.prefix.slice(1), 'docker-registry', 'serve', config], logFile, { pidFile: join(o.pidDir, 'registry.pid') });
+  await waitFor('the image registry', o.probe, 20_000, child, logFile);
+  return { stop: () => stopProcess(child) };
+}
