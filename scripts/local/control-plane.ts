@@ -9,9 +9,9 @@ import { installIdentities, type Identities } from './identities.js';
 import { startProcess, stopProcess, waitFor } from './proc.js';
 
 /**
- * A real Kubernetes control plane: kube-apiserver and kube-controller-manager v1.20.2, built
- * once from Debian's source package by scripts/prepare-binaries.sh. There is no kubelet and no
- * scheduler: the simulated node (sim-node.ts) binds pods and reports their status.
+ * A real Kubernetes control plane: kube-apiserver, kube-controller-manager and (for a real node)
+ * kube-scheduler v1.20.2, built once from Debian's source package by scripts/prepare-binaries.sh.
+ * With a simulated node there is no scheduler: the simulated node (sim-node.ts) binds pods itself.
  */
 export const kubeBinDir = join(process.env.YUNBANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yunbang'), 'kube-1.20.2', 'bin');
 
@@ -22,6 +22,9 @@ export interface LocalControlPlane {
   /** Yunbang's own identities (k8s/install/10-rbac.yaml): what the worker and the API run as. */
   identities: Identities;
   token: string;
+  /** The real node's components' tokens (NODE_IDENTITIES). */
+  nodeTokens: Record<NodeIdentity, string>;
+  pki: string;
   apiserverPid: number;
   stop(): Promise<void>;
 }
@@ -30,23 +33,62 @@ function openssl(dir: string, ...args: string[]) {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
 }
 
-/** CA, serving certificate and service-account keys; made once per directory and reused. */
-function ensurePki(dir: string): { token: string } {
+/** A certificate from the local CA for `cn` (in group `o`), with these subject alternative names. */
+export function issueCertificate(dir: string, name: string, cn: string, o: { org?: string; san?: string } = {}): void {
+  openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `${o.org ? `/O=${o.org}` : ''}/CN=${cn}`);
+  writeFileSync(join(dir, `${name}.cnf`), o.san ? `subjectAltName=${o.san}\n` : 'basicConstraints=CA:FALSE\n');
+  openssl(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '3650', '-extfile', `${name}.cnf`);
+}
+
+/**
+ * The identities a real node's components sign in with: static tokens, as the apiserver's token
+ * file takes them (user, uid, groups); the Node authorizer and the default RBAC bindings know them.
+ */
+export const NODE_IDENTITIES = {
+  kubelet: { user: 'system:node:localhost', groups: 'system:nodes' },
+  'kube-proxy': { user: 'system:kube-proxy', groups: '' },
+  'kube-scheduler': { user: 'system:kube-scheduler', groups: '' },
+} as const;
+export type NodeIdentity = keyof typeof NODE_IDENTITIES;
+
+/** The API server's serving names: loopback, and for a real node its address and the `kubernetes` Service's. */
+function apiserverSans(advertise?: string): string {
+  return ['IP:127.0.0.1', 'DNS:localhost', ...(advertise ? [`IP:${advertise}`, 'IP:10.96.0.1', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local'] : [])].join(',');
+}
+
+/**
+ * CA, serving certificate, service-account keys and tokens; made once per directory and reused
+ * (the serving certificate is issued again when the names it must carry change).
+ */
+function ensurePki(dir: string, advertise?: string): { token: string; tokens: Record<NodeIdentity, string> } {
   mkdirSync(dir, { recursive: true });
-  if (!existsSync(join(dir, 'apiserver.crt'))) {
+  if (!existsSync(join(dir, 'ca.crt'))) {
     openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3650', '-subj', '/CN=yunbang-local-ca');
-    openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'apiserver.key', '-out', 'apiserver.csr', '-subj', '/CN=kube-apiserver');
-    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    openssl(dir, 'x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'apiserver.crt', '-days', '3650', '-extfile', 'ext.cnf');
     openssl(dir, 'genrsa', '-out', 'sa.key', '2048');
     openssl(dir, 'rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub');
   }
-  const tokens = join(dir, 'tokens.csv');
-  if (!existsSync(tokens)) writeFileSync(tokens, `${randomBytes(24).toString('hex')},admin,admin,system:masters\n`, { mode: 0o600 });
-  return { token: readFileSync(tokens, 'utf8').split(',')[0]! };
+  const san = apiserverSans(advertise);
+  const cnf = join(dir, 'apiserver.cnf');
+  if (!existsSync(join(dir, 'apiserver.crt')) || !existsSync(cnf) || readFileSync(cnf, 'utf8').trim() !== `subjectAltName=${san}`) {
+    issueCertificate(dir, 'apiserver', 'kube-apiserver', { san });
+  }
+  // How the API server proves itself to kubelets (they trust the local CA's clients).
+  if (!existsSync(join(dir, 'apiserver-kubelet-client.crt'))) issueCertificate(dir, 'apiserver-kubelet-client', 'kube-apiserver-kubelet-client', { org: 'system:masters' });
+  const file = join(dir, 'tokens.csv');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(24).toString('hex')},admin,admin,system:masters\n`, { mode: 0o600 });
+  let lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const tokens = {} as Record<NodeIdentity, string>;
+  for (const [id, who] of Object.entries(NODE_IDENTITIES) as [NodeIdentity, (typeof NODE_IDENTITIES)[NodeIdentity]][]) {
+    const line = lines.find((l) => l.split(',')[1] === who.user);
+    if (line) { tokens[id] = line.split(',')[0]!; continue; }
+    tokens[id] = randomBytes(24).toString('hex');
+    lines = [...lines, `${tokens[id]},${who.user},${who.user}${who.groups ? `,"${who.groups}"` : ''}`];
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  return { token: lines[0]!.split(',')[0]!, tokens };
 }
 
-function kubeconfigYaml(server: string, caFile: string, token: string): string {
+export function kubeconfigYaml(server: string, caFile: string, token: string): string {
   const ca = readFileSync(caFile).toString('base64');
   return `apiVersion: v1
 kind: Config
@@ -66,7 +108,17 @@ current-context: yunbang-local
 `;
 }
 
-export async function startControlPlane(opts: { dir: string; etcdEndpoint: string; port: number; logDir: string; pidDir?: string; suffix?: string }): Promise<LocalControlPlane> {
+export interface ControlPlaneOptions {
+  dir: string; etcdEndpoint: string; port: number; logDir: string; pidDir?: string; suffix?: string;
+  /**
+   * For a real node: the node's address, which the `kubernetes` Service points pods at (its port
+   * there is forwarded to the API server on loopback); kubelets are reached by their Hostname
+   * address (`localhost`, forwarded into the node's namespace), and kube-scheduler runs.
+   */
+  realNode?: { advertise: string };
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<LocalControlPlane> {
   const sfx = opts.suffix ?? '';
   const pidFile = (name: string) => (opts.pidDir ? { pidFile: join(opts.pidDir, `${name}${sfx}.pid`) } : {});
   const apiserver = join(kubeBinDir, 'kube-apiserver');
@@ -75,7 +127,7 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
     throw new Error(`Kubernetes binaries not found in ${kubeBinDir}: run scripts/prepare-binaries.sh`);
   }
   const pki = join(opts.dir, 'pki');
-  const { token } = ensurePki(pki);
+  const { token, tokens: nodeTokens } = ensurePki(pki, opts.realNode?.advertise);
   const server = `https://127.0.0.1:${opts.port}`;
   const kubeconfig = join(opts.dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigYaml(server, join(pki, 'ca.crt'), token), { mode: 0o600 });
@@ -83,11 +135,12 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
   const apiLog = join(opts.logDir, `kube-apiserver${sfx}.log`);
   const api = startProcess(apiserver, [
     `--etcd-servers=${opts.etcdEndpoint}`, '--bind-address=127.0.0.1', `--secure-port=${opts.port}`,
-    '--advertise-address=127.0.0.1', `--tls-cert-file=${pki}/apiserver.crt`, `--tls-private-key-file=${pki}/apiserver.key`,
+    `--advertise-address=${opts.realNode?.advertise ?? '127.0.0.1'}`, `--tls-cert-file=${pki}/apiserver.crt`, `--tls-private-key-file=${pki}/apiserver.key`,
     `--client-ca-file=${pki}/ca.crt`, `--service-account-key-file=${pki}/sa.pub`,
     `--service-account-signing-key-file=${pki}/sa.key`, '--service-account-issuer=https://kubernetes.default.svc',
     `--token-auth-file=${pki}/tokens.csv`, '--authorization-mode=Node,RBAC', '--service-cluster-ip-range=10.96.0.0/16',
     '--allow-privileged=true', '--insecure-port=0', '--v=0',
+    ...(opts.realNode ? ['--kubelet-preferred-address-types=Hostname', `--kubelet-client-certificate=${pki}/apiserver-kubelet-client.crt`, `--kubelet-client-key=${pki}/apiserver-kubelet-client.key`] : []),
   ], apiLog, pidFile('kube-apiserver'));
   const ca = readFileSync(join(pki, 'ca.crt'));
   const ready = () => new Promise<boolean>((resolve, reject) => {
@@ -108,9 +161,19 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
   const controllers = startProcess(cm, [
     `--kubeconfig=${kubeconfig}`, '--leader-elect=false', `--service-account-private-key-file=${pki}/sa.key`,
     `--root-ca-file=${pki}/ca.crt`, '--use-service-account-credentials=false',
-    '--controllers=*,-nodeipam,-nodelifecycle', '--bind-address=127.0.0.1', '--secure-port=0', '--port=0',
+    // A real node's kubelet registers tainted not-ready until node-lifecycle sees it Ready; the
+    // simulated node has no kubelet heartbeats that controller would wait for.
+    `--controllers=*,-nodeipam${opts.realNode ? '' : ',-nodelifecycle'}`, '--bind-address=127.0.0.1', '--secure-port=0', '--port=0',
   ], cmLog, pidFile('kube-controller-manager'));
-  const stop = async () => { await stopProcess(controllers); await stopProcess(api); };
+  let scheduler: ReturnType<typeof startProcess> | undefined;
+  if (opts.realNode) {
+    const schedulerConfig = join(opts.dir, 'scheduler.kubeconfig');
+    writeFileSync(schedulerConfig, kubeconfigYaml(server, join(pki, 'ca.crt'), nodeTokens['kube-scheduler']), { mode: 0o600 });
+    scheduler = startProcess(join(kubeBinDir, 'kube-scheduler'), [
+      `--kubeconfig=${schedulerConfig}`, '--leader-elect=false', '--port=0', '--secure-port=0', '--v=0',
+    ], join(opts.logDir, `kube-scheduler${sfx}.log`), pidFile('kube-scheduler'));
+  }
+  const stop = async () => { await stopProcess(scheduler); await stopProcess(controllers); await stopProcess(api); };
   let identities: Identities;
   try {
     const admin = new k8s.KubeConfig();
@@ -120,5 +183,5 @@ export async function startControlPlane(opts: { dir: string; etcdEndpoint: strin
     await stop();
     throw err;
   }
-  return { server, kubeconfig, identities, token, apiserverPid: api.pid!, stop };
+  return { server, kubeconfig, identities, token, nodeTokens, pki, apiserverPid: api.pid!, stop };
 }

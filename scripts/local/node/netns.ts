@@ -22,6 +22,8 @@ export interface NodeNetwork {
   podCidr: string;
   /** 10.<n>.0.1: the bridge's address, the pods' gateway, and the node's InternalIP. */
   nodeIp: string;
+  /** ClusterIP Services (the API server's --service-cluster-ip-range). */
+  serviceCidr: string;
 }
 
 const NETNS_DIR = '/var/run/netns';
@@ -32,7 +34,7 @@ function ip(...args: string[]): string {
 
 /** The addresses and names of a node network, a pure function of its name and pod network octet. */
 export function nodeNetwork(name: string, podNet: number): NodeNetwork {
-  return { name, path: `${NETNS_DIR}/${name}`, bridge: 'yb0', podCidr: `10.${podNet}.0.0/16`, nodeIp: `10.${podNet}.0.1` };
+  return { name, path: `${NETNS_DIR}/${name}`, bridge: 'yb0', podCidr: `10.${podNet}.0.0/16`, nodeIp: `10.${podNet}.0.1`, serviceCidr: '10.96.0.0/16' };
 }
 
 /**
@@ -50,6 +52,9 @@ export function createNodeNetwork(n: NodeNetwork): void {
     inNs('link', 'add', n.bridge, 'type', 'bridge');
     inNs('addr', 'add', `${n.nodeIp}/16`, 'dev', n.bridge);
     inNs('link', 'set', n.bridge, 'up');
+    // The node itself (the gateway's nginx) reaches Services: a connection needs a route before
+    // kube-proxy's OUTPUT rules rewrite it to a pod. Pods reach them through the bridge.
+    inNs('route', 'add', n.serviceCidr, 'dev', n.bridge, 'src', n.nodeIp);
     // Pods reach each other and Services through the node (kube-proxy's NAT), nothing beyond it:
     // there is no default route, so anything else fails at once with "network unreachable".
     sysctlIn(n, 'net.ipv4.ip_forward', '1');

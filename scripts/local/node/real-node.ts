@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { freePort, waitFor } from '../proc.js';
+import { issueCertificate, kubeBinDir, kubeconfigYaml, type LocalControlPlane } from '../control-plane.js';
+import { createCgroupRoot } from './cgroups.js';
+import { cleanNode } from './clean.js';
+import { startContainerd } from './containerd.js';
+import { RECIPES, PAUSE } from './image-recipes.js';
+import { ensureImages, type BuiltImage } from './images.js';
+import { NODE_NAME, renderCniConfig, startKubelet, startKubeProxy } from './kubelet.js';
+import { createMountNamespace } from './mount-ns.js';
+import { createNodeNetwork, nodeNetwork, nsenter, type NodeNetwork } from './netns.js';
+import { startPortal, type Portal } from './portal.js';
+import { REGISTRY_PORT, startRegistry } from './registry.js';
+
+/**
+ * A real node for the local cluster: containerd, runc, the kubelet and kube-proxy run real
+ * containers from images made of Debian's packages, kept in a network namespace and a mount
+ * namespace of the stack's own (netns.ts, mount-ns.ts) and reached through loopback ports
+ * (portal.ts). Stopping it, or the next start after a run was killed outright, leaves no
+ * container, mount, namespace, bridge or iptables rule behind (clean.ts).
+ */
+export const cacheDir = process.env.YUNBANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yunbang');
+
+/** Image names pods write, resolved by the local registry: Docker Hub's, and the test images' registry. */
+export const MIRRORED_REGISTRIES = ['docker.io', 'registry.example', 'registry.k8s.io'];
+
+export interface RealNode {
+  network: NodeNetwork;
+  portal: Portal;
+  /** The local registry on the machine's loopback (127.0.0.1:port), for pushing images. */
+  registry: string;
+  /** The same registry as pods and the node see it (<node address>:5000). */
+  registryInNode: string;
+  images: BuiltImage[];
+  /** The nsenter prefix that runs a command inside the node's network namespace. */
+  enter: string[];
+  stop(): Promise<void>;
+}
+
+export interface RealNodeOptions {
+  dir: string;
+  /** The second octet of the pod network (10.<n>.0.0/16). */
+  podNet: number;
+  controlPlane: LocalControlPlane;
+  apiserverPort: number;
+  logDir: string;
+  pidDir: string;
+  say: (m: string) => void;
+}
+
+/** One name per node directory: the next start from the same directory finds what a killed run left. */
+export function netnsName(dir: string): string {
+  return `yb-${createHash('sha256').update(dir).digest('hex').slice(0, 10)}`;
+}
+
+export async function startRealNode(o: RealNodeOptions): Promise<RealNode> {
+  mkdirSync(o.dir, { recursive: true });
+  const net = nodeNetwork(netnsName(o.dir), o.podNet);
+  const cgroupRoot = `/yunbang/${net.name}`;
+  const cleanup = () => cleanNode({ dir: o.dir, network: net.name, cgroupRoot });
+  const cleaned = cleanup();
+  if (cleaned.length) o.say(`cleaned what a killed earlier run left on the node: ${cleaned.join(', ')}`);
+  createNodeNetwork(net);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    cleanup();
+  };
+  try {
+    const mnt = createMountNamespace(o.dir);
+    createCgroupRoot(cgroupRoot);
+    const inNode = nsenter(net, mnt.file);
+    const portal = await startPortal(net.path, { logFile: join(o.logDir, 'portal.log'), pidFile: join(o.pidDir, 'portal.pid') });
+    stops.push(() => portal.stop());
+    // The kubelet, kube-proxy and pods (the `kubernetes` Service) reach the API server.
+    await portal.outward({ host: '0.0.0.0', port: o.apiserverPort }, o.apiserverPort);
+
+    const storage = join(cacheDir, 'registry');
+    const registryPort = await portal.inward(0, { host: '127.0.0.1', port: REGISTRY_PORT });
+    const registry = `127.0.0.1:${registryPort}`;
+    const reg = await startRegistry({
+      storage, dir: join(o.dir, 'registry'), prefix: inNode, logDir: o.logDir, pidDir: o.pidDir,
+      probe: async () => (await fetch(`http://${registry}/v2/`)).ok,
+    });
+    stops.push(() => reg.stop());
+    const images = await ensureImages(RECIPES, { registry, storage, cacheDir, say: o.say });
+
+    const inNodeRegistry = `127.0.0.1:${REGISTRY_PORT}`;
+    const pauseImage = `${inNodeRegistry}/${PAUSE.repository}:${PAUSE.tag}`;
+    const cniConfDir = join(o.dir, 'cni');
+    mkdirSync(cniConfDir, { recursive: true });
+    writeFileSync(join(cniConfDir, '10-yunbang.conflist'), renderCniConfig({ bridge: net.bridge, podCidr: net.podCidr, gateway: net.nodeIp, ipamDir: join(o.dir, 'cni-ipam') }));
+    const containerd = await startContainerd(
+      { dir: join(o.dir, 'containerd'), sandboxImage: pauseImage, cniConfDir, registry: inNodeRegistry, mirrored: [...MIRRORED_REGISTRIES, `${net.nodeIp}:${REGISTRY_PORT}`] },
+      { prefix: inNode, logDir: o.logDir, pidDir: o.pidDir },
+    );
+    stops.push(() => containerd.stop());
+
+    const pki = o.controlPlane.pki;
+    const kubeletDir = join(o.dir, 'kubelet');
+    mkdirSync(kubeletDir, { recursive: true });
+    if (!existsSync(join(pki, 'kubelet.crt'))) issueCertificate(pki, 'kubelet', NODE_NAME, { san: `DNS:${NODE_NAME},IP:127.0.0.1,IP:${net.nodeIp}` });
+    const server = `https://127.0.0.1:${o.apiserverPort}`;
+    const kubeletConfig = join(kubeletDir, 'kubeconfig');
+    writeFileSync(kubeletConfig, kubeconfigYaml(server, join(pki, 'ca.crt'), o.controlPlane.nodeTokens.kubelet), { mode: 0o600 });
+    // The kubelet's port has the same number inside and on loopback, where the API server dials it.
+    const kubeletPort = await freePort();
+    await portal.inward(kubeletPort, { host: '127.0.0.1', port: kubeletPort });
+    const kubelet = await startKubelet(
+      { dir: kubeletDir, port: kubeletPort, healthzPort: await freePort(), nodeIp: net.nodeIp, caFile: join(pki, 'ca.crt'), servingCert: join(pki, 'kubelet.crt'), servingKey: join(pki, 'kubelet.key'), cgroupRoot },
+      { prefix: inNode, bin: join(kubeBinDir, 'kubelet'), kubeconfig: kubeletConfig, containerdSocket: containerd.socket, cniConfDir, pauseImage, logDir: o.logDir, pidDir: o.pidDir },
+    );
+    stops.push(() => kubelet.stop());
+
+    const proxyConfig = join(o.dir, 'kube-proxy.kubeconfig');
+    writeFileSync(proxyConfig, kubeconfigYaml(server, join(pki, 'ca.crt'), o.controlPlane.nodeTokens['kube-proxy']), { mode: 0o600 });
+    const proxy = await startKubeProxy({ prefix: inNode, bin: join(kubeBinDir, 'kube-proxy'), kubeconfig: proxyConfig, podCidr: net.podCidr, dir: join(o.dir, 'kube-proxy'), healthzPort: await freePort(), metricsPort: await freePort(), logDir: o.logDir, pidDir: o.pidDir });
+    stops.push(() => proxy.stop());
+
+    await waitForNodeReady(o.controlPlane.kubeconfig, join(o.logDir, 'kubelet.log'));
+    return { network: net, portal, registry, registryInNode: `${net.nodeIp}:${REGISTRY_PORT}`, images, enter: nsenter(net), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function waitForNodeReady(kubeconfig: string, logFile: string): Promise<void> {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  await waitFor('the node to be Ready', async () => {
+    const node = await core.readNode({ name: NODE_NAME });
+    return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  }, 60_000, undefined, logFile);
+}
+
+export { readFileSync };
