@@ -37,6 +37,9 @@ const schema = z.object({
   YUNBANG_GATEWAY_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   YUNBANG_GATEWAY_ACCESS_LOG: z.string().min(1).optional(),
   YUNBANG_NGINX: z.string().min(1).default('/usr/sbin/nginx'),
+  // The local stack's real node keeps pods in a network namespace of its own: nginx runs inside it
+  // (entered with nsenter), and the stack forwards the listen ports there from loopback.
+  YUNBANG_GATEWAY_NETNS: z.string().min(1).optional(),
   // Serve only these clusters' routes (a gateway in each cluster); empty: every cluster's.
   YUNBANG_GATEWAY_CLUSTERS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
 });
@@ -60,6 +63,8 @@ export interface GatewayConfig {
   debounceMs: number;
   accessLogFile: string | null;
   nginx: string;
+  /** A network namespace file nginx runs in (the local real node's), or null: the gateway's own. */
+  netns: string | null;
   clusters: string[];
 }
 
@@ -77,6 +82,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   const c = r.data;
   if (c.YUNBANG_ACME_EMAIL && c.YUNBANG_GATEWAY_LOCAL_CA_DIR) throw new GatewayConfigError(['YUNBANG_ACME_EMAIL, YUNBANG_GATEWAY_LOCAL_CA_DIR: choose one issuer']);
+  // ACME's HTTP challenges are answered by the gateway process, which nginx inside a namespace cannot reach.
+  if (c.YUNBANG_ACME_EMAIL && c.YUNBANG_GATEWAY_NETNS) throw new GatewayConfigError(['YUNBANG_ACME_EMAIL, YUNBANG_GATEWAY_NETNS: ACME is not served from a local node\'s namespace']);
   return {
     etcdEndpoints: c.ETCD_ENDPOINTS, dir: c.YUNBANG_GATEWAY_DIR,
     httpListen: c.YUNBANG_GATEWAY_HTTP_LISTEN, httpsListen: c.YUNBANG_GATEWAY_HTTPS_LISTEN, statusListen: c.YUNBANG_GATEWAY_STATUS_LISTEN,
@@ -88,6 +95,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     workers: c.YUNBANG_GATEWAY_WORKERS, maxBody: c.YUNBANG_GATEWAY_MAX_BODY,
     readTimeoutSeconds: c.YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS, shutdownTimeoutSeconds: c.YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS,
     debounceMs: c.YUNBANG_GATEWAY_DEBOUNCE_MS, accessLogFile: c.YUNBANG_GATEWAY_ACCESS_LOG ?? null, nginx: c.YUNBANG_NGINX,
-    clusters: c.YUNBANG_GATEWAY_CLUSTERS,
+    netns: c.YUNBANG_GATEWAY_NETNS ?? null, clusters: c.YUNBANG_GATEWAY_CLUSTERS,
   };
 }

@@ -10,12 +10,11 @@ import { CertStore, type Issuer } from './certs.js';
 import { ensureLocalCa, issueFromLocalCa } from './local-ca.js';
 import { ChallengeAnswers, acmeIssuer } from './acme.js';
 import { GatewayMetrics, followAccessLog } from './metrics.js';
-import { Nginx } from './nginx.js';
+import { Nginx, controlSocket } from './nginx.js';
 import { renderConfig, renderedVersion, type RenderRoute, type RenderSettings } from './render.js';
 import { parseRoutes, type Route } from './routes.js';
 import { watchRoutes, type RouteSource } from './source.js';
 import { startStatusServer, type StatusServer } from './status.js';
-import { freeLoopbackPort } from './ports.js';
 
 /**
  * The gateway process: etcd's routes/ prefix in, a running nginx out. Every change takes the same
@@ -57,7 +56,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   const dir = resolve(c.dir);
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const metrics = new GatewayMetrics();
-  const controlListen = `127.0.0.1:${await freeLoopbackPort()}`;
+  const controlListen = `unix:${controlSocket(dir)}`;
   const asRoot = process.getuid?.() === 0;
   const etcd = new Etcd3({
     hosts: c.etcdEndpoints, dialTimeout: 3000,
@@ -98,7 +97,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     else { log.info({ host, issuer: issuer?.name }, 'certificate issued'); schedule(); }
   });
 
-  const nginx = new Nginx({ bin: c.nginx, prefix: dir, onUnexpectedExit: (code, signal) => log.error({ code, signal }, 'nginx exited; starting it again') });
+  const nginx = new Nginx({ bin: c.nginx, prefix: dir, wrapper: c.netns ? ['nsenter', `--net=${c.netns}`] : undefined, onUnexpectedExit: (code, signal) => log.error({ code, signal }, 'nginx exited; starting it again') });
   nginxRef = nginx;
   const accessLog = followAccessLog(settings.accessLog, (line) => metrics.observeLine(line), () => nginx.reopenLogs());
   let records = new Map<string, string>();
@@ -269,7 +268,7 @@ async function waitForVersion(controlListen: string, version: string, timeoutMs 
   for (;;) {
     const body = await new Promise<string>((res) => {
       // A new connection each time: a kept-alive one could still be held by an old worker.
-      const req = get({ host: controlListen.split(':')[0], port: Number(controlListen.split(':')[1]), path: '/yunbang-config', agent: false }, (r) => {
+      const req = get({ socketPath: controlListen.replace(/^unix:/, ''), path: '/yunbang-config', agent: false }, (r) => {
         let b = '';
         r.on('data', (d) => { b += d; });
         r.on('end', () => res(b));

@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stopLeftover } from '../src/proc/leftovers.js';
@@ -18,11 +18,19 @@ const execFileP = promisify(execFile);
 
 export interface NginxOptions {
   bin: string;
+  /** Runs nginx (and its checks) through this command prefix, e.g. nsenter into a network namespace. */
+  wrapper?: string[];
   /** nginx's prefix (-p): the pid file, logs/error.log and the configurations live here. */
   prefix: string;
   /** Called when nginx exits without being asked to (it is restarted after a second). */
   onUnexpectedExit?: (code: number | null, signal: string | null) => void;
 }
+
+/**
+ * Where nginx answers the gateway with its configuration's version: a Unix socket in its prefix, so
+ * the gateway reaches it in whichever network namespace nginx runs.
+ */
+export const controlSocket = (prefix: string) => join(prefix, 'control.sock');
 
 export interface CheckResult { ok: boolean; message: string }
 
@@ -40,12 +48,15 @@ export class Nginx {
   /** Prefix, and the error log from the first moment (not the compiled-in /var/log/nginx, which a non-root gateway cannot open). */
   private base(): string[] { return ['-p', this.o.prefix, '-e', join(this.o.prefix, 'logs', 'error.log')]; }
 
+  private command(args: string[]): string[] { return [...(this.o.wrapper ?? []), this.o.bin, ...args]; }
+
   get pid(): number | undefined { return this.child?.exitCode === null ? this.child.pid : undefined; }
 
   /** `nginx -t` on a configuration file, without touching the running nginx. */
   async check(confPath: string): Promise<CheckResult> {
     try {
-      const { stderr } = await execFileP(this.o.bin, ['-t', '-q', ...this.base(), '-c', confPath], { timeout: 30_000 });
+      const [cmd, ...args] = this.command(['-t', '-q', ...this.base(), '-c', confPath]);
+      const { stderr } = await execFileP(cmd!, args, { timeout: 30_000 });
       return { ok: true, message: stderr.trim() };
     } catch (err) {
       const e = err as { stderr?: string; message: string };
@@ -60,12 +71,16 @@ export class Nginx {
     this.confPath = confPath;
     this.stopping = false;
     await stopLeftover(join(this.o.prefix, 'nginx.pid'), 'nginx');
+    // A master killed outright leaves its control socket behind, and nginx will not bind over it.
+    rmSync(controlSocket(this.o.prefix), { force: true });
     await this.spawn();
   }
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.o.bin, [...this.base(), '-c', this.confPath!], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      // A wrapper (nsenter) execs nginx: the child is still the master.
+      const [cmd, ...args] = this.command([...this.base(), '-c', this.confPath!]);
+      const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       this.child = child;
       const onExit = () => { try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ } };
       process.once('exit', onExit);
