@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startStack, type Stack } from '../scripts/local/stack.js';
+import { startStack, type NodeKind, type Stack } from '../scripts/local/stack.js';
 
 export interface BenchStack extends Stack { freshDatabase(): Promise<string>; close(): Promise<void> }
 
-/** One local stack for all benchmarks, with a fresh database per benchmark. */
-export async function startBenchStack(clusters = 1): Promise<BenchStack> {
+/** One local stack for all benchmarks, with a fresh database per benchmark; `nodes` as startStack takes them. */
+export async function startBenchStack(nodes: NodeKind[] | number = 1): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'yunbang-bench-'));
-  const stack = await startStack({ dir, ports: 'random', persistent: false, clusters });
+  const stack = await startStack({ dir, ports: 'random', persistent: false, nodes: typeof nodes === 'number' ? Array<NodeKind>(nodes).fill('simulated') : nodes });
   return {
     ...stack,
     freshDatabase: async () => {

@@ -23,8 +23,9 @@ export function assessWorkload(kind: 'Deployment' | 'StatefulSet', d: Workload |
   const ready = st.readyReplicas ?? 0;
   const updated = st.updatedReplicas ?? 0;
   const progressing = (st.conditions as k8s.V1DeploymentCondition[] | undefined)?.find((c) => c.type === 'Progressing');
-  const stuck = pods.flatMap((p) => p.status?.containerStatuses ?? [])
-    .map((c) => c.state?.waiting?.reason).find((r): r is string => r !== undefined && STUCK_REASONS.has(r));
+  const stuckStatus = pods.flatMap((p) => p.status?.containerStatuses ?? [])
+    .find((c) => c.state?.waiting?.reason !== undefined && STUCK_REASONS.has(c.state.waiting.reason));
+  const stuck = stuckStatus?.state?.waiting?.reason;
 
   if ((st.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) {
     return { health: 'Progressing', reason: 'Progressing', message: `waiting for the ${kind} controller to observe the change`, ready, desired };
@@ -38,7 +39,7 @@ export function assessWorkload(kind: 'Deployment' | 'StatefulSet', d: Workload |
       : { health: 'Progressing', reason: 'Progressing', message: `stopping: ${st.replicas ?? 0} replica(s) left`, ready, desired };
   }
   if (stuck) {
-    return { health: ready > 0 ? 'Degraded' : 'Failed', reason: stuck, message: `${ready} of ${desired} replicas ready; a container is in ${stuck}`, ready, desired };
+    return { health: ready > 0 ? 'Degraded' : 'Failed', reason: stuck, message: `${ready} of ${desired} replicas ready; a container is in ${stuck}${stuckDetail(stuckStatus!)}`, ready, desired };
   }
   if (updated < desired || (st.replicas ?? 0) > updated) {
     return { health: 'Progressing', reason: 'Progressing', message: `rolling out: ${updated} of ${desired} replicas updated, ${ready} ready`, ready, desired };
@@ -47,6 +48,26 @@ export function assessWorkload(kind: 'Deployment' | 'StatefulSet', d: Workload |
     return { health: 'Progressing', reason: 'Progressing', message: `${ready} of ${desired} replicas ready`, ready, desired };
   }
   return { health: 'Ready', reason: 'Ready', message: `${ready} of ${desired} replicas ready`, ready, desired };
+}
+
+/**
+ * What the kubelet says of a stuck container, as a person would want it: the back-off before its
+ * next start, how its last run ended, and how often it restarted. The kubelet's own message names
+ * the pod and container at length: only its back-off is kept.
+ */
+export function stuckDetail(c: k8s.V1ContainerStatus): string {
+  const backOff = /back-off (\S+)/.exec(c.state?.waiting?.message ?? '')?.[1];
+  const last = c.lastState?.terminated;
+  const parts = [
+    ...(backOff ? [`back-off ${backOff} before the next start`] : []),
+    ...(last ? [`its last run ended with exit code ${last.exitCode}${last.reason && last.reason !== 'Error' ? ` (${last.reason})` : ''}`] : []),
+    ...(c.restartCount ? [`restarted ${c.restartCount} time${c.restartCount === 1 ? '' : 's'}`] : []),
+  ];
+  if (!backOff && !last) {
+    const msg = c.state?.waiting?.message?.trim();
+    if (msg) parts.unshift(msg.length > 200 ? `${msg.slice(0, 199)}…` : msg);
+  }
+  return parts.length ? `: ${parts.join('; ')}` : '';
 }
 
 /** Pod IP:port of every ready pod, sorted. */

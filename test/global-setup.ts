@@ -14,7 +14,7 @@ declare module 'vitest' {
     /** KUBECONFIG is the admin's, for assertions; the platform under test runs as WORKER_/API_KUBECONFIG (k8s/install's RBAC). */
     stack: {
       DATABASE_URL: string; ETCD_ENDPOINTS: string; KUBECONFIG: string; WORKER_KUBECONFIG: string; API_KUBECONFIG: string; PG_ADMIN_URL: string; dir: string;
-      /** The second local cluster (`local-2`: its own control plane, etcd and simulated node), for placement and migration tests. */
+      /** `local-2` (its own control plane, etcd and simulated node), for placement and migration tests; `local-3`, the real node's cluster. */
       extraClusters: import('../scripts/local/stack.js').ExtraCluster[];
     };
   }
@@ -26,7 +26,9 @@ let dir: string | undefined;
 export async function setup(project: TestProject) {
   dir = mkdtempSync(join(tmpdir(), 'yunbang-test-'));
   const started = Date.now();
-  stack = await startStack({ dir, ports: 'random', persistent: false, clusters: 2 });
+  // `local` and `local-2` with simulated nodes (the tests written against stand-in pods), and
+  // `local-3` with the real node (containerd, runc, the kubelet): test/real-node.test.ts.
+  stack = await startStack({ dir, ports: 'random', persistent: false, nodes: ['simulated', 'simulated', 'real'] });
   process.stdout.write(`[yunbang] test stack up in ${Date.now() - started} ms (${dir})\n`);
   project.provide('stack', {
     DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,

@@ -7,7 +7,8 @@ import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
 import { portInUse } from './proc.js';
 import { alive } from '../../src/proc/leftovers.js';
-import { LOCAL_GIT_HOSTS, startStack, type ExtraCluster } from './stack.js';
+import { LOCAL_GIT_HOSTS, startStack, type ExtraCluster, type NodeKind } from './stack.js';
+import { forwardIntoNode } from './node/forward.js';
 
 /**
  * `npm start`: the whole platform on one machine. Starts what is not given by environment
@@ -32,16 +33,21 @@ function keyFile(path: string): string {
   return readFileSync(path, 'utf8').trim();
 }
 
-/** YUNBANG_LOCAL_CLUSTERS=2 starts a second local cluster (`local-2`) to try placement and migration on one machine. */
-function localClusters(): number {
+/**
+ * YUNBANG_LOCAL_CLUSTERS=2 starts a second local cluster (`local-2`, simulated) to try placement
+ * and migration on one machine. YUNBANG_LOCAL_NODE=real gives the first one a real node.
+ */
+function localNodes(): NodeKind[] {
   const n = Number(process.env.YUNBANG_LOCAL_CLUSTERS ?? 1);
   if (!Number.isInteger(n) || n < 1 || n > 4) throw new Error('YUNBANG_LOCAL_CLUSTERS must be 1, 2, 3 or 4');
-  return n;
+  const first = process.env.YUNBANG_LOCAL_NODE ?? 'simulated';
+  if (first !== 'real' && first !== 'simulated') throw new Error('YUNBANG_LOCAL_NODE must be real or simulated');
+  return [first, ...Array<NodeKind>(n - 1).fill('simulated')];
 }
 
 async function main() {
   const stack = await startStack({
-    dir, ports: 'fixed', persistent: true, progress: say, clusters: localClusters(),
+    dir, ports: 'fixed', persistent: true, progress: say, nodes: localNodes(),
     use: { DATABASE_URL: process.env.DATABASE_URL, ETCD_ENDPOINTS: process.env.ETCD_ENDPOINTS, KUBECONFIG: process.env.KUBECONFIG },
   });
   const adminToken = process.env.YUNBANG_ADMIN_TOKEN ?? previousEnv().YUNBANG_TOKEN ?? `yba_${randomBytes(24).toString('base64url')}`;
@@ -62,6 +68,7 @@ async function main() {
   say('starting the API and the worker');
   let running;
   let gateway: Gateway | undefined;
+  let forwarded: { stop(): Promise<void> } | undefined;
   try {
     running = await run(['api', 'worker'], {
       // The worker and the API as their own service accounts (k8s/install's RBAC), as in production.
@@ -75,17 +82,22 @@ async function main() {
       YUNBANG_APPS_DOMAIN: appsDomain, YUNBANG_APPS_HTTP_PORT: String(gatewayPorts.http), YUNBANG_APPS_HTTPS_PORT: String(gatewayPorts.https),
     });
     say('starting the gateway (nginx)');
+    // With a real node, nginx runs beside the pods in the node's namespace, reached from loopback.
+    const real = stack.realNode;
+    if (real) forwarded = await forwardIntoNode(real.netns, [gatewayPorts.http, ...(tls ? [gatewayPorts.https] : [])], join(dir, 'logs', 'gateway-ports.log'));
     gateway = await startGateway(loadGatewayConfig({
       ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, YUNBANG_GATEWAY_DIR: join(dir, 'gateway'),
       YUNBANG_GATEWAY_HTTP_LISTEN: `127.0.0.1:${gatewayPorts.http}`, YUNBANG_GATEWAY_HTTPS_LISTEN: tls ? `127.0.0.1:${gatewayPorts.https}` : 'off',
       YUNBANG_GATEWAY_STATUS_LISTEN: `127.0.0.1:${gatewayPorts.status}`, YUNBANG_APPS_HTTPS_PORT: String(gatewayPorts.https),
       // Simulated pods are served on loopback: map their pod IPs there, and refuse anything else.
       ...(stack.simulated ? { YUNBANG_GATEWAY_ADDRESS_MAP: LOCAL_ADDRESS_MAP, YUNBANG_GATEWAY_UPSTREAM_CIDRS: LOOPBACK } : {}),
+      ...(real ? { YUNBANG_GATEWAY_NETNS: real.netns, YUNBANG_GATEWAY_UPSTREAM_CIDRS: real.podCidr } : {}),
       ...(tls ? { YUNBANG_GATEWAY_LOCAL_CA_DIR: caDir } : {}),
       YUNBANG_GATEWAY_WORKERS: '1', LOG_LEVEL: process.env.LOG_LEVEL,
     }));
   } catch (err) {
     await running?.stop().catch(() => {});
+    await forwarded?.stop().catch(() => {});
     await stack.stop();
     throw err;
   }
@@ -111,8 +123,9 @@ async function main() {
   HTTPS        ${httpsUrl}  apps with tls: https://<app>-<team>.${appsDomain}:${gatewayPorts.https}/ (curl --cacert ${join(caDir, 'ca.crt')})` : ''}
   gateway status http://127.0.0.1:${gatewayPorts.status}/metrics
   settings     ${envFile}  (source it: set -a; . ${envFile}; set +a)
-  Pods run on a simulated node: the control plane is real, containers are not; each pod is a
-  stand-in HTTP server that answers with JSON naming it.
+  ${stack.realNode ? `Pods run as real containers (containerd, runc, the kubelet) from images made of Debian's
+  packages: ${Object.entries(stack.realNode.servedBy).filter(([u]) => !u.includes('pause')).map(([u, by]) => `${u} is served locally by ${by}`).join('; ')}.` : `Pods run on a simulated node: the control plane is real, containers are not; each pod is a
+  stand-in HTTP server that answers with JSON naming it. YUNBANG_LOCAL_NODE=real runs real containers.`}
   Ctrl-C stops everything.`);
 
   let stopping = 0;
@@ -128,6 +141,7 @@ async function main() {
     stopping = Date.now();
     say('stopping');
     await gateway?.stop().catch(() => {});
+    await forwarded?.stop().catch(() => {});
     await running.stop().catch(() => {});
     await stack.stop();
     process.exit(0);

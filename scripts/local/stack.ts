@@ -7,12 +7,14 @@ import { startEtcd } from './etcd.js';
 import { freePort, portInUse, stopLeftovers } from './proc.js';
 import { startPostgres } from './postgres.js';
 import { startSimNode } from './sim-node.js';
+import { startRealNode, type RealNode } from './node/real-node.js';
 
 /**
- * The local stack on real components: embedded PostgreSQL, etcd for Yunbang's records, and a
- * Kubernetes control plane (its own etcd, kube-apiserver, kube-controller-manager) with the
- * simulated node. Each part is skipped when the caller already has one (DATABASE_URL,
- * ETCD_ENDPOINTS, KUBECONFIG).
+ * The local stack on real components: embedded PostgreSQL, etcd for Yunbang's records, and for
+ * each local cluster a Kubernetes control plane (its own etcd, kube-apiserver,
+ * kube-controller-manager) with a node: a real one (node/real-node.ts: containerd, runc, the
+ * kubelet, kube-proxy, kube-scheduler) or the simulated one (sim-node.ts). Each part is skipped
+ * when the caller already has one (DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG).
  */
 /**
  * Git servers of the local stack and its tests listen on loopback, which the git guard refuses by
@@ -28,8 +30,25 @@ export interface StackOptions {
   persistent: boolean;
   use?: { DATABASE_URL?: string; ETCD_ENDPOINTS?: string; KUBECONFIG?: string };
   progress?: (message: string) => void;
-  /** Local clusters in all (YUNBANG_LOCAL_CLUSTERS): the second and later ones each get their own control plane, etcd and simulated node. */
-  clusters?: number;
+  /**
+   * The node of each local cluster, the first one's first (`local`, `local-2`, ...): each cluster
+   * gets its own control plane and etcd. Default: one cluster with a simulated node.
+   */
+  nodes?: NodeKind[];
+}
+
+export type NodeKind = 'real' | 'simulated';
+
+/** What the stack's users need of a real node: where its pods live and its images are kept. */
+export interface RealNodeInfo {
+  /** The node's network namespace file: nginx for this cluster runs in it (YUNBANG_GATEWAY_NETNS). */
+  netns: string;
+  /** Pod addresses, the only upstreams a gateway for this cluster may reach. */
+  podCidr: string;
+  /** The local registry on the machine's loopback, for pushing images. */
+  registry: string;
+  /** Upstream image names served locally, and by what ("nginx:1.27" → "Debian's nginx-light 1.22.1-9"). */
+  servedBy: Record<string, string>;
 }
 
 /** A local cluster besides the first: `local-2`, `local-3`, ... for placement and migration on one machine. */
@@ -43,6 +62,8 @@ export interface ExtraCluster {
   appsDomain: string;
   /** The kube-apiserver's pid: tests freeze it (SIGSTOP) to make the cluster unreachable. */
   apiserverPid: number;
+  node: NodeKind;
+  realNode?: RealNodeInfo;
 }
 
 export interface Stack {
@@ -55,6 +76,8 @@ export interface Stack {
   API_KUBECONFIG: string;
   /** True when the cluster is the local one with the simulated node (pods served on loopback). */
   simulated: boolean;
+  /** The first cluster's real node, when it has one. */
+  realNode?: RealNodeInfo;
   /** A URL to the server's `postgres` database, for creating per-test databases (when embedded). */
   pgAdminUrl?: (database: string) => string;
   /** Local clusters besides the first (none when KUBECONFIG was given). */
@@ -122,45 +145,81 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       ETCD_ENDPOINTS = etcd.endpoint;
     }
 
-    let KUBECONFIG = o.use?.KUBECONFIG;
-    let identities = KUBECONFIG ? { worker: KUBECONFIG, api: KUBECONFIG } : undefined;
-    if (!KUBECONFIG) {
-      say('starting the Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager)');
-      const kubeEtcd = await startEtcd({ name: 'kube-etcd', dir: join(o.dir, 'kube-etcd'), port: await port('kubeEtcd', o.ports), peerPort: await port('kubeEtcdPeer', o.ports), logDir: logs, pidDir: pids });
-      stops.push(kubeEtcd.stop);
-      const cp = await startControlPlane({ dir: join(o.dir, 'kube'), etcdEndpoint: kubeEtcd.endpoint, port: await port('apiserver', o.ports), logDir: logs, pidDir: pids });
-      stops.push(cp.stop);
-      KUBECONFIG = cp.kubeconfig;
-      identities = cp.identities;
-      say('starting the simulated node (stands in for a kubelet: nothing here can run containers)');
-      const kc = new k8s.KubeConfig();
-      kc.loadFromFile(KUBECONFIG);
-      const pki = join(o.dir, 'kube', 'pki');
-      // Pods of a test or benchmark stack are served on other loopback addresses than those of a
-      // developer's `npm start` on the same machine (127.246.x.y, not 127.244.x.y).
-      const node = await startSimNode(kc, { tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') }, podNetwork: podNetwork(o, 1) });
-      stops.push(node.stop);
+    const nodes = o.nodes ?? ['simulated'];
+    let first: LocalCluster | undefined;
+    if (!o.use?.KUBECONFIG) {
+      first = await startLocalCluster(o, 1, nodes[0]!, say, pids, logs);
+      stops.push(first.stop);
     }
     const extraClusters: ExtraCluster[] = [];
-    for (let n = 2; !o.use?.KUBECONFIG && n <= (o.clusters ?? 1); n++) {
-      say(`starting local cluster ${n} (its own etcd, kube-apiserver, kube-controller-manager and simulated node)`);
-      const kubeEtcd = await startEtcd({ name: `kube-etcd-${n}`, dir: join(o.dir, `kube-etcd-${n}`), port: await port('kubeEtcd', o.ports, n), peerPort: await port('kubeEtcdPeer', o.ports, n), logDir: logs, pidDir: pids });
-      stops.push(kubeEtcd.stop);
-      const cp = await startControlPlane({ dir: join(o.dir, `kube-${n}`), etcdEndpoint: kubeEtcd.endpoint, port: await port('apiserver', o.ports, n), logDir: logs, pidDir: pids, suffix: `-${n}` });
-      stops.push(cp.stop);
-      const kc = new k8s.KubeConfig();
-      kc.loadFromFile(cp.kubeconfig);
-      const pki = join(o.dir, `kube-${n}`, 'pki');
-      const node = await startSimNode(kc, { name: `sim-node-${n}`, tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') }, podNetwork: podNetwork(o, n) });
-      stops.push(node.stop);
+    for (let n = 2; !o.use?.KUBECONFIG && n <= nodes.length; n++) {
+      const c = await startLocalCluster(o, n, nodes[n - 1]!, say, pids, logs);
+      stops.push(c.stop);
       extraClusters.push({
-        name: `local-${n}`, KUBECONFIG: cp.kubeconfig, WORKER_KUBECONFIG: cp.identities.worker, API_KUBECONFIG: cp.identities.api,
-        appsDomain: `local-${n}.localhost`, apiserverPid: cp.apiserverPid,
+        name: `local-${n}`, KUBECONFIG: c.KUBECONFIG, WORKER_KUBECONFIG: c.identities.worker, API_KUBECONFIG: c.identities.api,
+        appsDomain: `local-${n}.localhost`, apiserverPid: c.apiserverPid, node: nodes[n - 1]!, realNode: c.realNode,
       });
     }
-    return { DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, WORKER_KUBECONFIG: identities!.worker, API_KUBECONFIG: identities!.api, simulated: !o.use?.KUBECONFIG, pgAdminUrl, extraClusters, stop: stopAll };
+    const KUBECONFIG = o.use?.KUBECONFIG ?? first!.KUBECONFIG;
+    const identities = first?.identities ?? { worker: KUBECONFIG, api: KUBECONFIG };
+    return {
+      DATABASE_URL, ETCD_ENDPOINTS, KUBECONFIG, WORKER_KUBECONFIG: identities.worker, API_KUBECONFIG: identities.api,
+      simulated: !o.use?.KUBECONFIG && nodes[0] === 'simulated', realNode: first?.realNode, pgAdminUrl, extraClusters, stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
+    throw err;
+  }
+}
+
+interface LocalCluster {
+  KUBECONFIG: string;
+  identities: { worker: string; api: string };
+  apiserverPid: number;
+  realNode?: RealNodeInfo;
+  stop(): Promise<void>;
+}
+
+/** Cluster n: its own etcd, control plane and node; the first one's directories and logs keep their names. */
+async function startLocalCluster(o: StackOptions, n: number, kind: NodeKind, say: (m: string) => void, pids: string, logs: string): Promise<LocalCluster> {
+  const sfx = n === 1 ? '' : `-${n}`;
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => { for (const s of [...stops].reverse()) await s().catch(() => {}); };
+  try {
+    say(n === 1
+      ? `starting the Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager${kind === 'real' ? ', kube-scheduler' : ''})`
+      : `starting local cluster ${n} (its own etcd, kube-apiserver, kube-controller-manager and ${kind === 'real' ? 'real' : 'simulated'} node)`);
+    const kubeEtcd = await startEtcd({ name: `kube-etcd${sfx}`, dir: join(o.dir, `kube-etcd${sfx}`), port: await port('kubeEtcd', o.ports, n), peerPort: await port('kubeEtcdPeer', o.ports, n), logDir: logs, pidDir: pids });
+    stops.push(kubeEtcd.stop);
+    const net = podNetwork(o, n);
+    const apiPort = await port('apiserver', o.ports, n);
+    const cp = await startControlPlane({
+      dir: join(o.dir, `kube${sfx}`), etcdEndpoint: kubeEtcd.endpoint, port: apiPort, logDir: logs, pidDir: pids, suffix: sfx,
+      ...(kind === 'real' ? { realNode: { advertise: `10.${net}.0.1` } } : {}),
+    });
+    stops.push(cp.stop);
+    let realNode: RealNodeInfo | undefined;
+    if (kind === 'real') {
+      say(n === 1 ? 'starting the node (containerd, runc, the kubelet and kube-proxy, in a network namespace of its own)' : `starting local cluster ${n}'s real node`);
+      const node: RealNode = await startRealNode({ dir: join(o.dir, `node${sfx}`), podNet: net, controlPlane: cp, apiserverPort: apiPort, logDir: logs, pidDir: pids, say });
+      stops.push(node.stop);
+      realNode = {
+        netns: node.network.path, podCidr: node.network.podCidr, registry: node.registry,
+        servedBy: Object.fromEntries(node.images.filter((i) => i.servedBy).map((i) => [i.upstream, i.servedBy])),
+      };
+    } else {
+      if (n === 1) say('starting the simulated node (stands in for a kubelet: its pods are stand-in servers, not containers)');
+      const kc = new k8s.KubeConfig();
+      kc.loadFromFile(cp.kubeconfig);
+      const pki = join(o.dir, `kube${sfx}`, 'pki');
+      // Pods of a test or benchmark stack are served on other loopback addresses than those of a
+      // developer's `npm start` on the same machine (127.246.x.y, not 127.244.x.y).
+      const node = await startSimNode(kc, { ...(n === 1 ? {} : { name: `sim-node${sfx}` }), tls: { cert: join(pki, 'apiserver.crt'), key: join(pki, 'apiserver.key') }, podNetwork: net });
+      stops.push(node.stop);
+    }
+    return { KUBECONFIG: cp.kubeconfig, identities: cp.identities, apiserverPid: cp.apiserverPid, realNode, stop };
+  } catch (err) {
+    await stop();
     throw err;
   }
 }

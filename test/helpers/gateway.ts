@@ -9,6 +9,8 @@ import { loadGatewayConfig } from '../../gateway/config.js';
 import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
 import { freePort } from '../../scripts/local/proc.js';
+import { forwardIntoNode } from '../../scripts/local/node/forward.js';
+import type { RealNodeInfo } from '../../scripts/local/stack.js';
 
 /** A real gateway (nginx child included) on ports of its own, as the local stack runs it. */
 export interface TestGateway {
@@ -20,7 +22,11 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(opts: { etcd?: string; dir?: string; caDir?: string; transform?: (text: string) => string } = {}): Promise<TestGateway> {
+/**
+ * `realNode`: the gateway of a real node's cluster: nginx runs in the node's namespace beside the
+ * pods, reaches them at their pod IPs (and nothing else), and its ports are forwarded from loopback.
+ */
+export async function startTestGateway(opts: { etcd?: string; dir?: string; caDir?: string; transform?: (text: string) => string; realNode?: RealNodeInfo } = {}): Promise<TestGateway> {
   const stack = inject('stack');
   const dir = opts.dir ?? mkdtempSync(join(stack.dir, 'gateway-'));
   const caDir = opts.caDir ?? join(stack.dir, 'local-ca');
@@ -29,13 +35,17 @@ export async function startTestGateway(opts: { etcd?: string; dir?: string; caDi
     ETCD_ENDPOINTS: opts.etcd ?? stack.ETCD_ENDPOINTS, YUNBANG_GATEWAY_DIR: dir,
     YUNBANG_GATEWAY_HTTP_LISTEN: `127.0.0.1:${httpPort}`, YUNBANG_GATEWAY_HTTPS_LISTEN: `127.0.0.1:${httpsPort}`,
     YUNBANG_GATEWAY_STATUS_LISTEN: '127.0.0.1:0', YUNBANG_APPS_HTTPS_PORT: String(httpsPort),
-    // Every connection stays on loopback: pod IPs are mapped, and anything else is refused.
-    YUNBANG_GATEWAY_ADDRESS_MAP: LOCAL_ADDRESS_MAP, YUNBANG_GATEWAY_UPSTREAM_CIDRS: LOOPBACK,
+    // Every connection stays on the machine: simulated pods' IPs are mapped to loopback, a real
+    // node's are inside its namespace, and anything else is refused.
+    ...(opts.realNode
+      ? { YUNBANG_GATEWAY_NETNS: opts.realNode.netns, YUNBANG_GATEWAY_UPSTREAM_CIDRS: opts.realNode.podCidr }
+      : { YUNBANG_GATEWAY_ADDRESS_MAP: LOCAL_ADDRESS_MAP, YUNBANG_GATEWAY_UPSTREAM_CIDRS: LOOPBACK }),
     YUNBANG_GATEWAY_LOCAL_CA_DIR: caDir, YUNBANG_GATEWAY_WORKERS: '1', YUNBANG_GATEWAY_DEBOUNCE_MS: '50',
     YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS: '5',
   });
-  const gateway = await startGateway(config, { transform: opts.transform });
-  return { gateway, httpPort, httpsPort, caFile: join(caDir, 'ca.crt'), dir, stop: () => gateway.stop() };
+  const ports = opts.realNode ? await forwardIntoNode(opts.realNode.netns, [httpPort, httpsPort], join(dir, 'ports.log')) : undefined;
+  const gateway = await startGateway(config, { transform: opts.transform }).catch(async (err) => { await ports?.stop(); throw err; });
+  return { gateway, httpPort, httpsPort, caFile: join(caDir, 'ca.crt'), dir, stop: async () => { await gateway.stop(); await ports?.stop(); } };
 }
 
 export interface Reply { status: number; headers: IncomingHttpHeaders; body: string; json: any }
