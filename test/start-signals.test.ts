@@ -1,9 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as k8s from '@kubernetes/client-node';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/local/proc.js';
 import { alive } from '../src/proc/leftovers.js';
+import { pidsInCgroup } from '../scripts/local/node/cgroups.js';
+import { mountsUnder } from '../scripts/local/node/mount-ns.js';
+import { stackNamespaces } from '../scripts/local/node/netns.js';
+import { netnsName } from '../scripts/local/node/real-node.js';
+import { eventually } from './helpers/full.js';
 
 /**
  * `npm start` stopped the way process managers stop it: a signal to the one process they started
@@ -33,9 +40,9 @@ describe('npm start under process managers', () => {
   };
   const commandOf = (pid: number) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(); } catch { return ''; } };
 
-  async function npmStart(): Promise<{ npm: ChildProcess; output: () => string }> {
+  async function npmStart(extra: NodeJS.ProcessEnv = {}, dir = home): Promise<{ npm: ChildProcess; output: () => string }> {
     const env: NodeJS.ProcessEnv = {
-      ...process.env, YUNBANG_HOME: home, YUNBANG_STACK_PORTS: 'random', LOG_LEVEL: 'warn',
+      ...process.env, YUNBANG_HOME: dir, YUNBANG_STACK_PORTS: 'random', LOG_LEVEL: 'warn', ...extra,
       PORT: String(await freePort()), YUNBANG_GATEWAY_PORT: String(await freePort()), YUNBANG_GATEWAY_STATUS_PORT: String(await freePort()),
     };
     delete env.DATABASE_URL; delete env.ETCD_ENDPOINTS; delete env.KUBECONFIG;
@@ -44,7 +51,7 @@ describe('npm start under process managers', () => {
     let text = '';
     npm.stdout!.on('data', (d) => { text += d; });
     npm.stderr!.on('data', (d) => { text += d; });
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 150_000;
     while (!text.includes('[yunbang] ready')) {
       if (npm.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not get ready:\n${text.slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -91,4 +98,46 @@ describe('npm start under process managers', () => {
     next.npm.kill('SIGTERM');
     expect(await gone(tree2, 20_000)).toEqual([]);
   }, 240_000);
+
+  it('with a real node, after a run killed outright the next start leaves no container, mount, namespace or bridge of it', async () => {
+    const dir = mkdtempSync(join(inject('stack').dir, 'start-real-'));
+    const real = { YUNBANG_LOCAL_NODE: 'real' };
+    const { npm, output } = await npmStart(real, dir);
+    expect(output()).toMatch(/Pods run as real containers/);
+    const nodeDir = join(dir, 'node');
+    const network = netnsName(nodeDir);
+    const cgroupRoot = `/yunbang/${network}`;
+    // A pod of its own, so there is a container (and its mounts, inside the node's mount namespace) to leave behind.
+    const env = Object.fromEntries(readFileSync(join(dir, 'local.env'), 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(env.KUBECONFIG!);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await eventually('the default service account', async () => Boolean(await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })), 30_000);
+    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'left' }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.27' }] } } });
+    await eventually('the pod running', async () => (await core.readNamespacedPod({ name: 'left', namespace: 'default' })).status?.phase === 'Running', 60_000);
+    const containers = pidsInCgroup(cgroupRoot);
+    expect(containers.length).toBeGreaterThanOrEqual(2); // the pause process and nginx's master and worker
+    expect(stackNamespaces()).toContain(network);
+    expect(mountsUnder(nodeDir).length).toBeGreaterThan(0); // the node's mount namespace, held open by a bind mount
+    const bridges = () => { try { return execFileSync('ip', ['-n', network, '-o', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length; } catch { return 0; } };
+    expect(bridges()).toBe(1);
+
+    const tree = descendants(npm.pid!);
+    for (const pid of [npm.pid!, ...tree.filter((p) => /start\.mjs|run-local\.ts|sh -c/.test(commandOf(p)))]) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(containers.filter(alive).length).toBeGreaterThan(0); // containers outlive a killed stack
+
+    const next = await npmStart(real, dir);
+    expect(next.output()).toMatch(/cleaned what a killed earlier run left on the node: \d+ processes, network namespace yb-/);
+    expect(containers.filter(alive)).toEqual([]);
+    const tree2 = descendants(next.npm.pid!);
+    next.npm.kill('SIGTERM');
+    expect(await gone(tree2, 30_000)).toEqual([]);
+    expect(pidsInCgroup(cgroupRoot)).toEqual([]);
+    expect(existsSync(`/sys/fs/cgroup/pids${cgroupRoot}`)).toBe(false);
+    expect(stackNamespaces()).not.toContain(network);
+    expect(mountsUnder(dir)).toEqual([]);
+  }, 400_000);
 });

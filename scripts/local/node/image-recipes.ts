@@ -8,6 +8,8 @@ export interface ImageRecipe {
   /** Where it is pushed in the local registry (docker.io names keep Docker Hub's library/ prefix). */
   repository: string;
   tag: string;
+  /** More tags for the same image (`postgres:17` and `postgres:16` are one local image). */
+  alsoTags?: string[];
   /** The upstream name people write, e.g. `nginx:1.27`. */
   upstream: string;
   /** Debian packages installed (mmdebstrap --include); none for an image made of one binary. */
@@ -22,8 +24,12 @@ export interface ImageRecipe {
   user?: string;
   workdir?: string;
   env?: string[];
+  /** Shell run in the new root ($1) before the packages are installed (after Debian's essential ones). */
+  beforeInstall?: string;
   /** Shell run in the new root ($1) before it is packed. */
   hook?: string;
+  /** Files of this repository (image-files/) put into the image, executable: [file, path in the image]. */
+  copy?: [string, string][];
 }
 
 /** Files dropped from every image: documentation and caches are no part of what runs. */
@@ -60,3 +66,17 @@ export const SERVED_BY = 'dev.yunbang.local.served-by';
 export function servedByText(pkg: string, version: string): string {
   return `Debian's ${pkg} ${version}`;
 }
+
+/**
+ * PostgreSQL 15 is Debian bookworm's; the market's templates ask for `postgres:17` and `:16`, which
+ * it serves locally under those names (and says so). The entrypoint keeps the upstream image's
+ * contract (image-files/postgres-entrypoint.sh).
+ */
+RECIPES.push({
+  repository: 'library/postgres', tag: '17', alsoTags: ['16', '15'], upstream: 'postgres:17',
+  packages: ['postgresql-15'], servedBy: 'postgresql-15', variant: 'essential',
+  // No cluster made at install: the entrypoint makes one in PGDATA at the first start.
+  beforeInstall: 'mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/yunbang.conf"',
+  copy: [['postgres-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh']],
+  entrypoint: ['docker-entrypoint.sh'], env: ['PGDATA=/var/lib/postgresql/data'],
+});

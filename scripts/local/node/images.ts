@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { DPKG_EXCLUDES, SERVED_BY, servedByText, type ImageRecipe } from './image-recipes.js';
 
@@ -25,8 +25,13 @@ function aptSources(): string {
   return debs[0]!;
 }
 
+const FILES = new URL('./image-files/', import.meta.url);
+
+/** The recipe and the files it copies in: either changed, the image is built again. */
 export function recipeHash(r: ImageRecipe): string {
-  return createHash('sha256').update(JSON.stringify(r)).digest('hex').slice(0, 16);
+  const h = createHash('sha256').update(JSON.stringify(r));
+  for (const [file] of r.copy ?? []) h.update(readFileSync(new URL(file, FILES)));
+  return h.digest('hex').slice(0, 16);
 }
 
 /** Is the tag in the registry's storage (filesystem driver's layout)? */
@@ -49,11 +54,17 @@ async function rootfs(r: ImageRecipe, dir: string): Promise<string> {
   const args = [`--variant=${r.variant}`, '--mode=root', '--format=directory', ...DPKG_EXCLUDES.map((p) => `--dpkgopt=path-exclude=${p}`),
     '--dpkgopt=path-include=/usr/share/doc/*/copyright',
     ...(r.packages.length ? [`--include=${r.packages.join(',')}`] : []),
+    ...(r.beforeInstall ? [`--essential-hook=${r.beforeInstall}`] : []),
     // apt's lists and caches are no part of the image (as in Docker's debian images).
     '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*',
     ...(r.hook ? [`--customize-hook=${r.hook}`] : []),
     'bookworm', root, aptSources()];
   await run('mmdebstrap', ['--quiet', ...args], { maxBuffer: 64 << 20 });
+  for (const [file, to] of r.copy ?? []) {
+    mkdirSync(join(root, dirname(to)), { recursive: true });
+    copyFileSync(new URL(file, FILES), join(root, to));
+    chmodSync(join(root, to), 0o755);
+  }
   return root;
 }
 
@@ -90,7 +101,9 @@ async function build(r: ImageRecipe, registry: string, work: string): Promise<Bu
       '--history.created_by', `yunbang: ${r.variant === 'files' ? r.files!.map((f) => f[0]).join(' ') : `mmdebstrap --variant=${r.variant} ${r.packages.join(' ')}`}`,
     ];
     await run('umoci', ['config', '--image', img, ...config]);
-    await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${img}`, `docker://${registry}/${r.repository}:${r.tag}`]);
+    for (const tag of [r.tag, ...(r.alsoTags ?? [])]) {
+      await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${img}`, `docker://${registry}/${r.repository}:${tag}`]);
+    }
     return { reference: `${r.repository}:${r.tag}`, upstream: r.upstream, servedBy };
   } finally {
     rmSync(dir, { recursive: true, force: true });

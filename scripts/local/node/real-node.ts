@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -7,11 +7,14 @@ import { freePort, waitFor } from '../proc.js';
 import { issueCertificate, kubeBinDir, kubeconfigYaml, type LocalControlPlane } from '../control-plane.js';
 import { createCgroupRoot } from './cgroups.js';
 import { cleanNode } from './clean.js';
+import { forgetNode, recordNode, sweepOrphanedNodes } from './records.js';
 import { startContainerd } from './containerd.js';
 import { RECIPES, PAUSE } from './image-recipes.js';
 import { ensureImages, type BuiltImage } from './images.js';
 import { NODE_NAME, renderCniConfig, startKubelet, startKubeProxy } from './kubelet.js';
 import { createMountNamespace } from './mount-ns.js';
+import { startClusterDns } from './dns.js';
+import { startLocalPath } from './local-path.js';
 import { createNodeNetwork, nodeNetwork, nsenter, type NodeNetwork } from './netns.js';
 import { startPortal, type Portal } from './portal.js';
 import { REGISTRY_PORT, startRegistry } from './registry.js';
@@ -61,9 +64,12 @@ export async function startRealNode(o: RealNodeOptions): Promise<RealNode> {
   mkdirSync(o.dir, { recursive: true });
   const net = nodeNetwork(netnsName(o.dir), o.podNet);
   const cgroupRoot = `/yunbang/${net.name}`;
-  const cleanup = () => cleanNode({ dir: o.dir, network: net.name, cgroupRoot });
-  const cleaned = cleanup();
+  const cleanup = () => { cleanNode({ dir: o.dir, network: net.name, cgroupRoot }); forgetNode(net.name); };
+  const cleaned = cleanNode({ dir: o.dir, network: net.name, cgroupRoot });
   if (cleaned.length) o.say(`cleaned what a killed earlier run left on the node: ${cleaned.join(', ')}`);
+  const orphans = sweepOrphanedNodes();
+  if (orphans.length) o.say(`cleaned nodes that killed runs elsewhere left: ${orphans.join('; ')}`);
+  recordNode({ network: net.name, dir: o.dir, cgroupRoot, owner: process.pid });
   createNodeNetwork(net);
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -101,26 +107,33 @@ export async function startRealNode(o: RealNodeOptions): Promise<RealNode> {
     stops.push(() => containerd.stop());
 
     const pki = o.controlPlane.pki;
+    const server = `https://127.0.0.1:${o.apiserverPort}`;
+    const proxyConfig = join(o.dir, 'kube-proxy.kubeconfig');
+    writeFileSync(proxyConfig, kubeconfigYaml(server, join(pki, 'ca.crt'), o.controlPlane.nodeTokens['kube-proxy']), { mode: 0o600 });
+    // Cluster DNS on the node's address, watching Services as kube-proxy does (with its identity).
+    const dns = await startClusterDns({ prefix: nsenter(net), address: net.nodeIp, kubeconfig: proxyConfig, logDir: o.logDir, pidDir: o.pidDir });
+    stops.push(() => dns.stop());
     const kubeletDir = join(o.dir, 'kubelet');
     mkdirSync(kubeletDir, { recursive: true });
     if (!existsSync(join(pki, 'kubelet.crt'))) issueCertificate(pki, 'kubelet', NODE_NAME, { san: `DNS:${NODE_NAME},IP:127.0.0.1,IP:${net.nodeIp}` });
-    const server = `https://127.0.0.1:${o.apiserverPort}`;
     const kubeletConfig = join(kubeletDir, 'kubeconfig');
     writeFileSync(kubeletConfig, kubeconfigYaml(server, join(pki, 'ca.crt'), o.controlPlane.nodeTokens.kubelet), { mode: 0o600 });
     // The kubelet's port has the same number inside and on loopback, where the API server dials it.
     const kubeletPort = await freePort();
     await portal.inward(kubeletPort, { host: '127.0.0.1', port: kubeletPort });
     const kubelet = await startKubelet(
-      { dir: kubeletDir, port: kubeletPort, healthzPort: await freePort(), nodeIp: net.nodeIp, caFile: join(pki, 'ca.crt'), servingCert: join(pki, 'kubelet.crt'), servingKey: join(pki, 'kubelet.key'), cgroupRoot },
+      { dir: kubeletDir, port: kubeletPort, healthzPort: await freePort(), nodeIp: net.nodeIp, caFile: join(pki, 'ca.crt'), servingCert: join(pki, 'kubelet.crt'), servingKey: join(pki, 'kubelet.key'), cgroupRoot, clusterDns: net.nodeIp },
       { prefix: inNode, bin: join(kubeBinDir, 'kubelet'), kubeconfig: kubeletConfig, containerdSocket: containerd.socket, cniConfDir, pauseImage, logDir: o.logDir, pidDir: o.pidDir },
     );
     stops.push(() => kubelet.stop());
 
-    const proxyConfig = join(o.dir, 'kube-proxy.kubeconfig');
-    writeFileSync(proxyConfig, kubeconfigYaml(server, join(pki, 'ca.crt'), o.controlPlane.nodeTokens['kube-proxy']), { mode: 0o600 });
     const proxy = await startKubeProxy({ prefix: inNode, bin: join(kubeBinDir, 'kube-proxy'), kubeconfig: proxyConfig, podCidr: net.podCidr, dir: join(o.dir, 'kube-proxy'), healthzPort: await freePort(), metricsPort: await freePort(), logDir: o.logDir, pidDir: o.pidDir });
     stops.push(() => proxy.stop());
 
+    const admin = new k8s.KubeConfig();
+    admin.loadFromFile(o.controlPlane.kubeconfig);
+    const volumes = await startLocalPath(admin, join(o.dir, 'volumes'));
+    stops.push(async () => volumes.stop());
     await waitForNodeReady(o.controlPlane.kubeconfig, join(o.logDir, 'kubelet.log'));
     return { network: net, portal, registry, registryInNode: `${net.nodeIp}:${REGISTRY_PORT}`, images, enter: nsenter(net), stop };
   } catch (err) {
@@ -139,4 +152,3 @@ async function waitForNodeReady(kubeconfig: string, logFile: string): Promise<vo
   }, 60_000, undefined, logFile);
 }
 
-export { readFileSync };

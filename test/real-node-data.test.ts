@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './helpers/full.js';
+import { startRealNodePlatform, type RealNodePlatform } from './helpers/real-node.js';
+
+/**
+ * A backing service on the real node: PostgreSQL from the market (`postgres:17`, served locally by
+ * Debian's PostgreSQL 15), its data on a volume from the node's local-path provisioner, and an app
+ * that depends on it finding it by the cluster DNS name it is given.
+ */
+describe('the real node: PostgreSQL from the market, its data and its dependents', () => {
+  let r: RealNodePlatform;
+  beforeAll(async () => { r = await startRealNodePlatform(); });
+  afterAll(async () => { await r?.close(); });
+
+  const psql = async (pod: string, sql: string) => r.exec(pod, ['sh', '-c', `PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -v ON_ERROR_STOP=1 -qtAc "${sql}"`]);
+
+  it('an app that depends on it resolves its host and reaches its port; psql runs a query with the generated password; the data survives the pod', async () => {
+    const inst = await r.admin('POST', `/teams/${r.team}/installations`, { template: 'postgresql', name: 'db' });
+    expect(inst.status, JSON.stringify(inst.body)).toBe(201);
+    await r.status('db', (s) => s.health === 'Ready' && s.readyReplicas === 1, 120_000);
+    const claims = (await r.core.listNamespacedPersistentVolumeClaim({ namespace: `yb-${r.team}` })).items;
+    expect(claims.map((c) => [c.status?.phase, c.spec?.storageClassName])).toEqual([['Bound', 'local-path']]);
+
+    expect((await r.admin('POST', `/teams/${r.team}/apps`, { name: 'web', image: 'nginx:1.27', port: 80 })).status).toBe(201);
+    expect((await r.admin('POST', `/teams/${r.team}/apps/web/dependencies`, { dependsOn: 'db' })).status).toBe(200);
+    await r.status('web', (s) => s.health === 'Ready' && s.readyReplicas === 1);
+    const [web] = await r.podsOf('web');
+    const reach = await eventually('the database from the app', async () => {
+      const res = await r.exec(web!.metadata!.name!, ['bash', '-c', 'getent hosts "$POSTGRES_HOST" && (exec 3<>"/dev/tcp/$POSTGRES_HOST/$POSTGRES_PORT") && echo "reached $POSTGRES_HOST:$POSTGRES_PORT"']);
+      return res.status === 'Success' ? res.out : undefined;
+    }, 30_000);
+    expect(reach).toMatch(new RegExp(`^10\\.96\\.\\d+\\.\\d+\\s+db\\.yb-${r.team}\\.svc\\.cluster\\.local`));
+    expect(reach).toContain(`reached db.yb-${r.team}.svc.cluster.local:5432`);
+
+    const [db] = await r.podsOf('db');
+    const wrote = await psql(db!.metadata!.name!, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here'); SELECT count(*) FROM kept");
+    expect(wrote).toEqual({ out: '1\n', status: 'Success' });
+    const wrongPassword = await r.exec(db!.metadata!.name!, ['sh', '-c', 'PGPASSWORD=wrong psql -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -tAc "SELECT 1" 2>&1']);
+    expect(wrongPassword.out).toMatch(/password authentication failed/);
+
+    // The pod goes; the StatefulSet makes it again, on the same claim and directory.
+    await r.core.deleteNamespacedPod({ name: db!.metadata!.name!, namespace: `yb-${r.team}` });
+    await eventually('a new database pod', async () => {
+      const [next] = await r.podsOf('db');
+      return next && next.metadata!.uid !== db!.metadata!.uid && next.status?.containerStatuses?.[0]?.ready;
+    }, 90_000);
+    const [again] = await r.podsOf('db');
+    const read = await eventually('the data after the restart', async () => {
+      const res = await psql(again!.metadata!.name!, 'SELECT v FROM kept');
+      return res.status === 'Success' ? res.out : undefined;
+    }, 30_000);
+    expect(read).toBe('still here\n');
+  }, 240_000);
+});
