@@ -47,6 +47,9 @@ export interface RealNodeInfo {
   podCidr: string;
   /** The local registry on the machine's loopback, for pushing images. */
   registry: string;
+  /** The node's address (the pods' gateway), and its registry as pods see it: where builds push (YUNBANG_REGISTRY). */
+  nodeIp: string;
+  registryInNode: string;
   /** Upstream image names served locally, and by what ("nginx:1.27" → "Debian's nginx-light 1.22.1-9"). */
   servedBy: Record<string, string>;
 }
@@ -204,7 +207,7 @@ async function startLocalCluster(o: StackOptions, n: number, kind: NodeKind, say
       const node: RealNode = await startRealNode({ dir: join(o.dir, `node${sfx}`), podNet: net, controlPlane: cp, apiserverPort: apiPort, logDir: logs, pidDir: pids, say });
       stops.push(node.stop);
       realNode = {
-        netns: node.network.path, podCidr: node.network.podCidr, registry: node.registry,
+        netns: node.network.path, podCidr: node.network.podCidr, registry: node.registry, nodeIp: node.network.nodeIp, registryInNode: node.registryInNode,
         servedBy: Object.fromEntries(node.images.filter((i) => i.servedBy).map((i) => [i.upstream, i.servedBy])),
       };
     } else {

@@ -32,7 +32,12 @@ export async function startRealNodePlatform(extraEnv: Record<string, string> = {
   const cluster = inject('stack').extraClusters.find((c) => c.node === 'real');
   if (!cluster?.realNode) throw new Error('the test stack has no cluster with a real node (test/global-setup.ts)');
   // The platform's own cluster is the real node's, with Yunbang's identities there.
-  const p = await startFullPlatform({ KUBECONFIG: cluster.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: cluster.API_KUBECONFIG, ...extraEnv });
+  // Builds push to the node's registry, which pods reach at the node's address.
+  const node = cluster.realNode;
+  const p = await startFullPlatform({
+    KUBECONFIG: cluster.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: cluster.API_KUBECONFIG,
+    YUNBANG_REGISTRY: node.registryInNode, YUNBANG_REGISTRY_CIDRS: `${node.nodeIp}/32`, ...extraEnv,
+  });
   const admin = rest(p.url, ADMIN);
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(cluster.KUBECONFIG); // the admin's: the test's own assertions only

@@ -30,6 +30,8 @@ export interface ImageRecipe {
   hook?: string;
   /** Files of this repository (image-files/) put into the image, executable: [file, path in the image]. */
   copy?: [string, string][];
+  /** Files or folders of the repository itself put into the image: [path from the repository's root, path in the image]. */
+  fromRepo?: [string, string][];
 }
 
 /** Files dropped from every image: documentation and caches are no part of what runs. */
@@ -43,6 +45,9 @@ export const PAUSE: ImageRecipe = {
   entrypoint: ['/pause', '-P'], user: '65535:65535',
 };
 
+/** Registries whose images the local node serves (containerd's and the build executor's mirrors). */
+export const MIRRORED_REGISTRIES = ['docker.io', 'ghcr.io', 'quay.io', 'gcr.io', 'registry.k8s.io', 'mcr.microsoft.com', 'registry.example'];
+
 export const RECIPES: ImageRecipe[] = [
   PAUSE,
   {
@@ -52,9 +57,10 @@ export const RECIPES: ImageRecipe[] = [
   {
     repository: 'library/nginx', tag: '1.27', upstream: 'nginx:1.27',
     packages: ['nginx-light'], servedBy: 'nginx-light', variant: 'essential',
-    // As the upstream image: the request and error logs go to the container's output, and nginx
-    // stays in the foreground. Debian's default site serves its welcome page on port 80.
-    hook: 'ln -sf /dev/stdout "$1/var/log/nginx/access.log" && ln -sf /dev/stderr "$1/var/log/nginx/error.log"',
+    // As the upstream image: the request and error logs go to the container's output, nginx stays
+    // in the foreground, and the default site on port 80 serves /usr/share/nginx/html (where
+    // Dockerfiles written for the upstream image put their pages; Debian's welcome page is there).
+    hook: 'ln -sf /dev/stdout "$1/var/log/nginx/access.log" && ln -sf /dev/stderr "$1/var/log/nginx/error.log" && sed -i "s#root /var/www/html;#root /usr/share/nginx/html;#" "$1/etc/nginx/sites-available/default" && test -f "$1/usr/share/nginx/html/index.html"',
     cmd: ['nginx', '-g', 'daemon off;'],
   },
 ];
@@ -79,4 +85,45 @@ RECIPES.push({
   beforeInstall: 'mkdir -p "$1/etc/postgresql-common/createcluster.d" && echo "create_main_cluster = false" > "$1/etc/postgresql-common/createcluster.d/yunbang.conf"',
   copy: [['postgres-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh']],
   entrypoint: ['docker-entrypoint.sh'], env: ['PGDATA=/var/lib/postgresql/data'],
+});
+
+/**
+ * What builds run on: git for the clone (with a passwd entry for the build user, whom ssh must
+ * find), Yunbang's own detector from this repository, the Kaniko stand-in (Debian's buildah behind
+ * Kaniko's flags: image-files/kaniko-executor.sh), and the Node base image the generated
+ * Dockerfiles name (Debian's Node.js 18 serves every `node:*-bookworm-slim` tag here).
+ */
+const NPM_QUIET = ['NPM_CONFIG_UPDATE_NOTIFIER=false', 'NPM_CONFIG_AUDIT=false', 'NPM_CONFIG_FUND=false'];
+RECIPES.push(
+  {
+    repository: 'alpine/git', tag: 'latest', upstream: 'alpine/git:latest',
+    packages: ['git', 'openssh-client', 'ca-certificates'], servedBy: 'git', variant: 'essential',
+    hook: 'echo "build:x:10001:10001:build:/workspace/home:/bin/sh" >> "$1/etc/passwd" && echo "build:x:10001:" >> "$1/etc/group"',
+    entrypoint: ['git'],
+  },
+  {
+    repository: 'yunbang/yunbang', tag: 'latest', upstream: 'ghcr.io/yunbang/yunbang:latest',
+    packages: ['nodejs'], servedBy: 'nodejs', variant: 'essential', workdir: '/app',
+    // The detector and what runs it (tsx, esbuild): `node --import tsx src/build/detect-main.ts`.
+    fromRepo: [['src/build', '/app/src/build'], ['node_modules/tsx', '/app/node_modules/tsx'], ['node_modules/esbuild', '/app/node_modules/esbuild'], ['node_modules/@esbuild/linux-x64', '/app/node_modules/@esbuild/linux-x64']],
+    hook: 'mkdir -p "$1/app" && echo \'{"name":"yunbang-detector","private":true,"type":"module"}\' > "$1/app/package.json"',
+  },
+  {
+    repository: 'osscontainertools/kaniko', tag: 'latest', upstream: 'ghcr.io/osscontainertools/kaniko:latest',
+    packages: ['buildah', 'ca-certificates', 'proot', 'jq'], servedBy: 'buildah', variant: 'essential',
+    copy: [['kaniko-executor.sh', '/kaniko/executor']], entrypoint: ['/kaniko/executor'],
+  },
+  {
+    repository: 'library/node', tag: '20-bookworm-slim', alsoTags: ['18-bookworm-slim', '22-bookworm-slim', 'latest-bookworm-slim', '20', '18', '22'], upstream: 'node:20-bookworm-slim',
+    packages: ['nodejs', 'npm'], servedBy: 'nodejs', variant: 'minbase', env: NPM_QUIET, cmd: ['node'],
+  },
+);
+
+/** The run image of generated Dockerfiles for static sites: Debian's Caddy 2 serves `caddy:2-alpine`. */
+RECIPES.push({
+  repository: 'library/caddy', tag: '2-alpine', alsoTags: ['2'], upstream: 'caddy:2-alpine',
+  // Caddy's maintainer script makes its user with groupadd (passwd).
+  packages: ['passwd', 'caddy'], servedBy: 'caddy', variant: 'essential',
+  // Caddy keeps its state under XDG directories; an image user with no home still has these.
+  env: ['XDG_DATA_HOME=/tmp/caddy/data', 'XDG_CONFIG_HOME=/tmp/caddy/config'], cmd: ['caddy', 'run', '--config', '/etc/caddy/Caddyfile'],
 });

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DPKG_EXCLUDES, SERVED_BY, servedByText, type ImageRecipe } from './image-recipes.js';
 
@@ -31,7 +32,15 @@ const FILES = new URL('./image-files/', import.meta.url);
 export function recipeHash(r: ImageRecipe): string {
   const h = createHash('sha256').update(JSON.stringify(r));
   for (const [file] of r.copy ?? []) h.update(readFileSync(new URL(file, FILES)));
+  for (const [path] of r.fromRepo ?? []) hashTree(h, join(REPO, path));
   return h.digest('hex').slice(0, 16);
+}
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+function hashTree(h: ReturnType<typeof createHash>, path: string): void {
+  if (!statSync(path).isDirectory()) { h.update(path).update(readFileSync(path)); return; }
+  for (const e of readdirSync(path).sort()) hashTree(h, join(path, e));
 }
 
 /** Is the tag in the registry's storage (filesystem driver's layout)? */
@@ -64,6 +73,10 @@ async function rootfs(r: ImageRecipe, dir: string): Promise<string> {
     mkdirSync(join(root, dirname(to)), { recursive: true });
     copyFileSync(new URL(file, FILES), join(root, to));
     chmodSync(join(root, to), 0o755);
+  }
+  for (const [from, to] of r.fromRepo ?? []) {
+    mkdirSync(join(root, dirname(to)), { recursive: true });
+    await run('cp', ['-a', '--no-preserve=ownership', join(REPO, from), join(root, to)]);
   }
   return root;
 }

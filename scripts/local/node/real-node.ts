@@ -9,7 +9,7 @@ import { createCgroupRoot } from './cgroups.js';
 import { cleanNode } from './clean.js';
 import { forgetNode, recordNode, sweepOrphanedNodes } from './records.js';
 import { startContainerd } from './containerd.js';
-import { RECIPES, PAUSE } from './image-recipes.js';
+import { MIRRORED_REGISTRIES, RECIPES, PAUSE } from './image-recipes.js';
 import { ensureImages, type BuiltImage } from './images.js';
 import { NODE_NAME, renderCniConfig, startKubelet, startKubeProxy } from './kubelet.js';
 import { createMountNamespace } from './mount-ns.js';
@@ -28,8 +28,6 @@ import { REGISTRY_PORT, startRegistry } from './registry.js';
  */
 export const cacheDir = process.env.YUNBANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yunbang');
 
-/** Image names pods write, resolved by the local registry: Docker Hub's, and the test images' registry. */
-export const MIRRORED_REGISTRIES = ['docker.io', 'registry.example', 'registry.k8s.io'];
 
 export interface RealNode {
   network: NodeNetwork;

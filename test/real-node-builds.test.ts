@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPortal, type Portal } from '../scripts/local/node/portal.js';
+import { eventually } from './helpers/full.js';
+import { viaGateway } from './helpers/gateway.js';
+import { startGitServer, type GitServer } from './helpers/git-server.js';
+import { startRealNodePlatform, type RealNodePlatform } from './helpers/real-node.js';
+
+/**
+ * Real builds on the real node: the clone runs git in a container, the detect pod runs Yunbang's
+ * own detector image, and the build pod runs the local Kaniko stand-in (Debian's buildah behind
+ * Kaniko's flags), which pushes a real image to the node's registry; the release runs that image.
+ * The git server is on loopback, reached from pods at the node's address through the portal.
+ */
+describe('the real node: git source built into images that run', () => {
+  let r: RealNodePlatform;
+  let git: GitServer;
+  let portal: Portal;
+  let gitUrl: (repo: string) => string;
+
+  beforeAll(async () => {
+    const stackNode = (await import('vitest')).inject('stack').extraClusters.find((c) => c.node === 'real')!.realNode!;
+    r = await startRealNodePlatform({ YUNBANG_GIT_ALLOWED_HOSTS: stackNode.nodeIp });
+    git = await startGitServer();
+    const port = Number(new URL(git.url('x')).port);
+    portal = await startPortal(stackNode.netns, { logFile: '/dev/null' });
+    await portal.outward({ host: stackNode.nodeIp, port }, port);
+    gitUrl = (repo) => git.url(repo).replace('127.0.0.1', stackNode.nodeIp);
+  });
+  afterAll(async () => { await portal?.stop(); await git?.close(); await r?.close(); });
+
+  /** Pushes the files as a repository, creates an app from it, and waits for its build and rollout. */
+  async function buildAndServe(name: string, files: Record<string, string>, port: number) {
+    const repo = git.repo(`${name}-${r.team}`);
+    repo.write(files);
+    const commit = repo.commit('first');
+    repo.push();
+    const created = await r.admin('POST', `/teams/${r.team}/apps`, { name, git: { url: gitUrl(`${name}-${r.team}`), branch: 'main' }, port });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const build = await eventually(`${name}'s build`, async () => {
+      const [b] = (await r.admin('GET', `/teams/${r.team}/apps/${name}/builds`)).body;
+      if (b && ['succeeded', 'failed', 'cancelled'].includes(b.status)) return b;
+      return undefined;
+    }, 300_000);
+    if (build.status !== 'succeeded') {
+      const pods = (await r.core.listNamespacedPod({ namespace: `yb-${r.team}`, labelSelector: `yunbang.dev/build=${build.id}` })).items;
+      const logs = await Promise.all(pods.flatMap((p) => [...(p.spec!.initContainers ?? []), ...p.spec!.containers].map(async (c) =>
+        `--- ${p.metadata!.name}/${c.name}: ${JSON.stringify([...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].find((x) => x.name === c.name)?.state)}\n${await r.core.readNamespacedPodLog({ name: p.metadata!.name!, namespace: `yb-${r.team}`, container: c.name }).catch((e) => String(e))}`)));
+      const saved = (await r.admin('GET', `/builds/${build.id}/logs`)).body;
+      throw new Error(`build ${build.status}: ${build.failureReason}\n${logs.join('\n')}\n${JSON.stringify(saved).slice(0, 6000)}`);
+    }
+    expect(build.commit).toBe(commit);
+    const app = await r.status(name, (s) => s.health === 'Ready' && s.readyReplicas === 1, 120_000);
+    // The release runs the image the build pushed, by digest, from the node's registry.
+    const [pod] = await r.podsOf(name);
+    expect(pod!.spec!.containers[0]!.image).toMatch(new RegExp(`^${r.cluster.realNode!.registryInNode.replace(/\./g, '\\.')}/${r.team}/${name}@sha256:[0-9a-f]{64}$`));
+    const reply = await eventually(`${name} served`, async () => {
+      const res = await viaGateway(r.gw, app.defaultDomain);
+      return res.status === 200 ? res : undefined;
+    }, 20_000);
+    return { reply, build };
+  }
+
+  // Not yet: the stand-in runs RUN steps under proot, whose statx fails on the Node image's node
+  // and npm ("No such file or directory"), so `npm install` cannot run (bash, groupadd and sh do).
+  // The clone and the detector run for real already; the build stops at that step.
+  it.skip('a Node app without a Dockerfile is detected, built by the Kaniko stand-in and answers with its own token', async () => {
+    const token = randomBytes(8).toString('hex');
+    const { reply, build } = await buildAndServe('hello', {
+      'package.json': JSON.stringify({ name: 'hello', version: '1.0.0', scripts: { start: 'node server.js' } }),
+      'server.js': `require('http').createServer((q, s) => s.end('token ${token} from node ' + process.version)).listen(process.env.PORT);\n`,
+    }, 8080);
+    expect(reply.body).toMatch(new RegExp(`^token ${token} from node v\\d+`));
+    const lines = (await r.admin('GET', `/builds/${build.id}/logs`)).body.map((l: { line: string }) => l.line);
+    expect(lines[0]).toBe('detected node from package.json');
+  }, 420_000);
+
+  it('a Dockerfile app is built with its RUN steps and serves what they made', async () => {
+    const token = randomBytes(8).toString('hex');
+    const { reply } = await buildAndServe('site', {
+      Dockerfile: 'FROM nginx:1.27\nCOPY index.html /usr/share/nginx/html/index.html\nRUN echo "built by RUN" > /usr/share/nginx/html/run.txt\n',
+      'index.html': `<h1>${token}</h1>\n`,
+    }, 80);
+    expect(reply.body).toBe(`<h1>${token}</h1>\n`);
+    const host = (await r.admin('GET', `/teams/${r.team}/apps/site`)).body.defaultDomain;
+    expect((await viaGateway(r.gw, host, '/run.txt')).body).toBe('built by RUN\n');
+  }, 420_000);
+
+  it('a static site is served by the generated image', async () => {
+    const token = randomBytes(8).toString('hex');
+    const { reply } = await buildAndServe('pages', { 'index.html': `<p>static ${token}</p>\n` }, 8080);
+    expect(reply.body).toBe(`<p>static ${token}</p>\n`);
+  }, 420_000);
+});
