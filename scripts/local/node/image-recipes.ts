@@ -111,7 +111,7 @@ RECIPES.push(
   {
     repository: 'osscontainertools/kaniko', tag: 'latest', upstream: 'ghcr.io/osscontainertools/kaniko:latest',
     packages: ['buildah', 'ca-certificates', 'proot', 'jq'], servedBy: 'buildah', variant: 'essential',
-    copy: [['kaniko-executor.sh', '/kaniko/executor']], entrypoint: ['/kaniko/executor'],
+    copy: [['kaniko-executor.sh', '/kaniko/executor'], ['no-statx.pl', '/kaniko/no-statx']], entrypoint: ['/kaniko/executor'],
   },
   {
     repository: 'library/node', tag: '20-bookworm-slim', alsoTags: ['18-bookworm-slim', '22-bookworm-slim', 'latest-bookworm-slim', '20', '18', '22'], upstream: 'node:20-bookworm-slim',

@@ -4,7 +4,7 @@
 # container's defaults: no namespace, no mount. Debian's buildah keeps the images (vfs storage:
 # a layer is a directory), pulls the base images from the node's registry and pushes the result;
 # RUN steps run in the image's directory under Debian's proot (ptrace, not chroot), with the
-# container's own /proc, /dev and /sys. Dockerfile support: FROM [AS], RUN, COPY/ADD (local,
+# container's own /proc, /dev and /sys (and statx answered ENOSYS: no-statx.pl). Dockerfile support: FROM [AS], RUN, COPY/ADD (local,
 # --from, --chown), ENV, ARG, WORKDIR, USER, LABEL, EXPOSE, CMD, ENTRYPOINT; no layer cache.
 set -euo pipefail
 
@@ -62,7 +62,8 @@ run_step() {
   mkdir -p "$root$workdir"
   cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
   mapfile -t cmd < <(json_or_shell "$1" | jq -r '.[]')
-  proot -r "$root" -b /proc -b /dev -b /sys -w "$workdir" /usr/bin/env -i "${env[@]}" "${cmd[@]}"
+  # proot does not translate statx: no-statx makes programs fall back to calls it does translate.
+  /kaniko/no-statx proot -r "$root" -b /proc -b /dev -b /sys -w "$workdir" /usr/bin/env -i "${env[@]}" "${cmd[@]}"
 }
 
 # Instructions one per line: continuations joined, comments and blank lines dropped.
