@@ -80,6 +80,8 @@ async function main() {
       // would keep simulated pods (served on 127.x addresses) from using the same port.
       HOST: process.env.HOST ?? '127.0.0.1',
       YUNBANG_APPS_DOMAIN: appsDomain, YUNBANG_APPS_HTTP_PORT: String(gatewayPorts.http), YUNBANG_APPS_HTTPS_PORT: String(gatewayPorts.https),
+      // A real node's builds push to its own registry, which pods reach at the node's address.
+      ...(stack.realNode && !process.env.YUNBANG_REGISTRY ? { YUNBANG_REGISTRY: stack.realNode.registryInNode, YUNBANG_REGISTRY_CIDRS: `${stack.realNode.nodeIp}/32` } : {}),
     });
     say('starting the gateway (nginx)');
     // With a real node, nginx runs beside the pods in the node's namespace, reached from loopback.
