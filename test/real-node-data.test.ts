@@ -52,3 +52,32 @@ describe('the real node: PostgreSQL from the market, its data and its dependents
     expect(read).toBe('still here\n');
   }, 240_000);
 });
+
+describe('the real node: MySQL (served by MariaDB) and Redis from the market', () => {
+  let r: RealNodePlatform;
+  beforeAll(async () => { r = await startRealNodePlatform(); });
+  afterAll(async () => { await r?.close(); });
+
+  it('MySQL answers its generated user with the generated password, and refuses a wrong one', async () => {
+    expect((await r.admin('POST', `/teams/${r.team}/installations`, { template: 'mysql', name: 'sql' })).status).toBe(201);
+    await r.status('sql', (s) => s.health === 'Ready' && s.readyReplicas === 1, 120_000);
+    const [pod] = await r.podsOf('sql');
+    const name = pod!.metadata!.name!;
+    const query = await eventually('a query as the generated user', async () => {
+      const res = await r.exec(name, ['sh', '-c', 'mariadb -h 127.0.0.1 -u "$MYSQL_USER" -p"$MYSQL_PASSWORD" "$MYSQL_DATABASE" -N -e "CREATE TABLE t (v INT); INSERT INTO t VALUES (42); SELECT v FROM t"']);
+      return res.status === 'Success' ? res.out : undefined;
+    }, 30_000);
+    expect(query).toBe('42\n');
+    const wrong = await r.exec(name, ['sh', '-c', 'mariadb -h 127.0.0.1 -u "$MYSQL_USER" -pwrong "$MYSQL_DATABASE" -e "SELECT 1" 2>&1']);
+    expect(wrong.out).toMatch(/Access denied for user/);
+  }, 180_000);
+
+  it('Redis requires its generated password and keeps what it is given', async () => {
+    expect((await r.admin('POST', `/teams/${r.team}/installations`, { template: 'redis', name: 'cache' })).status).toBe(201);
+    await r.status('cache', (s) => s.health === 'Ready' && s.readyReplicas === 1, 120_000);
+    const [pod] = await r.podsOf('cache');
+    const name = pod!.metadata!.name!;
+    expect((await r.exec(name, ['sh', '-c', 'redis-cli --no-auth-warning -a "$REDIS_PASSWORD" SET kept yes && redis-cli --no-auth-warning -a "$REDIS_PASSWORD" GET kept'])).out).toBe('OK\nyes\n');
+    expect((await r.exec(name, ['sh', '-c', 'redis-cli GET kept 2>&1'])).out).toMatch(/NOAUTH/);
+  }, 180_000);
+});

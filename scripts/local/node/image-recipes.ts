@@ -127,3 +127,22 @@ RECIPES.push({
   // Caddy keeps its state under XDG directories; an image user with no home still has these.
   env: ['XDG_DATA_HOME=/tmp/caddy/data', 'XDG_CONFIG_HOME=/tmp/caddy/config'], cmd: ['caddy', 'run', '--config', '/etc/caddy/Caddyfile'],
 });
+
+/**
+ * The market's MySQL and Redis: Debian's MariaDB 10.11 serves `mysql:8.4` and `:8.0` (the
+ * protocol and the upstream image's contract, not MySQL 8 itself), Debian's Redis 7.0 serves
+ * `redis:7.4` and `:7.2`. Entrypoints: image-files/.
+ */
+RECIPES.push(
+  {
+    repository: 'library/mysql', tag: '8.4', alsoTags: ['8.0', '8'], upstream: 'mysql:8.4',
+    packages: ['mariadb-server', 'mariadb-client'], servedBy: 'mariadb-server', variant: 'essential',
+    copy: [['mariadb-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh']], entrypoint: ['docker-entrypoint.sh'],
+  },
+  {
+    repository: 'library/redis', tag: '7.4', alsoTags: ['7.2', '7'], upstream: 'redis:7.4',
+    packages: ['redis-server'], servedBy: 'redis-server', variant: 'essential', workdir: '/data',
+    hook: 'mkdir -p "$1/data"',
+    copy: [['redis-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh']], entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'],
+  },
+);
