@@ -4,6 +4,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './helpers/full.js';
 import { viaGateway } from './helpers/gateway.js';
+import { startLoad } from './helpers/load.js';
 import { startRealNodePlatform, type RealNodePlatform } from './helpers/real-node.js';
 
 /**
@@ -64,4 +65,28 @@ describe('the real node: apps run as real containers', () => {
     const [pod] = await r.podsOf('quits');
     expect(pod!.status!.containerStatuses![0]!.restartCount).toBeGreaterThan(0);
   });
+
+  it('an env change rolls two nginx containers while a client sends 50 requests/s through the gateway, failing none', async () => {
+    const created = await r.admin('POST', `/teams/${r.team}/apps`, { name: 'roll', image: 'nginx:1.27', port: 80, replicas: 2 });
+    expect(created.status).toBe(201);
+    const host = created.body.defaultDomain;
+    await r.status('roll', (s) => s.health === 'Ready' && s.readyReplicas === 2);
+    await eventually('served', async () => (await viaGateway(r.gw, host)).status === 200, 20_000);
+    await r.gw.gateway.settled();
+    const before = (await r.podsOf('roll')).map((p) => p.metadata!.name!);
+
+    const welcome = (res: { status: number; body: string }) => res.status === 200 && res.body.includes('<title>Welcome to nginx!</title>');
+    const load = startLoad(r.gw, host, { perSecond: 50, maxMs: 90_000, accept: welcome });
+    await new Promise((res) => setTimeout(res, 1000));
+    expect((await r.admin('PATCH', `/teams/${r.team}/apps/roll`, { env: [{ name: 'ROLLED', value: '1' }] })).status).toBe(200);
+    await r.status('roll', (s) => s.health === 'Ready' && s.readyReplicas === 2 && s.message === '2 of 2 replicas ready', 60_000);
+    await eventually('only new pods left', async () => {
+      const now = (await r.podsOf('roll')).map((p) => p.metadata!.name!);
+      return now.length === 2 && now.every((n) => !before.includes(n));
+    }, 60_000);
+    await new Promise((res) => setTimeout(res, 1000));
+    const result = await load.stop();
+    expect(result.sent).toBeGreaterThan(150);
+    expect(result.failures).toEqual([]);
+  }, 150_000);
 });

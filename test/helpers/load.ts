@@ -1,5 +1,5 @@
 import type { TestGateway } from './gateway.js';
-import { viaGateway } from './gateway.js';
+import { viaGateway, type Reply } from './gateway.js';
 
 /**
  * A bounded load through the gateway: requests at a fixed rate, each on a connection of its own
@@ -15,7 +15,11 @@ export interface LoadResult {
   images: Map<string, number>;
 }
 
-export function startLoad(gw: TestGateway, host: string, o: { perSecond: number; maxMs: number }) {
+/**
+ * `accept`: what counts as an answer, for an app that does not answer as the stand-in pods do (JSON
+ * naming the pod and image, the default): a real image's own page.
+ */
+export function startLoad(gw: TestGateway, host: string, o: { perSecond: number; maxMs: number; accept?: (r: Reply) => boolean }) {
   const result: LoadResult = { sent: 0, ok: 0, failures: [], pods: new Map(), images: new Map() };
   const inflight = new Set<Promise<void>>();
   const started = Date.now();
@@ -24,10 +28,12 @@ export function startLoad(gw: TestGateway, host: string, o: { perSecond: number;
     result.sent++;
     try {
       const r = await viaGateway(gw, host, '/', { timeoutMs: 10_000 });
-      if (r.status === 200 && r.json?.pod) {
+      if (o.accept ? o.accept(r) : r.status === 200 && r.json?.pod) {
         result.ok++;
-        result.pods.set(r.json.pod, (result.pods.get(r.json.pod) ?? 0) + 1);
-        result.images.set(r.json.image, (result.images.get(r.json.image) ?? 0) + 1);
+        if (r.json?.pod) {
+          result.pods.set(r.json.pod, (result.pods.get(r.json.pod) ?? 0) + 1);
+          result.images.set(r.json.image, (result.images.get(r.json.image) ?? 0) + 1);
+        }
       } else {
         result.failures.push(`${r.status} ${r.body.slice(0, 80)}`);
       }
