@@ -64,10 +64,11 @@ describe('the real node: git source built into images that run', () => {
   it('a Node app without a Dockerfile is detected, built by the Kaniko stand-in and answers with its own token', async () => {
     const token = randomBytes(8).toString('hex');
     const { reply, build } = await buildAndServe('hello', {
-      'package.json': JSON.stringify({ name: 'hello', version: '1.0.0', scripts: { start: 'node server.js' } }),
-      'server.js': `require('http').createServer((q, s) => s.end('token ${token} from node ' + process.version)).listen(process.env.PORT);\n`,
+      // A dependency from the npm registry, fetched by `npm install` through the node's egress proxy.
+      'package.json': JSON.stringify({ name: 'hello', version: '1.0.0', scripts: { start: 'node server.js' }, dependencies: { 'is-number': '7.0.0' } }),
+      'server.js': `const isNumber = require('is-number');\nrequire('http').createServer((q, s) => s.end('token ${token} from node ' + process.version + ' ' + isNumber(42))).listen(process.env.PORT);\n`,
     }, 8080);
-    expect(reply.body).toMatch(new RegExp(`^token ${token} from node v\\d+`));
+    expect(reply.body).toMatch(new RegExp(`^token ${token} from node v\\d+\\.\\d+\\.\\d+ true$`));
     const lines = (await r.admin('GET', `/builds/${build.id}/logs`)).body.map((l: { line: string }) => l.line);
     expect(lines[0]).toBe('detected node from package.json');
   }, 420_000);

@@ -115,7 +115,7 @@ RECIPES.push(
   },
   {
     repository: 'library/node', tag: '20-bookworm-slim', alsoTags: ['18-bookworm-slim', '22-bookworm-slim', 'latest-bookworm-slim', '20', '18', '22'], upstream: 'node:20-bookworm-slim',
-    packages: ['nodejs', 'npm'], servedBy: 'nodejs', variant: 'minbase', env: NPM_QUIET, cmd: ['node'],
+    packages: ['nodejs', 'npm', 'ca-certificates'], servedBy: 'nodejs', variant: 'minbase', env: NPM_QUIET, cmd: ['node'],
   },
 );
 

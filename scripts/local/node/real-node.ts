@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -15,6 +15,10 @@ import { NODE_NAME, renderCniConfig, startKubelet, startKubeProxy } from './kube
 import { createMountNamespace } from './mount-ns.js';
 import { startClusterDns } from './dns.js';
 import { startLocalPath } from './local-path.js';
+import { machineRegistries, startEgressProxy } from './egress.js';
+
+/** Where builds find the egress proxy, at the node's address (the Kaniko stand-in knows it). */
+export const EGRESS_PORT = 3128;
 import { createNodeNetwork, nodeNetwork, nsenter, type NodeNetwork } from './netns.js';
 import { startPortal, type Portal } from './portal.js';
 import { REGISTRY_PORT, startRegistry } from './registry.js';
@@ -103,6 +107,11 @@ export async function startRealNode(o: RealNodeOptions): Promise<RealNode> {
       { prefix: inNode, logDir: o.logDir, pidDir: o.pidDir },
     );
     stops.push(() => containerd.stop());
+
+    // Builds reach the package registries this machine uses, and nothing else, through a proxy at the node's address.
+    const egress = await startEgressProxy(machineRegistries(), (line) => appendFileSync(join(o.logDir, 'egress.log'), `${new Date().toISOString()} ${line}\n`));
+    stops.push(async () => { egress.server.closeAllConnections(); egress.server.close(); });
+    await portal.outward({ host: net.nodeIp, port: EGRESS_PORT }, egress.port);
 
     const pki = o.controlPlane.pki;
     const server = `https://127.0.0.1:${o.apiserverPort}`;

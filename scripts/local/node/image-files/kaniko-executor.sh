@@ -30,7 +30,18 @@ case "$dockerfile" in /*) ;; *) dockerfile="$context/$dockerfile" ;; esac
 
 # The node is this pod's gateway: its registry serves every image under its usual name.
 gw=$(awk '$2 == "00000000" { print $3; exit }' /proc/net/route)
-registry=$(printf '%d.%d.%d.%d' "0x${gw:6:2}" "0x${gw:4:2}" "0x${gw:2:2}" "0x${gw:0:2}"):5000
+node_ip=$(printf '%d.%d.%d.%d' "0x${gw:6:2}" "0x${gw:4:2}" "0x${gw:2:2}" "0x${gw:0:2}")
+registry="$node_ip:5000"
+# RUN steps fetch dependencies through the node's egress proxy (the package registries the machine
+# uses, nothing else), and npm from the registry the machine's npm is configured with.
+proxy="http://$node_ip:3128"
+registries=$( (exec 3<>"/dev/tcp/$node_ip/3128" && printf 'GET /yunbang/registries HTTP/1.0\r\n\r\n' >&3 && sed '1,/^\r$/d' <&3) 2>/dev/null || echo '{}')
+npm_registry=$(printf '%s' "$registries" | jq -r '.npm // empty' 2>/dev/null || true)
+# The certificate authorities the machine trusts on its way to those registries, for the RUN steps.
+ca_file=/kaniko/machine-ca.pem
+(exec 3<>"/dev/tcp/$node_ip/3128" && printf 'GET /yunbang/ca HTTP/1.0\r\n\r\n' >&3 && sed '1,/^\r$/d' <&3) > "$ca_file" 2>/dev/null || true
+grep -q 'BEGIN CERTIFICATE' "$ca_file" 2>/dev/null || ca_file=""
+
 mkdir -p /etc/containers
 {
   echo 'unqualified-search-registries = ["docker.io"]'
@@ -59,11 +70,18 @@ run_step() {
   root=$(buildah mount "$ctr")
   mapfile -t env < <(buildah inspect --type container --format '{{range .OCIv1.Config.Env}}{{println .}}{{end}}' "$ctr" | sed '/^$/d')
   for k in "${!args[@]}"; do env+=("$k=${args[$k]}"); done
+  env+=("HTTP_PROXY=$proxy" "HTTPS_PROXY=$proxy" "http_proxy=$proxy" "https_proxy=$proxy" "NO_PROXY=localhost,127.0.0.1,$node_ip" "no_proxy=localhost,127.0.0.1,$node_ip")
+  [ -z "$npm_registry" ] || env+=("NPM_CONFIG_REGISTRY=$npm_registry")
+  local binds=()
+  if [ -n "$ca_file" ]; then
+    binds=(-b "$ca_file:/etc/ssl/yunbang-machine-ca.pem")
+    env+=("NODE_EXTRA_CA_CERTS=/etc/ssl/yunbang-machine-ca.pem" "SSL_CERT_FILE=/etc/ssl/yunbang-machine-ca.pem" "PIP_CERT=/etc/ssl/yunbang-machine-ca.pem" "REQUESTS_CA_BUNDLE=/etc/ssl/yunbang-machine-ca.pem")
+  fi
   mkdir -p "$root$workdir"
   cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
   mapfile -t cmd < <(json_or_shell "$1" | jq -r '.[]')
   # proot does not translate statx: no-statx makes programs fall back to calls it does translate.
-  /kaniko/no-statx proot -r "$root" -b /proc -b /dev -b /sys -w "$workdir" /usr/bin/env -i "${env[@]}" "${cmd[@]}"
+  /kaniko/no-statx proot -r "$root" -b /proc -b /dev -b /sys "${binds[@]}" -w "$workdir" /usr/bin/env -i "${env[@]}" "${cmd[@]}"
 }
 
 # Instructions one per line: continuations joined, comments and blank lines dropped.
