@@ -1,14 +1,37 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A free TCP port on 127.0.0.1, chosen by the OS. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free TCP port on 127.0.0.1 for a server that starts later (a test's or the local stack's).
+ * Chosen below the kernel's ephemeral range: a port from that range (what binding port 0 gives)
+ * can be taken meanwhile by any outgoing connection's local end, and the local stack makes many
+ * (its real node's portal forwards every kubelet and API server connection over loopback).
+ */
+const EPHEMERAL_START = (() => {
+  try { return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768; } catch { return 32768; }
+})();
+const LOWEST = 10_000;
+
+function tryListen(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+    srv.once('error', () => resolve(null));
+    srv.listen(port, '127.0.0.1', () => {
+      const bound = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(bound));
     });
   });
+}
+
+export async function freeLoopbackPort(): Promise<number> {
+  if (EPHEMERAL_START > LOWEST + 1000) {
+    for (let i = 0; i < 50; i++) {
+      const port = await tryListen(LOWEST + Math.floor(Math.random() * (EPHEMERAL_START - LOWEST)));
+      if (port !== null) return port;
+    }
+  }
+  const port = await tryListen(0);
+  if (port === null) throw new Error('no free port on 127.0.0.1');
+  return port;
 }

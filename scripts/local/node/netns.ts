@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 
 /**
  * The node's network namespace: the real node (containerd, the kubelet, kube-proxy, the pods'
@@ -110,8 +110,4 @@ export function stackNamespaces(): string[] {
 /** The command line prefix that runs a program inside the namespace (and a mount namespace, if given). */
 export function nsenter(n: { path: string }, mountNs?: string): string[] {
   return ['nsenter', `--net=${n.path}`, ...(mountNs ? [`--mount=${mountNs}`] : [])];
-}
-
-export function readCmdline(pid: number): string {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(); } catch { return ''; }
 }

@@ -4,16 +4,7 @@
 // them out, for the outside half to accept on and connect on loopback. A socket keeps the
 // namespace it was made in, whichever process holds it. Plain JavaScript: it starts in ~40 ms.
 import net from 'node:net';
-
-function pipe(a, b) {
-  a.setNoDelay(true);
-  b.setNoDelay(true);
-  a.pipe(b).pipe(a);
-  a.on('error', () => b.destroy());
-  b.on('error', () => a.destroy());
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
-}
+import { pipe } from './pipe.mjs';
 
 process.on('message', (m, handle) => {
   if (m.type === 'inward') {

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pipe } from './pipe.mjs';
 
 /**
  * Ports between the machine's loopback and the node's network namespace, the only ways in and
@@ -24,16 +25,6 @@ export interface Portal {
 }
 
 const CHILD = fileURLToPath(new URL('./portal-child.mjs', import.meta.url));
-
-function pipe(a: Socket, b: Socket): void {
-  a.setNoDelay(true);
-  b.setNoDelay(true);
-  a.pipe(b).pipe(a);
-  a.on('error', () => b.destroy());
-  b.on('error', () => a.destroy());
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
-}
 
 type Reply = { type: 'done' | 'outward' | 'failed'; id: number; message?: string };
 

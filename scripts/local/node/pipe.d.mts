@@ -1,0 +1,2 @@
+import type { Socket } from 'node:net';
+export declare function pipe(a: Socket, b: Socket): void;
