@@ -80,13 +80,18 @@ describe('yb, the command line', () => {
     const created = await yb(['apps:create', 'site', '--git', git.url(`site-${team}`), '--branch', 'main', '--port', '8080', '--team', team]);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain('linked');
-    // The checkout now names the app and team: no --app or --team from here on.
-    const info = await json(['apps:info']);
-    expect(info).toEqual((await admin('GET', `/teams/${team}/apps/site`)).body);
     await eventually('the first build ended', async () => {
       const b = (await admin('GET', `/teams/${team}/apps/site/builds`)).body[0];
       return b && ['succeeded', 'failed'].includes(b.status);
     }, 60_000);
+    // Compared once the app stands still: read during its first build, the two reads raced it.
+    await eventually('the first release rolled out', async () => {
+      const a = (await admin('GET', `/teams/${team}/apps/site`)).body;
+      return a.currentRelease === 1 && a.status?.health === 'Ready' && a.status.observedGeneration === a.generation;
+    }, 60_000);
+    // The checkout now names the app and team: no --app or --team from here on.
+    const info = await json(['apps:info']);
+    expect(info).toEqual((await admin('GET', `/teams/${team}/apps/site`)).body);
     const deploy = await yb(['deploy']);
     expect(deploy.code, deploy.stderr).toBe(0);
     expect(deploy.stdout).toMatch(/simulated Kaniko|Pushed/);
