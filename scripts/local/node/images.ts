@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DPKG_EXCLUDES, SERVED_BY, servedByText, type ImageRecipe } from './image-recipes.js';
@@ -38,8 +38,9 @@ export function recipeHash(r: ImageRecipe): string {
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** Names (from the repository's root, so any checkout of the same files hashes alike) and contents. */
 function hashTree(h: ReturnType<typeof createHash>, path: string): void {
-  if (!statSync(path).isDirectory()) { h.update(path).update(readFileSync(path)); return; }
+  if (!statSync(path).isDirectory()) { h.update(relative(REPO, path)).update(readFileSync(path)); return; }
   for (const e of readdirSync(path).sort()) hashTree(h, join(path, e));
 }
 
