@@ -5,7 +5,7 @@ import { run } from '../src/main.js';
 import { readRoute } from '../src/publish/etcd.js';
 import { LOCAL_GIT_HOSTS } from '../scripts/local/stack.js';
 import { freePort } from '../scripts/local/proc.js';
-import { percentile, type BenchStack } from './stack.js';
+import { percentile, until, type BenchStack } from './stack.js';
 
 /**
  * `npm run bench -- clusters`: one worker serving two local clusters.
@@ -21,15 +21,6 @@ const MOVES = Number(process.env.BENCH_CLUSTER_MOVES ?? 5);
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 
-async function until<T>(check: () => Promise<T | false | undefined>, timeoutMs = 60_000, everyMs = 10): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 export async function benchClusters(stack: BenchStack): Promise<void> {
   const second = stack.extraClusters[0];

@@ -4,7 +4,7 @@ import * as k8s from '@kubernetes/client-node';
 import { run } from '../src/main.js';
 import { LOCAL_GIT_HOSTS, type ExtraCluster } from '../scripts/local/stack.js';
 import { freePort } from '../scripts/local/proc.js';
-import { percentile, type BenchStack } from './stack.js';
+import { percentile, until, type BenchStack } from './stack.js';
 
 /**
  * `npm run bench -- node`: the real node (containerd, runc, the kubelet) beside the simulated one,
@@ -21,15 +21,6 @@ const APPS = Number(process.env.BENCH_NODE_APPS ?? 10);
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 
-async function until<T>(check: () => Promise<T | false | undefined>, timeoutMs = 90_000, everyMs = 20): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v) return v;
-    if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** createApp → Ready for APPS apps, one after another, on the cluster the platform runs on. */
 async function createToReady(stack: BenchStack, cluster: { WORKER_KUBECONFIG: string; API_KUBECONFIG: string }): Promise<{ times: number[]; namespace: string }> {
@@ -57,7 +48,7 @@ async function createToReady(stack: BenchStack, cluster: { WORKER_KUBECONFIG: st
       await until(async () => {
         const a = await api('GET', `/teams/${team}/apps/web-${i}`);
         return a.status?.health === 'Ready' && a.status.readyReplicas === 1 && a.status.observedGeneration === a.generation;
-      });
+      }, 90_000, 20);
       times.push(performance.now() - started);
     }
     return { times, namespace: `yb-${team}` };
@@ -80,7 +71,7 @@ async function bareDeployments(real: ExtraCluster, template: k8s.V1PodTemplateSp
       metadata: { name }, spec: { replicas: 1, selector: { matchLabels: { ...labels, i: String(i) } },
         template: { ...template, metadata: { labels: { ...labels, i: String(i) } } } },
     } });
-    await until(async () => ((await apps.readNamespacedDeployment({ name, namespace })).status?.readyReplicas ?? 0) === 1);
+    await until(async () => ((await apps.readNamespacedDeployment({ name, namespace })).status?.readyReplicas ?? 0) === 1, 90_000, 20);
     times.push(performance.now() - started);
   }
   return times;

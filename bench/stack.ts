@@ -29,3 +29,14 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
+
+/** Polls `check` until it returns a value, or fails after `timeoutMs`. */
+export async function until<T>(check: () => Promise<T | false | undefined>, timeoutMs = 60_000, everyMs = 10): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (performance.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

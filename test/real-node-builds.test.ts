@@ -4,7 +4,7 @@ import { startPortal, type Portal } from '../scripts/local/node/portal.js';
 import { eventually } from './helpers/full.js';
 import { viaGateway } from './helpers/gateway.js';
 import { startGitServer, type GitServer } from './helpers/git-server.js';
-import { startRealNodePlatform, type RealNodePlatform } from './helpers/real-node.js';
+import { realNodeOfStack, startRealNodePlatform, type RealNodePlatform } from './helpers/real-node.js';
 
 /**
  * Real builds on the real node: the clone runs git in a container, the detect pod runs Yunbang's
@@ -19,7 +19,7 @@ describe('the real node: git source built into images that run', () => {
   let gitUrl: (repo: string) => string;
 
   beforeAll(async () => {
-    const stackNode = (await import('vitest')).inject('stack').extraClusters.find((c) => c.node === 'real')!.realNode!;
+    const stackNode = realNodeOfStack();
     r = await startRealNodePlatform({ YUNBANG_GIT_ALLOWED_HOSTS: stackNode.nodeIp });
     git = await startGitServer();
     const port = Number(new URL(git.url('x')).port);

@@ -28,9 +28,17 @@ export interface RealNodePlatform {
   close(): Promise<void>;
 }
 
-export async function startRealNodePlatform(extraEnv: Record<string, string> = {}): Promise<RealNodePlatform> {
+function realCluster() {
   const cluster = inject('stack').extraClusters.find((c) => c.node === 'real');
   if (!cluster?.realNode) throw new Error('the test stack has no cluster with a real node (test/global-setup.ts)');
+  return cluster as typeof cluster & { realNode: NonNullable<typeof cluster.realNode> };
+}
+
+/** The test stack's real node: its namespace, addresses and registry. */
+export const realNodeOfStack = () => realCluster().realNode;
+
+export async function startRealNodePlatform(extraEnv: Record<string, string> = {}): Promise<RealNodePlatform> {
+  const cluster = realCluster();
   // The platform's own cluster is the real node's, with Yunbang's identities there.
   // Builds push to the node's registry, which pods reach at the node's address.
   const node = cluster.realNode;

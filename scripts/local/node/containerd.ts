@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProcess, stopProcess, waitFor } from '../proc.js';
-import { existsSync } from 'node:fs';
 
 /**
  * containerd (Debian's, 1.6, CRI plugin built in) as a child process of the stack, never the

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProcess, stopProcess, waitFor } from '../proc.js';
@@ -102,7 +103,6 @@ export async function startKubelet(s: KubeletSettings, o: { prefix: string[]; ku
 
 /** A GET from inside the namespace (curl is not assumed: bash's /dev/tcp is). */
 async function fetchInNs(prefix: string[], url: string): Promise<string> {
-  const { execFile } = await import('node:child_process');
   const u = new URL(url);
   const script = `exec 3<>/dev/tcp/${u.hostname}/${u.port} && printf 'GET ${u.pathname} HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3 | tail -n 1`;
   return new Promise((resolve) => {
