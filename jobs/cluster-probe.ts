@@ -26,10 +26,10 @@ export class ClusterProbe {
       const facts = await probeCluster(conn.kube.config, this.o.timeoutMs);
       const health = facts.nodes > 0 ? 'Reachable' : 'Degraded';
       await this.o.db.query(
-        `UPDATE clusters SET health = $2, server_version = $3, nodes = $4, checked_at = now(),
+        `UPDATE clusters SET health = $2, server_version = $3, nodes = $4, stand_in_images = $5, checked_at = now(),
                 last_error = CASE WHEN $2 = 'Degraded' THEN 'no nodes: pods cannot run' ELSE last_error END,
                 last_error_at = CASE WHEN $2 = 'Degraded' THEN now() ELSE last_error_at END
-          WHERE id = $1`, [id, health, facts.version, facts.nodes]);
+          WHERE id = $1`, [id, health, facts.version, facts.nodes, JSON.stringify(facts.standIns)]);
       if (this.down.delete(name)) {
         log.info({ cluster: name }, 'cluster reachable again');
         await this.o.onReachable(name);

@@ -104,6 +104,7 @@ export const App = builder.objectRef<AppView>('App').implement({
     running: t.exposeBoolean('running'),
     generation: t.exposeInt('generation'),
     currentRelease: t.exposeInt('currentRelease', { nullable: true }),
+    imageServedBy: t.exposeString('imageServedBy', { nullable: true, description: 'What really serves the image where the app runs, when its cluster\'s node serves a local stand-in (the local stack); null where the image itself runs' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     status: t.expose('status', { type: AppStatus }),

@@ -100,6 +100,12 @@ export interface AppView {
   running: boolean;
   generation: number;
   currentRelease: number | null;
+  /**
+   * What really serves `image` where the app runs, when its cluster's node serves a local stand-in
+   * (the local stack: "MariaDB 10.11 (Debian 1:10.11.6-0+deb12u1)" for `mysql:8.4`); null where the
+   * image itself runs, as in every production cluster.
+   */
+  imageServedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
   status: AppStatusView;

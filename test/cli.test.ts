@@ -105,6 +105,9 @@ describe('yb, the command line', () => {
     const ps = await json(['ps']);
     expect(ps.status).toMatchObject({ health: 'Ready', readyReplicas: 2, desiredReplicas: 2 });
     expect(ps.status).toEqual((await admin('GET', `/teams/${team}/apps/site`)).body.status);
+    // What really runs the image on this (simulated) node is said.
+    expect(ps.imageServedBy).toMatch(/simulated node's stand-in/);
+    expect((await yb(['ps'])).stdout).toMatch(/served locally by the simulated node's stand-in HTTP server/);
   });
 
   it('sets and unsets config (new releases), lists releases, rolls back, and reads the logs', async () => {

@@ -70,7 +70,22 @@ describe('the real node: MySQL (served by MariaDB) and Redis from the market', (
     expect(query).toBe('42\n');
     const wrong = await r.exec(name, ['sh', '-c', 'mariadb -h 127.0.0.1 -u "$MYSQL_USER" -pwrong "$MYSQL_DATABASE" -e "SELECT 1" 2>&1']);
     expect(wrong.out).toMatch(/Access denied for user/);
+    // The app's owner is told what really serves `mysql:8.4` here.
+    const app = (await r.admin('GET', `/teams/${r.team}/apps/sql`)).body;
+    expect(app.image).toBe('mysql:8.4');
+    expect(app.imageServedBy).toMatch(/^Debian's mariadb-server 1:10\.11\./);
   }, 180_000);
+
+  it('MongoDB and MinIO, which have no Debian package, are refused at install with a clear 4xx, and nothing is left', async () => {
+    for (const template of ['mongodb', 'minio']) {
+      const res = await r.admin('POST', `/teams/${r.team}/installations`, { template, name: `no-${template}` });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.contentType).toMatch(/application\/problem\+json/);
+      expect(JSON.stringify(res.body)).toMatch(new RegExp(`${template} is not available on the cluster "local": .* is not available on this cluster: its nodes pull no images from outside`));
+      expect((await r.admin('GET', `/teams/${r.team}/installations/no-${template}`)).status).toBe(404);
+    }
+    expect((await r.admin('GET', `/teams/${r.team}/apps`)).body.map((a: { name: string }) => a.name)).not.toContain('no-mongodb');
+  });
 
   it('Redis requires its generated password and keeps what it is given', async () => {
     expect((await r.admin('POST', `/teams/${r.team}/installations`, { template: 'redis', name: 'cache' })).status).toBe(201);

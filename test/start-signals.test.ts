@@ -69,20 +69,25 @@ describe('npm start under process managers', () => {
     }
   };
 
+  // SIGTERM stops the default stack (a real node, as root); SIGINT and SIGHUP the simulated one,
+  // which starts in a third of the time and has the same signal path.
+  const simulated = { YUNBANG_LOCAL_NODE: 'simulated' };
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     it(`${signal} to npm stops everything it started within seconds`, async () => {
-      const { npm } = await npmStart();
+      const { npm, output } = await npmStart(signal === 'SIGTERM' ? {} : simulated);
+      expect(output()).toMatch(signal === 'SIGTERM' ? /Pods run as real containers/ : /Pods run on a simulated node/);
       const tree = descendants(npm.pid!);
       // The stack really is below npm: servers of every kind.
       const commands = tree.map(commandOf).join('\n');
       for (const name of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'postgres', 'nginx: master', 'run-local.ts']) expect(commands).toContain(name);
+      if (signal === 'SIGTERM') for (const name of ['containerd', 'kubelet', 'kube-proxy']) expect(commands).toContain(name);
       npm.kill(signal);
       expect(await gone(tree, 20_000)).toEqual([]);
     }, 150_000);
   }
 
   it('after a run killed outright (SIGKILL), the next start stops what it left and starts', async () => {
-    const { npm } = await npmStart();
+    const { npm } = await npmStart(simulated);
     const tree = descendants(npm.pid!);
     for (const pid of [npm.pid!, ...tree.filter((p) => /start\.mjs|run-local\.ts|sh -c/.test(commandOf(p)))]) {
       try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
@@ -91,7 +96,7 @@ describe('npm start under process managers', () => {
     const left = tree.filter(alive).filter((p) => /etcd|kube-|postgres|nginx/.test(commandOf(p)));
     expect(left.length).toBeGreaterThan(0); // what a killed run leaves: servers holding data dirs and ports
 
-    const next = await npmStart();
+    const next = await npmStart(simulated);
     expect(next.output()).toMatch(/stopped what a killed earlier run left running: .*etcd/);
     expect(await gone(left, 5_000)).toEqual([]);
     const tree2 = descendants(next.npm.pid!);

@@ -34,13 +34,18 @@ function keyFile(path: string): string {
 }
 
 /**
- * YUNBANG_LOCAL_CLUSTERS=2 starts a second local cluster (`local-2`, simulated) to try placement
- * and migration on one machine. YUNBANG_LOCAL_NODE=real gives the first one a real node.
+ * The first local cluster has a real node (containerd, runc, the kubelet), unless
+ * YUNBANG_LOCAL_NODE=simulated asks for the simulated one (it needs no root: network and mount
+ * namespaces do). YUNBANG_LOCAL_CLUSTERS=2 adds a second cluster (`local-2`, simulated) to try
+ * placement and migration on one machine.
  */
 function localNodes(): NodeKind[] {
   const n = Number(process.env.YUNBANG_LOCAL_CLUSTERS ?? 1);
   if (!Number.isInteger(n) || n < 1 || n > 4) throw new Error('YUNBANG_LOCAL_CLUSTERS must be 1, 2, 3 or 4');
-  const first = process.env.YUNBANG_LOCAL_NODE ?? 'simulated';
+  const first = process.env.YUNBANG_LOCAL_NODE ?? (process.getuid?.() === 0 ? 'real' : 'simulated');
+  if (!process.env.YUNBANG_LOCAL_NODE && first === 'simulated') {
+    say('not running as root: the node is simulated (a real node needs root for its network and mount namespaces)');
+  }
   if (first !== 'real' && first !== 'simulated') throw new Error('YUNBANG_LOCAL_NODE must be real or simulated');
   return [first, ...Array<NodeKind>(n - 1).fill('simulated')];
 }
@@ -127,7 +132,7 @@ async function main() {
   settings     ${envFile}  (source it: set -a; . ${envFile}; set +a)
   ${stack.realNode ? `Pods run as real containers (containerd, runc, the kubelet) from images made of Debian's
   packages: ${Object.entries(stack.realNode.servedBy).filter(([u]) => !u.includes('pause')).map(([u, by]) => `${u} is served locally by ${by}`).join('; ')}.` : `Pods run on a simulated node: the control plane is real, containers are not; each pod is a
-  stand-in HTTP server that answers with JSON naming it. YUNBANG_LOCAL_NODE=real runs real containers.`}
+  stand-in HTTP server that answers with JSON naming it. Run as root (or YUNBANG_LOCAL_NODE=real) for real containers.`}
   Ctrl-C stops everything.`);
 
   let stopping = 0;

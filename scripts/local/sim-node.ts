@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
+import { STAND_IN_ANNOTATION } from '../../src/clusters/stand-ins.js';
 import { isBuildPod, runBuildPod } from './sim-programs.js';
 import { NO_DIRECTIVES, StandIn, simDirectives, type ContainerState, type SimDirectives } from './sim-pods.js';
 import { SimLogs } from './sim-logs.js';
@@ -328,6 +329,8 @@ async function registerNode(core: k8s.CoreV1Api, name: string, kubeletPort: numb
   await core.createNode({
     body: { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'yunbang.dev/simulated': 'true' } } },
   }).catch(ignoreConflict);
+  // Every image "runs" as the same stand-in server here, and the API shows the apps' owners so.
+  await core.patchNode({ name, body: { metadata: { annotations: { [STAND_IN_ANNOTATION]: JSON.stringify({ '*': 'the simulated node\'s stand-in HTTP server (no container runs)' }) } } } }, mergePatch);
   const now = new Date().toISOString();
   await core.patchNodeStatus({
     name,

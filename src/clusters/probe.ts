@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { withTimeout } from '../timeout.js';
+import { nodeStandIns, type LocalImages } from './stand-ins.js';
 
 /**
  * What Yunbang learns of a cluster by asking it, as its own identity (never an admin): that it
@@ -7,7 +8,12 @@ import { withTimeout } from '../timeout.js';
  * and none of an admin's. Each call is bounded, so an unreachable cluster costs `timeoutMs`, not
  * a hung request.
  */
-export interface ClusterFacts { version: string; nodes: number }
+export interface ClusterFacts {
+  version: string;
+  nodes: number;
+  /** Images its nodes serve from local stand-ins (the local stack's nodes; none in production). */
+  standIns: LocalImages;
+}
 
 /** A short, secret-free reason a call to a cluster failed (client-node errors carry whole responses). */
 export function clusterError(err: unknown): string {
@@ -27,7 +33,7 @@ export async function probeCluster(kc: k8s.KubeConfig, timeoutMs: number): Promi
     withTimeout(kc.makeApiClient(k8s.VersionApi).getCode(), timeoutMs, 'version'),
     withTimeout(kc.makeApiClient(k8s.CoreV1Api).listNode(), timeoutMs, 'nodes'),
   ]);
-  return { version: version.gitVersion, nodes: nodes.items.length };
+  return { version: version.gitVersion, nodes: nodes.items.length, standIns: nodeStandIns(nodes.items) };
 }
 
 interface Right { verb: string; group?: string; resource: string; namespace?: string; name?: string }

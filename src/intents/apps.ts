@@ -15,6 +15,7 @@ import { overruns, usage, type Workload } from './plan.js';
 import { queueBuild } from './builds.js';
 import { buildMode, dockerfilePath, gitCredentials, gitInput, guardGitUrl, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
 import { seal } from '../crypto/box.js';
+import { servedBy, type LocalImages } from '../clusters/stand-ins.js';
 import { APP_CHANNEL } from '../status.js';
 import type { TeamRow } from './teams.js';
 import { connectionEnv, effectiveExports, fillEndpoint, generatedSecretName } from '../../k8s/render/connect.js';
@@ -31,7 +32,7 @@ export interface AppRow {
   desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
   namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: GeneratedSecret[]; args: string[] | null;
   installation: string | null; component: string | null; dependencies: Dependency[]; shared_with: string[]; default_label: string | null;
-  cluster: string; apps_domain: string; moving_to: string | null; move_error: string | null; cluster_id: string;
+  cluster: string; apps_domain: string; moving_to: string | null; move_error: string | null; cluster_id: string; stand_in_images: LocalImages;
 }
 
 export const APP_SELECT = `
@@ -46,7 +47,7 @@ export const APP_SELECT = `
             FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
            WHERE ad.app_id = a.id AND d.deleted_at IS NULL) AS dependencies,
          array(SELECT st.name FROM app_shares sh JOIN teams st ON st.id = sh.team_id WHERE sh.app_id = a.id AND st.deleted_at IS NULL ORDER BY st.name) AS shared_with,
-         a.cluster_id, c.name AS cluster, c.apps_domain, (SELECT m.name FROM clusters m WHERE m.id = a.moving_to) AS moving_to, a.move_error
+         a.cluster_id, c.name AS cluster, c.apps_domain, c.stand_in_images, (SELECT m.name FROM clusters m WHERE m.id = a.moving_to) AS moving_to, a.move_error
     FROM apps a JOIN teams t ON t.id = a.team_id JOIN app_status s ON s.app_id = a.id JOIN clusters c ON c.id = a.cluster_id
     LEFT JOIN installations i ON i.id = a.installation_id`;
 
@@ -67,7 +68,7 @@ export function toView(r: AppRow, links: Links): AppView {
   // A wildcard custom domain is no address to visit.
   const visit = own ?? r.domains.find((d) => !d.startsWith('*.')) ?? null;
   return {
-    team: r.team, name: r.name, image: r.image,
+    team: r.team, name: r.name, image: r.image, imageServedBy: servedBy(r.image, r.stand_in_images),
     git: s ? {
       url: s.url, branch: s.branch, subdir: s.subdir, hasCredentials: r.has_credentials,
       knownHosts: s.knownHosts ?? null, trustOnFirstUse: s.trustOnFirstUse ?? false, learnedHostKeys: r.learned_host_keys,

@@ -73,7 +73,7 @@ export type UpdateClusterInput = z.input<typeof updateInput>;
  */
 async function prove(text: string, field: string, timeoutMs: number, worker: boolean): Promise<ClusterFacts & { server: string }> {
   const { config, server } = parseKubeconfig(text, field);
-  let facts: ClusterFacts = { version: 'unknown', nodes: 0 };
+  let facts: ClusterFacts = { version: 'unknown', nodes: 0, standIns: { images: {}, offline: false } };
   try {
     // Rights first: an identity without them could not even count the nodes, and should hear why.
     const rights = await checkRights(config, worker ? WORKER_RIGHTS : [], timeoutMs);
@@ -116,10 +116,10 @@ export async function registerCluster(ctx: Ctx, raw: RegisterClusterInput): Prom
   await createClusterQueues(ctx.boss, c.name, ctx.jobTimeoutSeconds);
   return mutation(ctx, { action: 'cluster.register', subject: `cluster/${c.name}` }, async (tx, scope) => {
     const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO clusters (name, kubeconfig, api_kubeconfig, server, apps_domain, etcd_endpoints, labels, health, checked_at, server_version, nodes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'Reachable', now(), $8, $9) ON CONFLICT (name) DO NOTHING RETURNING id`,
+      `INSERT INTO clusters (name, kubeconfig, api_kubeconfig, server, apps_domain, etcd_endpoints, labels, health, checked_at, server_version, nodes, stand_in_images)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'Reachable', now(), $8, $9, $10) ON CONFLICT (name) DO NOTHING RETURNING id`,
       [c.name, seal(ctx.secretKey, c.kubeconfig, 'cluster-kubeconfig'), c.apiKubeconfig ? seal(ctx.secretKey, c.apiKubeconfig, 'cluster-kubeconfig') : null,
-        worker.server, c.appsDomain, c.etcdEndpoints, JSON.stringify(c.labels), worker.version, worker.nodes]);
+        worker.server, c.appsDomain, c.etcdEndpoints, JSON.stringify(c.labels), worker.version, worker.nodes, JSON.stringify(worker.standIns)]);
     if (!rows[0]) throw new Conflict(`cluster "${c.name}" is already registered`, [{ field: 'name', message: 'is taken' }]);
     await tx.query(`SELECT pg_notify('yunbang_clusters', $1)`, [c.name]);
     scope.message = `${worker.server}, Kubernetes ${worker.version}, ${worker.nodes} node${worker.nodes === 1 ? '' : 's'}`;
@@ -143,11 +143,13 @@ export async function updateCluster(ctx: Ctx, raw: UpdateClusterInput): Promise<
          kubeconfig = coalesce($2, kubeconfig), server = coalesce($3, server),
          api_kubeconfig = CASE WHEN $4::boolean THEN $5 ELSE api_kubeconfig END,
          apps_domain = coalesce($6, apps_domain), etcd_endpoints = coalesce($7, etcd_endpoints), labels = coalesce($8, labels),
-         server_version = coalesce($9, server_version), nodes = coalesce($10, nodes), updated_at = now()
+         server_version = coalesce($9, server_version), nodes = coalesce($10, nodes),
+         stand_in_images = coalesce($11, stand_in_images), updated_at = now()
        WHERE id = $1`,
       [c.id, u.kubeconfig ? seal(ctx.secretKey, u.kubeconfig, 'cluster-kubeconfig') : null, worker?.server ?? null,
         u.apiKubeconfig !== undefined, u.apiKubeconfig ? seal(ctx.secretKey, u.apiKubeconfig, 'cluster-kubeconfig') : null,
-        u.appsDomain ?? null, u.etcdEndpoints ?? null, u.labels ? JSON.stringify(u.labels) : null, worker?.version ?? null, worker?.nodes ?? null]);
+        u.appsDomain ?? null, u.etcdEndpoints ?? null, u.labels ? JSON.stringify(u.labels) : null, worker?.version ?? null, worker?.nodes ?? null,
+        worker ? JSON.stringify(worker.standIns) : null]);
     await tx.query(`SELECT pg_notify('yunbang_clusters', $1)`, [c.name]);
     // Default domains carry the apps domain, records go to the cluster's etcd: its apps follow.
     if ((u.appsDomain && u.appsDomain !== c.apps_domain) || u.etcdEndpoints) await enqueueClusterApps(ctx, tx, c.id);

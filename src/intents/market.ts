@@ -5,6 +5,7 @@ import { Conflict, Invalid, NotFound, type FieldIssue } from '../errors.js';
 import { builtinTemplates } from '../market/catalog.js';
 import { instantiate, resolveParameters, type ComponentSpec } from '../market/instantiate.js';
 import { checkTemplate, type Template } from '../market/schema.js';
+import { unavailableImage, type LocalImages } from '../clusters/stand-ins.js';
 import type { AppView } from '../model.js';
 import * as v from '../validation.js';
 import { parse } from '../validation.js';
@@ -146,9 +147,25 @@ export async function installTemplate(ctx: Ctx, raw: InstallInput): Promise<Inst
     const inst = rows[0];
     if (!inst) throw new Conflict(`an installation named "${i.name}" already exists in team "${i.team}"`);
     await createComponents(ctx, tx, team, inst.id, specs);
+    await refuseUnavailableImages(tx, inst.id, tv.name);
     scope.message = `${tv.name} ${version}: ${specs.map((c) => c.app).join(', ')}`;
     return readView(ctx, tx, inst);
   });
+}
+
+/**
+ * A template whose image its cluster can never run (the local real node pulls nothing from
+ * outside, and has no stand-in for MongoDB or MinIO) is refused now, as a 4xx, rather than
+ * installed as pods that never start. The transaction rolls the installation back.
+ */
+async function refuseUnavailableImages(tx: Tx, installationId: string, template: string): Promise<void> {
+  const { rows } = await tx.query<{ image: string; cluster: string; stand_in_images: LocalImages }>(
+    `SELECT a.image, c.name AS cluster, c.stand_in_images FROM apps a JOIN clusters c ON c.id = a.cluster_id
+      WHERE a.installation_id = $1 ORDER BY a.name`, [installationId]);
+  for (const r of rows) {
+    const why = unavailableImage(r.image, r.stand_in_images);
+    if (why) throw Invalid.field('template', `${template} is not available on the cluster "${r.cluster}": ${why}`);
+  }
 }
 
 async function createComponents(ctx: Ctx, tx: Tx, team: TeamRow, installationId: string, specs: ComponentSpec[]): Promise<void> {

@@ -197,16 +197,16 @@ export type VolumeInput = {
   storageClass?: string | null | undefined;
 };
 
-export type AppSummaryFragment = { name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
+export type AppSummaryFragment = { name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
 
-export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
+export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
 
 export type TeamAppsSubscriptionVariables = Exact<{
   team: string;
 }>;
 
 
-export type TeamAppsSubscription = { teamApps: { snapshot: boolean, removed: Array<string>, apps: Array<{ name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } }> } };
+export type TeamAppsSubscription = { teamApps: { snapshot: boolean, removed: Array<string>, apps: Array<{ name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } }> } };
 
 export type AppQueryVariables = Exact<{
   team: string;
@@ -214,7 +214,7 @@ export type AppQueryVariables = Exact<{
 }>;
 
 
-export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } | null };
+export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } | null };
 
 export type AppStatusSubscriptionVariables = Exact<{
   team: string;
@@ -243,7 +243,7 @@ export type UpdateAppMutationVariables = Exact<{
 }>;
 
 
-export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type DeleteAppMutationVariables = Exact<{
   team: string;
@@ -260,7 +260,7 @@ export type StartAppMutationVariables = Exact<{
 }>;
 
 
-export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type StopAppMutationVariables = Exact<{
   team: string;
@@ -268,7 +268,7 @@ export type StopAppMutationVariables = Exact<{
 }>;
 
 
-export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type RestartAppMutationVariables = Exact<{
   team: string;
@@ -276,7 +276,7 @@ export type RestartAppMutationVariables = Exact<{
 }>;
 
 
-export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type ReleasesQueryVariables = Exact<{
   team: string;
@@ -293,7 +293,7 @@ export type RollbackMutationVariables = Exact<{
 }>;
 
 
-export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type AppLogsQueryVariables = Exact<{
   team: string;
@@ -338,21 +338,21 @@ export type ShareAppMutationVariables = Exact<{
 }>;
 
 
-export type ShareAppMutation = { shareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type ShareAppMutation = { shareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type UnshareAppMutationVariables = Exact<{
   input: ShareAppInput;
 }>;
 
 
-export type UnshareAppMutation = { unshareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type UnshareAppMutation = { unshareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type MoveAppMutationVariables = Exact<{
   input: MoveAppInput;
 }>;
 
 
-export type MoveAppMutation = { moveApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type MoveAppMutation = { moveApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
 
 export type TeamClustersQueryVariables = Exact<{
   team: string;
@@ -581,6 +581,7 @@ export const AppSummaryFragmentDoc = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -660,6 +661,7 @@ export const AppDetailFragmentDoc = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -724,6 +726,7 @@ export const TeamAppsDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -756,6 +759,7 @@ export const AppDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -871,6 +875,7 @@ export const UpdateAppDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -963,6 +968,7 @@ export const StartAppDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -1048,6 +1054,7 @@ export const StopAppDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -1133,6 +1140,7 @@ export const RestartAppDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -1238,6 +1246,7 @@ export const RollbackDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -1374,6 +1383,7 @@ export const ShareAppDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -1459,6 +1469,7 @@ export const UnshareAppDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain
@@ -1544,6 +1555,7 @@ export const MoveAppDocument = new TypedDocumentString(`
   name
   team
   image
+  imageServedBy
   running
   replicas
   defaultDomain

@@ -999,6 +999,8 @@ export interface components {
             running: boolean;
             generation: number;
             currentRelease: number | null;
+            /** @description What really serves the image where the app runs, when its cluster's node serves a local stand-in (the local stack's real node serves `mysql:8.4` with MariaDB 10.11); null where the image itself runs, as in production */
+            imageServedBy: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

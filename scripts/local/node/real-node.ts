@@ -3,13 +3,14 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { PULLS_ANNOTATION, STAND_IN_ANNOTATION } from '../../../src/clusters/stand-ins.js';
 import { freePort, waitFor } from '../proc.js';
 import { issueCertificate, kubeBinDir, kubeconfigYaml, type LocalControlPlane } from '../control-plane.js';
 import { createCgroupRoot } from './cgroups.js';
 import { cleanNode } from './clean.js';
 import { forgetNode, recordNode, sweepOrphanedNodes } from './records.js';
 import { startContainerd } from './containerd.js';
-import { MIRRORED_REGISTRIES, RECIPES, PAUSE } from './image-recipes.js';
+import { MIRRORED_REGISTRIES, RECIPES, PAUSE, type ImageRecipe } from './image-recipes.js';
 import { ensureImages, type BuiltImage } from './images.js';
 import { NODE_NAME, renderCniConfig, startKubelet, startKubeProxy } from './kubelet.js';
 import { createMountNamespace } from './mount-ns.js';
@@ -142,11 +143,32 @@ export async function startRealNode(o: RealNodeOptions): Promise<RealNode> {
     const volumes = await startLocalPath(admin, join(o.dir, 'volumes'));
     stops.push(async () => volumes.stop());
     await waitForNodeReady(o.controlPlane.kubeconfig, join(o.logDir, 'kubelet.log'));
+    await declareStandIns(admin, standInNames(RECIPES, images));
     return { network: net, portal, registry, registryInNode: `${net.nodeIp}:${REGISTRY_PORT}`, images, enter: nsenter(net), stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Every upstream name a built image answers to (`mysql:8.4`, `mysql:8.0`, `mysql:8`) → what serves it. */
+export function standInNames(recipes: ImageRecipe[], images: BuiltImage[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of recipes) {
+    const servedBy = images.find((i) => i.upstream === r.upstream)?.servedBy;
+    if (!servedBy) continue;
+    const repo = r.upstream.slice(0, r.upstream.lastIndexOf(':'));
+    for (const tag of [r.tag, ...(r.alsoTags ?? [])]) out[`${repo}:${tag}`] = servedBy;
+  }
+  return out;
+}
+
+/** The node says which images it serves from stand-ins, for the API to show the apps' owners and refuse what cannot run. */
+async function declareStandIns(admin: k8s.KubeConfig, names: Record<string, string>): Promise<void> {
+  await admin.makeApiClient(k8s.CoreV1Api).patchNode(
+    // It pulls nothing from outside: an image with no stand-in here can never start.
+    { name: NODE_NAME, body: { metadata: { annotations: { [STAND_IN_ANNOTATION]: JSON.stringify(names), [PULLS_ANNOTATION]: 'none' } } } },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
 }
 
 async function waitForNodeReady(kubeconfig: string, logFile: string): Promise<void> {

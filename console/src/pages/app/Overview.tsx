@@ -44,6 +44,7 @@ export function Overview({ app }: { app: AppDetailFragment }) {
           <Text size="sm">Endpoints</Text>
           {app.status.endpoints.length ? <List size="sm">{app.status.endpoints.map((e) => <List.Item key={e}><Code>{e}</Code></List.Item>)}</List> : <Text size="sm" c="dimmed">none ready</Text>}
           <Text size="sm">Runs {app.image ? <Code>{app.image}</Code> : 'nothing yet (no successful build)'}{app.currentRelease ? ` as release v${app.currentRelease}` : ''}</Text>
+          {app.image && app.imageServedBy && <Text size="sm" c="dimmed" data-testid="served-by">{app.image}: served locally by {app.imageServedBy}</Text>}
         </Stack>
       </Card>
       {write && (

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { documents, waitUntilReady } from '@yunbang/sdk';
+import { documents, waitUntilReady, type Schemas } from '@yunbang/sdk';
 import { insideGit, keyValues, linkCheckout, templateParameters, UsageError, type Ctx, type Target } from '../context.js';
 import { colors, fields, health, print, printJson, table, waiting } from '../output.js';
 import type { Run } from '../run.js';
 
-type App = { name: string; team: string; image: string | null; running: boolean; replicas: number; url: string | null; defaultDomain: string | null;
-  domains: string[]; port: number; cluster: string; currentRelease: number | null; generation: number; git: { url: string; branch: string } | null;
-  status: { health: string; readyReplicas: number; desiredReplicas: number; message: string; observedGeneration: number }; env: { name: string; value: string }[] };
+/** The REST API's App, as the SDK's generated types describe it. */
+type App = Schemas['App'];
 
 const shown = (a: App) => (a.running ? a.status.health : 'Stopped');
 const appRow = (a: App) => ({ name: a.name, health: health(shown(a)), ready: `${a.status.readyReplicas}/${a.running ? a.status.desiredReplicas : 0}`, runs: a.image ?? (a.git ? `${a.git.url} (${a.git.branch})` : ''), url: a.url ?? '' });
@@ -71,7 +70,7 @@ export function register(program: Command, run: Run): void {
     const a = await getApp(c, c.team(t), c.app(t));
     if (c.out.json) return printJson(a);
     fields([['app', a.name], ['team', a.team], ['health', `${health(shown(a))} ${a.status.message}`], ['replicas', `${a.status.readyReplicas}/${a.running ? a.status.desiredReplicas : 0} ready`],
-      ['runs', a.image ?? 'nothing yet'], ['release', a.currentRelease ? `v${a.currentRelease}` : ''], ['git', a.git ? `${a.git.url} (${a.git.branch})` : ''],
+      ['runs', a.image ? `${a.image}${a.imageServedBy ? ` (served locally by ${a.imageServedBy})` : ''}` : 'nothing yet'], ['release', a.currentRelease ? `v${a.currentRelease}` : ''], ['git', a.git ? `${a.git.url} (${a.git.branch})` : ''],
       ['url', a.url ?? ''], ['domains', a.domains], ['port', a.port], ['cluster', a.cluster]]);
   }));
 
@@ -109,8 +108,11 @@ export function register(program: Command, run: Run): void {
       const a = await getApp(c, team, app);
       const line = (s: App['status'], running: boolean) => `${health(running ? s.health : 'Stopped')}  ${s.readyReplicas}/${running ? s.desiredReplicas : 0} ready  ${s.message}`;
       if (!o.watch) {
-        if (c.out.json) return printJson({ app: a.name, running: a.running, replicas: a.replicas, status: a.status });
-        return print(line(a.status, a.running));
+        if (c.out.json) return printJson({ app: a.name, running: a.running, replicas: a.replicas, image: a.image, imageServedBy: a.imageServedBy, status: a.status });
+        print(line(a.status, a.running));
+        // The local stack's stand-ins say what really runs ("mysql:8.4 — served locally by MariaDB 10.11").
+        if (a.image && a.imageServedBy) print(colors.dim(`${a.image} — served locally by ${a.imageServedBy}`));
+        return;
       }
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
