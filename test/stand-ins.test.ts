@@ -31,6 +31,10 @@ describe('images served by local stand-ins', () => {
     expect(servedBy(null, s)).toBeNull();
     expect(servedBy('anything:1', local({ 'mysql:8.4': 'MariaDB 10.11', '*': 'the simulated node' }))).toBe('the simulated node');
     expect(servedBy('mysql:8.4', local({ 'mysql:8.4': 'MariaDB 10.11', '*': 'the simulated node' }))).toBe('MariaDB 10.11');
+    const prefixed = local({ 'registry.example/*': 'the stand-in', 'nginx:1.27': 'nginx-light' });
+    expect(servedBy('registry.example/team/web:2', prefixed)).toBe('the stand-in');
+    expect(servedBy('registry.examples/web:2', prefixed)).toBeNull();
+    expect(nodeStandIns([node({ 'registry.example/*': 'the stand-in' })]).images).toEqual({ 'registry.example/*': 'the stand-in' });
   });
 
   it('says an image cannot run only where the nodes are offline and serve no stand-in for it', () => {

@@ -12,7 +12,10 @@ export const STAND_IN_ANNOTATION = 'yunbang.dev/stand-in-images';
  */
 export const PULLS_ANNOTATION = 'yunbang.dev/pulls-images';
 
-/** Upstream reference (normalised) → what serves it locally; the key `*` covers every image. */
+/**
+ * Upstream reference (normalised) → what serves it locally; a key ending in `/*` covers every
+ * image under that prefix (`registry.example/*`), and the key `*` every image.
+ */
 export type StandIns = Record<string, string>;
 
 /** What a cluster's nodes declare: their stand-ins, and whether every one of them is offline. */
@@ -30,7 +33,7 @@ export function nodeStandIns(nodes: NodeLike[]): LocalImages {
     try {
       const parsed: unknown = JSON.parse(raw);
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
-      for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k === '*' ? k : normalizeImage(k)] = v.slice(0, 200);
+      for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k.endsWith('*') ? k : normalizeImage(k)] = v.slice(0, 200);
     } catch { /* not JSON: ignored */ }
   }
   return { images: out, offline };
@@ -53,7 +56,9 @@ export function normalizeImage(ref: string): string {
 /** What serves `image` on a cluster with these stand-ins; null where the image itself runs. */
 export function servedBy(image: string | null, local: LocalImages): string | null {
   if (!image) return null;
-  return local.images[normalizeImage(image)] ?? local.images['*'] ?? null;
+  const name = normalizeImage(image);
+  const prefix = Object.keys(local.images).find((k) => k.endsWith('/*') && name.startsWith(k.slice(0, -1)));
+  return local.images[name] ?? (prefix ? local.images[prefix]! : undefined) ?? local.images['*'] ?? null;
 }
 
 /**

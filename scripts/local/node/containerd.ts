@@ -17,6 +17,8 @@ export interface ContainerdSettings {
   registry: string;
   /** Registries whose names images keep (docker.io for `nginx:1.27`), all served by the local one. */
   mirrored: string[];
+  /** Registries served by another server on the node: registry.example by the stand-in's front. */
+  fronted: Record<string, string>;
 }
 
 /** containerd's config.toml: a pure function of the settings. */
@@ -63,10 +65,11 @@ export interface LocalContainerd { socket: string; stop(): Promise<void> }
 
 export async function startContainerd(s: ContainerdSettings, o: { prefix: string[]; logDir: string; pidDir: string }): Promise<LocalContainerd> {
   mkdirSync(s.dir, { recursive: true });
-  for (const name of [...s.mirrored, s.registry]) {
+  const servers: [string, string][] = [...[...s.mirrored, s.registry].map((n): [string, string] => [n, s.registry]), ...Object.entries(s.fronted)];
+  for (const [name, server] of servers) {
     const d = join(s.dir, 'certs.d', name);
     mkdirSync(d, { recursive: true });
-    writeFileSync(join(d, 'hosts.toml'), renderHostsToml(s.registry));
+    writeFileSync(join(d, 'hosts.toml'), renderHostsToml(server));
   }
   const config = join(s.dir, 'config.toml');
   writeFileSync(config, renderContainerdConfig(s));

@@ -46,7 +46,7 @@ export const PAUSE: ImageRecipe = {
 };
 
 /** Registries whose images the local node serves (containerd's and the build executor's mirrors). */
-export const MIRRORED_REGISTRIES = ['docker.io', 'ghcr.io', 'quay.io', 'gcr.io', 'registry.k8s.io', 'mcr.microsoft.com', 'registry.example'];
+export const MIRRORED_REGISTRIES = ['docker.io', 'ghcr.io', 'quay.io', 'gcr.io', 'registry.k8s.io', 'mcr.microsoft.com'];
 
 export const RECIPES: ImageRecipe[] = [
   PAUSE,
@@ -146,3 +146,18 @@ RECIPES.push(
     copy: [['redis-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh']], entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'],
   },
 );
+
+/**
+ * The stand-in server tests and examples run under `registry.example/*` names (no registry can
+ * serve those): the simulated node's JSON-answering stand-in, as a real container
+ * (image-files/stand-in-app.mjs on Debian's Node.js). registry-front.ts serves it under any such
+ * name, telling it the name it was pulled as.
+ */
+export const STAND_IN_REPOSITORY = 'yunbang/stand-in';
+export const STAND_IN_PREFIX = 'registry.example/';
+RECIPES.push({
+  repository: STAND_IN_REPOSITORY, tag: 'latest', upstream: 'registry.example/stand-in:latest',
+  packages: ['nodejs'], servedBy: 'nodejs', variant: 'essential', workdir: '/app', user: '10001',
+  copy: [['stand-in-app.mjs', '/app/server.mjs']], fromRepo: [['node_modules/ws', '/app/node_modules/ws']],
+  cmd: ['node', '/app/server.mjs'],
+});

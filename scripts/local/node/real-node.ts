@@ -10,7 +10,7 @@ import { createCgroupRoot } from './cgroups.js';
 import { cleanNode } from './clean.js';
 import { forgetNode, recordNode, sweepOrphanedNodes } from './records.js';
 import { startContainerd } from './containerd.js';
-import { MIRRORED_REGISTRIES, RECIPES, PAUSE, type ImageRecipe } from './image-recipes.js';
+import { MIRRORED_REGISTRIES, RECIPES, PAUSE, STAND_IN_PREFIX, STAND_IN_REPOSITORY, type ImageRecipe } from './image-recipes.js';
 import { ensureImages, type BuiltImage } from './images.js';
 import { NODE_NAME, renderCniConfig, startKubelet, startKubeProxy } from './kubelet.js';
 import { createMountNamespace } from './mount-ns.js';
@@ -22,7 +22,7 @@ import { machineRegistries, startEgressProxy } from './egress.js';
 export const EGRESS_PORT = 3128;
 import { createNodeNetwork, nodeNetwork, nsenter, type NodeNetwork } from './netns.js';
 import { startPortal, type Portal } from './portal.js';
-import { REGISTRY_PORT, startRegistry } from './registry.js';
+import { FRONT_ADDRESS, REGISTRY_PORT, startRegistry, startRegistryFront } from './registry.js';
 
 /**
  * A real node for the local cluster: containerd, runc, the kubelet and kube-proxy run real
@@ -103,11 +103,18 @@ export async function startRealNode(o: RealNodeOptions): Promise<RealNode> {
     const cniConfDir = join(o.dir, 'cni');
     mkdirSync(cniConfDir, { recursive: true });
     writeFileSync(join(cniConfDir, '10-yunbang.conflist'), renderCniConfig({ bridge: net.bridge, podCidr: net.podCidr, gateway: net.nodeIp, ipamDir: join(o.dir, 'cni-ipam') }));
+    // `registry.example/*` images are the test stand-in under each name, from the registry front.
+    const front = startRegistryFront({ prefix: inNode, repository: STAND_IN_REPOSITORY, logDir: o.logDir, pidDir: o.pidDir });
+    stops.push(async () => (await front).stop());
     const containerd = await startContainerd(
-      { dir: join(o.dir, 'containerd'), sandboxImage: pauseImage, cniConfDir, registry: inNodeRegistry, mirrored: [...MIRRORED_REGISTRIES, `${net.nodeIp}:${REGISTRY_PORT}`] },
+      {
+        dir: join(o.dir, 'containerd'), sandboxImage: pauseImage, cniConfDir, registry: inNodeRegistry,
+        mirrored: [...MIRRORED_REGISTRIES, `${net.nodeIp}:${REGISTRY_PORT}`], fronted: { [STAND_IN_PREFIX.slice(0, -1)]: FRONT_ADDRESS },
+      },
       { prefix: inNode, logDir: o.logDir, pidDir: o.pidDir },
     );
     stops.push(() => containerd.stop());
+    await front;
 
     // Builds reach the package registries this machine uses, and nothing else, through a proxy at the node's address.
     const egress = await startEgressProxy(machineRegistries(), (line) => appendFileSync(join(o.logDir, 'egress.log'), `${new Date().toISOString()} ${line}\n`));
@@ -157,6 +164,7 @@ export function standInNames(recipes: ImageRecipe[], images: BuiltImage[]): Reco
   for (const r of recipes) {
     const servedBy = images.find((i) => i.upstream === r.upstream)?.servedBy;
     if (!servedBy) continue;
+    if (r.repository === STAND_IN_REPOSITORY) { out[`${STAND_IN_PREFIX}*`] = `Yunbang's test stand-in server on ${servedBy}`; continue; }
     const repo = r.upstream.slice(0, r.upstream.lastIndexOf(':'));
     for (const tag of [r.tag, ...(r.alsoTags ?? [])]) out[`${repo}:${tag}`] = servedBy;
   }

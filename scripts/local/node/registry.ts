@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startProcess, stopProcess, waitFor } from '../proc.js';
 
 /**
@@ -34,5 +35,18 @@ export async function startRegistry(o: { storage: string; dir: string; prefix: s
   // A random HTTP secret per start is what the registry does anyway; set it to say so.
   const child = startProcess(o.prefix[0]!, [...o.prefix.slice(1), 'docker-registry', 'serve', config], logFile, { pidFile: join(o.pidDir, 'registry.pid') });
   await waitFor('the image registry', o.probe, 20_000, child, logFile);
+  return { stop: () => stopProcess(child) };
+}
+
+/** Where the registry front listens inside the node's namespace (containerd's hosts.toml for registry.example). */
+export const FRONT_ADDRESS = '127.0.0.1:5001';
+const FRONT_MAIN = fileURLToPath(new URL('./registry-front-main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Starts the registry front (registry-front-main.ts) inside the node's namespace, before containerd. */
+export async function startRegistryFront(o: { prefix: string[]; repository: string; logDir: string; pidDir: string }): Promise<{ stop(): Promise<void> }> {
+  const logFile = join(o.logDir, 'registry-front.log');
+  const child = startProcess(o.prefix[0]!, [...o.prefix.slice(1), `--wd=${ROOT}`, process.execPath, '--import', 'tsx', FRONT_MAIN, FRONT_ADDRESS, `127.0.0.1:${REGISTRY_PORT}`, o.repository], logFile, { pidFile: join(o.pidDir, 'registry-front.pid') });
+  await waitFor('the registry front', async () => readFileSync(logFile, 'utf8').includes(`registry front on ${FRONT_ADDRESS}`), 30_000, child, logFile);
   return { stop: () => stopProcess(child) };
 }
