@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startStack, type Stack } from '../scripts/local/stack.js';
+import { startStack, type NodeKind, type Stack } from '../scripts/local/stack.js';
 
 /**
  * Starts one local stack for the whole run (real PostgreSQL, etcd, kube-apiserver,
@@ -16,8 +16,18 @@ declare module 'vitest' {
       DATABASE_URL: string; ETCD_ENDPOINTS: string; KUBECONFIG: string; WORKER_KUBECONFIG: string; API_KUBECONFIG: string; PG_ADMIN_URL: string; dir: string;
       /** `local-2` (its own control plane, etcd and simulated node), for placement and migration tests; `local-3`, the real node's cluster. */
       extraClusters: import('../scripts/local/stack.js').ExtraCluster[];
+      /** `local`'s real node, when it has one (YUNBANG_TEST_NODE=real). */
+      realNode?: import('../scripts/local/stack.js').RealNodeInfo;
     };
   }
+}
+
+/**
+ * YUNBANG_TEST_NODE=real: `local` has the real node (containerd, runc, the kubelet) and `local-2`
+ * a simulated one. Otherwise `local` and `local-2` are simulated and `local-3` is real.
+ */
+function testNodes(): NodeKind[] {
+  return process.env.YUNBANG_TEST_NODE === 'real' ? ['real', 'simulated'] : ['simulated', 'simulated', 'real'];
 }
 
 let stack: Stack | undefined;
@@ -26,14 +36,12 @@ let dir: string | undefined;
 export async function setup(project: TestProject) {
   dir = mkdtempSync(join(tmpdir(), 'yunbang-test-'));
   const started = Date.now();
-  // `local` and `local-2` with simulated nodes (the tests written against stand-in pods), and
-  // `local-3` with the real node (containerd, runc, the kubelet): test/real-node.test.ts.
-  stack = await startStack({ dir, ports: 'random', persistent: false, nodes: ['simulated', 'simulated', 'real'] });
+  stack = await startStack({ dir, ports: 'random', persistent: false, nodes: testNodes() });
   process.stdout.write(`[yunbang] test stack up in ${Date.now() - started} ms (${dir})\n`);
   project.provide('stack', {
     DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
     WORKER_KUBECONFIG: stack.WORKER_KUBECONFIG, API_KUBECONFIG: stack.API_KUBECONFIG,
-    PG_ADMIN_URL: stack.pgAdminUrl!('postgres'), dir, extraClusters: stack.extraClusters,
+    PG_ADMIN_URL: stack.pgAdminUrl!('postgres'), dir, extraClusters: stack.extraClusters, realNode: stack.realNode,
   });
 }
 

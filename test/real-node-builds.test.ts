@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPortal, type Portal } from '../scripts/local/node/portal.js';
 import { eventually } from './helpers/full.js';
 import { viaGateway } from './helpers/gateway.js';
@@ -15,17 +15,21 @@ import { realNodeOfStack, startRealNodePlatform, type RealNodePlatform } from '.
 describe('the real node: git source built into images that run', () => {
   let r: RealNodePlatform;
   let git: GitServer;
-  let portal: Portal;
+  let portal: Portal | undefined;
   let gitUrl: (repo: string) => string;
 
   beforeAll(async () => {
     const stackNode = realNodeOfStack();
     r = await startRealNodePlatform({ YUNBANG_GIT_ALLOWED_HOSTS: stackNode.nodeIp });
     git = await startGitServer();
-    const port = Number(new URL(git.url('x')).port);
-    portal = await startPortal(stackNode.netns, { logFile: '/dev/null' });
-    await portal.outward({ host: stackNode.nodeIp, port }, port);
-    gitUrl = (repo) => git.url(repo).replace('127.0.0.1', stackNode.nodeIp);
+    if (inject('stack').realNode) {
+      gitUrl = git.url; // `local`'s node: the git server is already reached at the node's address
+    } else {
+      const port = Number(new URL(git.url('x')).port);
+      portal = await startPortal(stackNode.netns, { logFile: '/dev/null' });
+      await portal.outward({ host: stackNode.nodeIp, port }, port);
+      gitUrl = (repo) => git.url(repo).replace('127.0.0.1', stackNode.nodeIp);
+    }
   });
   afterAll(async () => { await portal?.stop(); await git?.close(); await r?.close(); });
 

@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { realNodeEnv } from './node-env.js';
 import { Etcd3 } from 'etcd3';
 import { inject } from 'vitest';
 import { run, type Running } from '../../src/main.js';
@@ -28,7 +29,8 @@ export async function startFullPlatform(extraEnv: Record<string, string> = {}): 
   const running = await run(['api', 'worker'], {
     // As production runs: the worker and the API as their own service accounts (k8s/install's RBAC).
     DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_PUBLIC_URL: url,
-    YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, YUNBANG_GIT_ALLOWED_HOSTS: LOCAL_GIT_HOSTS, PORT: String(port), HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '2', ...extraEnv,
+    YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, YUNBANG_GIT_ALLOWED_HOSTS: LOCAL_GIT_HOSTS, PORT: String(port), HOST: '127.0.0.1', YUNBANG_WORKER_CONCURRENCY: '2',
+    ...realNodeEnv(stack.realNode), ...extraEnv,
   });
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(stack.KUBECONFIG);

@@ -28,6 +28,8 @@ export interface TestGateway {
  */
 export async function startTestGateway(opts: { etcd?: string; dir?: string; caDir?: string; transform?: (text: string) => string; realNode?: RealNodeInfo } = {}): Promise<TestGateway> {
   const stack = inject('stack');
+  // A gateway of `local` (its etcd) sits beside its pods; another cluster's says which node it has.
+  opts = { ...opts, realNode: opts.realNode ?? (opts.etcd ? undefined : stack.realNode) };
   const dir = opts.dir ?? mkdtempSync(join(stack.dir, 'gateway-'));
   const caDir = opts.caDir ?? join(stack.dir, 'local-ca');
   const [httpPort, httpsPort] = [await freePort(), await freePort()];

@@ -4,13 +4,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { inject } from 'vitest';
+import { startPortal } from '../../scripts/local/node/portal.js';
 
 /**
  * A git server on loopback: smart HTTP through git's own `git http-backend` (CGI), serving bare
  * repositories, plus a working copy per repository to commit and push from.
  */
 export interface GitServer {
+  /**
+   * The repository's URL for the platform. With a real node (`local`'s), pods reach the server at
+   * the node's address, through a portal into the node's namespace; elsewhere at 127.0.0.1.
+   */
   url(repo: string): string;
+  /** The URL on this machine's loopback: what a process outside the node (the API's detect) reaches. */
+  hostUrl(repo: string): string;
   /** Requests received so far: a guard test shows that a refused URL never reached the server. */
   readonly requests: number;
   /** Where the bare repositories are (`<root>/<repo>.git`), for another transport (SSH) to serve. */
@@ -65,9 +73,13 @@ export async function startGitServer(opts: { delayMs?: number; auth?: { username
   });
   await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   const port = (server.address() as AddressInfo).port;
-  const url = (repo: string) => `http://${host}:${port}/${repo}.git`;
+  const hostUrl = (repo: string) => `http://${host}:${port}/${repo}.git`;
+  const node = opts.host ? undefined : inject('stack').realNode;
+  const portal = node ? await startPortal(node.netns, { logFile: '/dev/null' }) : undefined;
+  await portal?.outward({ host: node!.nodeIp, port }, port);
+  const url = (repo: string) => (node ? `http://${node.nodeIp}:${port}/${repo}.git` : hostUrl(repo));
   return {
-    url,
+    url, hostUrl,
     get requests() { return requests; },
     bareRoot: join(root, 'bare'),
     repo(name) {
@@ -93,6 +105,6 @@ export async function startGitServer(opts: { delayMs?: number; auth?: { username
         push() { git(work, 'push', '-q', 'origin', 'HEAD:main'); },
       };
     },
-    close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); rmSync(root, { recursive: true, force: true }); },
+    close: async () => { await portal?.stop(); server.closeAllConnections(); await new Promise((r) => server.close(r)); rmSync(root, { recursive: true, force: true }); },
   };
 }

@@ -6,6 +6,7 @@ import { makeTeam } from './fixtures.js';
 import { eventually, startFullPlatform, type FullPlatform } from './full.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
 import { ADMIN } from './platform.js';
+import { realNodeEnv } from './node-env.js';
 
 /**
  * The platform on the test stack's real-node cluster (`local-3`: containerd, runc, the kubelet and
@@ -28,11 +29,20 @@ export interface RealNodePlatform {
   close(): Promise<void>;
 }
 
+/** `local` when it has the real node (YUNBANG_TEST_NODE=real), otherwise the extra cluster that has it. */
 function realCluster() {
-  const cluster = inject('stack').extraClusters.find((c) => c.node === 'real');
+  const stack = inject('stack');
+  if (stack.realNode) {
+    return {
+      name: 'local', KUBECONFIG: stack.KUBECONFIG, WORKER_KUBECONFIG: stack.WORKER_KUBECONFIG, API_KUBECONFIG: stack.API_KUBECONFIG,
+      appsDomain: 'localhost', apiserverPid: 0, node: 'real' as const, realNode: stack.realNode,
+    };
+  }
+  const cluster = stack.extraClusters.find((c) => c.node === 'real');
   if (!cluster?.realNode) throw new Error('the test stack has no cluster with a real node (test/global-setup.ts)');
   return cluster as typeof cluster & { realNode: NonNullable<typeof cluster.realNode> };
 }
+
 
 /** The test stack's real node: its namespace, addresses and registry. */
 export const realNodeOfStack = () => realCluster().realNode;
@@ -43,8 +53,7 @@ export async function startRealNodePlatform(extraEnv: Record<string, string> = {
   // Builds push to the node's registry, which pods reach at the node's address.
   const node = cluster.realNode;
   const p = await startFullPlatform({
-    KUBECONFIG: cluster.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: cluster.API_KUBECONFIG,
-    YUNBANG_REGISTRY: node.registryInNode, YUNBANG_REGISTRY_CIDRS: `${node.nodeIp}/32`, ...extraEnv,
+    KUBECONFIG: cluster.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: cluster.API_KUBECONFIG, ...realNodeEnv(node), ...extraEnv,
   });
   const admin = rest(p.url, ADMIN);
   const kc = new k8s.KubeConfig();
