@@ -6,7 +6,7 @@ import { ADMIN } from './helpers/platform.js';
 import { startTestGateway, viaGateway, type TestGateway } from './helpers/gateway.js';
 import { startLoad } from './helpers/load.js';
 
-// Deploys under load, and the simulated pods' faults seen through the gateway and in app health.
+// Deploys under load, and the stand-in pods' faults (YUNBANG_SIM) seen through the gateway and in app health.
 describe('gateway: deploys and faults', () => {
   let p: FullPlatform;
   let gw: TestGateway;
@@ -30,10 +30,11 @@ describe('gateway: deploys and faults', () => {
    * Two replicas that take 3 s to warm up (answering 503 meanwhile) and a readiness check on
    * /healthz; an image change while a client sends 50 requests a second through the gateway.
    */
-  async function rollUnderLoad(sim: string) {
+  async function rollUnderLoad(o: { readinessCheck: boolean }) {
     const team = await makeTeam(p.url);
     const created = await admin('POST', `/teams/${team}/apps`, {
-      name: 'web', image: 'registry.example/web:1', port: 8080, replicas: 2, healthCheckPath: '/healthz', env: [{ name: 'YUNBANG_SIM', value: sim }],
+      name: 'web', image: 'registry.example/web:1', port: 8080, replicas: 2, env: [{ name: 'YUNBANG_SIM', value: 'warmup=3s' }],
+      ...(o.readinessCheck ? { healthCheckPath: '/healthz' } : {}),
     });
     expect(created.status).toBe(201);
     const host = created.body.defaultDomain;
@@ -56,7 +57,7 @@ describe('gateway: deploys and faults', () => {
   }
 
   it('an image change rolls every replica while a client sends 50 requests/s through the gateway, failing none', async () => {
-    const { result } = await rollUnderLoad('warmup=3s');
+    const { result } = await rollUnderLoad({ readinessCheck: true });
     expect(result.sent).toBeGreaterThan(300);
     expect(result.failures).toEqual([]);
     // Both releases answered during the run, from at least four pods (two old, two new).
@@ -65,9 +66,9 @@ describe('gateway: deploys and faults', () => {
   }, 120_000);
 
   it('the same rollout fails requests when the readiness gate is removed (so the test above can fail)', async () => {
-    // no-readiness-gate: the simulated node reports pods Ready at once, as for an app without a
-    // readiness check; they answer 503 while they warm up, and the gateway sends them traffic.
-    const { result } = await rollUnderLoad('warmup=3s,no-readiness-gate');
+    // Without a health check path only the port is probed: pods are Ready as soon as they listen,
+    // answer 503 while they warm up, and the gateway sends them traffic.
+    const { result } = await rollUnderLoad({ readinessCheck: false });
     expect(result.failures.length).toBeGreaterThan(0);
     expect(result.failures.every((f) => f.startsWith('503'))).toBe(true);
   }, 120_000);
@@ -86,11 +87,13 @@ describe('gateway: deploys and faults', () => {
 
   it('a crashing container makes the app Degraded while another pod serves, and Failed when all crash', async () => {
     const team = await makeTeam(p.url);
-    // One of two pods exits a second after each start: CrashLoopBackOff; the other keeps serving.
+    // One of two pods (flaky-1: a volume makes it a StatefulSet, whose pods have ordinals) exits a
+    // second after each start: CrashLoopBackOff; the other keeps serving.
     const one = await admin('POST', `/teams/${team}/apps`, {
-      name: 'flaky', image: 'registry.example/web:1', port: 8080, replicas: 2,
-      env: [{ name: 'YUNBANG_SIM', value: 'exit-after=1s' }, { name: 'YUNBANG_SIM_PODS', value: '1' }],
+      name: 'flaky', image: 'registry.example/web:1', port: 8080, replicas: 2, volumes: [{ name: 'data', mountPath: '/data', size: '10Mi' }],
+      env: [{ name: 'YUNBANG_SIM', value: 'exit-after=1s' }, { name: 'YUNBANG_SIM_ORDINALS', value: '1' }],
     });
+    expect(one.status, JSON.stringify(one.body)).toBe(201);
     // (The Deployment's ready count follows the pods a moment later: wait for both to agree.)
     const degraded = await status(team, 'flaky', (s) => s.health === 'Degraded' && s.readyReplicas === 1);
     expect(degraded.status).toMatchObject({ reason: 'CrashLoopBackOff', readyReplicas: 1 });

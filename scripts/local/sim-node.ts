@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { STAND_IN_ANNOTATION } from '../../src/clusters/stand-ins.js';
 import { isBuildPod, runBuildPod } from './sim-programs.js';
-import { NO_DIRECTIVES, StandIn, simDirectives, type ContainerState, type SimDirectives } from './sim-pods.js';
+import { NO_DIRECTIVES, appliesTo, StandIn, simDirectives, type ContainerState, type SimDirectives } from './sim-pods.js';
 import { SimLogs } from './sim-logs.js';
 import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../../gateway/address-map.js';
 import { APP, TEAM } from '../../k8s/labels.js';
@@ -70,8 +70,6 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
   const inUse = new Set<number>();
   const standIns = new Map<string, StandIn>();
   const terminating = new Set<string>();
-  /** Pods of each app that got its YUNBANG_SIM directives (YUNBANG_SIM_PODS caps them). */
-  const faulted = new Map<string, number>();
   const inFlight = new Set<string>();
   // Events that arrive while a pod is being handled are kept (latest wins) and handled after,
   // so an update (e.g. the pod coming back bound) is never lost.
@@ -185,19 +183,14 @@ export async function startSimNode(kc: k8s.KubeConfig, opts: { name?: string; tl
     }
   };
 
-  /** The pod's YUNBANG_SIM directives, unless its app already has YUNBANG_SIM_PODS pods with them. */
+  /** The pod's YUNBANG_SIM directives, unless YUNBANG_SIM_ORDINALS names other pods of its StatefulSet. */
   const directivesFor = (pod: k8s.V1Pod, c: k8s.V1Container): SimDirectives => {
     let d: SimDirectives;
     try { d = simDirectives(c); } catch (err) {
       process.stderr.write(`[sim-node] ${pod.metadata!.namespace}/${pod.metadata!.name}: ${(err as Error).message}\n`);
       return NO_DIRECTIVES;
     }
-    if (d.pods === null) return d;
-    const app = `${pod.metadata!.namespace}/${pod.metadata!.labels?.[APP] ?? ''}`;
-    const n = faulted.get(app) ?? 0;
-    if (n >= d.pods) return NO_DIRECTIVES;
-    faulted.set(app, n + 1);
-    return d;
+    return appliesTo(d, pod.metadata!.name!) ? d : NO_DIRECTIVES;
   };
 
   // Status writes of one pod go out in order (a later state must not be overtaken by an earlier one).

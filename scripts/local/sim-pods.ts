@@ -18,19 +18,18 @@ import { WebSocketServer } from 'ws';
  *                       slow=300ms        answer every request 300 ms late
  *                       fail-readiness    answer 503 on the readiness probe's path, always
  *                       exit-after=3s     the process exits 3 s after each start (restarts back off: CrashLoopBackOff)
- *                       no-readiness-gate report the container Ready at once, without probing (an app with no readiness gate)
- *   YUNBANG_SIM_PODS  apply the directives to at most this many pods of the app (in start order)
+ *   YUNBANG_SIM_ORDINALS  apply the directives only to these pods of a StatefulSet (`1` or `1,2`:
+ *                     the pods named <app>-1, <app>-2); the real node's stand-in reads it the same way
  */
 export interface SimDirectives {
   warmupMs: number;
   slowMs: number;
   failReadiness: boolean;
   exitAfterMs: number | null;
-  noReadinessGate: boolean;
-  pods: number | null;
+  ordinals: number[] | null;
 }
 
-export const NO_DIRECTIVES: SimDirectives = { warmupMs: 0, slowMs: 0, failReadiness: false, exitAfterMs: null, noReadinessGate: false, pods: null };
+export const NO_DIRECTIVES: SimDirectives = { warmupMs: 0, slowMs: 0, failReadiness: false, exitAfterMs: null, ordinals: null };
 
 /** "2s", "300ms", "1.5s" → milliseconds. */
 export function parseDuration(v: string): number {
@@ -49,12 +48,18 @@ export function simDirectives(container: k8s.V1Container | undefined): SimDirect
     else if (name === 'slow' && value) d.slowMs = parseDuration(value);
     else if (name === 'exit-after' && value) d.exitAfterMs = parseDuration(value);
     else if (name === 'fail-readiness' && !value) d.failReadiness = true;
-    else if (name === 'no-readiness-gate' && !value) d.noReadinessGate = true;
     else throw new Error(`YUNBANG_SIM: unknown directive "${item}"`);
   }
-  const pods = env.get('YUNBANG_SIM_PODS');
-  if (pods !== undefined) d.pods = Number(pods);
+  const ordinals = env.get('YUNBANG_SIM_ORDINALS');
+  if (ordinals !== undefined) d.ordinals = ordinals.split(',').map((o) => Number(o.trim()));
   return d;
+}
+
+/** Whether the directives apply to the pod (YUNBANG_SIM_ORDINALS: only those of its StatefulSet). */
+export function appliesTo(d: SimDirectives, podName: string): boolean {
+  if (d.ordinals === null) return true;
+  const ordinal = /-(\d+)$/.exec(podName)?.[1];
+  return ordinal !== undefined && d.ordinals.includes(Number(ordinal));
 }
 
 /** What the container looks like now, for the pod's status. */
@@ -108,7 +113,7 @@ export class StandIn {
       this.crash(`cannot listen on ${this.address}:${this.port}: ${(err as Error).message}`);
       return;
     }
-    const gateless = this.d.noReadinessGate || !this.readiness;
+    const gateless = !this.readiness;
     this.set({ running: true, ready: gateless, startedAt: new Date(this.startedAt).toISOString(), waiting: undefined });
     if (!gateless) this.scheduleProbe((this.readiness!.initialDelaySeconds ?? 0) * 1000);
     if (this.d.exitAfterMs !== null) this.lifeTimers.push(setTimeout(() => this.crash('the process exited (YUNBANG_SIM exit-after)'), this.d.exitAfterMs));

@@ -9,6 +9,7 @@
 //   slow=300ms       answer every request 300 ms late
 //   fail-readiness   answer 503 on YUNBANG_SIM_READINESS_PATH (the app's health check path), always
 //   exit-after=3s    exit 3 s after starting (the kubelet restarts it, then backs off)
+// YUNBANG_SIM_ORDINALS=1,2 applies them only to those pods of a StatefulSet (<app>-1, <app>-2).
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 
@@ -20,13 +21,14 @@ const duration = (v) => {
   return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
 };
 const d = { warmupMs: 0, slowMs: 0, failReadiness: false, exitAfterMs: null };
-for (const item of (env.YUNBANG_SIM ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+const ordinal = /-(\d+)$/.exec(env.HOSTNAME ?? '')?.[1];
+const applies = env.YUNBANG_SIM_ORDINALS === undefined || (ordinal !== undefined && env.YUNBANG_SIM_ORDINALS.split(',').map((o) => Number(o.trim())).includes(Number(ordinal)));
+for (const item of applies ? (env.YUNBANG_SIM ?? '').split(',').map((s) => s.trim()).filter(Boolean) : []) {
   const [name, value] = item.split('=', 2);
   if (name === 'warmup' && value) d.warmupMs = duration(value);
   else if (name === 'slow' && value) d.slowMs = duration(value);
   else if (name === 'exit-after' && value) d.exitAfterMs = duration(value);
   else if (name === 'fail-readiness' && !value) d.failReadiness = true;
-  else if (name === 'no-readiness-gate' && !value) { /* the kubelet probes for real here */ }
   else { console.error(`YUNBANG_SIM: unknown directive "${item}"`); process.exit(2); }
 }
 
