@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './helpers/full.js';
+import { viaGateway } from './helpers/gateway.js';
 import { startRealNodePlatform, type RealNodePlatform } from './helpers/real-node.js';
 
 /**
@@ -53,7 +54,7 @@ describe('the real node: PostgreSQL from the market, its data and its dependents
   }, 240_000);
 });
 
-describe('the real node: MySQL (served by MariaDB) and Redis from the market', () => {
+describe('the real node: MySQL (served by MariaDB), RabbitMQ, WordPress and Redis from the market', () => {
   let r: RealNodePlatform;
   beforeAll(async () => { r = await startRealNodePlatform(); });
   afterAll(async () => { await r?.close(); });
@@ -86,6 +87,41 @@ describe('the real node: MySQL (served by MariaDB) and Redis from the market', (
     }
     expect((await r.admin('GET', `/teams/${r.team}/apps`)).body.map((a: { name: string }) => a.name)).not.toContain('no-mongodb');
   });
+
+  it('RabbitMQ (served by Debian\'s RabbitMQ) authenticates its generated user, and refuses a wrong password', async () => {
+    expect((await r.admin('POST', `/teams/${r.team}/installations`, { template: 'rabbitmq', name: 'mq' })).status).toBe(201);
+    await r.status('mq', (s) => s.health === 'Ready' && s.readyReplicas === 1, 180_000);
+    const [pod] = await r.podsOf('mq');
+    const name = pod!.metadata!.name!;
+    // rabbitmqctl as the broker's user, which holds the Erlang cookie.
+    const ctl = (password: string) => r.exec(name, ['sh', '-c', `setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups env HOME=/var/lib/rabbitmq rabbitmqctl --quiet authenticate_user "$RABBITMQ_DEFAULT_USER" ${password} 2>&1`]);
+    const ok = await eventually('the broker answers rabbitmqctl', async () => {
+      const res = await ctl('"$RABBITMQ_DEFAULT_PASS"');
+      return res.status === 'Success' ? res.out : undefined;
+    }, 60_000);
+    expect(ok).toMatch(/Success/);
+    expect((await ctl('wrong')).out).toMatch(/Error/);
+    expect((await r.admin('GET', `/teams/${r.team}/apps/mq`)).body.imageServedBy).toMatch(/^Debian's rabbitmq-server 3\.10\./);
+  }, 240_000);
+
+  it('WordPress (served by Debian\'s WordPress on Apache) reaches its database and answers through the gateway', async () => {
+    const inst = await r.admin('POST', `/teams/${r.team}/installations`, { template: 'wordpress', name: 'blog' });
+    expect(inst.status, JSON.stringify(inst.body)).toBe(201);
+    const names: string[] = inst.body.apps.map((a: { name: string }) => a.name);
+    const web = names.find((n) => n.endsWith('web'))!;
+    const site = await r.status(web, (s) => s.health === 'Ready' && s.readyReplicas === 1, 240_000);
+    // Not installed yet, WordPress sends visitors to its installer; it can only tell that much
+    // once it has reached its database ("Error establishing a database connection" otherwise).
+    const first = await eventually('WordPress answering', async () => {
+      const res = await viaGateway(r.gw, site.defaultDomain);
+      return res.status === 302 ? res : undefined;
+    }, 60_000);
+    expect(first.headers.location).toMatch(/\/wp-admin\/install\.php$/);
+    const installer = await viaGateway(r.gw, site.defaultDomain, '/wp-admin/install.php');
+    expect(installer.status).toBe(200);
+    expect(installer.body).toMatch(/WordPress/);
+    expect(installer.body).not.toMatch(/Error establishing a database connection/);
+  }, 300_000);
 
   it('Redis requires its generated password and keeps what it is given', async () => {
     expect((await r.admin('POST', `/teams/${r.team}/installations`, { template: 'redis', name: 'cache' })).status).toBe(201);

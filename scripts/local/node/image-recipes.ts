@@ -161,3 +161,25 @@ RECIPES.push({
   copy: [['stand-in-app.mjs', '/app/server.mjs']], fromRepo: [['node_modules/ws', '/app/node_modules/ws']],
   cmd: ['node', '/app/server.mjs'],
 });
+
+/**
+ * The market's RabbitMQ and WordPress: Debian's RabbitMQ 3.10 (with its management plugin) serves
+ * `rabbitmq:4.1-management` and `:3.13-management`; Debian's WordPress on Apache and PHP 8.2 serves
+ * `wordpress:6.8-apache` and `:6.7-apache`. Entrypoints: image-files/.
+ */
+RECIPES.push(
+  {
+    repository: 'library/rabbitmq', tag: '4.1-management', alsoTags: ['3.13-management', '4.1', '3.13'], upstream: 'rabbitmq:4.1-management',
+    packages: ['rabbitmq-server'], servedBy: 'rabbitmq-server', variant: 'essential',
+    hook: 'echo "[rabbitmq_management]." > "$1/etc/rabbitmq/enabled_plugins"',
+    copy: [['rabbitmq-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh']], entrypoint: ['docker-entrypoint.sh'], cmd: ['rabbitmq-server'],
+  },
+  {
+    repository: 'library/wordpress', tag: '6.8-apache', alsoTags: ['6.7-apache', '6-apache', 'latest'], upstream: 'wordpress:6.8-apache',
+    packages: ['wordpress', 'wordpress-theme-twentytwentythree', 'apache2', 'libapache2-mod-php', 'php-mysql'], servedBy: 'wordpress', variant: 'essential',
+    // As the upstream image: the access and error logs go to the container's output.
+    hook: 'ln -sf /dev/stdout "$1/var/log/apache2/access.log" && ln -sf /dev/stderr "$1/var/log/apache2/error.log" && ln -sf /dev/stdout "$1/var/log/apache2/other_vhosts_access.log"',
+    copy: [['wordpress-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh']], entrypoint: ['docker-entrypoint.sh'], cmd: ['apache2ctl', '-D', 'FOREGROUND'],
+    workdir: '/var/www/html',
+  },
+);
