@@ -133,20 +133,27 @@ export async function ensureImages(recipes: ImageRecipe[], o: { registry: string
   mkdirSync(records, { recursive: true });
   const work = join(o.cacheDir, 'image-work');
   mkdirSync(work, { recursive: true });
-  const out: BuiltImage[] = [];
-  for (const r of recipes) {
+  const one = async (r: ImageRecipe): Promise<BuiltImage> => {
     const record = join(records, `${r.repository.replace(/\//g, '_')}_${r.tag}.json`);
     const hash = recipeHash(r);
     if (existsSync(record) && inStorage(o.storage, r)) {
       const saved = JSON.parse(readFileSync(record, 'utf8')) as BuiltImage & { hash: string };
-      if (saved.hash === hash) { out.push(saved); continue; }
+      if (saved.hash === hash) return saved;
     }
     o.say(`building image ${r.upstream} from Debian's packages (once per machine)`);
     const started = Date.now();
     const built = await build(r, o.registry, work);
     writeFileSync(record, JSON.stringify({ ...built, hash }, null, 2));
     o.say(`  ${r.upstream}: ${built.servedBy || 'built'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    out.push(built);
-  }
+    return built;
+  };
+  // A few at once: most of a build is waiting on the package mirror and the disk, not the CPU.
+  const out: BuiltImage[] = new Array(recipes.length);
+  let next = 0;
+  const worker = async () => { while (next < recipes.length) { const i = next++; out[i] = await one(recipes[i]!); } };
+  await Promise.all(Array.from({ length: Math.min(IMAGE_BUILDS_AT_ONCE, recipes.length) }, worker));
   return out;
 }
+
+/** Images built at once on a first start. */
+const IMAGE_BUILDS_AT_ONCE = 3;
