@@ -22,7 +22,11 @@ import { startEtcd, type LocalEtcd } from '../scripts/local/etcd.js';
  */
 describe('clusters: registration, placement, migration and an unreachable cluster', () => {
   const stack = inject('stack');
-  const second = stack.extraClusters[0]!;
+  // One gateway serves both clusters' apps, so both have simulated nodes: a real node's pods are
+  // reached only inside its namespace, and simulated ones only on the machine's loopback. With a
+  // real node as `local`, the platform runs on `local-2` and registers `local-3`.
+  const home = stack.realNode ? stack.extraClusters[0]! : undefined;
+  const second = stack.extraClusters[home ? 1 : 0]!;
   let p: FullPlatform;
   let api: ReturnType<typeof rest>;
   let graph: ReturnType<typeof gql>;
@@ -34,14 +38,14 @@ describe('clusters: registration, placement, migration and an unreachable cluste
   const thaw = () => { if (frozen.on) process.kill(second.apiserverPid, 'SIGCONT'); frozen.on = false; };
 
   beforeAll(async () => {
-    p = await startFullPlatform({ YUNBANG_CLUSTER_PROBE_SECONDS: '0.5', YUNBANG_CLUSTER_TIMEOUT_SECONDS: '1.5', YUNBANG_MOVE_TIMEOUT_SECONDS: '20' });
+    p = await startFullPlatform({ YUNBANG_CLUSTER_PROBE_SECONDS: '0.5', YUNBANG_CLUSTER_TIMEOUT_SECONDS: '1.5', YUNBANG_MOVE_TIMEOUT_SECONDS: '20' }, { cluster: home });
     api = rest(p.url, ADMIN);
     graph = gql(p.url, ADMIN);
     const kc2 = new k8s.KubeConfig();
     kc2.loadFromFile(second.KUBECONFIG); // the admin's: only the test's own assertions
     core2 = kc2.makeApiClient(k8s.CoreV1Api);
     apps2 = kc2.makeApiClient(k8s.AppsV1Api);
-    gw = await startTestGateway();
+    gw = await startTestGateway({ realNode: null });
   });
   afterAll(async () => {
     thaw();

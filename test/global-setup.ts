@@ -23,11 +23,12 @@ declare module 'vitest' {
 }
 
 /**
- * YUNBANG_TEST_NODE=real: `local` has the real node (containerd, runc, the kubelet) and `local-2`
- * a simulated one. Otherwise `local` and `local-2` are simulated and `local-3` is real.
+ * YUNBANG_TEST_NODE=real: `local` has the real node (containerd, runc, the kubelet), `local-2` and
+ * `local-3` simulated ones (test/clusters.test.ts: one gateway for two clusters' pods). Otherwise
+ * `local` and `local-2` are simulated and `local-3` is real.
  */
 function testNodes(): NodeKind[] {
-  return process.env.YUNBANG_TEST_NODE === 'real' ? ['real', 'simulated'] : ['simulated', 'simulated', 'real'];
+  return process.env.YUNBANG_TEST_NODE === 'real' ? ['real', 'simulated', 'simulated'] : ['simulated', 'simulated', 'real'];
 }
 
 let stack: Stack | undefined;

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { realNodeEnv } from './node-env.js';
+import type { ExtraCluster } from '../../scripts/local/stack.js';
 import { Etcd3 } from 'etcd3';
 import { inject } from 'vitest';
 import { run, type Running } from '../../src/main.js';
@@ -21,8 +22,15 @@ export interface FullPlatform {
 }
 
 /** The API and the worker as production runs them (src/main.ts), on the run's real stack. */
-export async function startFullPlatform(extraEnv: Record<string, string> = {}): Promise<FullPlatform> {
+/**
+ * `o.cluster`: run on another local cluster than `local` (its identities; the admin's client of
+ * it for the test's assertions), e.g. a simulated one where a test needs two alike.
+ */
+export async function startFullPlatform(extraEnv: Record<string, string> = {}, o: { cluster?: ExtraCluster } = {}): Promise<FullPlatform> {
   const stack = inject('stack');
+  if (o.cluster) {
+    extraEnv = { KUBECONFIG: o.cluster.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: o.cluster.API_KUBECONFIG, ...(o.cluster.realNode ? {} : { YUNBANG_REGISTRY: 'registry.yunbang.local:5000', YUNBANG_REGISTRY_CIDRS: '' }), ...extraEnv };
+  }
   const databaseUrl = await freshDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -33,7 +41,7 @@ export async function startFullPlatform(extraEnv: Record<string, string> = {}): 
     ...realNodeEnv(stack.realNode), ...extraEnv,
   });
   const kc = new k8s.KubeConfig();
-  kc.loadFromFile(stack.KUBECONFIG);
+  kc.loadFromFile(o.cluster?.KUBECONFIG ?? stack.KUBECONFIG);
   const etcd = new Etcd3({ hosts: stack.ETCD_ENDPOINTS });
   return {
     url, running, databaseUrl, etcd, kc,

@@ -25,11 +25,13 @@ export interface TestGateway {
 /**
  * `realNode`: the gateway of a real node's cluster: nginx runs in the node's namespace beside the
  * pods, reaches them at their pod IPs (and nothing else), and its ports are forwarded from loopback.
+ * By default, `local`'s node (real or simulated); `null` for simulated nodes' pods.
  */
-export async function startTestGateway(opts: { etcd?: string; dir?: string; caDir?: string; transform?: (text: string) => string; realNode?: RealNodeInfo } = {}): Promise<TestGateway> {
+export async function startTestGateway(opts: { etcd?: string; dir?: string; caDir?: string; transform?: (text: string) => string; realNode?: RealNodeInfo | null } = {}): Promise<TestGateway> {
   const stack = inject('stack');
-  // A gateway of `local` (its etcd) sits beside its pods; another cluster's says which node it has.
-  opts = { ...opts, realNode: opts.realNode ?? (opts.etcd ? undefined : stack.realNode) };
+  // A gateway of `local` (its etcd) sits beside its pods; another cluster's says which node it has
+  // (null: a simulated one's).
+  opts = { ...opts, realNode: opts.realNode === undefined && !opts.etcd ? stack.realNode : opts.realNode };
   const dir = opts.dir ?? mkdtempSync(join(stack.dir, 'gateway-'));
   const caDir = opts.caDir ?? join(stack.dir, 'local-ca');
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
