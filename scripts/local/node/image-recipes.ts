@@ -55,7 +55,7 @@ export const RECIPES: ImageRecipe[] = [
     packages: [], servedBy: 'base-files', variant: 'minbase', cmd: ['bash'],
   },
   {
-    repository: 'library/nginx', tag: '1.27', upstream: 'nginx:1.27',
+    repository: 'library/nginx', tag: '1.27', alsoTags: ['1.28', '1', 'latest'], upstream: 'nginx:1.27',
     packages: ['nginx-light'], servedBy: 'nginx-light', variant: 'essential',
     // As the upstream image: the request and error logs go to the container's output, nginx stays
     // in the foreground, and the default site on port 80 serves /usr/share/nginx/html (where
