@@ -82,7 +82,7 @@ describe('the real node: MySQL (served by MariaDB), RabbitMQ, WordPress and Redi
       const res = await r.admin('POST', `/teams/${r.team}/installations`, { template, name: `no-${template}` });
       expect(res.status, JSON.stringify(res.body)).toBe(400);
       expect(res.contentType).toMatch(/application\/problem\+json/);
-      expect(JSON.stringify(res.body)).toMatch(new RegExp(`${template} is not available on the cluster "local": .* is not available on this cluster: its nodes pull no images from outside`));
+      expect(res.body.errors).toEqual([{ field: 'template', message: expect.stringMatching(new RegExp(`^${template} is not available on the cluster "local": (mongo|minio/minio):\\S+ is not available on this cluster: its nodes pull no images from outside and serve no local stand-in for it$`)) }]);
       expect((await r.admin('GET', `/teams/${r.team}/installations/no-${template}`)).status).toBe(404);
     }
     expect((await r.admin('GET', `/teams/${r.team}/apps`)).body.map((a: { name: string }) => a.name)).not.toContain('no-mongodb');

@@ -67,5 +67,5 @@ export function servedBy(image: string | null, local: LocalImages): string | nul
  */
 export function unavailableImage(image: string, local: LocalImages, ownRegistry?: string): string | null {
   if (!local.offline || servedBy(image, local) !== null || (ownRegistry && image.startsWith(`${ownRegistry}/`))) return null;
-  return `${image} is not available on this cluster: its nodes pull no images from outside, and serve ${Object.keys(local.images).length ? `only ${Object.keys(local.images).sort().join(', ')}` : 'none'} locally`;
+  return `${image} is not available on this cluster: its nodes pull no images from outside and serve no local stand-in for it`;
 }
