@@ -39,6 +39,8 @@ export async function setup(project: TestProject) {
   const started = Date.now();
   stack = await startStack({ dir, ports: 'random', persistent: false, nodes: testNodes() });
   process.stdout.write(`[yunbang] test stack up in ${Date.now() - started} ms (${dir})\n`);
+  // For helpers that also serve benchmarks, outside vitest's context (test/helpers/git-server.ts).
+  if (stack.realNode) process.env.YUNBANG_TEST_REAL_NODE = JSON.stringify(stack.realNode);
   project.provide('stack', {
     DATABASE_URL: stack.DATABASE_URL, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.KUBECONFIG,
     WORKER_KUBECONFIG: stack.WORKER_KUBECONFIG, API_KUBECONFIG: stack.API_KUBECONFIG,

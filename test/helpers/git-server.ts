@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { inject } from 'vitest';
 import { startPortal } from '../../scripts/local/node/portal.js';
+import type { RealNodeInfo } from '../../scripts/local/stack.js';
 
 /**
  * A git server on loopback: smart HTTP through git's own `git http-backend` (CGI), serving bare
@@ -36,7 +36,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, {
  * `delayMs` holds every request that long first: a slow git host, for deadline and cancel tests.
  * `auth` makes every repository private: HTTP basic auth, as git hosts ask for a token.
  */
-export async function startGitServer(opts: { delayMs?: number; auth?: { username: string; password: string }; host?: string } = {}): Promise<GitServer> {
+export async function startGitServer(opts: { delayMs?: number; auth?: { username: string; password: string }; host?: string; realNode?: RealNodeInfo | null } = {}): Promise<GitServer> {
   const host = opts.host ?? '127.0.0.1';
   let requests = 0;
   const root = mkdtempSync(join(tmpdir(), 'git-server-'));
@@ -74,7 +74,9 @@ export async function startGitServer(opts: { delayMs?: number; auth?: { username
   await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   const port = (server.address() as AddressInfo).port;
   const hostUrl = (repo: string) => `http://${host}:${port}/${repo}.git`;
-  const node = opts.host ? undefined : inject('stack').realNode;
+  // The test stack's real node (test/global-setup.ts says which; benchmarks pass theirs, or none).
+  const fromSetup = process.env.YUNBANG_TEST_REAL_NODE ? JSON.parse(process.env.YUNBANG_TEST_REAL_NODE) as RealNodeInfo : undefined;
+  const node = opts.host ? undefined : opts.realNode === undefined ? fromSetup : opts.realNode ?? undefined;
   const portal = node ? await startPortal(node.netns, { logFile: '/dev/null' }) : undefined;
   await portal?.outward({ host: node!.nodeIp, port }, port);
   const url = (repo: string) => (node ? `http://${node.nodeIp}:${port}/${repo}.git` : hostUrl(repo));
