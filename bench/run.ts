@@ -8,16 +8,17 @@ import { benchWebhooks } from './webhooks.js';
 import { benchScale } from './scale.js';
 import { benchConsole } from './console.js';
 import { benchNode } from './node.js';
+import { benchGitPush } from './git-push.js';
 import { startBenchStack } from './stack.js';
 
 /**
  * `npm run bench`: every benchmark on one local stack, each printing absolute figures and ratios
- * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters`, `-- webhooks`, `-- scale`, `-- console` or `-- node` (the real node) runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
+ * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters`, `-- webhooks`, `-- scale`, `-- console`, `-- node` (the real node) or `-- push` (git push → answering, on the real node) runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
  */
 const only = process.argv[2];
 // The first cluster's node is simulated (the scale benchmark's 10,000 apps need it); `local-2`
 // (simulated) serves the clusters benchmark, and a cluster with the real node the node benchmark.
-const stack = await startBenchStack(!only ? ['simulated', 'simulated', 'real'] : only === 'clusters' ? 2 : only === 'node' ? ['simulated', 'real'] : 1);
+const stack = await startBenchStack(!only ? ['simulated', 'simulated', 'real'] : only === 'clusters' ? 2 : only === 'node' || only === 'push' ? ['simulated', 'real'] : 1);
 try {
   if (!only || only === 'api') await benchApiRead(stack);
   if (!only || only === 'reconcile') await benchReconcile(stack);
@@ -28,6 +29,7 @@ try {
   if (!only || only === 'scale') await benchScale(stack);
   if (!only || only === 'console') await benchConsole(stack);
   if (!only || only === 'node') await benchNode(stack);
+  if (!only || only === 'node' || only === 'push') await benchGitPush(stack);
   // Ten minutes long: only when asked for.
   if (only === 'soak') await benchSoak(stack);
 } finally {

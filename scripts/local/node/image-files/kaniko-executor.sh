@@ -131,6 +131,7 @@ for line in "${lines[@]}"; do
 done
 for l in "${labels[@]}"; do buildah config --label "$l" "$ctr"; done
 image=$(buildah commit --quiet "$ctr" "${destinations[0]}")
+echo "kaniko (local stand-in): pushing ${destinations[*]}"
 for dest in "${destinations[@]}"; do
   for attempt in $(seq 0 "$retries"); do
     if buildah push --quiet --tls-verify=false ${digest_file:+--digestfile "$digest_file"} "$image" "docker://$dest"; then break; fi
