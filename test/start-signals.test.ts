@@ -17,7 +17,7 @@ import { eventually } from './helpers/full.js';
  * (npm), which does not pass SIGTERM or SIGINT on to its script. Everything the platform started
  * must stop, in seconds; and after a run killed outright, the next start must clean up after it.
  * Each start is a whole local stack (PostgreSQL, two etcds, kube-apiserver, controller-manager,
- * the simulated node, the API, the worker and the gateway) on ports of its own.
+ * the node — real by default, as root — the API, the worker and the gateway) on ports of its own.
  */
 describe('npm start under process managers', () => {
   const home = mkdtempSync(join(inject('stack').dir, 'start-'));
@@ -51,9 +51,16 @@ describe('npm start under process managers', () => {
     let text = '';
     npm.stdout!.on('data', (d) => { text += d; });
     npm.stderr!.on('data', (d) => { text += d; });
-    const deadline = Date.now() + 150_000;
+    const deadline = Date.now() + 120_000;
     while (!text.includes('[yunbang] ready')) {
-      if (npm.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not get ready:\n${text.slice(-3000)}`);
+      if (npm.exitCode !== null || Date.now() > deadline) {
+        // Stopped as a person would (it stops what it started), so the next test starts afresh.
+        if (npm.exitCode === null) {
+          npm.kill('SIGTERM');
+          await new Promise((r) => { npm.once('exit', r); setTimeout(r, 60_000); });
+        }
+        throw new Error(`npm start did not get ready:\n${text.slice(-3000)}`);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
     return { npm, output: () => text };
@@ -83,7 +90,7 @@ describe('npm start under process managers', () => {
       if (signal === 'SIGTERM') for (const name of ['containerd', 'kubelet', 'kube-proxy']) expect(commands).toContain(name);
       npm.kill(signal);
       expect(await gone(tree, 20_000)).toEqual([]);
-    }, 150_000);
+    }, 200_000);
   }
 
   it('after a run killed outright (SIGKILL), the next start stops what it left and starts', async () => {

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
-import { realNodeEnv } from './node-env.js';
+import { onCluster, realNodeEnv } from './node-env.js';
+import { chosenCluster } from './node-choice.js';
 import type { ExtraCluster } from '../../scripts/local/stack.js';
 import { Etcd3 } from 'etcd3';
 import { inject } from 'vitest';
@@ -28,9 +29,8 @@ export interface FullPlatform {
  */
 export async function startFullPlatform(extraEnv: Record<string, string> = {}, o: { cluster?: ExtraCluster } = {}): Promise<FullPlatform> {
   const stack = inject('stack');
-  if (o.cluster) {
-    extraEnv = { KUBECONFIG: o.cluster.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: o.cluster.API_KUBECONFIG, ...(o.cluster.realNode ? {} : { YUNBANG_REGISTRY: 'registry.yunbang.local:5000', YUNBANG_REGISTRY_CIDRS: '' }), ...extraEnv };
-  }
+  o = { cluster: o.cluster ?? chosenCluster() };
+  extraEnv = { ...onCluster(o.cluster), ...extraEnv };
   const databaseUrl = await freshDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
