@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -119,10 +120,18 @@ export async function benchGitPush(stack: BenchStack): Promise<void> {
     const app = await api('POST', `/teams/${team}/apps`, { name: 'site', git: { url: git.url(`site-${team}`), branch: 'main' }, port: 3000 });
     const secret = (await api('POST', `/teams/${team}/apps/site/webhook-secret`)).secret as string;
     const host = app.defaultDomain as string;
-    const answers = async (token: string) => {
-      const r = await fetch(`http://127.0.0.1:${gwPort}/`, { headers: { host } }).catch(() => undefined);
-      return r?.status === 200 && (await r.text()) === token;
-    };
+    // node:http, since fetch does not let a request name its Host.
+    const answers = (token: string) => new Promise<boolean>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: gwPort, path: '/', headers: { host }, timeout: 5000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { body += d; });
+        res.on('end', () => resolve(res.statusCode === 200 && body === token));
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+      req.end();
+    });
     await until(() => answers('first'), 600_000, 250);
     const runs: { total: number; stages: Record<Stage, number> }[] = [];
     for (let i = 0; i < PUSHES; i++) {
