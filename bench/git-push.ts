@@ -23,7 +23,8 @@ import { percentile, until, type BenchStack } from './stack.js';
  *   detect  Yunbang's detector container
  *   build   the Kaniko stand-in from its start to its push
  *   push    the push of the image to the node's registry
- *   rollout from the push's end to the new token answering through the gateway
+ *   rollout from the push's end to the new token answering through the gateway (the kubelet's
+ *           own times are to the second; the push's, from the executor's log, to the millisecond)
  *   other   the rest: the webhook, the queue, pods' scheduling and sandboxes, job handoffs.
  * There is no baseline of the same work here (no other builder runs on this node); the stages say
  * where the time goes.
@@ -38,7 +39,7 @@ const at = (t: Date | string | undefined) => (t ? new Date(t).getTime() : NaN);
 /** Keeps the last status of every pod in the namespace, and the executor's "pushing" time. */
 function watchBuildPods(kc: k8s.KubeConfig, namespace: string) {
   const pods = new Map<string, k8s.V1Pod>();
-  const pushing = new Map<string, number>();
+  const pushing = new Map<string, { start: number; end: number }>();
   const core = kc.makeApiClient(k8s.CoreV1Api);
   let stopped = false;
   let req: { abort(): void } | undefined;
@@ -49,8 +50,10 @@ function watchBuildPods(kc: k8s.KubeConfig, namespace: string) {
     for (const [name, pod] of pods) {
       if (pod.metadata?.labels?.['yunbang.dev/role'] !== 'build' || pushing.has(name) || stopped) continue;
       void core.readNamespacedPodLog({ name, namespace, container: pod.spec!.containers[0]!.name, timestamps: true }).then((log) => {
-        const line = String(log).split('\n').find((l) => l.includes('kaniko (local stand-in): pushing'));
-        if (line) pushing.set(name, at(line.split(' ')[0]));
+        const lines = String(log).split('\n');
+        const start = lines.find((l) => l.includes('kaniko (local stand-in): pushing '));
+        const end = lines.find((l) => l.includes('kaniko (local stand-in): pushed '));
+        if (start && end) pushing.set(name, { start: at(start.split(' ')[0]), end: at(end.split(' ')[0]) });
       }).catch(() => {});
     }
   }, 500);
@@ -65,13 +68,14 @@ function stagesOf(record: { id: string }, w: ReturnType<typeof watchBuildPods>, 
   const build = role('build');
   if (!detect || !build) throw new Error(`build ${build ? '' : 'pod'}${detect ? '' : ' detect pod'} not seen`);
   const kaniko = build.status?.containerStatuses?.[0]?.state?.terminated;
-  const pushAt = w.pushing.get(build.metadata!.name!) ?? at(kaniko?.finishedAt);
+  // The executor's own lines time the push to the millisecond; the kubelet's times are to the second.
+  const push = w.pushing.get(build.metadata!.name!) ?? { start: at(kaniko?.finishedAt), end: at(kaniko?.finishedAt) };
   const s = {
     clone: span(detect.status?.initContainerStatuses?.[0]) + span(build.status?.initContainerStatuses?.[0]),
     detect: span(detect.status?.containerStatuses?.[0]),
-    build: pushAt - at(kaniko?.startedAt),
-    push: at(kaniko?.finishedAt) - pushAt,
-    rollout: answered - at(kaniko?.finishedAt),
+    build: push.start - at(kaniko?.startedAt),
+    push: push.end - push.start,
+    rollout: answered - push.end,
   };
   return { ...s, other: answered - t0 - Object.values(s).reduce((a, b) => a + b, 0) };
 }
