@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Etcd3 } from 'etcd3';
-import { run } from '../src/main.js';
 import { readRoute } from '../src/publish/etcd.js';
-import { LOCAL_GIT_HOSTS } from '../scripts/local/stack.js';
-import { freePort } from '../scripts/local/proc.js';
-import { percentile, until, type BenchStack } from './stack.js';
+import { percentile, startBenchPlatform, until, type BenchStack } from './stack.js';
 
 /**
  * `npm run bench -- clusters`: one worker serving two local clusters.
@@ -25,23 +22,9 @@ const ms = (v: number) => `${v.toFixed(0)} ms`;
 export async function benchClusters(stack: BenchStack): Promise<void> {
   const second = stack.extraClusters[0];
   if (!second) throw new Error('the clusters benchmark needs a second local cluster');
-  const admin = `bench-admin-${randomBytes(16).toString('hex')}`;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const running = await run(['api', 'worker'], {
-    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
-    YUNBANG_ADMIN_TOKEN: admin, YUNBANG_SECRET_KEY: randomBytes(32).toString('hex'), YUNBANG_GIT_ALLOWED_HOSTS: LOCAL_GIT_HOSTS,
-    PORT: String(port), HOST: '127.0.0.1', YUNBANG_PUBLIC_URL: url, LOG_LEVEL: 'warn',
-    YUNBANG_CLUSTER_PROBE_SECONDS: '1', YUNBANG_CLUSTER_TIMEOUT_SECONDS: '2', YUNBANG_WORKER_CONCURRENCY: '4',
-  });
+  const { running, api } = await startBenchPlatform(stack, { YUNBANG_CLUSTER_PROBE_SECONDS: '1', YUNBANG_CLUSTER_TIMEOUT_SECONDS: '2', YUNBANG_WORKER_CONCURRENCY: '4' });
   const db = running.platform.db;
   const etcd = new Etcd3({ hosts: stack.ETCD_ENDPOINTS });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const json = await res.json() as any;
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
   let frozen = false;
   try {
     await api('POST', '/clusters', { name: second.name, kubeconfig: readFileSync(second.WORKER_KUBECONFIG, 'utf8'), apiKubeconfig: readFileSync(second.API_KUBECONFIG, 'utf8'), appsDomain: second.appsDomain });

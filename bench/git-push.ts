@@ -4,7 +4,6 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { run } from '../src/main.js';
 import { loadGatewayConfig } from '../gateway/config.js';
 import { startGateway } from '../gateway/gateway.js';
 import { freePort } from '../scripts/local/proc.js';
@@ -12,7 +11,7 @@ import { forwardIntoNode } from '../scripts/local/node/forward.js';
 import type { ExtraCluster } from '../scripts/local/stack.js';
 import { startGitServer } from '../test/helpers/git-server.js';
 import { githubPush } from '../test/helpers/hooks.js';
-import { percentile, until, type BenchStack } from './stack.js';
+import { percentile, startBenchPlatform, until, type BenchStack } from './stack.js';
 
 /**
  * `npm run bench -- node` (with the node benchmark): a git push of a Node app without a Dockerfile
@@ -83,15 +82,10 @@ function stagesOf(record: { id: string }, w: ReturnType<typeof watchBuildPods>, 
 export async function benchGitPush(stack: BenchStack): Promise<void> {
   const real = stack.extraClusters.find((c) => c.node === 'real') as ExtraCluster & { realNode: NonNullable<ExtraCluster['realNode']> };
   const node = real.realNode;
-  const admin = `bench-admin-${randomBytes(16).toString('hex')}`;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const git = await startGitServer({ realNode: node });
-  const running = await run(['api', 'worker'], {
-    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: real.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: real.API_KUBECONFIG,
-    YUNBANG_ADMIN_TOKEN: admin, YUNBANG_SECRET_KEY: randomBytes(32).toString('hex'), YUNBANG_GIT_ALLOWED_HOSTS: node.nodeIp,
+  const { running, api } = await startBenchPlatform(stack, {
+    KUBECONFIG: real.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: real.API_KUBECONFIG, YUNBANG_GIT_ALLOWED_HOSTS: node.nodeIp,
     YUNBANG_REGISTRY: node.registryInNode, YUNBANG_REGISTRY_CIDRS: `${node.nodeIp}/32`,
-    PORT: String(port), HOST: '127.0.0.1', YUNBANG_PUBLIC_URL: url, LOG_LEVEL: 'warn',
   });
   const dir = mkdtempSync(join(tmpdir(), 'bench-push-gw-'));
   const gwPort = await freePort();
@@ -100,12 +94,6 @@ export async function benchGitPush(stack: BenchStack): Promise<void> {
     ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, YUNBANG_GATEWAY_DIR: dir, YUNBANG_GATEWAY_HTTP_LISTEN: `127.0.0.1:${gwPort}`, YUNBANG_GATEWAY_HTTPS_LISTEN: 'off',
     YUNBANG_GATEWAY_STATUS_LISTEN: '127.0.0.1:0', YUNBANG_GATEWAY_NETNS: node.netns, YUNBANG_GATEWAY_UPSTREAM_CIDRS: node.podCidr, YUNBANG_GATEWAY_WORKERS: '1', LOG_LEVEL: 'warn',
   }));
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const json = await res.json() as any;
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
   const team = `push-${randomBytes(3).toString('hex')}`;
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(real.KUBECONFIG);

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
-import { run } from '../src/main.js';
-import { LOCAL_GIT_HOSTS, type ExtraCluster } from '../scripts/local/stack.js';
-import { freePort } from '../scripts/local/proc.js';
-import { percentile, until, type BenchStack } from './stack.js';
+import type { ExtraCluster } from '../scripts/local/stack.js';
+import { percentile, startBenchPlatform, until, type BenchStack } from './stack.js';
 
 /**
  * `npm run bench -- node`: the real node (containerd, runc, the kubelet) beside the simulated one,
@@ -24,20 +22,7 @@ const ms = (v: number) => `${v.toFixed(0)} ms`;
 
 /** createApp → Ready for APPS apps, one after another, on the cluster the platform runs on. */
 async function createToReady(stack: BenchStack, cluster: { WORKER_KUBECONFIG: string; API_KUBECONFIG: string }): Promise<{ times: number[]; namespace: string }> {
-  const admin = `bench-admin-${randomBytes(16).toString('hex')}`;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const running = await run(['api', 'worker'], {
-    DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: cluster.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: cluster.API_KUBECONFIG,
-    YUNBANG_ADMIN_TOKEN: admin, YUNBANG_SECRET_KEY: randomBytes(32).toString('hex'), YUNBANG_GIT_ALLOWED_HOSTS: LOCAL_GIT_HOSTS,
-    PORT: String(port), HOST: '127.0.0.1', YUNBANG_PUBLIC_URL: url, LOG_LEVEL: 'warn',
-  });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const json = await res.json() as any;
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const { running, api } = await startBenchPlatform(stack, { KUBECONFIG: cluster.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: cluster.API_KUBECONFIG });
   try {
     const team = `bench-${randomBytes(3).toString('hex')}`;
     await api('POST', '/teams', { name: team });

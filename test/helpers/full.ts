@@ -1,6 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
 import { onCluster, realNodeEnv } from './node-env.js';
-import { chosenCluster } from './node-choice.js';
 import type { ExtraCluster } from '../../scripts/local/stack.js';
 import { Etcd3 } from 'etcd3';
 import { inject } from 'vitest';
@@ -29,7 +28,6 @@ export interface FullPlatform {
  */
 export async function startFullPlatform(extraEnv: Record<string, string> = {}, o: { cluster?: ExtraCluster } = {}): Promise<FullPlatform> {
   const stack = inject('stack');
-  o = { cluster: o.cluster ?? chosenCluster() };
   extraEnv = { ...onCluster(o.cluster), ...extraEnv };
   const databaseUrl = await freshDatabase();
   const port = await freePort();

@@ -11,7 +11,6 @@ import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
 import { freePort } from '../../scripts/local/proc.js';
 import { forwardIntoNode } from '../../scripts/local/node/forward.js';
 import type { RealNodeInfo } from '../../scripts/local/stack.js';
-import { localRealNode } from './node-choice.js';
 
 /** A real gateway (nginx child included) on ports of its own, as the local stack runs it. */
 export interface TestGateway {
@@ -32,7 +31,7 @@ export async function startTestGateway(opts: { etcd?: string; dir?: string; caDi
   const stack = inject('stack');
   // A gateway of `local` (its etcd) sits beside its pods; another cluster's says which node it has
   // (null: a simulated one's).
-  opts = { ...opts, realNode: opts.realNode === undefined && !opts.etcd ? localRealNode() : opts.realNode };
+  opts = { ...opts, realNode: opts.realNode === undefined && !opts.etcd ? stack.realNode : opts.realNode };
   const dir = opts.dir ?? mkdtempSync(join(stack.dir, 'gateway-'));
   const caDir = opts.caDir ?? join(stack.dir, 'local-ca');
   const [httpPort, httpsPort] = [await freePort(), await freePort()];

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { onCluster, realNodeEnv } from './node-env.js';
-import { chosenCluster } from './node-choice.js';
+import { realNodeEnv } from './node-env.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pg from 'pg';
@@ -44,7 +43,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
   const config = loadConfig({
     DATABASE_URL: databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG,
     YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY, YUNBANG_MAX_BODY: '64kb', YUNBANG_GIT_ALLOWED_HOSTS: LOCAL_GIT_HOSTS,
-    ...realNodeEnv(stack.realNode), ...onCluster(chosenCluster()), ...extraEnv,
+    ...realNodeEnv(stack.realNode), ...extraEnv,
   });
   const platform = await connect(config, { supervise: false });
   const app = createServer({ deps: platform.deps, adminToken: ADMIN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, validateResponses: true });
