@@ -2,6 +2,7 @@ import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
 import { parseAllowList } from './net/git-guard.js';
 import { knownHosts } from './build/known-hosts.js';
+import { QUANTITY } from './validation.js';
 
 /**
  * Configuration comes only from environment variables (12-factor). It is validated once at
@@ -93,6 +94,9 @@ const schema = z.object({
   YUNBANG_KANIKO_IMAGE: z.string().min(1).default('ghcr.io/osscontainertools/kaniko:latest'),
   YUNBANG_BUILD_DEADLINE_SECONDS: z.coerce.number().int().min(5).max(86400).default(1800),
   YUNBANG_BUILD_MEMORY: z.string().regex(/^\d+(Mi|Gi)$/, 'must be like 2Gi').default('2Gi'),
+  // A build's CPU limit, and its request (by default the same: guaranteed, as Kaniko's docs advise).
+  YUNBANG_BUILD_CPU: z.string().regex(QUANTITY, 'must be a CPU quantity such as 1 or 500m').default('1'),
+  YUNBANG_BUILD_CPU_REQUEST: z.string().regex(QUANTITY, 'must be a CPU quantity such as 1 or 500m').optional(),
   YUNBANG_BUILDS_PER_TEAM: z.coerce.number().int().min(1).max(100).default(2),
   // Default domains are <app>-<team>.<YUNBANG_APPS_DOMAIN>; point a wildcard DNS record for it at the
   // gateway. "localhost" suits one machine: curl and browsers resolve *.localhost to loopback.

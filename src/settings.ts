@@ -39,7 +39,8 @@ export function buildSettings(c: Config): BuildSettings {
     ...defaultBuildPodSettings,
     detectorImage: c.YUNBANG_DETECTOR_IMAGE, gitImage: c.YUNBANG_GIT_IMAGE, kanikoImage: c.YUNBANG_KANIKO_IMAGE,
     registry: c.YUNBANG_REGISTRY, registrySecret: c.YUNBANG_REGISTRY_SECRET ?? null,
-    deadlineSeconds: c.YUNBANG_BUILD_DEADLINE_SECONDS, memory: c.YUNBANG_BUILD_MEMORY, perTeam: c.YUNBANG_BUILDS_PER_TEAM,
+    deadlineSeconds: c.YUNBANG_BUILD_DEADLINE_SECONDS, memory: c.YUNBANG_BUILD_MEMORY,
+    cpu: c.YUNBANG_BUILD_CPU, cpuRequest: c.YUNBANG_BUILD_CPU_REQUEST ?? c.YUNBANG_BUILD_CPU, perTeam: c.YUNBANG_BUILDS_PER_TEAM,
     gitAllow: parseAllowList(c.YUNBANG_GIT_ALLOWED_HOSTS),
     knownHosts: effectiveKnownHosts(DEFAULT_KNOWN_HOSTS, c.YUNBANG_GIT_KNOWN_HOSTS),
   };

@@ -21,7 +21,7 @@ const IMAGE_REFERENCE = new RegExp(
 );
 
 // A Kubernetes resource quantity (the apimachinery grammar, without the rarely used signs).
-const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[mkMGTPE]|[eE][+-]?\d+)?$/;
+export const QUANTITY = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[KMGTPE]i|[mkMGTPE]|[eE][+-]?\d+)?$/;
 const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export const MAX_REPLICAS = 100;

@@ -27,7 +27,14 @@ describe('build pod specs', () => {
     expect(pod.spec.volumes).toContainEqual({ name: 'registry', secret: { secretName: 'registry-push', items: [{ key: '.dockerconfigjson', path: 'config.json' }] } });
     expect(pod.spec.initContainers[0].env).toContainEqual({ name: 'DOCKERFILE', value: df });
     expect(pod.spec.containers[0].resources.limits).toEqual({ cpu: '1', memory: '2Gi', 'ephemeral-storage': '10Gi' });
+    expect(pod.spec.containers[0].resources.requests).toEqual({ cpu: '1', memory: '2Gi', 'ephemeral-storage': '10Gi' });
     expect(pod.metadata.labels).toMatchObject({ 'yunbang.dev/build': subject.buildId, 'yunbang.dev/role': 'build', 'yunbang.dev/app': 'shop' });
+  });
+
+  it('a small machine requests less CPU for a build than it may use (the local 2-core node)', () => {
+    const pod = buildPod({ ...subject, commit: 'abc123' }, { ...settings, cpu: '2', cpuRequest: '100m' }, 'FROM x') as any;
+    expect(pod.spec.containers[0].resources.requests.cpu).toBe('100m');
+    expect(pod.spec.containers[0].resources.limits.cpu).toBe('2');
   });
 
   it('the clone speaks https and ssh only (http only for an http URL, which the guard let through) and follows no redirect', () => {

@@ -124,12 +124,14 @@ describe('builds: git push → detect → build → release → rollout', () => 
     repo.commit('go api');
     repo.push();
     const url = gitServer.url(`api-${team}`);
+    // The API clones previews itself, from the host (a real node's pods reach the server at another address).
+    const hostUrl = gitServer.hostUrl(`api-${team}`);
 
-    const preview = await g(`query($t: String!, $u: String!) { detectSource(team: $t, url: $u, ref: "main") { language version versionSource evidence startCommand } }`, { t: team, u: url });
+    const preview = await g(`query($t: String!, $u: String!) { detectSource(team: $t, url: $u, ref: "main") { language version versionSource evidence startCommand } }`, { t: team, u: hostUrl });
     expect(preview.data.detectSource).toEqual({ language: 'go', version: '1.22', versionSource: 'go.mod go', evidence: ['Procfile', 'go.mod', 'cmd/api'], startCommand: '/app/app --port $PORT' });
-    const missing = await g(`query($t: String!, $u: String!) { detectSource(team: $t, url: $u, ref: "nope") { language } }`, { t: team, u: url });
-    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'ref', message: `${url} has no branch or tag nope` }] });
-    expect((await rest(p.url, ADMIN)('POST', `/teams/${team}/detect`, { url, ref: 'main' })).body.language).toBe('go');
+    const missing = await g(`query($t: String!, $u: String!) { detectSource(team: $t, url: $u, ref: "nope") { language } }`, { t: team, u: hostUrl });
+    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'ref', message: `${hostUrl} has no branch or tag nope` }] });
+    expect((await rest(p.url, ADMIN)('POST', `/teams/${team}/detect`, { url: hostUrl, ref: 'main' })).body.language).toBe('go');
 
     const created = await g(`mutation($i: CreateAppInput!) { createApp(input: $i) { app { name image git { url branch } buildMode webhookUrl } } }`,
       { i: { team, name: 'api', git: { url }, buildMode: 'SOURCE', replicas: 2 } });

@@ -22,7 +22,13 @@ export interface BuildPodSettings {
   deadlineSeconds: number;
   memory: string;
   ephemeralStorage: string;
+  /** The build container's CPU limit. */
   cpu: string;
+  /**
+   * Its CPU request. Production keeps it equal to the limit (a build is guaranteed what it may use);
+   * a small machine such as the local 2-core node requests less, so that builds fit beside the apps.
+   */
+  cpuRequest: string;
 }
 
 export const defaultBuildPodSettings: BuildPodSettings = {
@@ -35,6 +41,7 @@ export const defaultBuildPodSettings: BuildPodSettings = {
   memory: '2Gi',
   ephemeralStorage: '10Gi',
   cpu: '1',
+  cpuRequest: '1',
 };
 
 export interface BuildSubject {
@@ -150,7 +157,7 @@ const NON_ROOT = { runAsNonRoot: true, runAsUser: BUILD_UID, runAsGroup: BUILD_U
 function pod(b: BuildSubject, s: BuildPodSettings, role: 'detect' | 'build', init: Record<string, unknown>, main: Record<string, unknown>): K8sObject {
   // Every limit is explicit, so a team's LimitRange defaults never apply (they could be lower than the requests).
   const resources = role === 'build'
-    ? { requests: { cpu: s.cpu, memory: s.memory, 'ephemeral-storage': s.ephemeralStorage }, limits: { cpu: s.cpu, memory: s.memory, 'ephemeral-storage': s.ephemeralStorage } }
+    ? { requests: { cpu: s.cpuRequest, memory: s.memory, 'ephemeral-storage': s.ephemeralStorage }, limits: { cpu: s.cpu, memory: s.memory, 'ephemeral-storage': s.ephemeralStorage } }
     : { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
   return {
     apiVersion: 'v1',

@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { onCluster, realNodeEnv } from './node-env.js';
 import type { ExtraCluster } from '../../scripts/local/stack.js';
 import { Etcd3 } from 'etcd3';
+import pg from 'pg';
 import { inject } from 'vitest';
 import { run, type Running } from '../../src/main.js';
 import { freshDatabase, ADMIN, SECRET_KEY } from './platform.js';
@@ -44,8 +45,25 @@ export async function startFullPlatform(extraEnv: Record<string, string> = {}, o
   return {
     url, running, databaseUrl, etcd, kc,
     core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), net: kc.makeApiClient(k8s.NetworkingV1Api), rbac: kc.makeApiClient(k8s.RbacAuthorizationV1Api),
-    close: async () => { etcd.close(); await running.stop(); },
+    close: async () => {
+      etcd.close();
+      await running.stop();
+      if (o.cluster?.realNode ?? (o.cluster ? undefined : stack.realNode)) await releaseNamespaces(databaseUrl, kc.makeApiClient(k8s.CoreV1Api));
+    },
   };
+}
+
+/**
+ * A real node has this machine's 2 cores, shared by every test file: when a file's platform stops,
+ * the namespaces of its teams go (their pods' CPU requests with them), so later files' pods fit.
+ */
+async function releaseNamespaces(databaseUrl: string, core: k8s.CoreV1Api) {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ namespace: string }>('SELECT DISTINCT namespace FROM teams');
+    await Promise.all(rows.map((r) => core.deleteNamespace({ name: r.namespace }).catch(() => undefined)));
+  } finally { await db.end(); }
 }
 
 /** Polls until check() returns a value (not undefined/false), or fails with the last value seen. */
