@@ -30,6 +30,8 @@ apt_install etcd-server openssl nginx-light pebble
 # buildah is the local stand-in for Kaniko; iproute2 makes the node's network namespace.
 apt_install containerd runc containernetworking-plugins iptables iproute2 mmdebstrap umoci \
   docker-registry buildah skopeo
+# `prepare-binaries.sh packages`: the packages only (bootstrap.mjs then starts the images beside the compile).
+if [ "${1:-}" = packages ]; then exit 0; fi
 
 TARGETS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy"
 have_all=1

@@ -4,7 +4,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const given = (v) => Boolean(process.env[v]);
-bootstrap({ needBinaries: !(given('ETCD_ENDPOINTS') && given('KUBECONFIG')) });
+const needBinaries = !(given('ETCD_ENDPOINTS') && given('KUBECONFIG'));
+// As run-local.ts chooses: the real node as root, unless YUNBANG_LOCAL_NODE says simulated.
+await bootstrap({ needBinaries, realNode: needBinaries && process.getuid?.() === 0 && process.env.YUNBANG_LOCAL_NODE !== 'simulated' });
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/run-local.ts'], { stdio: 'inherit' });
 const stop = (sig) => { if (child.exitCode === null) child.kill(sig); };

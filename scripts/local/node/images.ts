@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -49,7 +49,36 @@ function inStorage(storage: string, r: ImageRecipe): boolean {
   return existsSync(join(storage, 'docker/registry/v2/repositories', r.repository, '_manifests/tags', r.tag, 'current/link'));
 }
 
-async function rootfs(r: ImageRecipe, dir: string): Promise<string> {
+const DPKG_OPTIONS = [...DPKG_EXCLUDES.map((p) => `--dpkgopt=path-exclude=${p}`), '--dpkgopt=path-include=/usr/share/doc/*/copyright'];
+
+/**
+ * The root filesystem every image of a variant starts from (Essential: yes, or with minbase also
+ * apt), made by mmdebstrap once per machine and kept as a tarball beside the image records. Most
+ * of an image's build was unpacking and configuring these same packages again.
+ */
+const bases = new Map<string, Promise<string>>();
+function baseTarball(variant: 'essential' | 'minbase', cacheDir: string): Promise<string> {
+  const sources = aptSources();
+  const hash = createHash('sha256').update(JSON.stringify({ variant, DPKG_OPTIONS, sources: readFileSync(sources, 'utf8') })).digest('hex').slice(0, 16);
+  const tarball = join(cacheDir, 'image-bases', `${variant}-${hash}.tar`);
+  const known = bases.get(tarball);
+  if (known) return known;
+  const made = (async () => {
+    if (existsSync(tarball)) return tarball;
+    mkdirSync(dirname(tarball), { recursive: true });
+    const partial = `${tarball}.${process.pid}.partial`;
+    try {
+      await run('mmdebstrap', ['--quiet', `--variant=${variant}`, '--mode=root', '--format=tar', ...DPKG_OPTIONS,
+        '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*', 'bookworm', partial, sources], { maxBuffer: 64 << 20 });
+      renameSync(partial, tarball);
+    } finally { rmSync(partial, { force: true }); }
+    return tarball;
+  })();
+  bases.set(tarball, made);
+  return made;
+}
+
+async function rootfs(r: ImageRecipe, dir: string, cacheDir: string): Promise<string> {
   const root = join(dir, 'rootfs');
   if (r.variant === 'files') {
     mkdirSync(root, { recursive: true });
@@ -61,10 +90,13 @@ async function rootfs(r: ImageRecipe, dir: string): Promise<string> {
     }
     return root;
   }
-  const args = [`--variant=${r.variant}`, '--mode=root', '--format=directory', ...DPKG_EXCLUDES.map((p) => `--dpkgopt=path-exclude=${p}`),
-    '--dpkgopt=path-include=/usr/share/doc/*/copyright',
+  // On the variant's base (its Essential or required packages, unpacked and configured once):
+  // mmdebstrap's own way of building on a chroot tarball, a quarter of the time of starting afresh.
+  const base = await baseTarball(r.variant, cacheDir);
+  const args = ['--variant=custom', '--mode=root', '--format=directory', ...DPKG_OPTIONS,
+    `--setup-hook=mmtarfilter "--path-exclude=/dev/*" < '${base}' | tar -C "$1" -x`,
     ...(r.packages.length ? [`--include=${r.packages.join(',')}`] : []),
-    ...(r.beforeInstall ? [`--essential-hook=${r.beforeInstall}`] : []),
+    ...(r.beforeInstall ? [`--setup-hook=${r.beforeInstall}`] : []),
     // apt's lists and caches are no part of the image (as in Docker's debian images).
     '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*',
     ...(r.hook ? [`--customize-hook=${r.hook}`] : []),
@@ -91,10 +123,10 @@ async function packageVersion(root: string, pkg: string, r: ImageRecipe, dir: st
 }
 
 /** Builds one image into an OCI layout and pushes it; returns what it stands in for. */
-async function build(r: ImageRecipe, registry: string, work: string): Promise<BuiltImage> {
+async function build(r: ImageRecipe, registry: string, work: string, cacheDir: string): Promise<BuiltImage> {
   const dir = mkdtempSync(join(work, 'image-'));
   try {
-    const root = await rootfs(r, dir);
+    const root = await rootfs(r, dir, cacheDir);
     const version = r.servedBy ? await packageVersion(root, r.servedBy, r, dir) : '';
     const servedBy = r.servedBy ? servedByText(r.servedBy, version) : '';
     const layout = join(dir, 'layout');
@@ -142,18 +174,25 @@ export async function ensureImages(recipes: ImageRecipe[], o: { registry: string
     }
     o.say(`building image ${r.upstream} from Debian's packages (once per machine)`);
     const started = Date.now();
-    const built = await build(r, o.registry, work);
+    const built = await build(r, o.registry, work, o.cacheDir);
     writeFileSync(record, JSON.stringify({ ...built, hash }, null, 2));
     o.say(`  ${r.upstream}: ${built.servedBy || 'built'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return built;
   };
   // A few at once: most of a build is waiting on the package mirror and the disk, not the CPU.
   const out: BuiltImage[] = new Array(recipes.length);
+  const order = recipes.map((r, i) => ({ r, i })).sort((a, b) => Number(SLOWEST.includes(b.r.repository)) - Number(SLOWEST.includes(a.r.repository)));
   let next = 0;
-  const worker = async () => { while (next < recipes.length) { const i = next++; out[i] = await one(recipes[i]!); } };
+  const worker = async () => { while (next < order.length) { const { r, i } = order[next++]!; out[i] = await one(r); } };
   await Promise.all(Array.from({ length: Math.min(IMAGE_BUILDS_AT_ONCE, recipes.length) }, worker));
   return out;
 }
+
+/**
+ * Started first on a first start, so the rest build beside it: the node image, whose Debian npm is
+ * some 400 packages (about 4 minutes on its own, where most images take 15 to 30 s on their base).
+ */
+const SLOWEST = ['library/node'];
 
 /** Images built at once on a first start. */
 const IMAGE_BUILDS_AT_ONCE = 3;

@@ -10,7 +10,8 @@ import { startProcess, stopProcess, waitFor } from '../proc.js';
  */
 export const REGISTRY_PORT = 5000;
 
-export function renderRegistryConfig(storage: string, port = REGISTRY_PORT): string {
+/** `addr` is the node's namespace's every address by default; a registry on the machine's own side listens on loopback only. */
+export function renderRegistryConfig(storage: string, port = REGISTRY_PORT, host = '0.0.0.0'): string {
   return `version: 0.1
 log:
   level: warn
@@ -22,15 +23,15 @@ storage:
   delete:
     enabled: true
 http:
-  addr: 0.0.0.0:${port}
+  addr: ${host}:${port}
 `;
 }
 
-export async function startRegistry(o: { storage: string; dir: string; prefix: string[]; logDir: string; pidDir: string; probe: () => Promise<boolean> }): Promise<{ stop(): Promise<void> }> {
+export async function startRegistry(o: { storage: string; dir: string; prefix: string[]; logDir: string; pidDir: string; probe: () => Promise<boolean>; listen?: { host: string; port: number } }): Promise<{ stop(): Promise<void> }> {
   mkdirSync(o.storage, { recursive: true });
   mkdirSync(o.dir, { recursive: true });
   const config = join(o.dir, 'registry.yml');
-  writeFileSync(config, renderRegistryConfig(o.storage));
+  writeFileSync(config, renderRegistryConfig(o.storage, o.listen?.port, o.listen?.host));
   const logFile = join(o.logDir, 'registry.log');
   // A random HTTP secret per start is what the registry does anyway; set it to say so.
   const child = startProcess(o.prefix[0]!, [...o.prefix.slice(1), 'docker-registry', 'serve', config], logFile, { pidFile: join(o.pidDir, 'registry.pid') });
