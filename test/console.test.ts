@@ -11,7 +11,9 @@ import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../gateway/addre
 // The web console in a real Chromium (Debian's, driven by playwright-core) against the real
 // stack: the API serves the built console (console/dist, built by npm test's prepare step).
 // Pods run on the simulated node, so "Ready" is the simulated kubelet's readiness.
-describe('web console in Chromium', () => {
+// Each test drives a whole screen in a browser: 15 s alone, past 30 s in a run of the whole suite
+// when it meets the busiest files on 2 cores (seen on 2026-12-07). A guard, not a speed goal.
+describe('web console in Chromium', { timeout: 90_000 }, () => {
   let p: FullPlatform;
   let git: GitServer;
   let browser: Browser;
