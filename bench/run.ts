@@ -16,6 +16,12 @@ import { startBenchStack } from './stack.js';
  * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters`, `-- webhooks`, `-- scale`, `-- console`, `-- node` (the real node) or `-- push` (git push → answering, on the real node) runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
  */
 const only = process.argv[2];
+const NAMES = ['api', 'reconcile', 'builds', 'gateway', 'clusters', 'webhooks', 'scale', 'console', 'node', 'push', 'soak'];
+if (only !== undefined && !NAMES.includes(only)) {
+  // A typo must not start a stack, run nothing and pass.
+  process.stderr.write(`npm run bench: no benchmark named "${only}"; the names are ${NAMES.join(', ')} (none: all but soak)\n`);
+  process.exit(2);
+}
 // The first cluster's node is simulated (the scale benchmark's 10,000 apps need it); `local-2`
 // (simulated) serves the clusters benchmark, and a cluster with the real node the node benchmark.
 const stack = await startBenchStack(!only ? ['simulated', 'simulated', 'real'] : only === 'clusters' ? 2 : only === 'node' || only === 'push' ? ['simulated', 'real'] : 1);
