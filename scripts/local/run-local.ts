@@ -7,7 +7,7 @@ import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
 import { portInUse } from './proc.js';
 import { alive } from '../../src/proc/leftovers.js';
-import { LOCAL_GIT_HOSTS, startStack, type ExtraCluster, type NodeKind } from './stack.js';
+import { LOCAL_BUILD_CPU_REQUEST, LOCAL_GIT_HOSTS, startStack, type ExtraCluster, type NodeKind } from './stack.js';
 import { forwardIntoNode } from './node/forward.js';
 
 /**
@@ -87,8 +87,7 @@ async function main() {
       YUNBANG_APPS_DOMAIN: appsDomain, YUNBANG_APPS_HTTP_PORT: String(gatewayPorts.http), YUNBANG_APPS_HTTPS_PORT: String(gatewayPorts.https),
       // A real node's builds push to its own registry, which pods reach at the node's address.
       ...(stack.realNode && !process.env.YUNBANG_REGISTRY ? { YUNBANG_REGISTRY: stack.realNode.registryInNode, YUNBANG_REGISTRY_CIDRS: `${stack.realNode.nodeIp}/32` } : {}),
-      // The real node has this machine's cores: a build requests a tenth of one, so builds fit beside the apps.
-      ...(stack.realNode && !process.env.YUNBANG_BUILD_CPU_REQUEST ? { YUNBANG_BUILD_CPU_REQUEST: '100m' } : {}),
+      ...(stack.realNode && !process.env.YUNBANG_BUILD_CPU_REQUEST ? { YUNBANG_BUILD_CPU_REQUEST: LOCAL_BUILD_CPU_REQUEST } : {}),
     });
     say('starting the gateway (nginx)');
     // With a real node, nginx runs beside the pods in the node's namespace, reached from loopback.

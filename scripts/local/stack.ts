@@ -21,6 +21,8 @@ import { startRealNode, type RealNode } from './node/real-node.js';
  * default (src/net/git-guard.ts): the stack allows that one address and nothing else.
  */
 export const LOCAL_GIT_HOSTS = '127.0.0.1';
+/** A build's CPU request on the local real node, which has this machine's 2 cores: a tenth of one, so builds fit beside the apps (production keeps a whole core). */
+export const LOCAL_BUILD_CPU_REQUEST = '100m';
 
 export interface StackOptions {
   dir: string;

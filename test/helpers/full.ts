@@ -48,7 +48,7 @@ export async function startFullPlatform(extraEnv: Record<string, string> = {}, o
     close: async () => {
       etcd.close();
       await running.stop();
-      if (o.cluster?.realNode ?? (o.cluster ? undefined : stack.realNode)) await releaseNamespaces(databaseUrl, kc.makeApiClient(k8s.CoreV1Api));
+      if (o.cluster ? o.cluster.realNode : stack.realNode) await releaseNamespaces(databaseUrl, kc.makeApiClient(k8s.CoreV1Api));
     },
   };
 }

@@ -1,10 +1,9 @@
-import type { ExtraCluster, RealNodeInfo } from '../../scripts/local/stack.js';
+import { LOCAL_BUILD_CPU_REQUEST, type ExtraCluster, type RealNodeInfo } from '../../scripts/local/stack.js';
 /** What the platform needs on a real node's cluster: builds push to the node's registry, which pods reach at the node's address. */
 export function realNodeEnv(node: RealNodeInfo | undefined): Record<string, string> {
-  // Test git servers are reached at the node's address (helpers/git-server.ts). The node has the
-  // machine's 2 cores: a build requests a tenth of one (as npm start's does), so two fit beside the apps.
+  // Test git servers are reached at the node's address (helpers/git-server.ts); builds request what npm start's do.
   return node
-    ? { YUNBANG_REGISTRY: node.registryInNode, YUNBANG_REGISTRY_CIDRS: `${node.nodeIp}/32`, YUNBANG_GIT_ALLOWED_HOSTS: `127.0.0.1,${node.nodeIp}`, YUNBANG_BUILD_CPU_REQUEST: '100m' }
+    ? { YUNBANG_REGISTRY: node.registryInNode, YUNBANG_REGISTRY_CIDRS: `${node.nodeIp}/32`, YUNBANG_GIT_ALLOWED_HOSTS: `127.0.0.1,${node.nodeIp}`, YUNBANG_BUILD_CPU_REQUEST: LOCAL_BUILD_CPU_REQUEST }
     : {};
 }
 

@@ -6,7 +6,6 @@ import { makeTeam } from './fixtures.js';
 import { eventually, startFullPlatform, type FullPlatform } from './full.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
 import { ADMIN } from './platform.js';
-import { realNodeEnv } from './node-env.js';
 
 /**
  * The platform on the test stack's real-node cluster (`local-3`: containerd, runc, the kubelet and
@@ -49,16 +48,11 @@ export const realNodeOfStack = () => realCluster().realNode;
 
 export async function startRealNodePlatform(extraEnv: Record<string, string> = {}): Promise<RealNodePlatform> {
   const cluster = realCluster();
-  // The platform's own cluster is the real node's, with Yunbang's identities there.
-  // Builds push to the node's registry, which pods reach at the node's address.
-  const node = cluster.realNode;
-  const p = await startFullPlatform({
-    KUBECONFIG: cluster.WORKER_KUBECONFIG, YUNBANG_API_KUBECONFIG: cluster.API_KUBECONFIG, ...realNodeEnv(node), ...extraEnv,
-  });
+  // The platform's own cluster is the real node's, with Yunbang's identities there; builds push
+  // to the node's registry, which pods reach at the node's address (onCluster in node-env.ts).
+  const p = await startFullPlatform(extraEnv, { cluster });
   const admin = rest(p.url, ADMIN);
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(cluster.KUBECONFIG); // the admin's: the test's own assertions only
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { kc, core } = p; // the admin's: the test's own assertions only
   const gw = await startTestGateway({ realNode: cluster.realNode });
   const team = await makeTeam(p.url);
   const ns = `yb-${team}`;
@@ -78,7 +72,7 @@ export async function startRealNodePlatform(extraEnv: Record<string, string> = {
       });
       return { out, status: result.status ?? '' };
     },
-    // The team's pods go with it: on a node with 2 cores, what one file leaves running slows every later one.
-    close: async () => { await gw.stop(); await p.close(); await core.deleteNamespace({ name: ns }).catch(() => {}); },
+    // p.close deletes its teams' namespaces: on 2 cores, what one file leaves running slows every later one.
+    close: async () => { await gw.stop(); await p.close(); },
   };
 }

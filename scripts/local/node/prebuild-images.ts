@@ -26,7 +26,11 @@ const reg = await startRegistry({
 });
 // A start stopped during its first steps stops this too (rather than building on as an orphan).
 const parent = process.ppid;
-const orphaned = setInterval(() => { if (process.ppid !== parent) void reg.stop().finally(() => process.exit(1)); }, 1000);
+const orphaned = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphaned);
+  void reg.stop().finally(() => process.exit(1));
+}, 1000);
 try {
   const started = Date.now();
   await ensureImages(RECIPES, { registry, storage, cacheDir, say });
