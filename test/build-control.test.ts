@@ -3,6 +3,7 @@ import { rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
 import { eventually, notFound, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { startGitServer, type GitServer } from './helpers/git-server.js';
+import { simulatedCluster } from './helpers/node-env.js';
 import { ADMIN, startTestPlatform, type TestPlatform } from './helpers/platform.js';
 
 const app = { 'package.json': JSON.stringify({ scripts: { start: 'node index.js' } }), 'index.js': '' };
@@ -45,14 +46,16 @@ describe('build control without a worker', () => {
   });
 });
 
+// On the simulated cluster by name: deadlines and cancelling are the platform's own, timed against a
+// build that answers in a second (a real one takes 30-60 s; real-node-builds.test.ts builds for real).
 describe('build control with a slow git host', () => {
   let p: FullPlatform;
   let git: GitServer;
   let admin: ReturnType<typeof rest>;
   beforeAll(async () => {
-    p = await startFullPlatform({ YUNBANG_BUILDS_PER_TEAM: '1', YUNBANG_BUILD_DEADLINE_SECONDS: '5' });
+    p = await startFullPlatform({ YUNBANG_BUILDS_PER_TEAM: '1', YUNBANG_BUILD_DEADLINE_SECONDS: '5' }, { cluster: simulatedCluster() });
     admin = rest(p.url, ADMIN);
-    git = await startGitServer({ delayMs: 700 });
+    git = await startGitServer({ delayMs: 700, realNode: null });
   });
   afterAll(async () => { await p?.close(); await git?.close(); });
 
@@ -71,7 +74,7 @@ describe('build control with a slow git host', () => {
   }, 60_000);
 
   it('a build that outlives its deadline fails with a clear reason', async () => {
-    const slow = await startGitServer({ delayMs: 3000 });
+    const slow = await startGitServer({ delayMs: 3000, realNode: null });
     try {
       const r = slow.repo('slow'); r.write(app); r.commit('init'); r.push();
       const team = await makeTeam(p.url);

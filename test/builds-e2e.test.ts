@@ -4,26 +4,29 @@ import { makeTeam } from './helpers/fixtures.js';
 import { eventually, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { startGitServer, type GitServer } from './helpers/git-server.js';
 import { githubPush } from './helpers/hooks.js';
+import { simulatedCluster } from './helpers/node-env.js';
 import { ADMIN } from './helpers/platform.js';
 
 // From a git push to a running release on the local stack: a real git server on loopback, the
 // webhook, the detect pod (the simulated node runs the real clone and detector), the Kaniko pod
-// (simulated: it checks the Dockerfile and reports a digest), the release, the rollout.
+// (simulated: it checks the Dockerfile and reports a digest), the release, the rollout. On the
+// simulated cluster by name: this is the pipeline's control (superseding, dedupe, rollback, logs),
+// and a real build costs 30-60 s of the machine's 2 cores; real-node-builds.test.ts builds for real.
 describe('builds: git push → detect → build → release → rollout', () => {
   let p: FullPlatform;
   let gitServer: GitServer;
   let admin: ReturnType<typeof rest>;
   beforeAll(async () => {
-    p = await startFullPlatform({ YUNBANG_REGISTRY: 'registry.test:5000' });
+    p = await startFullPlatform({ YUNBANG_REGISTRY: 'registry.test:5000' }, { cluster: simulatedCluster() });
     admin = rest(p.url, ADMIN);
-    gitServer = await startGitServer();
+    gitServer = await startGitServer({ realNode: null });
   });
   afterAll(async () => { await p?.close(); await gitServer?.close(); });
 
   it('a push of the commit a build is still resolving does not build it a second time', async () => {
     // A slow git host keeps build #1 (of the branch, from the create) detecting while the push of
     // the same commit arrives: before, both built it and two releases followed.
-    const slow = await startGitServer({ delayMs: 1500 });
+    const slow = await startGitServer({ delayMs: 1500, realNode: null });
     try {
       const team = await makeTeam(p.url);
       const repo = slow.repo(`once-${team}`);

@@ -3,20 +3,23 @@ import { gql, rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
 import { eventually, notFound, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { startGitServer, type GitServer } from './helpers/git-server.js';
+import { simulatedCluster } from './helpers/node-env.js';
 import { ADMIN } from './helpers/platform.js';
 
 // A private repository: the token is sealed in Postgres, put into a basic-auth Secret in the team's
 // namespace by the worker, and reaches the clone only through a secretKeyRef. It never comes back
-// out of the API, and deleting the app removes the Secret.
+// out of the API, and deleting the app removes the Secret. On the simulated cluster by name: its
+// clone pods run the real git clone with the Secret's token, and answer in a second where a real
+// build takes 30-60 s (real-node-builds.test.ts builds for real).
 describe('builds from a private repository', () => {
   const TOKEN = 'glpat-very-secret-token-value';
   let p: FullPlatform;
   let git: GitServer;
   let admin: ReturnType<typeof rest>;
   beforeAll(async () => {
-    p = await startFullPlatform();
+    p = await startFullPlatform({}, { cluster: simulatedCluster() });
     admin = rest(p.url, ADMIN);
-    git = await startGitServer({ auth: { username: 'deploy', password: TOKEN } });
+    git = await startGitServer({ auth: { username: 'deploy', password: TOKEN }, realNode: null });
   });
   afterAll(async () => { await p?.close(); await git?.close(); });
 

@@ -4,10 +4,13 @@ import { makeTeam } from './helpers/fixtures.js';
 import { eventually, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { startGitServer, type GitServer } from './helpers/git-server.js';
 import { startSshGitServer, type SshGitServer } from './helpers/ssh-git-server.js';
+import { simulatedCluster } from './helpers/node-env.js';
 import { ADMIN } from './helpers/platform.js';
 
 // Clones over SSH (a real ssh client against an SSH git server on loopback) trust only known host
 // keys: the platform's, the app's, or one the app pinned on its first clone when it opted in.
+// On the simulated cluster by name: its clone pods are real git and ssh processes on this machine,
+// which reach the SSH server on loopback; the pinning under test is the platform's own.
 describe('builds over SSH: host keys are pinned', () => {
   let p: FullPlatform;
   let http: GitServer;
@@ -15,9 +18,9 @@ describe('builds over SSH: host keys are pinned', () => {
   let admin: ReturnType<typeof rest>;
   let team: string;
   beforeAll(async () => {
-    p = await startFullPlatform();
+    p = await startFullPlatform({}, { cluster: simulatedCluster() });
     admin = rest(p.url, ADMIN);
-    http = await startGitServer();
+    http = await startGitServer({ realNode: null });
     ssh = await startSshGitServer(http.bareRoot);
     team = await makeTeam(p.url);
     const repo = http.repo('site');

@@ -4,13 +4,17 @@ import { rest } from './helpers/clients.js';
 import { makeTeam, makeToken, uniq } from './helpers/fixtures.js';
 import { eventually, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { startGitServer, type GitServer } from './helpers/git-server.js';
+import { simulatedCluster } from './helpers/node-env.js';
 import { ADMIN } from './helpers/platform.js';
 import { accessibilityProblems, launchChromium, screenshot } from './helpers/browser.js';
-import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../gateway/address-map.js';
+import { getFromPod, STAND_IN_STARTED } from './helpers/pods.js';
 
 // The web console in a real Chromium (Debian's, driven by playwright-core) against the real
 // stack: the API serves the built console (console/dist, built by npm test's prepare step).
-// Pods run on the simulated node, so "Ready" is the simulated kubelet's readiness.
+// Pods run on a simulated node, so "Ready" is the simulated kubelet's readiness: a git app's one URL
+// must reach both the API's detection preview (on this machine's loopback) and its build pods, as
+// only the simulated node's pods do here (a real node's reach the test's git server at the node's
+// address, which the API on the host does not).
 // Each test drives a whole screen in a browser: 15 s alone, past 30 s in a run of the whole suite
 // when it meets the busiest files on 2 cores (seen on 2026-12-07). A guard, not a speed goal.
 describe('web console in Chromium', { timeout: 90_000 }, () => {
@@ -22,9 +26,9 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    p = await startFullPlatform({ YUNBANG_REGISTRY: 'registry.test:5000' });
+    p = await startFullPlatform({ YUNBANG_REGISTRY: 'registry.test:5000' }, { cluster: simulatedCluster() });
     admin = rest(p.url, ADMIN);
-    git = await startGitServer();
+    git = await startGitServer({ realNode: null });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -226,10 +230,10 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     await page.getByText('token.revoke').first().waitFor();
     await review(page, '14-events');
     await page.goto(`/teams/${team}/apps/web/logs`);
-    await page.getByTestId('app-log').getByText('simulated container app started').first().waitFor();
+    await page.getByTestId('app-log').getByText(STAND_IN_STARTED).first().waitFor();
     // A request to a replica (its stand-in prints one line per request) shows up live.
     const pod = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=web' })).items.find((x) => x.status?.podIP)!;
-    await fetch(`http://${mapAddress(pod.status!.podIP!, parseAddressMap(LOCAL_ADDRESS_MAP))}:8080/seen-in-the-console`).then((r) => r.arrayBuffer());
+    await getFromPod(pod.status!.podIP!, 8080, '/seen-in-the-console', null); // the simulated node's
     await page.getByTestId('app-log').getByText('GET /seen-in-the-console 200').waitFor();
     await review(page, '15-app-logs');
   });

@@ -12,9 +12,10 @@ describe('drift repair and stale writers', () => {
   beforeAll(async () => {
     p = await startFullPlatform({ YUNBANG_RESYNC_SECONDS: '5' });
     team = await makeTeam(p.url);
-    await rest(p.url, ADMIN)('POST', `/teams/${team}/apps`, { name: 'api', image: 'nginx:1.27', replicas: 2 });
-    await eventually('api ready', async () => (await rest(p.url, ADMIN)('GET', `/teams/${team}/apps/api`)).body.status.readyReplicas === 2);
-  });
+    await rest(p.url, ADMIN)('POST', `/teams/${team}/apps`, { name: 'api', image: 'registry.example/web:1', replicas: 2 });
+    // Two real containers on `local`'s node (by default) under the suite's load: seconds, not milliseconds.
+    await eventually('api ready', async () => (await rest(p.url, ADMIN)('GET', `/teams/${team}/apps/api`)).body.status.readyReplicas === 2, 60_000);
+  }, 90_000);
   afterAll(async () => { await p?.close(); });
 
   it('a Deployment scaled by hand returns to the intent (watch)', async () => {
@@ -23,7 +24,7 @@ describe('drift repair and stale writers', () => {
     await eventually('replicas back to 2', async () => {
       const d = await p.apps.readNamespacedDeployment({ name: 'api', namespace: ns() });
       return d.spec?.replicas === 2 && d.status?.readyReplicas === 2;
-    });
+    }, 30_000);
   });
 
   it('a Service deleted by hand comes back (periodic resync)', async () => {

@@ -57,7 +57,7 @@ describe('failures: outages and a killed worker lose nothing', () => {
     apiUrl = `http://127.0.0.1:${(api.server!.address() as { port: number }).port}`;
     admin = rest(apiUrl, ADMIN);
     team = await makeTeam(`http://127.0.0.1:${(api.server!.address() as { port: number }).port}`);
-    await admin('POST', `/teams/${team}/apps`, { name: 'web', image: 'nginx:1.27', replicas: 1 });
+    await admin('POST', `/teams/${team}/apps`, { name: 'web', image: 'registry.example/web:1', replicas: 1 });
     await eventually('web ready', async () => (await status()).status.readyReplicas === 1, 30_000);
   }, 120_000);
 
@@ -170,7 +170,7 @@ describe('failures: outages and a killed worker lose nothing', () => {
   }, 240_000);
 
   it('a worker killed during a build: another worker finishes it, with one build and one release', async () => {
-    const git = await startGitServer({ delayMs: 1500 }); // slow: the build is still detecting when the worker dies
+    const git = await startGitServer({ delayMs: 1500, realNode: null }); // this file's own simulated cluster; slow: the build is still detecting when the worker dies
     try {
       const repo = git.repo('killed');
       repo.write({ 'index.html': '<h1>built once</h1>' });

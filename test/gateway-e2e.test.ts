@@ -11,7 +11,9 @@ import { partitionable, startTestGateway, viaGateway, type TestGateway } from '.
 
 // End users' side, end to end: API → worker → cluster → simulated pods serving HTTP → etcd →
 // the gateway (a real nginx) → a client over TCP. Everything on loopback.
-describe('gateway: apps reachable at their domains through a real nginx', () => {
+// On `local`'s node, real by default: an app's first container starts in seconds there under the
+// suite's load, hence more than the default 30 s a test.
+describe('gateway: apps reachable at their domains through a real nginx', { timeout: 90_000 }, () => {
   let p: FullPlatform;
   let gw: TestGateway;
   let admin: ReturnType<typeof rest>;
@@ -143,7 +145,7 @@ describe('gateway: apps reachable at their domains through a real nginx', () => 
     const team = await makeTeam(p.url);
     const app = await create(team, { name: 'web' });
     const partition = await partitionable(inject('stack').ETCD_ENDPOINTS);
-    const cut = await startTestGateway({ etcd: partition.endpoint });
+    const cut = await startTestGateway({ etcd: partition.endpoint, realNode: inject('stack').realNode ?? null }); // beside `local`'s pods
     try {
       const first = await eventually('served', async () => { const r = await viaGateway(cut, app.defaultDomain); return r.status === 200 && r; });
       await partition.cut();

@@ -68,7 +68,7 @@ describe('git guard in the API: an empty allow list, a loopback git server that 
   let team: string;
   beforeAll(async () => {
     t = await startTestPlatform({ YUNBANG_GIT_ALLOWED_HOSTS: '', YUNBANG_DETECT_PER_MINUTE: '8' });
-    git = await startGitServer();
+    git = await startGitServer({ realNode: null }); // on loopback only: the address under test
     git.repo('site');
     team = await makeTeam(t.url);
   });

@@ -6,7 +6,7 @@ import { startStack, type NodeKind, type Stack } from '../scripts/local/stack.js
 
 /**
  * Starts one local stack for the whole run (real PostgreSQL, etcd, kube-apiserver,
- * kube-controller-manager and the simulated node) on ports of its own, and tears it down.
+ * kube-controller-manager and the nodes below) on ports of its own, and tears it down.
  * Test files isolate themselves inside it: a database per file, names unique per test.
  */
 declare module 'vitest' {
@@ -16,19 +16,22 @@ declare module 'vitest' {
       DATABASE_URL: string; ETCD_ENDPOINTS: string; KUBECONFIG: string; WORKER_KUBECONFIG: string; API_KUBECONFIG: string; PG_ADMIN_URL: string; dir: string;
       /** `local-2` (its own control plane, etcd and simulated node), for placement and migration tests; `local-3`, the real node's cluster. */
       extraClusters: import('../scripts/local/stack.js').ExtraCluster[];
-      /** `local`'s real node, when it has one (YUNBANG_TEST_NODE=real). */
+      /** `local`'s real node, when it has one (the default; not with YUNBANG_TEST_NODE=simulated). */
       realNode?: import('../scripts/local/stack.js').RealNodeInfo;
     };
   }
 }
 
 /**
- * YUNBANG_TEST_NODE=real: `local` has the real node (containerd, runc, the kubelet), `local-2` and
- * `local-3` simulated ones (test/clusters.test.ts: one gateway for two clusters' pods). Otherwise
- * `local` and `local-2` are simulated and `local-3` is real.
+ * By default `local` has the real node (containerd, runc, the kubelet), as `npm start` does, and
+ * `local-2` and `local-3` simulated ones (test/clusters.test.ts: one gateway for two clusters'
+ * pods; helpers/node-env.ts simulatedCluster). YUNBANG_TEST_NODE=simulated gives `local` and
+ * `local-2` simulated nodes and `local-3` the real one, where test/real-node*.test.ts run.
  */
 function testNodes(): NodeKind[] {
-  return process.env.YUNBANG_TEST_NODE === 'real' ? ['real', 'simulated', 'simulated'] : ['simulated', 'simulated', 'real'];
+  const choice = process.env.YUNBANG_TEST_NODE ?? 'real';
+  if (choice !== 'real' && choice !== 'simulated') throw new Error(`YUNBANG_TEST_NODE must be real or simulated, not "${choice}"`);
+  return choice === 'real' ? ['real', 'simulated', 'simulated'] : ['simulated', 'simulated', 'real'];
 }
 
 let stack: Stack | undefined;

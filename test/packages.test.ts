@@ -15,7 +15,8 @@ const run = promisify(execFile);
 // As an integrator gets them: both packages packed with `npm pack`, installed from the tarballs
 // into an empty folder (their dependencies from the npm registry, or npm's cache), and used there,
 // with nothing of this repository on the module path.
-describe('the SDK and the CLI, packed and installed elsewhere', () => {
+// Its app's two nginx containers are real on `local`'s node (by default): seconds to Ready under load.
+describe('the SDK and the CLI, packed and installed elsewhere', { timeout: 120_000 }, () => {
   let p: FullPlatform;
   const dir = mkdtempSync(join(tmpdir(), 'yb-integrator-'));
   beforeAll(async () => {

@@ -9,7 +9,8 @@ import { ADMIN } from './helpers/platform.js';
 
 // End to end on the real stack: API → Postgres intent → pg-boss → reconcile → kube-apiserver →
 // controller-manager → simulated node → watch → status in Postgres and records in etcd.
-describe('reconcile: from intent to running objects, status and etcd', () => {
+// Rollouts on `local`'s node, real by default: each takes seconds there, so the whole flow more than 30 s.
+describe('reconcile: from intent to running objects, status and etcd', { timeout: 120_000 }, () => {
   let p: FullPlatform;
   let admin: ReturnType<typeof rest>;
   beforeAll(async () => { p = await startFullPlatform(); admin = rest(p.url, ADMIN); });
@@ -20,13 +21,13 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     const a = await appStatus(team, app);
     if (a.status.observedGeneration === generation && a.status.health === 'Ready' && a.status.readyReplicas === ready) return a;
     throw new Error(JSON.stringify(a.status));
-  });
+  }, 40_000);
 
   it('converges create, scale, env, domains, stop, start and delete', async () => {
     const team = await makeTeam(p.url);
     const ns = `yb-${team}`;
     const host = `${uniq('web')}.example.com`;
-    const created = await admin('POST', `/teams/${team}/apps`, { name: 'web', image: 'nginx:1.27', port: 8080, replicas: 2, env: [{ name: 'MODE', value: 'a' }], domains: [host] });
+    const created = await admin('POST', `/teams/${team}/apps`, { name: 'web', image: 'registry.example/web:1', port: 8080, replicas: 2, env: [{ name: 'MODE', value: 'a' }], domains: [host] });
     expect(created.status).toBe(201);
     const own = `web-${team}.localhost`;
     expect(created.body).toMatchObject({ defaultDomain: own, url: `http://${own}/`, domains: [host] });
@@ -61,7 +62,7 @@ describe('reconcile: from intent to running objects, status and etcd', () => {
     // etcd records for load balancers. The reconcile publishes right after it records the status
     // the test waited for: wait for the record too.
     const record = await eventually('record published', async () => { const r = await readApp(p.etcd, team, 'web'); return r?.generation === 1 && r; });
-    expect(record).toMatchObject({ team, app: 'web', cluster: 'local', release: 1, image: 'nginx:1.27', replicas: { desired: 2, ready: 2 }, health: 'Ready',
+    expect(record).toMatchObject({ team, app: 'web', cluster: 'local', release: 1, image: 'registry.example/web:1', replicas: { desired: 2, ready: 2 }, health: 'Ready',
       service: `web.${ns}.svc.cluster.local:8080`, domains: hosts, defaultDomain: own, stopped: false, tlsSecrets: {}, generation: 1, endpoints: ready.status.endpoints });
     for (const h of hosts) {
       expect(await eventually('route published', () => readRoute(p.etcd, h))).toEqual({ team, app: 'web', cluster: 'local', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints, stopped: false, tls: null });

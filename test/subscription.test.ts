@@ -3,7 +3,7 @@ import { rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
 import { startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { ADMIN } from './helpers/platform.js';
-import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../gateway/address-map.js';
+import { getFromPod, STAND_IN_STARTED } from './helpers/pods.js';
 
 /** Reads server-sent events of a GraphQL subscription until `until` says stop. */
 async function collect(url: string, query: string, until: (events: any[]) => boolean, onOpen: () => Promise<void>, controller: AbortController) {
@@ -43,7 +43,7 @@ describe('GraphQL subscription appStatus', () => {
   it('streams the status now and after each change, and stops listening when the client goes away', async () => {
     const team = await makeTeam(p.url);
     const admin = rest(p.url, ADMIN);
-    await admin('POST', `/teams/${team}/apps`, { name: 'live', image: 'nginx', replicas: 1 });
+    await admin('POST', `/teams/${team}/apps`, { name: 'live', image: 'registry.example/web:1', replicas: 1 });
     const controller = new AbortController();
     const events = await collect(p.url, `subscription { appStatus(team: "${team}", app: "live") { health desiredReplicas readyReplicas observedGeneration } }`,
       (ev) => ev.some((e) => e.data?.appStatus?.observedGeneration === 2 && e.data.appStatus.readyReplicas === 2),
@@ -69,13 +69,13 @@ describe('GraphQL subscription appStatus', () => {
     const team = await makeTeam(p.url);
     const other = await makeTeam(p.url);
     const admin = rest(p.url, ADMIN);
-    await admin('POST', `/teams/${team}/apps`, { name: 'first', image: 'nginx', port: 8080 });
+    await admin('POST', `/teams/${team}/apps`, { name: 'first', image: 'registry.example/web:1', port: 8080 });
     const controller = new AbortController();
     const events = await collect(p.url, `subscription { teamApps(team: "${team}") { snapshot removed apps { name team replicas status { health readyReplicas } } } }`,
       (ev) => ev.some((e) => e.data?.teamApps?.removed?.includes('second')),
       async () => {
-        await admin('POST', `/teams/${other}/apps`, { name: 'elsewhere', image: 'nginx', port: 8080 });
-        await admin('POST', `/teams/${team}/apps`, { name: 'second', image: 'nginx', port: 8080 });
+        await admin('POST', `/teams/${other}/apps`, { name: 'elsewhere', image: 'registry.example/web:1', port: 8080 });
+        await admin('POST', `/teams/${team}/apps`, { name: 'second', image: 'registry.example/web:1', port: 8080 });
         await admin('PATCH', `/teams/${team}/apps/first`, { replicas: 2 });
         await eventuallyReady(admin, team, 'second');
         await admin('DELETE', `/teams/${team}/apps/second`);
@@ -98,22 +98,22 @@ describe('GraphQL subscription appStatus', () => {
   it('appLogLines: each replica\'s last lines, then every line as the app prints it', async () => {
     const team = await makeTeam(p.url);
     const admin = rest(p.url, ADMIN);
-    await admin('POST', `/teams/${team}/apps`, { name: 'talk', image: 'nginx', port: 8080 });
+    await admin('POST', `/teams/${team}/apps`, { name: 'talk', image: 'registry.example/talk:1', port: 8080 });
     await eventuallyReady(admin, team, 'talk');
     const pods = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=talk' })).items.filter((x) => x.status?.podIP);
-    // The simulated pod's stand-in prints a line per request (its address: the pod IP on loopback).
-    const at = `http://${mapAddress(pods[0]!.status!.podIP!, parseAddressMap(LOCAL_ADDRESS_MAP))}:8080`;
+    // The stand-in prints a line per request.
+    const get = (path: string) => getFromPod(pods[0]!.status!.podIP!, 8080, path);
     const controller = new AbortController();
     const events = await collect(p.url, `subscription { appLogLines(team: "${team}", app: "talk", tail: 5) { pod line } }`,
       (ev) => ev.some((e) => e.data?.appLogLines?.line.includes('/second')),
       async () => {
-        await fetch(`${at}/first`).then((r) => r.arrayBuffer());
+        await get('/first');
         await new Promise((r) => setTimeout(r, 200));
-        await fetch(`${at}/second`).then((r) => r.arrayBuffer());
+        await get('/second');
       },
       controller);
     const lines = events.map((e) => e.data.appLogLines);
-    expect(lines[0].line).toContain('simulated container app started'); // the tail first
+    expect(lines[0].line).toMatch(STAND_IN_STARTED); // the tail first
     expect(lines.every((l: { pod: string }) => l.pod === pods[0]!.metadata!.name)).toBe(true);
     const first = lines.findIndex((l: { line: string }) => l.line.includes('GET /first 200'));
     expect(first).toBeGreaterThan(0);
@@ -123,9 +123,9 @@ describe('GraphQL subscription appStatus', () => {
   it('topology: the team\'s apps and their dependencies in one query, with health', async () => {
     const team = await makeTeam(p.url);
     const admin = rest(p.url, ADMIN);
-    await admin('POST', `/teams/${team}/apps`, { name: 'db', image: 'postgres', port: 5432 });
-    await admin('POST', `/teams/${team}/apps`, { name: 'api', image: 'nginx', port: 8080 });
-    await admin('POST', `/teams/${team}/apps`, { name: 'lone', image: 'nginx', port: 8080 });
+    await admin('POST', `/teams/${team}/apps`, { name: 'db', image: 'registry.example/db:1', port: 5432 });
+    await admin('POST', `/teams/${team}/apps`, { name: 'api', image: 'registry.example/web:1', port: 8080 });
+    await admin('POST', `/teams/${team}/apps`, { name: 'lone', image: 'registry.example/web:1', port: 8080 });
     expect((await admin('POST', `/teams/${team}/apps/api/dependencies`, { dependsOn: 'db' })).status).toBe(200);
     const r = await fetch(`${p.url}/graphql`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },

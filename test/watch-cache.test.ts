@@ -43,7 +43,7 @@ describe('the watch cache', () => {
     // No periodic resync and no cluster probe: only the watch can bring the worker news of the hand changes.
     p = await startFullPlatform({ KUBECONFIG: join(dir, 'kubeconfig'), YUNBANG_RESYNC_SECONDS: '3600', YUNBANG_CLUSTER_PROBE_SECONDS: '3600' });
     team = await makeTeam(p.url);
-    await rest(p.url, ADMIN)('POST', `/teams/${team}/apps`, { name: 'web', image: 'nginx:1.27', replicas: 1 });
+    await rest(p.url, ADMIN)('POST', `/teams/${team}/apps`, { name: 'web', image: 'registry.example/web:1', replicas: 1 });
     await eventually('web ready', async () => (await appStatus()).status.readyReplicas === 1, 30_000);
   }, 90_000);
 
@@ -112,7 +112,9 @@ describe('the watch cache', () => {
       const { rows: [cluster] } = await db.query<{ id: string; name: string }>(`SELECT id, name FROM clusters WHERE from_env`);
       const env = { db, etcd: p.etcd, cache, settings: renderSettings(p.running.platform.config), cluster: cluster! };
       const { rows: [row] } = await db.query<{ id: string }>(`SELECT a.id FROM apps a JOIN teams t ON t.id = a.team_id WHERE t.name = $1 AND a.name = 'web'`, [team]);
-      await eventually('converged: nothing to do', async () => (await planResync(env))!.apps.length === 0, 30_000);
+      // Converged with its one pod ready (the writes below assume it: on a real node a pod is ready
+      // some seconds after it runs, and a resync before then agrees on 0 ready).
+      await eventually('converged: web ready and nothing to do', async () => (await appStatus()).status.readyReplicas === 1 && (await planResync(env))!.apps.length === 0, 30_000);
       const before = counting.requests;
       // A status write lost (as if the worker died before it): the resync sees Postgres disagree with the cache.
       await db.query(`UPDATE app_status SET ready_replicas = 0 WHERE app_id = $1`, [row!.id]);

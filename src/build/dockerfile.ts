@@ -1,5 +1,8 @@
 import type { BuildPlan, Language } from './plan.js';
 
+/** Serves a static site; its access log (JSON lines on stderr) is what `yb logs` shows of its requests. */
+const STATIC_SERVER = 'caddy file-server --root /srv --listen :$PORT --access-log';
+
 /**
  * Generates the Dockerfile for a detected plan: multi-stage where it pays, dependency layers
  * before source layers (so the layer cache survives code changes), a non-root user, and base
@@ -46,7 +49,7 @@ export function generateDockerfile(plan: BuildPlan, images: BaseImages = default
       if (plan.staticDir) {
         lines.push(`FROM ${b} AS build`, 'WORKDIR /src', install, 'COPY . .', `RUN ${plan.buildCommand ?? 'npm run build'}`,
           `FROM ${image(images.static.run, null)}`, `COPY --from=build /src/${plan.staticDir} /srv`, `USER ${UID}`,
-          `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd('caddy file-server --root /srv --listen :$PORT'));
+          `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(STATIC_SERVER));
         break;
       }
       lines.push(`FROM ${b}`, 'ENV NODE_ENV=production', 'WORKDIR /app', user('debian'), install, 'COPY . .');
@@ -112,7 +115,7 @@ export function generateDockerfile(plan: BuildPlan, images: BaseImages = default
     }
     case 'static':
       lines.push(`FROM ${r}`, `COPY ${plan.staticDir === '.' ? '.' : plan.staticDir} /srv`, `USER ${UID}`,
-        `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd('caddy file-server --root /srv --listen :$PORT'));
+        `ENV PORT=${plan.port}`, `EXPOSE ${plan.port}`, shellCmd(STATIC_SERVER));
       break;
   }
   return lines.join('\n') + '\n';

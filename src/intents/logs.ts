@@ -11,10 +11,6 @@ import { findTeam } from './teams.js';
 
 export interface AppLogLine { pod: string; line: string }
 
-/**
- * The last `tail` lines of every running replica of an app, read through the API server's
- * pod-log endpoint (as `kubectl logs` does), so it works the same on any cluster.
- */
 /** The app's namespace and the clients of the cluster it runs in, for reading its pods' logs. */
 async function logSource(ctx: Ctx, team: string, app: string): Promise<{ namespace: string; kube: Kube }> {
   authorize(ctx.principal, team, 'read');
@@ -34,6 +30,21 @@ async function runningPods(kube: Kube, namespace: string, team: string, app: str
 }
 
 /**
+ * A pod listed as Running can stop before its log is read: a rollout's old pod whose container the
+ * kubelet has already stopped answers 400 ("is terminated"), one already deleted 404. It has no
+ * running replica's lines to give, so it is left out (undefined); any other failure is the cluster's.
+ */
+async function podLog(kube: Kube, namespace: string, pod: string, tail: number): Promise<string | undefined> {
+  try {
+    return String(await kube.core.readNamespacedPodLog({ name: pod, namespace, container: 'app', tailLines: tail }));
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 400 || code === 404) return undefined;
+    throw err;
+  }
+}
+
+/**
  * The last `tail` lines of every running replica of an app, read through the API server's
  * pod-log endpoint (as `kubectl logs` does), so it works the same on any cluster.
  */
@@ -44,8 +55,8 @@ export async function appLogs(ctx: Ctx, team: string, app: string, tail = 100): 
   try {
     const out: AppLogLine[] = [];
     for (const pod of await runningPods(kube, namespace, team, app)) {
-      const text = String(await kube.core.readNamespacedPodLog({ name: pod, namespace, container: 'app', tailLines: tail }));
-      for (const line of text.split('\n')) if (line) out.push({ pod, line });
+      const text = await podLog(kube, namespace, pod, tail);
+      for (const line of text?.split('\n') ?? []) if (line) out.push({ pod, line });
     }
     return out;
   } catch (err) {

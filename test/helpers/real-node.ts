@@ -28,7 +28,7 @@ export interface RealNodePlatform {
   close(): Promise<void>;
 }
 
-/** `local` when it has the real node (YUNBANG_TEST_NODE=real), otherwise the extra cluster that has it. */
+/** `local` when it has the real node (the default), otherwise (YUNBANG_TEST_NODE=simulated) the extra cluster that has it. */
 function realCluster() {
   const stack = inject('stack');
   if (stack.realNode) {

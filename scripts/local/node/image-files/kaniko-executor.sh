@@ -89,6 +89,10 @@ mapfile -t lines < <(sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' "$dockerfile" | sed 
 for line in "${lines[@]}"; do
   op="${line%%[[:space:]]*}"; op="${op^^}"; rest="${line#*[[:space:]]}"; rest="${rest#"${rest%%[![:space:]]*}"}"
   n=$((n + 1)); echo "STEP $n: $line"
+  # As Kaniko's parser: only ARG may come before the first FROM (the same words as the simulated node's).
+  if [ -z "$ctr" ] && [ "$op" != FROM ] && [ "$op" != ARG ]; then
+    echo "error building image: parsing dockerfile: the first instruction must be FROM" >&2; exit 1
+  fi
   case "$op" in
     ARG)
       name="${rest%%=*}"; value=""; [[ "$rest" == *=* ]] && value="${rest#*=}"

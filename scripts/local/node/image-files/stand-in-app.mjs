@@ -10,6 +10,7 @@
 //   fail-readiness   answer 503 on YUNBANG_SIM_READINESS_PATH (the app's health check path), always
 //   exit-after=3s    exit 3 s after starting (the kubelet restarts it, then backs off)
 // YUNBANG_SIM_ORDINALS=1,2 applies them only to those pods of a StatefulSet (<app>-1, <app>-2).
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 
@@ -35,7 +36,16 @@ for (const item of applies ? (env.YUNBANG_SIM ?? '').split(',').map((s) => s.tri
 // The pod's name is its hostname; a Deployment's pods are <app>-<hash>-<suffix>, a StatefulSet's <app>-<n>.
 const pod = env.HOSTNAME ?? '';
 const app = (/^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod) ?? /^(.+)-\d+$/.exec(pod) ?? [pod, pod])[1];
-const identity = { pod, namespace: env.POD_NAMESPACE ?? '', app, team: '', image: env.YUNBANG_STAND_IN_IMAGE ?? '' };
+// The namespace is the first search domain the kubelet writes (<ns>.svc.cluster.local); a team's
+// namespace is yb-<team>. The simulated node reads both from the pod's labels instead.
+const searchNs = (() => {
+  try {
+    const search = readFileSync('/etc/resolv.conf', 'utf8').split('\n').find((l) => l.startsWith('search '));
+    return search?.split(/\s+/).find((d) => d.endsWith('.svc.cluster.local'))?.slice(0, -'.svc.cluster.local'.length) ?? '';
+  } catch { return ''; }
+})();
+const namespace = env.POD_NAMESPACE ?? searchNs;
+const identity = { pod, namespace, app, team: namespace.startsWith('yb-') ? namespace.slice(3) : '', image: env.YUNBANG_STAND_IN_IMAGE ?? '' };
 const readinessPath = env.YUNBANG_SIM_READINESS_PATH ?? '/healthz';
 
 const server = createServer((req, res) => {
