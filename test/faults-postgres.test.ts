@@ -7,12 +7,14 @@ import { startPostgres, type LocalPostgres } from '../scripts/local/postgres.js'
 import { freePort } from '../scripts/local/proc.js';
 import { rest } from './helpers/clients.js';
 import { eventually } from './helpers/full.js';
+import { onCluster, simulatedCluster } from './helpers/node-env.js';
 import { ADMIN, SECRET_KEY } from './helpers/platform.js';
 
 /**
  * PostgreSQL restarts while a client keeps changing and reading apps (about 20 requests/s over
  * 40 apps). While it is down the API answers 503 with Retry-After, never a 500 and never late;
- * every change it acknowledged before is kept and reaches the cluster afterwards.
+ * every change it acknowledged before is kept and reaches the cluster afterwards. On a simulated
+ * cluster by name: its 40 apps' pods would fill the real node's 2 cores (50m each) for the files after.
  */
 describe('faults: PostgreSQL restarts under load', () => {
   const stack = inject('stack');
@@ -21,6 +23,7 @@ describe('faults: PostgreSQL restarts under load', () => {
   let url: string;
   let options: Parameters<typeof startPostgres>[0];
   const APPS = 40;
+  const cluster = simulatedCluster();
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(stack.dir, 'pg-faults-'));
@@ -35,6 +38,7 @@ describe('faults: PostgreSQL restarts under load', () => {
       YUNBANG_JOB_TIMEOUT_SECONDS: '15', YUNBANG_MAINTENANCE_SECONDS: '5',
       // Room in the team's plan for 40 apps of the default size (the default plan fits 32).
       YUNBANG_TEAM_QUOTA: 'pods=100,requests.cpu=8,requests.memory=16Gi,limits.cpu=32,limits.memory=32Gi',
+      ...onCluster(cluster),
     });
   });
   afterAll(async () => { await running?.stop().catch(() => {}); await postgres?.stop(); });
@@ -95,7 +99,7 @@ describe('faults: PostgreSQL restarts under load', () => {
       expect(Number(a.env.find((e) => e.name === 'V')?.value)).toBeGreaterThanOrEqual(v);
     }
     const kc = new k8s.KubeConfig();
-    kc.loadFromFile(stack.KUBECONFIG);
+    kc.loadFromFile(cluster?.KUBECONFIG ?? stack.KUBECONFIG);
     const appsApi = kc.makeApiClient(k8s.AppsV1Api);
     await eventually('every app reconciled to its latest intent', async () => {
       const now = (await admin('GET', `/teams/${team}/apps`)).body as { name: string; generation: number; env: { name: string; value: string }[]; status: { observedGeneration: number } }[];

@@ -19,7 +19,9 @@ describe('gateway: deploys and faults', () => {
   afterAll(async () => { await gw?.stop(); await p?.close(); });
 
   const app = async (team: string, name: string) => (await admin('GET', `/teams/${team}/apps/${name}`)).body;
-  const status = (team: string, name: string, want: (s: any, a: any) => boolean, timeoutMs = 30_000) =>
+  // On `local`'s node, real by default: a StatefulSet starts its pods one after another, and a crash
+  // loop shows after the kubelet's first back-off (10 s), all beside the suite's other files.
+  const status = (team: string, name: string, want: (s: any, a: any) => boolean, timeoutMs = 60_000) =>
     eventually(`${team}/${name} status`, async () => {
       const a = await app(team, name);
       if (a.status.observedGeneration === a.generation && want(a.status, a)) return a;
@@ -83,7 +85,7 @@ describe('gateway: deploys and faults', () => {
     const r = await eventually('503 not ready', async () => { const r = await viaGateway(gw, created.body.defaultDomain); return r.status === 503 && r; });
     expect(r.body).toMatch(/no ready instance/);
     expect(r.headers['retry-after']).toBe('5');
-  });
+  }, 90_000);
 
   it('a crashing container makes the app Degraded while another pod serves, and Failed when all crash', async () => {
     const team = await makeTeam(p.url);
@@ -105,17 +107,17 @@ describe('gateway: deploys and faults', () => {
     const failed = await status(team, 'broken', (s) => s.health === 'Failed' && s.readyReplicas === 0);
     expect(failed.status).toMatchObject({ reason: 'CrashLoopBackOff', readyReplicas: 0 });
     expect(failed.status.message).toMatch(/0 of 2 replicas ready; a container is in CrashLoopBackOff/);
-  }, 60_000);
+  }, 150_000);
 
   it('a slow app answers slowly through the gateway', async () => {
     const team = await makeTeam(p.url);
     const created = await admin('POST', `/teams/${team}/apps`, {
       name: 'slow', image: 'registry.example/web:1', port: 8080, env: [{ name: 'YUNBANG_SIM', value: 'slow=800ms' }],
     });
-    await eventually('served', async () => (await viaGateway(gw, created.body.defaultDomain)).status === 200);
+    await eventually('served', async () => (await viaGateway(gw, created.body.defaultDomain)).status === 200, 45_000);
     const t0 = Date.now();
     const r = await viaGateway(gw, created.body.defaultDomain);
     expect(r.status).toBe(200);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(800);
-  });
+  }, 60_000);
 });

@@ -38,11 +38,13 @@ async function podLog(kube: Kube, namespace: string, pod: string, tail: number):
   try {
     return String(await kube.core.readNamespacedPodLog({ name: pod, namespace, container: 'app', tailLines: tail }));
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code === 400 || code === 404) return undefined;
+    if (stoppedPod(err)) return undefined;
     throw err;
   }
 }
+
+/** The API server's answer for a pod whose container the kubelet has stopped (400) or that is gone (404). */
+const stoppedPod = (err: unknown) => [400, 404].includes((err as { code?: unknown }).code as number);
 
 /**
  * The last `tail` lines of every running replica of an app, read through the API server's
@@ -102,11 +104,15 @@ export async function* followLogs(ctx: Ctx, team: string, app: string, tail: num
       },
     });
     sink.on('finish', () => following.delete(pod)); // the pod's stream ended: it may be followed again if it runs
-    const req = await reader.log(namespace, pod, 'app', sink, (err: unknown) => {
-      following.delete(pod);
-      if (err && !signal.aborted) log.debug({ pod, error: describe(err) }, 'log stream ended');
-    }, { follow: true, ...(tailLines !== undefined ? { tailLines } : {}) });
-    following.set(pod, req);
+    try {
+      const req = await reader.log(namespace, pod, 'app', sink, (err: unknown) => {
+        following.delete(pod);
+        if (err && !signal.aborted) log.debug({ pod, error: describe(err) }, 'log stream ended');
+      }, { follow: true, ...(tailLines !== undefined ? { tailLines } : {}) });
+      following.set(pod, req);
+    } catch (err) {
+      if (!stoppedPod(err)) throw err; // a pod stopped since it was listed has nothing more to follow
+    }
   };
   let first = true;
   const scan = async () => {
