@@ -135,6 +135,12 @@ describe('yb, the command line', { timeout: 240_000 }, () => {
       return r.length > 0 && r;
     }, 30_000);
     expect(logs[0]).toHaveProperty('pod');
+    // The rollback's new pod ready and the old one gone, so the request below reaches a pod that is followed.
+    await eventually('the rollback rolled out', async () => {
+      const a = (await admin('GET', `/teams/${team}/apps/site`)).body;
+      const pods = (await p.core.listNamespacedPod({ namespace: `yb-${team}`, labelSelector: 'yunbang.dev/app=site' })).items;
+      return a.status?.health === 'Ready' && a.status.observedGeneration === a.generation && pods.length === a.replicas && pods.every((x) => !x.metadata?.deletionTimestamp);
+    }, 90_000);
     // --tail follows: a request to the app shows up as it is printed.
     const follow = spawn(process.execPath, [repoFile('packages/cli/bin/yb.js'), 'logs', '--tail', '--json'], {
       cwd: checkout, env: { PATH: process.env.PATH!, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), NO_COLOR: '1' },
