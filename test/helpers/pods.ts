@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { inject } from 'vitest';
 import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../../gateway/address-map.js';
+import { nsenter } from '../../scripts/local/node/netns.js';
 import type { RealNodeInfo } from '../../scripts/local/stack.js';
 
 /** `local`'s real node, when the run gave it one (the default as root; test/global-setup.ts). */
@@ -23,7 +24,8 @@ export async function getFromPod(podIP: string, port: number, path: string, node
     const r = await fetch(`http://${mapAddress(podIP, parseAddressMap(LOCAL_ADDRESS_MAP))}:${port}${path}`);
     return { status: r.status, body: await r.text() };
   }
-  const out = await new Promise<string>((resolve, reject) => execFile('nsenter', [`--net=${node.netns}`, 'curl', '-sS', '--max-time', '10', '-w', '\n%{http_code}', `http://${podIP}:${port}${path}`],
+  const [cmd, ...prefix] = nsenter({ path: node.netns });
+  const out = await new Promise<string>((resolve, reject) => execFile(cmd!, [...prefix, 'curl', '-sS', '--max-time', '10', '-w', '\n%{http_code}', `http://${podIP}:${port}${path}`],
     (err, stdout, stderr) => (err ? reject(new Error(`curl to ${podIP}:${port}${path} in the node's namespace: ${stderr || err.message}`)) : resolve(stdout))));
   const cut = out.lastIndexOf('\n');
   return { status: Number(out.slice(cut + 1)), body: out.slice(0, cut) };
