@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Etcd3 } from 'etcd3';
 import { readAllApps, samePublished, type AppRecord } from '../src/publish/etcd.js';
 import { storedStatus, type ObservedStatus } from '../src/status.js';
-import type { Db } from '../src/db/pool.js';
+import type { Db, Queryable } from '../src/db/pool.js';
 import { changedObjects, liveIndex, unwantedObjects } from '../k8s/apply.js';
 import type { Workload } from '../k8s/health.js';
 import { appKinds, renderApp, renderTeam } from '../k8s/render/index.js';
@@ -69,19 +69,22 @@ export interface ResyncPlan { apps: string[]; teams: string[]; reasons: Record<s
  * Reads what the comparison needs and returns what must be reconciled. Undefined when the cache
  * is not complete (a kind could not be listed): the caller falls back to reconciling everything.
  */
-export async function planResync(env: { db: Db; etcd: Etcd3; cache: ClusterCache; settings: RenderSettings; cluster: { id: string; name: string } }): Promise<ResyncPlan | undefined> {
+export async function planResync(env: { db: Queryable; etcd: Etcd3; cache: ClusterCache; settings: RenderSettings; cluster: { id: string; name: string } }): Promise<ResyncPlan | undefined> {
   if (!KINDS_NEEDED.every((k) => env.cache.synced(k))) return undefined;
-  const [apps, statuses, records, teams] = await Promise.all([
-    loadClusterApps(env.db, env.cluster.id),
-    env.db.query<ObservedStatus & { appId: string }>(
+  // The three queries one after another (a client inside a transaction serves only one at a time),
+  // beside the etcd range.
+  const fromDb = async () => {
+    const apps = await loadClusterApps(env.db, env.cluster.id);
+    const statuses = await env.db.query<ObservedStatus & { appId: string }>(
       `SELECT s.app_id AS "appId", s.health, s.reason, s.message, s.ready_replicas AS "readyReplicas", s.desired_replicas AS "desiredReplicas",
               s.observed_generation::int AS "observedGeneration", s.endpoints
-         FROM app_status s JOIN apps a ON a.id = s.app_id WHERE a.cluster_id = $1 OR a.moving_to = $1`, [env.cluster.id]),
-    readAllApps(env.etcd),
-    env.db.query<{ id: string; name: string; namespace: string; generation: number; pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null }>(
+         FROM app_status s JOIN apps a ON a.id = s.app_id WHERE a.cluster_id = $1 OR a.moving_to = $1`, [env.cluster.id]);
+    const teams = await env.db.query<{ id: string; name: string; namespace: string; generation: number; pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null }>(
       `SELECT t.id, t.name, t.namespace, t.generation, t.pod_security, t.quota FROM teams t JOIN team_clusters tc ON tc.team_id = t.id
-        WHERE tc.cluster_id = $1 AND t.deleted_at IS NULL`, [env.cluster.id]),
-  ]);
+        WHERE tc.cluster_id = $1 AND t.deleted_at IS NULL`, [env.cluster.id]);
+    return { apps, statuses, teams };
+  };
+  const [{ apps, statuses, teams }, records] = await Promise.all([fromDb(), readAllApps(env.etcd)]);
   const view: ResyncView = {
     cache: env.cache, settings: env.settings, cluster: env.cluster, records,
     statuses: new Map(statuses.rows.map(({ appId, ...s }) => [appId, s])),

@@ -42,11 +42,7 @@ describe('the real node: git source built into images that run', () => {
     repo.push();
     const created = await r.admin('POST', `/teams/${r.team}/apps`, { name, git: { url: gitUrl(`${name}-${r.team}`), branch: 'main' }, port });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const build = await eventually(`${name}'s build`, async () => {
-      const [b] = (await r.admin('GET', `/teams/${r.team}/apps/${name}/builds`)).body;
-      if (b && ['succeeded', 'failed', 'cancelled'].includes(b.status)) return b;
-      return undefined;
-    }, 300_000);
+    const build = await finished(name);
     if (build.status !== 'succeeded') {
       const pods = (await r.core.listNamespacedPod({ namespace: `yb-${r.team}`, labelSelector: `yunbang.dev/build=${build.id}` })).items;
       const logs = await Promise.all(pods.flatMap((p) => [...(p.spec!.initContainers ?? []), ...p.spec!.containers].map(async (c) =>
@@ -65,20 +61,53 @@ describe('the real node: git source built into images that run', () => {
     }, 20_000);
     // While nginx reloads, its previous workers answer for a moment too (as gateway-e2e waits).
     await r.gw.gateway.settled();
-    return { reply, build };
+    return { reply, build, repo };
   }
 
-  it('a Node app without a Dockerfile is detected, built by the Kaniko stand-in and answers with its own token', async () => {
+  /** The app's newest build (or the one given) once it has ended. */
+  async function finished(name: string, id?: string) {
+    return eventually(`${name}'s build`, async () => {
+      const builds = (await r.admin('GET', `/teams/${r.team}/apps/${name}/builds`)).body as { id: string; status: string }[];
+      const b = id ? builds.find((x) => x.id === id) : builds[0];
+      if (b && ['succeeded', 'failed', 'cancelled'].includes(b.status)) return b as typeof b & { commit: string; failureReason?: string; startedAt: string; finishedAt: string };
+      return undefined;
+    }, 300_000);
+  }
+
+  async function buildLog(id: string): Promise<string[]> {
+    return (await r.admin('GET', `/builds/${id}/logs`)).body.map((l: { line: string }) => l.line);
+  }
+
+  it('a Node app without a Dockerfile is detected, built by the Kaniko stand-in and answers with its own token; a push that changes only its code takes the dependencies from the layer cache', async () => {
     const token = randomBytes(8).toString('hex');
-    const { reply, build } = await buildAndServe('hello', {
-      // A dependency from the npm registry, fetched by `npm install` through the node's egress proxy.
-      'package.json': JSON.stringify({ name: 'hello', version: '1.0.0', scripts: { start: 'node server.js' }, dependencies: { 'is-number': '7.0.0' } }),
-      'server.js': `const isNumber = require('is-number');\nrequire('http').createServer((q, s) => s.end('token ${token} from node ' + process.version + ' ' + isNumber(42))).listen(process.env.PORT);\n`,
-    }, 8080);
+    // A dependency from the npm registry, fetched by `npm install` through the node's egress proxy.
+    const packageJson = JSON.stringify({ name: 'hello', version: '1.0.0', scripts: { start: 'node server.js' }, dependencies: { 'is-number': '7.0.0' } });
+    const server = (t: string) => `const isNumber = require('is-number');\nrequire('http').createServer((q, s) => s.end('token ${t} from node ' + process.version + ' ' + isNumber(42))).listen(process.env.PORT);\n`;
+    const { reply, build, repo } = await buildAndServe('hello', { 'package.json': packageJson, 'server.js': server(token) }, 8080);
     expect(reply.body).toMatch(new RegExp(`^token ${token} from node v\\d+\\.\\d+\\.\\d+ true$`));
-    const lines = (await r.admin('GET', `/builds/${build.id}/logs`)).body.map((l: { line: string }) => l.line);
+    const lines = await buildLog(build.id);
     expect(lines[0]).toBe('detected node from package.json');
-  }, 420_000);
+    const install = 'RUN if [ -f package-lock.json ]; then npm ci; else npm install; fi';
+    expect(lines).toContain(`INFO No cached layer found for cmd ${install}`);
+
+    // The second build: the same package.json, new code. `npm install` is not run again.
+    const second = randomBytes(8).toString('hex');
+    repo.write({ 'server.js': server(second) });
+    const commit = repo.commit('second');
+    repo.push();
+    const queued = await r.admin('POST', `/teams/${r.team}/apps/hello/builds`, {});
+    expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+    const rebuilt = await finished('hello', queued.body.id);
+    expect({ status: rebuilt.status, commit: rebuilt.commit }).toEqual({ status: 'succeeded', commit });
+    const again = await buildLog(rebuilt.id);
+    expect(again).toContain(`INFO Using caching version of cmd: ${install}`);
+    // The code changed, so the steps from `COPY . .` on ran again.
+    expect(again).toContain('INFO No cached layer found for cmd RUN chown -R app:app /app');
+    const host = (await r.admin('GET', `/teams/${r.team}/apps/hello`)).body.defaultDomain;
+    await eventually('the second build served', async () => (await viaGateway(r.gw, host)).body.startsWith(`token ${second} `), 120_000);
+    const took = (b: { startedAt: string; finishedAt: string }) => `${((Date.parse(b.finishedAt) - Date.parse(b.startedAt)) / 1000).toFixed(1)} s`;
+    process.stdout.write(`node app's build: ${took(build)} with nothing cached, ${took(rebuilt)} with its dependencies' layer from the cache\n`);
+  }, 600_000);
 
   it('a Dockerfile app is built with its RUN steps and serves what they made', async () => {
     const token = randomBytes(8).toString('hex');

@@ -117,11 +117,18 @@ describe('the watch cache', () => {
       await eventually('converged: web ready and nothing to do', async () => (await appStatus()).status.readyReplicas === 1 && (await planResync(env))!.apps.length === 0, 30_000);
       const before = counting.requests;
       // A status write lost (as if the worker died before it): the resync sees Postgres disagree with the cache.
-      // (A count no pod can match: on a busy real node a readiness probe can time out for a moment,
-      // and a fixed 0 then agrees with the cache. Seen once on 2026-12-07.)
-      await db.query(`UPDATE app_status SET ready_replicas = ready_replicas + 5 WHERE app_id = $1`, [row!.id]);
-      expect((await planResync(env))!).toMatchObject({ apps: [row!.id], reasons: { status: 1 } });
-      await db.query(`UPDATE app_status SET ready_replicas = ready_replicas - 5 WHERE app_id = $1`, [row!.id]);
+      // The changed row lives in a transaction only this comparison reads: the platform's own worker
+      // keeps writing statuses meanwhile (a readiness probe that times out for a moment on the busy
+      // real node), and a committed change could be put right before the comparison ran.
+      const tx = await db.connect();
+      try {
+        await tx.query('BEGIN');
+        await tx.query(`UPDATE app_status SET ready_replicas = ready_replicas + 5 WHERE app_id = $1`, [row!.id]);
+        expect((await planResync({ ...env, db: tx }))!).toMatchObject({ apps: [row!.id], reasons: { status: 1 } });
+      } finally {
+        await tx.query('ROLLBACK');
+        tx.release();
+      }
       // The etcd record lost (etcd restored from an old backup, say).
       const record = await readApp(p.etcd, team, 'web');
       await p.etcd.delete().key(appKey(team, 'web'));

@@ -110,7 +110,7 @@ RECIPES.push(
   },
   {
     repository: 'osscontainertools/kaniko', tag: 'latest', upstream: 'ghcr.io/osscontainertools/kaniko:latest',
-    packages: ['buildah', 'ca-certificates', 'proot', 'jq'], servedBy: 'buildah', variant: 'essential',
+    packages: ['buildah', 'ca-certificates', 'proot', 'jq', 'curl'], servedBy: 'buildah', variant: 'essential',
     copy: [['kaniko-executor.sh', '/kaniko/executor'], ['no-statx.pl', '/kaniko/no-statx']], entrypoint: ['/kaniko/executor'],
   },
   {
