@@ -64,7 +64,7 @@ async function waitForRights(kube: Kube, namespace: string): Promise<void> {
     if (review.status?.allowed) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the RoleBindings in ${namespace} gave no rights within 10 s: are the ClusterRoles of k8s/install/10-rbac.yaml applied?`);
+  throw new Error(`the RoleBindings in ${namespace} gave no rights within 10 s: are the ClusterRoles of k8s/install/base/rbac.yaml applied?`);
 }
 
 /**

@@ -18,10 +18,10 @@ function sh(cmd, args, what) {
   }
 }
 
-/** The five Kubernetes binaries prepare-binaries.sh compiles (their cache, as it names it). */
+/** The Kubernetes binaries prepare-binaries.sh compiles (their cache, as it names it). */
 function kubeBinariesCached() {
   const cache = process.env.YUNBANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yunbang');
-  return ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'].every((b) => existsSync(join(cache, 'kube-1.20.2', 'bin', b)));
+  return ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kubectl'].every((b) => existsSync(join(cache, 'kube-1.20.2', 'bin', b)));
 }
 
 /**

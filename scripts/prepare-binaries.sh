@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs etcd, containerd, runc and the image tools from Debian, and builds kube-apiserver,
-# kube-controller-manager, kube-scheduler, the kubelet and kube-proxy v1.20.2 from Debian's `kubernetes` source
-# package, once per machine. The five binaries are cached outside
+# kube-controller-manager, kube-scheduler, the kubelet, kube-proxy and kubectl v1.20.2 from Debian's
+# `kubernetes` source package, once per machine (kubectl, whose `apply -k` the install test runs, is
+# not on every machine). The binaries are cached outside
 # the repository (YUNBANG_CACHE, default ~/.cache/yunbang) so later runs start in seconds.
 # Why from source: no binary package exists and only the npm registry and Debian are reachable.
 set -euo pipefail
@@ -33,13 +34,15 @@ apt_install containerd runc containernetworking-plugins iptables iproute2 mmdebs
 # `prepare-binaries.sh packages`: the packages only (bootstrap.mjs then starts the images beside the compile).
 if [ "${1:-}" = packages ]; then exit 0; fi
 
-TARGETS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy"
-have_all=1
-for t in $TARGETS; do [ -x "$BIN/$t" ] || have_all=0; done
-if [ $have_all = 1 ]; then
+TARGETS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl"
+# Only what is missing is compiled (a cache from before kubectl was added builds kubectl alone).
+missing=""
+for t in $TARGETS; do [ -x "$BIN/$t" ] || missing="$missing $t"; done
+if [ -z "$missing" ]; then
   step "$TARGETS cached in $BIN"
   exit 0
 fi
+TARGETS="${missing# }"
 
 step "building $TARGETS v1.20.2 from Debian's source package"
 step "this happens once per machine and takes about 10 minutes on 2 cores"

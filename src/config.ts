@@ -33,9 +33,9 @@ const cidrs = z.string().default('').transform((v) => v.split(',').map((s) => s.
     }
   });
 
-// k8s/install/20-config.yaml's example values: an install that kept one must not start.
+// The example values of k8s/install's secrets.env: an install that kept one must not start.
 const notPlaceholder = (v: string) => !/CHANGE-ME/i.test(v);
-const PLACEHOLDER = 'is the example value from k8s/install/20-config.yaml: set a random one of your own';
+const PLACEHOLDER = "is the example value of k8s/install's secrets.env: set a random one of your own";
 
 const schema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).refine(notPlaceholder, PLACEHOLDER),
@@ -136,16 +136,40 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * What a process in a cluster (KUBERNETES_SERVICE_HOST set) must be told, where the defaults only
+ * suit one machine: without them webhook URLs would say localhost, builds would push to a
+ * registry that does not exist, and default domains would be the example's.
+ */
+export function inClusterProblems(env: NodeJS.ProcessEnv): string[] {
+  if (!env.KUBERNETES_SERVICE_HOST) return [];
+  const problems: string[] = [];
+  const why = 'required in a cluster (KUBERNETES_SERVICE_HOST is set)';
+  // The install's example values (RFC 2606 names) and one machine's defaults.
+  const placeholder = (host: string) => host === 'localhost' || /(^|\.)example\.(com|org|net)$/.test(host.toLowerCase());
+  const publicUrl = env.YUNBANG_PUBLIC_URL;
+  if (!publicUrl) problems.push(`YUNBANG_PUBLIC_URL: ${why}: the URL users and git hosts reach the API at, e.g. https://yunbang.corp.example`);
+  else if (URL.canParse(publicUrl) && placeholder(new URL(publicUrl).hostname)) problems.push(`YUNBANG_PUBLIC_URL: "${publicUrl}" is an example or local address: set the URL users and git hosts reach the API at`);
+  const registry = env.YUNBANG_REGISTRY;
+  if (!registry) problems.push(`YUNBANG_REGISTRY: ${why}: the registry build pods push to and nodes pull from, e.g. registry.corp.example/yunbang`);
+  else if (placeholder(registry.split('/')[0]!.split(':')[0]!)) problems.push(`YUNBANG_REGISTRY: "${registry}" is an example or local registry: set the one build pods push to and nodes pull from`);
+  const domain = env.YUNBANG_APPS_DOMAIN;
+  if (!domain) problems.push(`YUNBANG_APPS_DOMAIN: ${why}: the domain under which apps get default names, with a wildcard DNS record at the gateway`);
+  else if (placeholder(domain)) problems.push(`YUNBANG_APPS_DOMAIN: "${domain.toLowerCase()}" is an example or local domain: set one whose wildcard DNS record points at the gateway`);
+  return problems;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const name = String(i.path[0] ?? '?');
-      const message = env[name] === undefined ? 'required but not set' : i.message;
-      return `${name}: ${message}`;
-    });
-    throw new ConfigError(problems);
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => {
+    const name = String(i.path[0] ?? '?');
+    const message = env[name] === undefined ? 'required but not set' : i.message;
+    return `${name}: ${message}`;
+  });
+  // One line a variable: a value the schema refused already says so.
+  const named = new Set(problems.map((p) => p.split(':')[0]));
+  problems.push(...inClusterProblems(env).filter((p) => !named.has(p.split(':')[0])));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
   return { ...c, YUNBANG_PUBLIC_URL: c.YUNBANG_PUBLIC_URL ?? `http://localhost:${c.PORT}` };
 }

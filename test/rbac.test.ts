@@ -8,7 +8,7 @@ import { ADMIN } from './helpers/platform.js';
 /**
  * What each of Yunbang's identities may do on the cluster, as `kubectl auth can-i --as` answers
  * it (SubjectAccessReviews, made with the admin's credentials): the shipped RBAC of
- * k8s/install/10-rbac.yaml plus the RoleBindings the worker creates in a team namespace. A right
+ * k8s/install/base/rbac.yaml plus the RoleBindings the worker creates in a team namespace. A right
  * missing or one too many fails the table.
  */
 const SA = (name: string) => `system:serviceaccount:yunbang-system:${name}`;

@@ -6,7 +6,7 @@ import { Reflector, slimObject, type EventType, type WireObject } from './reflec
 /** Only Yunbang's objects are ever listed, watched or kept. */
 export const MANAGED_SELECTOR = `${MANAGED_BY}=yunbang`;
 
-/** The kinds watched in every namespace at once (k8s/install/10-rbac.yaml grants list/watch on exactly these). */
+/** The kinds watched in every namespace at once (k8s/install/base/rbac.yaml grants list/watch on exactly these). */
 export const CLUSTER_KINDS = [
   { apiVersion: 'v1', kind: 'Namespace', path: '/api/v1/namespaces' },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', path: '/apis/rbac.authorization.k8s.io/v1/rolebindings' },

@@ -109,7 +109,7 @@ export function teamIngressPolicy(team: TeamIntent): K8sObject {
 }
 
 /**
- * Yunbang's own rights in this namespace (k8s/install/10-rbac.yaml): the worker manages what is in
+ * Yunbang's own rights in this namespace (k8s/install/base/rbac.yaml): the worker manages what is in
  * it, the API reads pods and their logs. Bound here, not cluster-wide, so neither identity reaches
  * into any namespace that is not a team's.
  */

@@ -19,7 +19,7 @@ export interface LocalControlPlane {
   server: string;
   /** The admin's: for the local stack's own setup and the tests' assertions only. */
   kubeconfig: string;
-  /** Yunbang's own identities (k8s/install/10-rbac.yaml): what the worker and the API run as. */
+  /** Yunbang's own identities (k8s/install/base/rbac.yaml): what the worker and the API run as. */
   identities: Identities;
   token: string;
   /** The real node's components' tokens (NODE_IDENTITIES). */

@@ -4,12 +4,12 @@ import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 
 /**
- * Makes the local cluster run Yunbang as production does: applies k8s/install's namespace and
+ * Makes the local cluster run Yunbang as production does: applies k8s/install/base's namespace and
  * RBAC, and writes a kubeconfig per identity (the worker's and the API's service-account tokens).
  * Only the local stack's own setup and the tests' assertions use the admin kubeconfig.
  */
-const INSTALL = new URL('../../k8s/install/', import.meta.url);
-export const IDENTITY_MANIFESTS = ['00-namespace.yaml', '10-rbac.yaml'];
+const INSTALL = new URL('../../k8s/install/base/', import.meta.url);
+export const IDENTITY_MANIFESTS = ['namespace.yaml', 'rbac.yaml'];
 
 export interface Identities { worker: string; api: string }
 

@@ -39,7 +39,7 @@ export async function probeCluster(kc: k8s.KubeConfig, timeoutMs: number): Promi
 interface Right { verb: string; group?: string; resource: string; namespace?: string; name?: string }
 const describeRight = (r: Right) => `${r.verb} ${r.group ? `${r.resource}.${r.group}` : r.resource}${r.name ? ` ${r.name}` : ''}${r.namespace ? ` in ${r.namespace}` : ' (cluster-wide)'}`;
 
-/** What the worker must be able to do in a cluster (k8s/install/10-rbac.yaml's yunbang-worker). */
+/** What the worker must be able to do in a cluster (k8s/install/base/rbac.yaml's yunbang-worker). */
 export const WORKER_RIGHTS: Right[] = [
   { verb: 'create', resource: 'namespaces' },
   { verb: 'list', resource: 'nodes' },

@@ -78,10 +78,10 @@ async function prove(text: string, field: string, timeoutMs: number, worker: boo
     // Rights first: an identity without them could not even count the nodes, and should hear why.
     const rights = await checkRights(config, worker ? WORKER_RIGHTS : [], timeoutMs);
     if (rights.excess.length > 0) {
-      throw Invalid.field(field, `can ${rights.excess.join(' and ')}: that is an admin's kubeconfig. Register Yunbang's own identity (the ${worker ? 'yunbang-worker' : 'yunbang-api'} service account of k8s/install/10-rbac.yaml), never an admin's`);
+      throw Invalid.field(field, `can ${rights.excess.join(' and ')}: that is an admin's kubeconfig. Register Yunbang's own identity (the ${worker ? 'yunbang-worker' : 'yunbang-api'} service account of k8s/install/base/rbac.yaml), never an admin's`);
     }
     if (rights.missing.length > 0) {
-      throw Invalid.field(field, `lacks rights the worker needs: ${rights.missing.join(', ')}. Apply k8s/install/10-rbac.yaml in the cluster and give the yunbang-worker service account's token`);
+      throw Invalid.field(field, `lacks rights the worker needs: ${rights.missing.join(', ')}. Apply k8s/install/base/rbac.yaml in the cluster and give the yunbang-worker service account's token`);
     }
     if (worker) facts = await probeCluster(config, timeoutMs);
   } catch (err) {
