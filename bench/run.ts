@@ -9,14 +9,15 @@ import { benchScale } from './scale.js';
 import { benchConsole } from './console.js';
 import { benchNode } from './node.js';
 import { benchGitPush } from './git-push.js';
+import { benchStartup } from './startup.js';
 import { startBenchStack } from './stack.js';
 
 /**
  * `npm run bench`: every benchmark on one local stack, each printing absolute figures and ratios
- * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters`, `-- webhooks`, `-- scale`, `-- console`, `-- node` (the real node) or `-- push` (git push → answering, on the real node) runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
+ * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters`, `-- webhooks`, `-- scale`, `-- console`, `-- node` (the real node), `-- push` (git push → answering, on the real node) or `-- startup` (each role's start, compiled vs tsx) runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
  */
 const only = process.argv[2];
-const NAMES = ['api', 'reconcile', 'builds', 'gateway', 'clusters', 'webhooks', 'scale', 'console', 'node', 'push', 'soak'];
+const NAMES = ['api', 'reconcile', 'builds', 'gateway', 'clusters', 'webhooks', 'scale', 'console', 'node', 'push', 'startup', 'soak'];
 if (only !== undefined && !NAMES.includes(only)) {
   // A typo must not start a stack, run nothing and pass.
   process.stderr.write(`npm run bench: no benchmark named "${only}"; the names are ${NAMES.join(', ')} (none: all but soak)\n`);
@@ -36,6 +37,7 @@ try {
   if (!only || only === 'console') await benchConsole(stack);
   if (!only || only === 'node') await benchNode(stack);
   if (!only || only === 'node' || only === 'push') await benchGitPush(stack);
+  if (!only || only === 'startup') await benchStartup(stack);
   // Ten minutes long: only when asked for.
   if (only === 'soak') await benchSoak(stack);
 } finally {
