@@ -3,14 +3,16 @@ import { ConfigError, loadConfig } from './config.js';
 import { createServer } from './http/server.js';
 import { log } from './log.js';
 import { connect, type Platform } from './platform.js';
+import { DowngradeError, migrate } from './db/migrate.js';
 import { buildSettings, renderSettings } from './settings.js';
 import { StatusHub } from './status-hub.js';
 import { TokenCache } from './auth/token-cache.js';
 import { startWorker, type Worker } from '../jobs/worker.js';
 
 /**
- * Production entry point: `api` serves GraphQL and REST, `worker` runs the jobs. Both are
- * configured only by environment variables (see src/config.ts and the README).
+ * Production entry point: `api` serves GraphQL and REST, `worker` runs the jobs, `migrate` brings
+ * the database schema up to date and exits (the api and the worker also do at start, under the
+ * same lock). Configured only by environment variables (see src/config.ts and the README).
  */
 export type Role = 'api' | 'worker';
 
@@ -56,17 +58,24 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
 const isEntry = import.meta.url === `file://${process.argv[1]}`;
 if (isEntry) {
   const role = process.argv[2];
-  if (role !== 'api' && role !== 'worker') {
-    process.stderr.write('usage: main.ts api|worker\n');
-    process.exit(2);
-  }
-  run([role]).then((r) => {
-    const shutdown = () => { r.stop().then(() => process.exit(0), () => process.exit(1)); };
-    process.on('SIGTERM', shutdown);
-    process.on('SIGINT', shutdown);
-  }, (err) => {
-    if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  const failed = (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof DowngradeError) process.stderr.write(`${err.message}\n`);
     else log.fatal({ err }, 'failed to start');
     process.exit(1);
-  });
+  };
+  if (role === 'migrate') {
+    // Only the database is needed: a Job or an init container runs this before the roles roll.
+    const url = process.env.DATABASE_URL;
+    if (!url) failed(new ConfigError(['DATABASE_URL: required but not set']));
+    else migrate(url).then(() => { log.info('database schema up to date'); process.exit(0); }, failed);
+  } else if (role !== 'api' && role !== 'worker') {
+    process.stderr.write('usage: main.ts api|worker|migrate\n');
+    process.exit(2);
+  } else {
+    run([role]).then((r) => {
+      const shutdown = () => { r.stop().then(() => process.exit(0), () => process.exit(1)); };
+      process.on('SIGTERM', shutdown);
+      process.on('SIGINT', shutdown);
+    }, failed);
+  }
 }
