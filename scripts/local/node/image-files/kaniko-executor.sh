@@ -91,6 +91,9 @@ run_step() {
   root=$(buildah mount "$ctr")
   mapfile -t env < <(buildah inspect --type container --format '{{range .OCIv1.Config.Env}}{{println .}}{{end}}' "$ctr" | sed '/^$/d')
   for k in "${!args[@]}"; do env+=("$k=${args[$k]}"); done
+  # proot loses track of file system calls made by several threads at once (EFAULT from mkdir and
+  # lstat in a large `npm ci`): Node's file system calls then go one at a time.
+  env+=("UV_THREADPOOL_SIZE=1")
   env+=("HTTP_PROXY=$proxy" "HTTPS_PROXY=$proxy" "http_proxy=$proxy" "https_proxy=$proxy" "NO_PROXY=localhost,127.0.0.1,$node_ip" "no_proxy=localhost,127.0.0.1,$node_ip")
   [ -z "$npm_registry" ] || env+=("NPM_CONFIG_REGISTRY=$npm_registry")
   local binds=()
@@ -225,8 +228,12 @@ for line in "${lines[@]}"; do
       if [ -n "${from[*]}" ]; then chain "$op ${words[*]} $dest from $from_key"
       else chain "$op ${words[*]} $dest $(context_hash "${words[@]}")"; fi
       [[ "$dest" == /* ]] || dest="$workdir/$dest"
-      ignore=(); [ -z "${from[*]}" ] && [ -f "$context/.dockerignore" ] && ignore=(--ignorefile "$context/.dockerignore")
-      (cd "$context" && buildah copy --quiet "${from[@]}" "${chown[@]}" "${ignore[@]}" "$ctr" "${words[@]}" "$dest" >/dev/null) ;;
+      # From the context, with its .dockerignore: buildah then wants the sources as absolute paths.
+      ignore=() srcs=("${words[@]}")
+      if [ -z "${from[*]}" ] && [ -f "$context/.dockerignore" ]; then
+        ignore=(--contextdir "$context" --ignorefile "$context/.dockerignore"); srcs=("${words[@]/#/$context/}")
+      fi
+      (cd "$context" && buildah copy --quiet "${from[@]}" "${chown[@]}" "${ignore[@]}" "$ctr" "${srcs[@]}" "$dest" >/dev/null) ;;
     ENV)
       if [[ "$rest" == *=* ]]; then
         eval "pairs=($rest)" # KEY=value pairs, quoted as in a shell
