@@ -91,9 +91,6 @@ run_step() {
   root=$(buildah mount "$ctr")
   mapfile -t env < <(buildah inspect --type container --format '{{range .OCIv1.Config.Env}}{{println .}}{{end}}' "$ctr" | sed '/^$/d')
   for k in "${!args[@]}"; do env+=("$k=${args[$k]}"); done
-  # proot loses track of file system calls made by several threads at once (EFAULT from mkdir and
-  # lstat in a large `npm ci`): Node's file system calls then go one at a time.
-  env+=("UV_THREADPOOL_SIZE=1")
   env+=("HTTP_PROXY=$proxy" "HTTPS_PROXY=$proxy" "http_proxy=$proxy" "https_proxy=$proxy" "NO_PROXY=localhost,127.0.0.1,$node_ip" "no_proxy=localhost,127.0.0.1,$node_ip")
   [ -z "$npm_registry" ] || env+=("NPM_CONFIG_REGISTRY=$npm_registry")
   local binds=()
