@@ -27,6 +27,10 @@ const find = (docs: k8s.KubernetesObject[], kind: string, name: string) => docs.
 const forThisServer = (d: k8s.KubernetesObject) => (d.kind === 'PodDisruptionBudget' ? { ...d, apiVersion: 'policy/v1beta1' } : d);
 
 async function dryRun(docs: k8s.KubernetesObject[]): Promise<void> {
+  // Every namespaced object names yunbang-system (a generator an overlay merges keeps it too):
+  // one without would land in whatever namespace the operator's kubeconfig has as its default.
+  const clusterWide = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'];
+  expect(docs.filter((d) => !clusterWide.includes(d.kind!) && d.metadata?.namespace !== 'yunbang-system').map((d) => `${d.kind}/${d.metadata?.name}`)).toEqual([]);
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(inject('stack').KUBECONFIG);
   const client = k8s.KubernetesObjectApi.makeApiClient(kc);

@@ -183,3 +183,21 @@ RECIPES.push(
     workdir: '/var/www/html',
   },
 );
+
+/**
+ * What the evaluation install (k8s/install/overlays/evaluation) bundles besides PostgreSQL:
+ * Debian's etcd 3.4 serves `quay.io/coreos/etcd:v3.5.17` (its flags are the same), Debian's
+ * distribution registry 2.8 serves `registry:2` with the upstream image's configuration.
+ */
+RECIPES.push(
+  {
+    repository: 'coreos/etcd', tag: 'v3.5.17', upstream: 'quay.io/coreos/etcd:v3.5.17',
+    packages: ['etcd-server'], servedBy: 'etcd-server', variant: 'essential', cmd: ['etcd'],
+  },
+  {
+    repository: 'library/registry', tag: '2', alsoTags: ['2.8'], upstream: 'registry:2',
+    packages: ['docker-registry'], servedBy: 'docker-registry', variant: 'essential',
+    hook: 'mkdir -p "$1/var/lib/registry"',
+    copy: [['registry-config.yml', '/etc/docker/registry/config.yml']], entrypoint: ['docker-registry'], cmd: ['serve', '/etc/docker/registry/config.yml'],
+  },
+);

@@ -34,6 +34,9 @@ import { FRONT_ADDRESS, REGISTRY_PORT, startRegistry, startRegistryFront } from 
 export const cacheDir = process.env.YUNBANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yunbang');
 
 
+/** The NodePort of the evaluation install's bundled registry (k8s/install/overlays/evaluation/registry.yaml). */
+export const EVALUATION_REGISTRY_PORT = 30500;
+
 export interface RealNode {
   network: NodeNetwork;
   portal: Portal;
@@ -109,7 +112,13 @@ export async function startRealNode(o: RealNodeOptions): Promise<RealNode> {
     const containerd = await startContainerd(
       {
         dir: join(o.dir, 'containerd'), sandboxImage: pauseImage, cniConfDir, registry: inNodeRegistry,
-        mirrored: [...MIRRORED_REGISTRIES, `${net.nodeIp}:${REGISTRY_PORT}`], fronted: { [STAND_IN_PREFIX.slice(0, -1)]: FRONT_ADDRESS },
+        mirrored: [...MIRRORED_REGISTRIES, `${net.nodeIp}:${REGISTRY_PORT}`],
+        fronted: {
+          [STAND_IN_PREFIX.slice(0, -1)]: FRONT_ADDRESS,
+          // The evaluation install's registry on its NodePort: plain HTTP allowed, as its README
+          // asks of an operator's nodes (k8s/install/overlays/evaluation/registry.yaml).
+          [`${net.nodeIp}:${EVALUATION_REGISTRY_PORT}`]: `${net.nodeIp}:${EVALUATION_REGISTRY_PORT}`,
+        },
       },
       { prefix: inNode, logDir: o.logDir, pidDir: o.pidDir },
     );
