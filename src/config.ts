@@ -143,20 +143,18 @@ export class ConfigError extends Error {
  */
 export function inClusterProblems(env: NodeJS.ProcessEnv): string[] {
   if (!env.KUBERNETES_SERVICE_HOST) return [];
-  const problems: string[] = [];
-  const why = 'required in a cluster (KUBERNETES_SERVICE_HOST is set)';
   // The install's example values (RFC 2606 names) and one machine's defaults.
   const placeholder = (host: string) => host === 'localhost' || /(^|\.)example\.(com|org|net)$/.test(host.toLowerCase());
-  const publicUrl = env.YUNBANG_PUBLIC_URL;
-  if (!publicUrl) problems.push(`YUNBANG_PUBLIC_URL: ${why}: the URL users and git hosts reach the API at, e.g. https://yunbang.corp.example`);
-  else if (URL.canParse(publicUrl) && placeholder(new URL(publicUrl).hostname)) problems.push(`YUNBANG_PUBLIC_URL: "${publicUrl}" is an example or local address: set the URL users and git hosts reach the API at`);
-  const registry = env.YUNBANG_REGISTRY;
-  if (!registry) problems.push(`YUNBANG_REGISTRY: ${why}: the registry build pods push to and nodes pull from, e.g. registry.corp.example/yunbang`);
-  else if (placeholder(registry.split('/')[0]!.split(':')[0]!)) problems.push(`YUNBANG_REGISTRY: "${registry}" is an example or local registry: set the one build pods push to and nodes pull from`);
-  const domain = env.YUNBANG_APPS_DOMAIN;
-  if (!domain) problems.push(`YUNBANG_APPS_DOMAIN: ${why}: the domain under which apps get default names, with a wildcard DNS record at the gateway`);
-  else if (placeholder(domain)) problems.push(`YUNBANG_APPS_DOMAIN: "${domain.toLowerCase()}" is an example or local domain: set one whose wildcard DNS record points at the gateway`);
-  return problems;
+  const required: { name: string; what: string; host: (v: string) => string }[] = [
+    { name: 'YUNBANG_PUBLIC_URL', what: 'the URL users and git hosts reach the API at, e.g. https://yunbang.corp.example', host: (v) => (URL.canParse(v) ? new URL(v).hostname : '') },
+    { name: 'YUNBANG_REGISTRY', what: 'the registry build pods push to and nodes pull from, e.g. registry.corp.example/yunbang', host: (v) => v.split('/')[0]!.split(':')[0]! },
+    { name: 'YUNBANG_APPS_DOMAIN', what: 'the domain under which apps get default names, with a wildcard DNS record at the gateway', host: (v) => v },
+  ];
+  return required.flatMap(({ name, what, host }) => {
+    const v = env[name];
+    if (!v) return [`${name}: required in a cluster (KUBERNETES_SERVICE_HOST is set): ${what}`];
+    return placeholder(host(v)) ? [`${name}: "${v}" is an example or local value: set ${what.replace(/, e\.g\..*$/, '')}`] : [];
+  });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

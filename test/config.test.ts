@@ -54,6 +54,7 @@ describe('configuration from the environment', () => {
   });
 
   describe('in a cluster (KUBERNETES_SERVICE_HOST set)', () => {
+    // Only read (what the kubelet sets in a pod): nothing here connects to it.
     const inCluster = { ...valid, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
     const complete = { ...inCluster, YUNBANG_PUBLIC_URL: 'https://yunbang.corp.test', YUNBANG_REGISTRY: 'registry.corp.test/yunbang', YUNBANG_APPS_DOMAIN: 'apps.corp.test' };
     const problemsOf = (env: Record<string, string>) => { try { loadConfig(env); return []; } catch (e) { return (e as ConfigError).problems; } };
@@ -70,10 +71,10 @@ describe('configuration from the environment', () => {
       const example = envFile('overlays/production/config.env');
       expect(problemsOf({ ...complete, ...example }).map((p) => p.replace(/: .*/, ''))).toEqual(['YUNBANG_PUBLIC_URL', 'YUNBANG_REGISTRY', 'YUNBANG_APPS_DOMAIN']);
       for (const domain of ['apps.example.com', 'localhost', 'EXAMPLE.org']) {
-        expect(problemsOf({ ...complete, YUNBANG_APPS_DOMAIN: domain })).toEqual([expect.stringMatching(/^YUNBANG_APPS_DOMAIN: ".*" is an example or local domain/)]);
+        expect(problemsOf({ ...complete, YUNBANG_APPS_DOMAIN: domain })).toEqual([expect.stringMatching(/^YUNBANG_APPS_DOMAIN: ".*" is an example or local value/)]);
       }
-      expect(problemsOf({ ...complete, YUNBANG_PUBLIC_URL: 'http://localhost:8080' })).toEqual([expect.stringMatching(/^YUNBANG_PUBLIC_URL: "http:\/\/localhost:8080" is an example or local address/)]);
-      expect(problemsOf({ ...complete, YUNBANG_REGISTRY: 'registry.example.com:5000/x' })).toEqual([expect.stringMatching(/^YUNBANG_REGISTRY: ".*" is an example or local registry/)]);
+      expect(problemsOf({ ...complete, YUNBANG_PUBLIC_URL: 'http://localhost:8080' })).toEqual([expect.stringMatching(/^YUNBANG_PUBLIC_URL: "http:\/\/localhost:8080" is an example or local value/)]);
+      expect(problemsOf({ ...complete, YUNBANG_REGISTRY: 'registry.example.com:5000/x' })).toEqual([expect.stringMatching(/^YUNBANG_REGISTRY: ".*" is an example or local value/)]);
       const { YUNBANG_SECRET_KEY: _, ...noKey } = complete;
       expect(problemsOf({ ...noKey, YUNBANG_REGISTRY: '' }).map((p) => p.split(':')[0])).toEqual(['YUNBANG_SECRET_KEY', 'YUNBANG_REGISTRY']);
     });

@@ -37,12 +37,15 @@ export function aptUris(files: string[]): string[] {
   return uris;
 }
 
+/** The file of the certificate bundle this machine's Node.js and OpenSSL trust, if it names one. */
+export function machineTrustFile(): string | null {
+  return [process.env.NODE_EXTRA_CA_CERTS, process.env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt'].find((f): f is string => !!f && existsSync(f)) ?? null;
+}
+
 /** The certificate bundle this machine's Node.js and OpenSSL trust, if it names one. */
 function machineTrust(): string | null {
-  for (const f of [process.env.NODE_EXTRA_CA_CERTS, process.env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt']) {
-    if (f && existsSync(f)) return readFileSync(f, 'utf8');
-  }
-  return null;
+  const f = machineTrustFile();
+  return f ? readFileSync(f, 'utf8') : null;
 }
 
 /** What this machine's package managers are configured to reach. */

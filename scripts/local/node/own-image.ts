@@ -1,23 +1,23 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { machineTrustFile } from './egress.js';
+import { MIRRORED_REGISTRIES } from './image-recipes.js';
+import { cacheDir } from './real-node.js';
 
 const execFileAsync = promisify(execFile);
 
 /**
  * Yunbang's own image (k8s/install/Dockerfile), built locally and pushed to the real node's
- * registry. The context is the
- * repository's files as git lists them (tracked, and new files not ignored), plus the console and
+ * registry. The context is the repository's files as git lists them (tracked, and new files not ignored), plus the console and
  * packages built from them (their .source-hash lets the image build skip vite: Debian's Node 18,
  * which serves node:20 here, cannot run vite 8), copied into the cache.
  * The image is tagged with the context's hash: a second build of the same sources is none.
  */
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const CACHE = process.env.YUNBANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yunbang');
 const BUILT = ['console/dist', 'packages/sdk/dist', 'packages/cli/dist'];
 
 export interface OwnImage { reference: string; tag: string; built: boolean; seconds: number }
@@ -46,11 +46,6 @@ export function contextHash(files: string[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/** The certificate bundle this machine's Node.js and OpenSSL trust. */
-function machineCaBundle(): string {
-  return [process.env.NODE_EXTRA_CA_CERTS, process.env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt'].find((f) => f && existsSync(f))!;
-}
-
 async function inRegistry(registry: string, tag: string): Promise<boolean> {
   const res = await fetch(`http://${registry}/v2/yunbang/yunbang/manifests/${tag}`, {
     method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' },
@@ -70,7 +65,7 @@ export async function buildOwnImage(o: { registry: string; registryInNode: strin
   const tag = `src-${contextHash(files)}`;
   const reference = `${o.registryInNode}/yunbang/yunbang:${tag}`;
   if (await inRegistry(o.registry, tag)) return { reference, tag, built: false, seconds: 0 };
-  const work = join(CACHE, 'own-image');
+  const work = join(cacheDir, 'own-image');
   const context = join(work, 'context');
   rmSync(context, { recursive: true, force: true });
   for (const f of files) {
@@ -79,7 +74,7 @@ export async function buildOwnImage(o: { registry: string; registryInNode: strin
   }
   const registries = join(work, 'registries.conf');
   writeFileSync(registries, ['unqualified-search-registries = ["docker.io"]',
-    ...['docker.io', 'ghcr.io', 'quay.io', 'registry.k8s.io', o.registry].map((prefix) => `[[registry]]\nprefix = "${prefix}"\nlocation = "${o.registry}"\ninsecure = true`)].join('\n'));
+    ...[...MIRRORED_REGISTRIES, o.registry].map((prefix) => `[[registry]]\nprefix = "${prefix}"\nlocation = "${o.registry}"\ninsecure = true`)].join('\n'));
   const revision = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
   const version = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
   const buildah = (args: string[]) => execFileAsync('buildah', ['--root', join(work, 'storage'), '--runroot', join(work, 'run'), '--registries-conf', registries, ...args],
@@ -88,7 +83,8 @@ export async function buildOwnImage(o: { registry: string; registryInNode: strin
   try {
     // RUN steps trust what this machine trusts on its way to the npm registry (Debian's Node.js
     // reads the system's bundle), mounted for the step only, never copied into the image.
-    const ca = ['--volume', `${machineCaBundle()}:/etc/ssl/certs/ca-certificates.crt:ro`];
+    const trust = machineTrustFile();
+    const ca = trust ? ['--volume', `${trust}:/etc/ssl/certs/ca-certificates.crt:ro`] : [];
     await buildah(['bud', '--quiet', '--isolation', 'chroot', '--layers', '--network', 'host', ...ca, '-f', join(context, 'k8s/install/Dockerfile'),
       '--build-arg', `VERSION=${version}`, '--build-arg', `REVISION=${revision}`, '-t', `${o.registry}/yunbang/yunbang:${tag}`, context]);
     await buildah(['push', '--quiet', '--tls-verify=false', `${o.registry}/yunbang/yunbang:${tag}`]);
