@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseAddressMap, parseCidr, type AddressRule, type Cidr } from './address-map.js';
+import { isRoutableHost } from './routes.js';
+import type { PlatformRouteConfig } from './platform-route.js';
 
 /**
  * The gateway's configuration: environment variables only (12-factor), validated at start with
@@ -34,6 +36,9 @@ const schema = z.object({
   YUNBANG_GATEWAY_MAX_BODY: z.string().regex(/^\d+[kmg]?$/, 'must be an nginx size such as 10m').default('10m'),
   YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(240),
+  // On SIGTERM nginx keeps accepting this long before it quits gracefully: the Service's endpoints
+  // drop a terminating pod a moment after it is told to stop, and connections arriving meanwhile must be served.
+  YUNBANG_GATEWAY_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(0),
   YUNBANG_GATEWAY_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   YUNBANG_GATEWAY_ACCESS_LOG: z.string().min(1).optional(),
   YUNBANG_NGINX: z.string().min(1).default('/usr/sbin/nginx'),
@@ -42,6 +47,11 @@ const schema = z.object({
   YUNBANG_GATEWAY_NETNS: z.string().min(1).optional(),
   // Serve only these clusters' routes (a gateway in each cluster); empty: every cluster's.
   YUNBANG_GATEWAY_CLUSTERS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  // The platform's own address (installed in a cluster): requests for YUNBANG_PUBLIC_URL's host go
+  // to the API's Service, named by YUNBANG_GATEWAY_PLATFORM_UPSTREAM (host:port). Both or neither.
+  YUNBANG_PUBLIC_URL: z.string().url('must be a URL').refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be http or https').optional(),
+  YUNBANG_GATEWAY_PLATFORM_UPSTREAM: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:\d{1,5}$/, 'must be host:port, e.g. yunbang-api.yunbang-system.svc:80').optional(),
+  YUNBANG_GATEWAY_PLATFORM_TLS_SECRET: z.string().min(1).default('yunbang-platform-tls'),
 });
 
 export interface GatewayConfig {
@@ -60,12 +70,15 @@ export interface GatewayConfig {
   maxBody: string;
   readTimeoutSeconds: number;
   shutdownTimeoutSeconds: number;
+  drainSeconds: number;
   debounceMs: number;
   accessLogFile: string | null;
   nginx: string;
   /** A network namespace file nginx runs in (the local real node's), or null: the gateway's own. */
   netns: string | null;
   clusters: string[];
+  /** The platform's own route, or null (the local stack serves its API directly). */
+  platform: PlatformRouteConfig | null;
 }
 
 export class GatewayConfigError extends Error {
@@ -84,6 +97,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   if (c.YUNBANG_ACME_EMAIL && c.YUNBANG_GATEWAY_LOCAL_CA_DIR) throw new GatewayConfigError(['YUNBANG_ACME_EMAIL, YUNBANG_GATEWAY_LOCAL_CA_DIR: choose one issuer']);
   // ACME's HTTP challenges are answered by the gateway process, which nginx inside a namespace cannot reach.
   if (c.YUNBANG_ACME_EMAIL && c.YUNBANG_GATEWAY_NETNS) throw new GatewayConfigError(['YUNBANG_ACME_EMAIL, YUNBANG_GATEWAY_NETNS: ACME is not served from a local node\'s namespace']);
+  if (c.YUNBANG_GATEWAY_PLATFORM_UPSTREAM && !c.YUNBANG_PUBLIC_URL) throw new GatewayConfigError(['YUNBANG_PUBLIC_URL: required with YUNBANG_GATEWAY_PLATFORM_UPSTREAM (the host the platform is served at)']);
+  const platformHost = c.YUNBANG_PUBLIC_URL ? new URL(c.YUNBANG_PUBLIC_URL).hostname : '';
+  if (c.YUNBANG_GATEWAY_PLATFORM_UPSTREAM && !isRoutableHost(platformHost)) throw new GatewayConfigError([`YUNBANG_PUBLIC_URL: its host ${platformHost} is not a DNS name the gateway can serve`]);
   return {
     etcdEndpoints: c.ETCD_ENDPOINTS, dir: c.YUNBANG_GATEWAY_DIR,
     httpListen: c.YUNBANG_GATEWAY_HTTP_LISTEN, httpsListen: c.YUNBANG_GATEWAY_HTTPS_LISTEN, statusListen: c.YUNBANG_GATEWAY_STATUS_LISTEN,
@@ -94,7 +110,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     acme: c.YUNBANG_ACME_EMAIL ? { email: c.YUNBANG_ACME_EMAIL, directoryUrl: c.YUNBANG_ACME_DIRECTORY, caFile: c.YUNBANG_ACME_CA_FILE } : null,
     workers: c.YUNBANG_GATEWAY_WORKERS, maxBody: c.YUNBANG_GATEWAY_MAX_BODY,
     readTimeoutSeconds: c.YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS, shutdownTimeoutSeconds: c.YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS,
+    drainSeconds: c.YUNBANG_GATEWAY_DRAIN_SECONDS,
     debounceMs: c.YUNBANG_GATEWAY_DEBOUNCE_MS, accessLogFile: c.YUNBANG_GATEWAY_ACCESS_LOG ?? null, nginx: c.YUNBANG_NGINX,
     netns: c.YUNBANG_GATEWAY_NETNS ?? null, clusters: c.YUNBANG_GATEWAY_CLUSTERS,
+    platform: c.YUNBANG_GATEWAY_PLATFORM_UPSTREAM ? {
+      host: platformHost,
+      upstream: { host: c.YUNBANG_GATEWAY_PLATFORM_UPSTREAM.replace(/:\d+$/, ''), port: Number(c.YUNBANG_GATEWAY_PLATFORM_UPSTREAM.replace(/^.*:/, '')) },
+      tlsSecret: c.YUNBANG_PUBLIC_URL!.startsWith('https:') ? c.YUNBANG_GATEWAY_PLATFORM_TLS_SECRET : null,
+    } : null,
   };
 }

@@ -13,6 +13,7 @@ import { GatewayMetrics, followAccessLog } from './metrics.js';
 import { Nginx, controlSocket } from './nginx.js';
 import { renderConfig, renderedVersion, type RenderRoute, type RenderSettings } from './render.js';
 import { parseRoutes, type Route } from './routes.js';
+import { PlatformUpstream, withPlatformRoute } from './platform-route.js';
 import { watchRoutes, type RouteSource } from './source.js';
 import { startStatusServer, type StatusServer } from './status.js';
 
@@ -122,12 +123,16 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     return out;
   };
 
+  const platform = c.platform ? new PlatformUpstream(c.platform, () => schedule()) : null;
+
   const confPath = join(dir, 'nginx.conf');
   const routesFile = join(dir, 'routes.json');
 
   async function apply(): Promise<void> {
     const started = process.hrtime.bigint();
-    const parsed = parseRoutes(records, { addressMap: c.addressMap, allowed: c.upstreamCidrs, clusters: c.clusters });
+    const fromEtcd = parseRoutes(records, { addressMap: c.addressMap, allowed: c.upstreamCidrs, clusters: c.clusters });
+    const served = withPlatformRoute(fromEtcd.routes, platform?.route() ?? null);
+    const parsed = { routes: served.routes, skipped: [...fromEtcd.skipped, ...served.skipped] };
     for (const s of parsed.skipped) {
       if (!skipped.some((p) => p.key === s.key && p.reason === s.reason)) log.warn({ key: s.key, reason: s.reason }, 'route record skipped');
     }
@@ -196,6 +201,8 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     }, c.debounceMs);
   }
 
+  // The platform's own address first (installed in a cluster): served from the first configuration.
+  await platform?.start();
   // Start serving at once: what the last run knew (if anything), then what etcd says.
   if (existsSync(routesFile)) {
     try { records = new Map(JSON.parse(readFileSync(routesFile, 'utf8')) as [string, string][]); } catch { records = new Map(); }
@@ -210,6 +217,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   } catch (err) {
     // nginx cannot run (a port taken, the binary missing): give back what was started, and say why.
     await nginx.stop().catch(() => {});
+    platform?.stop();
     accessLog.stop();
     await status.close();
     etcd.close();
@@ -249,6 +257,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     settled,
     stop: async () => {
       stopped = true;
+      platform?.stop();
       if (timer) clearTimeout(timer);
       await source?.stop();
       etcd.close();

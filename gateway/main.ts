@@ -4,8 +4,8 @@ import { startGateway } from './gateway.js';
 
 /**
  * `npm run gateway`: the gateway as its own process, configured by environment variables only
- * (gateway/config.ts). It reads etcd and nothing else. SIGTERM, SIGINT or SIGHUP stop it: nginx
- * finishes the requests in flight first.
+ * (gateway/config.ts). It reads etcd and nothing else. SIGTERM, SIGINT or SIGHUP stop it: after
+ * YUNBANG_GATEWAY_DRAIN_SECONDS of serving on, nginx finishes the requests in flight and quits.
  */
 const isEntry = import.meta.url === `file://${process.argv[1]}`;
 if (isEntry) {
@@ -18,7 +18,8 @@ if (isEntry) {
     const stop = () => {
       if (stopping) return;
       stopping = true;
-      gateway.stop().then(() => process.exit(0), (err) => { log.error({ err }, 'stopping failed'); process.exit(1); });
+      if (config.drainSeconds > 0) log.info({ seconds: config.drainSeconds }, 'draining: still serving while the load balancer takes this gateway out');
+      new Promise((r) => setTimeout(r, config.drainSeconds * 1000)).then(() => gateway.stop()).then(() => process.exit(0), (err) => { log.error({ err }, 'stopping failed'); process.exit(1); });
     };
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, stop);
   } catch (err) {

@@ -81,6 +81,10 @@ const schema = z.object({
   YUNBANG_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   // How long a web console sign-in lasts (the session ends sooner when its token is revoked).
   YUNBANG_SESSION_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(12),
+  // On SIGTERM the API keeps serving this long, answering /readyz with 503, before it stops
+  // accepting: a rolling upgrade's load balancers (kube-proxy, the gateway) stop sending to a pod a
+  // moment after it is told to stop, and requests arriving meanwhile must still be answered.
+  YUNBANG_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(0),
   YUNBANG_RESYNC_SECONDS: z.coerce.number().int().min(5, 'must be at least 5').default(300),
   YUNBANG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   YUNBANG_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),

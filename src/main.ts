@@ -23,6 +23,7 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
   if (env.LOG_LEVEL) log.level = env.LOG_LEVEL;
   const platform = await connect(config, { supervise: roles.includes('worker') });
   let server: Server | undefined;
+  let draining = false;
   let hub: StatusHub | undefined;
   if (roles.includes('api')) {
     const tokens = new TokenCache(config.YUNBANG_TOKEN_CACHE_SECONDS * 1000);
@@ -30,7 +31,7 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
     await hub.start();
     platform.deps.statusHub = hub;
     platform.deps.tokenCache = tokens;
-    const app = createServer({ deps: platform.deps, adminToken: config.YUNBANG_ADMIN_TOKEN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, sessionHours: config.YUNBANG_SESSION_HOURS });
+    const app = createServer({ deps: platform.deps, adminToken: config.YUNBANG_ADMIN_TOKEN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, sessionHours: config.YUNBANG_SESSION_HOURS, draining: () => draining });
     server = await new Promise<Server>((resolve) => { const s = app.listen(config.PORT, config.HOST, () => resolve(s)); });
     log.info({ port: config.PORT }, 'api listening');
   }
@@ -47,12 +48,31 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
   return {
     platform, server,
     stop: async () => {
-      if (server) { server.closeAllConnections(); await new Promise<void>((resolve) => server!.close(() => resolve())); }
+      if (server) await drain(server, config.YUNBANG_DRAIN_SECONDS, () => { draining = true; });
       await worker?.stop();
       await hub?.stop();
       await platform.close();
     },
   };
+}
+
+/**
+ * Stops the API without failing a request: it says it is not ready and goes on serving for
+ * `seconds` (load balancers take it out meanwhile), then stops accepting, closes idle kept-alive
+ * connections and asks busy ones to close after their response, waits for what is in flight (up to
+ * 20 s), and only then cuts what is left (long polls, event streams).
+ */
+async function drain(server: Server, seconds: number, markDraining: () => void): Promise<void> {
+  markDraining();
+  if (seconds > 0) {
+    log.info({ seconds }, 'draining: not ready, still serving');
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+  }
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), 20_000);
+  await closed;
+  clearTimeout(cut);
 }
 
 const isEntry = import.meta.url === `file://${process.argv[1]}`;

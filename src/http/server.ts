@@ -29,6 +29,8 @@ export interface ServerOptions {
   validateResponses?: boolean;
   /** How long a console sign-in lasts; default 12 hours. */
   sessionHours?: number;
+  /** True once the process is stopping: /readyz says so, and every response closes its connection. */
+  draining?: () => boolean;
   /** Where the built console is; default console/dist. */
   consoleDir?: string;
 }
@@ -87,9 +89,12 @@ export function createServer(o: ServerOptions): Express {
   app.set('trust proxy', false);
   app.use(requestLogging());
   app.use(requestMetrics());
+  // Stopping: a client's next request opens a new connection, which the load balancer sends elsewhere.
+  app.use((_req, res, next) => { if (o.draining?.()) res.setHeader('Connection', 'close'); next(); });
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {
+    if (o.draining?.()) { res.status(503).json({ status: 'stopping', checks: {} }); return; }
     const results = await Promise.all(o.probes.map(async (p) => {
       try { await p.check(); return [p.name, 'ok'] as const; } catch (err) { return [p.name, `unreachable: ${(err as Error).message}`] as const; }
     }));

@@ -27,7 +27,7 @@ export interface TestGateway {
  * pods, reaches them at their pod IPs (and nothing else), and its ports are forwarded from loopback.
  * By default, `local`'s node (real or simulated); `null` for simulated nodes' pods.
  */
-export async function startTestGateway(opts: { etcd?: string; dir?: string; caDir?: string; transform?: (text: string) => string; realNode?: RealNodeInfo | null } = {}): Promise<TestGateway> {
+export async function startTestGateway(opts: { etcd?: string; dir?: string; caDir?: string; transform?: (text: string) => string; realNode?: RealNodeInfo | null; env?: Record<string, string> } = {}): Promise<TestGateway> {
   const stack = inject('stack');
   // A gateway of `local` (its etcd) sits beside its pods; another cluster's says which node it has
   // (null: a simulated one's).
@@ -46,6 +46,7 @@ export async function startTestGateway(opts: { etcd?: string; dir?: string; caDi
       : { YUNBANG_GATEWAY_ADDRESS_MAP: LOCAL_ADDRESS_MAP, YUNBANG_GATEWAY_UPSTREAM_CIDRS: LOOPBACK }),
     YUNBANG_GATEWAY_LOCAL_CA_DIR: caDir, YUNBANG_GATEWAY_WORKERS: '1', YUNBANG_GATEWAY_DEBOUNCE_MS: '50',
     YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS: '5',
+    ...opts.env,
   });
   const ports = opts.realNode ? await forwardIntoNode(opts.realNode.netns, [httpPort, httpsPort], join(dir, 'ports.log')) : undefined;
   const gateway = await startGateway(config, { transform: opts.transform }).catch(async (err) => { await ports?.stop(); throw err; });

@@ -4,6 +4,9 @@
  * carries `dev.yunbang.local.served-by` naming the Debian package and version inside, which the
  * console and `yb ps` show ("nginx:1.27 — served locally by Debian's nginx-light 1.22.1").
  */
+/** The Debian release an image is made from: the machine's own (bookworm), or the next where only it has what the image serves. */
+export type Suite = 'bookworm' | 'trixie';
+
 export interface ImageRecipe {
   /** Where it is pushed in the local registry (docker.io names keep Docker Hub's library/ prefix). */
   repository: string;
@@ -17,6 +20,8 @@ export interface ImageRecipe {
   /** The package whose version the image is labelled with. */
   servedBy?: string;
   variant: 'essential' | 'minbase' | 'files';
+  /** Default bookworm. */
+  suite?: Suite;
   /** For variant 'files': files copied from packages into an empty image ([package, path in it, path in the image]). */
   files?: [string, string, string][];
   entrypoint?: string[];
@@ -91,7 +96,9 @@ RECIPES.push({
  * What builds run on: git for the clone (with a passwd entry for the build user, whom ssh must
  * find), Yunbang's own detector from this repository, the Kaniko stand-in (Debian's buildah behind
  * Kaniko's flags: image-files/kaniko-executor.sh), and the Node base image the generated
- * Dockerfiles name (Debian's Node.js 18 serves every `node:*-bookworm-slim` tag here).
+ * Dockerfiles name. Node images come from Debian 13 (trixie), whose Node.js is 20: bookworm's 18
+ * cannot run what Yunbang itself and its users' builds need (vite 8, `Array.prototype.toSorted`),
+ * so trixie's Node.js 20 serves every `node:*` tag here and says so in its annotation.
  */
 const NPM_QUIET = ['NPM_CONFIG_UPDATE_NOTIFIER=false', 'NPM_CONFIG_AUDIT=false', 'NPM_CONFIG_FUND=false'];
 RECIPES.push(
@@ -103,7 +110,7 @@ RECIPES.push(
   },
   {
     repository: 'yunbang/yunbang', tag: 'latest', upstream: 'ghcr.io/yunbang/yunbang:latest',
-    packages: ['nodejs'], servedBy: 'nodejs', variant: 'essential', workdir: '/app',
+    packages: ['nodejs'], servedBy: 'nodejs', variant: 'essential', suite: 'trixie', workdir: '/app',
     // The detector and what runs it (tsx, esbuild): `node --import tsx src/build/detect-main.ts`.
     fromRepo: [['src/build', '/app/src/build'], ['node_modules/tsx', '/app/node_modules/tsx'], ['node_modules/esbuild', '/app/node_modules/esbuild'], ['node_modules/@esbuild/linux-x64', '/app/node_modules/@esbuild/linux-x64']],
     hook: 'mkdir -p "$1/app" && echo \'{"name":"yunbang-detector","private":true,"type":"module"}\' > "$1/app/package.json"',
@@ -114,8 +121,9 @@ RECIPES.push(
     copy: [['kaniko-executor.sh', '/kaniko/executor'], ['no-statx.pl', '/kaniko/no-statx']], entrypoint: ['/kaniko/executor'],
   },
   {
-    repository: 'library/node', tag: '20-bookworm-slim', alsoTags: ['18-bookworm-slim', '22-bookworm-slim', 'latest-bookworm-slim', '20', '18', '22'], upstream: 'node:20-bookworm-slim',
-    packages: ['nodejs', 'npm', 'ca-certificates'], servedBy: 'nodejs', variant: 'minbase', env: NPM_QUIET, cmd: ['node'],
+    repository: 'library/node', tag: '20-bookworm-slim',
+    alsoTags: ['18-bookworm-slim', '22-bookworm-slim', 'latest-bookworm-slim', '20-trixie-slim', '22-trixie-slim', '20-slim', '22-slim', '20', '18', '22'], upstream: 'node:20-bookworm-slim',
+    packages: ['nodejs', 'npm', 'ca-certificates'], servedBy: 'nodejs', variant: 'minbase', suite: 'trixie', env: NPM_QUIET, cmd: ['node'],
   },
 );
 

@@ -4,7 +4,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DPKG_EXCLUDES, SERVED_BY, servedByText, type ImageRecipe } from './image-recipes.js';
+import { DPKG_EXCLUDES, SERVED_BY, servedByText, type ImageRecipe, type Suite } from './image-recipes.js';
 
 /**
  * Builds the node's images from Debian's packages, once per machine: mmdebstrap makes the root
@@ -17,13 +17,28 @@ const run = promisify(execFile);
 export interface BuiltImage { reference: string; upstream: string; servedBy: string }
 
 /** The machine's apt sources, as mmdebstrap takes them: the same archive the machine installs from. */
-function aptSources(): string {
+function machineSources(): string {
   const d = '/etc/apt/sources.list.d';
   const files = existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.sources') || f.endsWith('.list')).map((f) => join(d, f)) : [];
   const debs = files.filter((f) => /^Types:\s*deb\s*$/m.test(readFileSync(f, 'utf8')) || /^deb\s/m.test(readFileSync(f, 'utf8')));
   if (debs.length === 0 && existsSync('/etc/apt/sources.list')) return '/etc/apt/sources.list';
   if (debs.length === 0) throw new Error('no apt sources found on this machine: images are made from Debian packages through them');
   return debs[0]!;
+}
+
+/**
+ * The sources for a suite: the machine's file as it is for its own release; for trixie the same
+ * archives under trixie's suite names (trixie, trixie-updates, trixie-security), written into the
+ * cache, so no host is named here either.
+ */
+function aptSources(suite: Suite, cacheDir: string): string {
+  const machine = machineSources();
+  if (suite === 'bookworm') return machine;
+  const text = readFileSync(machine, 'utf8').replace(/\bbookworm(?=[-\s]|$)/gm, suite);
+  const file = join(cacheDir, 'image-sources', `${suite}${machine.endsWith('.list') ? '.list' : '.sources'}`);
+  mkdirSync(dirname(file), { recursive: true });
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
+  return file;
 }
 
 const FILES = new URL('./image-files/', import.meta.url);
@@ -57,10 +72,10 @@ const DPKG_OPTIONS = [...DPKG_EXCLUDES.map((p) => `--dpkgopt=path-exclude=${p}`)
  * of an image's build was unpacking and configuring these same packages again.
  */
 const bases = new Map<string, Promise<string>>();
-function baseTarball(variant: 'essential' | 'minbase', cacheDir: string): Promise<string> {
-  const sources = aptSources();
-  const hash = createHash('sha256').update(JSON.stringify({ variant, DPKG_OPTIONS, sources: readFileSync(sources, 'utf8') })).digest('hex').slice(0, 16);
-  const tarball = join(cacheDir, 'image-bases', `${variant}-${hash}.tar`);
+function baseTarball(variant: 'essential' | 'minbase', suite: Suite, cacheDir: string): Promise<string> {
+  const sources = aptSources(suite, cacheDir);
+  const hash = createHash('sha256').update(JSON.stringify({ variant, suite, DPKG_OPTIONS, sources: readFileSync(sources, 'utf8') })).digest('hex').slice(0, 16);
+  const tarball = join(cacheDir, 'image-bases', `${suite}-${variant}-${hash}.tar`);
   const known = bases.get(tarball);
   if (known) return known;
   const made = (async () => {
@@ -69,7 +84,7 @@ function baseTarball(variant: 'essential' | 'minbase', cacheDir: string): Promis
     const partial = `${tarball}.${process.pid}.partial`;
     try {
       await run('mmdebstrap', ['--quiet', `--variant=${variant}`, '--mode=root', '--format=tar', ...DPKG_OPTIONS,
-        '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*', 'bookworm', partial, sources], { maxBuffer: 64 << 20 });
+        '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*', suite, partial, sources], { maxBuffer: 64 << 20 });
       renameSync(partial, tarball);
     } finally { rmSync(partial, { force: true }); }
     return tarball;
@@ -92,7 +107,8 @@ async function rootfs(r: ImageRecipe, dir: string, cacheDir: string): Promise<st
   }
   // On the variant's base (its Essential or required packages, unpacked and configured once):
   // mmdebstrap's own way of building on a chroot tarball, a quarter of the time of starting afresh.
-  const base = await baseTarball(r.variant, cacheDir);
+  const suite = r.suite ?? 'bookworm';
+  const base = await baseTarball(r.variant, suite, cacheDir);
   const args = ['--variant=custom', '--mode=root', '--format=directory', ...DPKG_OPTIONS,
     `--setup-hook=mmtarfilter "--path-exclude=/dev/*" < '${base}' | tar -C "$1" -x`,
     ...(r.packages.length ? [`--include=${r.packages.join(',')}`] : []),
@@ -100,7 +116,7 @@ async function rootfs(r: ImageRecipe, dir: string, cacheDir: string): Promise<st
     // apt's lists and caches are no part of the image (as in Docker's debian images).
     '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*',
     ...(r.hook ? [`--customize-hook=${r.hook}`] : []),
-    'bookworm', root, aptSources()];
+    suite, root, aptSources(suite, cacheDir)];
   await run('mmdebstrap', ['--quiet', ...args], { maxBuffer: 64 << 20 });
   for (const [file, to] of r.copy ?? []) {
     mkdirSync(join(root, dirname(to)), { recursive: true });
