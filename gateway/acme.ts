@@ -11,7 +11,8 @@ import type { Issuer } from './certs.js';
  * acme-client. The CA fetches http://<host>/.well-known/acme-challenge/<token> through the
  * gateway, which answers from its status server. The token's answer is kept in etcd as well as
  * in memory, so whichever gateway replica the CA reaches answers it; it is public by design
- * (served to anyone over plain HTTP) and holds no secret. Issued keys stay on this gateway's disk.
+ * (served to anyone over plain HTTP) and holds no secret. With YUNBANG_GATEWAY_KEY the account key
+ * and the issued certificates are shared by every replica too, sealed (shared-certs.ts).
  * Wildcard hosts cannot be validated by HTTP-01 and are refused.
  */
 export interface AcmeSettings {
@@ -19,6 +20,8 @@ export interface AcmeSettings {
   directoryUrl: string;
   /** Where the account key is kept, so restarts reuse the account. */
   accountKeyFile: string;
+  /** The account key every replica shares (shared-certs.ts), given a way to make one; unset: the file's. */
+  sharedAccountKey?: (create: () => Promise<Buffer>) => Promise<Buffer>;
   /** Extra CA certificates to trust for the directory (a private ACME server); undefined: the system's. */
   caFile?: string;
 }
@@ -44,13 +47,19 @@ export class ChallengeAnswers {
   }
 }
 
-export async function acmeIssuer(s: AcmeSettings, answers: ChallengeAnswers): Promise<Issuer> {
-  if (!existsSync(s.accountKeyFile)) {
-    mkdirSync(dirname(s.accountKeyFile), { recursive: true, mode: 0o700 });
-    writeFileSync(s.accountKeyFile, await acme.crypto.createPrivateEcdsaKey(), { mode: 0o600 });
+async function fileAccountKey(file: string, create: () => Promise<Buffer>): Promise<Buffer> {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, await create(), { mode: 0o600 });
   }
+  return readFileSync(file);
+}
+
+export async function acmeIssuer(s: AcmeSettings, answers: ChallengeAnswers): Promise<Issuer> {
+  const create = async () => Buffer.from(await acme.crypto.createPrivateEcdsaKey());
+  const accountKey = s.sharedAccountKey ? await s.sharedAccountKey(create) : await fileAccountKey(s.accountKeyFile, create);
   if (s.caFile) acme.axios.defaults.httpsAgent = new Agent({ ca: readFileSync(s.caFile) });
-  const client = new acme.Client({ directoryUrl: s.directoryUrl, accountKey: readFileSync(s.accountKeyFile) });
+  const client = new acme.Client({ directoryUrl: s.directoryUrl, accountKey });
   return {
     name: 'ACME',
     retryAfterMs: 10 * 60_000,

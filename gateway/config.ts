@@ -26,6 +26,9 @@ const schema = z.object({
     try { return v.split(',').map((s) => s.trim()).filter(Boolean).map(parseCidr); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); return z.NEVER; }
   }),
   YUNBANG_GATEWAY_CERT_DIR: z.string().min(1).optional(),
+  // Replicas share their ACME account and the certificates one of them had issued through etcd,
+  // sealed under this key (from a Secret; the worker holds it too). Unset: each keeps its own.
+  YUNBANG_GATEWAY_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   YUNBANG_GATEWAY_LOCAL_CA_DIR: z.string().min(1).optional(),
   // ACME (HTTP-01): certificates for TLS hosts that have none, from Let's Encrypt or another ACME CA.
   YUNBANG_ACME_EMAIL: z.string().email('must be an e-mail address').optional(),
@@ -63,7 +66,12 @@ export interface GatewayConfig {
   httpsPublicPort: number;
   addressMap: AddressRule[];
   upstreamCidrs: Cidr[];
+  /** Certificates the operator mounted (Secrets, read-only), looked in first; null: none. */
+  mountedCertDir: string | null;
+  /** Where issued and shared certificates are written. */
   certDir: string;
+  /** Seals what replicas share in etcd (issued certificates, the ACME account); null: each keeps its own. */
+  gatewayKey: string | null;
   localCaDir: string | null;
   acme: { email: string; directoryUrl: string; caFile?: string } | null;
   workers: number | 'auto';
@@ -105,7 +113,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     httpListen: c.YUNBANG_GATEWAY_HTTP_LISTEN, httpsListen: c.YUNBANG_GATEWAY_HTTPS_LISTEN, statusListen: c.YUNBANG_GATEWAY_STATUS_LISTEN,
     httpsPublicPort: c.YUNBANG_APPS_HTTPS_PORT,
     addressMap: c.YUNBANG_GATEWAY_ADDRESS_MAP, upstreamCidrs: c.YUNBANG_GATEWAY_UPSTREAM_CIDRS,
-    certDir: c.YUNBANG_GATEWAY_CERT_DIR ?? `${c.YUNBANG_GATEWAY_DIR}/certs`,
+    mountedCertDir: c.YUNBANG_GATEWAY_CERT_DIR ?? null, certDir: `${c.YUNBANG_GATEWAY_DIR}/certs`,
+    gatewayKey: c.YUNBANG_GATEWAY_KEY ?? null,
     localCaDir: c.YUNBANG_GATEWAY_LOCAL_CA_DIR ?? null,
     acme: c.YUNBANG_ACME_EMAIL ? { email: c.YUNBANG_ACME_EMAIL, directoryUrl: c.YUNBANG_ACME_DIRECTORY, caFile: c.YUNBANG_ACME_CA_FILE } : null,
     workers: c.YUNBANG_GATEWAY_WORKERS, maxBody: c.YUNBANG_GATEWAY_MAX_BODY,

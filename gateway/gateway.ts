@@ -16,6 +16,7 @@ import { parseRoutes, type Route } from './routes.js';
 import { PlatformUpstream, withPlatformRoute } from './platform-route.js';
 import { watchRoutes, type RouteSource } from './source.js';
 import { startStatusServer, type StatusServer } from './status.js';
+import { SharedCerts } from './shared-certs.js';
 
 /**
  * The gateway process: etcd's routes/ prefix in, a running nginx out. Every change takes the same
@@ -90,10 +91,13 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: c.readTimeoutSeconds, workerShutdownTimeoutSeconds: c.shutdownTimeoutSeconds,
   };
 
-  const issuer = answers && c.acme
-    ? await acmeIssuer({ ...c.acme, accountKeyFile: join(dir, 'acme', 'account.key') }, answers)
+  // Replicas share what they issue (sealed in etcd) when they hold the gateway key.
+  const shared = c.gatewayKey ? new SharedCerts(etcd, c.gatewayKey, c.certDir, () => schedule()) : null;
+  const ownIssuer = answers && c.acme
+    ? await acmeIssuer({ ...c.acme, accountKeyFile: join(dir, 'acme', 'account.key'), sharedAccountKey: shared ? (create) => shared.accountKey(create) : undefined }, answers)
     : c.localCaDir ? await localCaIssuer(c.localCaDir) : null;
-  const certs = new CertStore(c.certDir, issuer, (host, error) => {
+  const issuer = ownIssuer && shared ? shared.issuer(ownIssuer) : ownIssuer;
+  const certs = new CertStore({ write: c.certDir, read: c.mountedCertDir ? [c.mountedCertDir] : [] }, issuer, (host, error) => {
     if (error) log.warn({ host, issuer: issuer?.name, error }, 'could not issue a certificate; the host is served over plain HTTP meanwhile');
     else { log.info({ host, issuer: issuer?.name }, 'certificate issued'); schedule(); }
   });
@@ -203,6 +207,8 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
 
   // The platform's own address first (installed in a cluster): served from the first configuration.
   await platform?.start();
+  // The certificates other replicas had issued, as soon as etcd answers.
+  shared?.start();
   // Start serving at once: what the last run knew (if anything), then what etcd says.
   if (existsSync(routesFile)) {
     try { records = new Map(JSON.parse(readFileSync(routesFile, 'utf8')) as [string, string][]); } catch { records = new Map(); }
@@ -218,6 +224,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     // nginx cannot run (a port taken, the binary missing): give back what was started, and say why.
     await nginx.stop().catch(() => {});
     platform?.stop();
+    await shared?.stop().catch(() => {});
     accessLog.stop();
     await status.close();
     etcd.close();
@@ -258,6 +265,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     stop: async () => {
       stopped = true;
       platform?.stop();
+      await shared?.stop();
       if (timer) clearTimeout(timer);
       await source?.stop();
       etcd.close();

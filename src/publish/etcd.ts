@@ -9,6 +9,12 @@ import type { Etcd3 } from 'etcd3';
  *   /yunbang/v1/acme/http-01/<token> the answer to an ACME HTTP-01 challenge, written by the gateway
  *                                   that ordered the certificate so any gateway replica can answer the
  *                                   CA (public by design: the CA fetches it over plain HTTP)
+ *   /yunbang/v1/certs/<secret name>  a TLS certificate and its key, SEALED (AES-256-GCM) under
+ *                                   YUNBANG_GATEWAY_KEY, which only the gateways and the worker hold
+ *                                   (from a Kubernetes Secret): what one gateway replica had issued
+ *                                   by ACME, so every replica serves it. etcd holds ciphertext only,
+ *                                   as Kubernetes' own encryption at rest keeps Secrets in etcd.
+ *   /yunbang/v1/acme/account         the ACME account key, sealed the same way (one account for every replica)
  *
  * The gateway (gateway/) watches the routes/ prefix and nothing else; a route carries everything
  * it needs to serve the host: the ready endpoints, whether the app is stopped, and the Secret
@@ -23,13 +29,19 @@ import type { Etcd3 } from 'etcd3';
  *
  * Writes happen only when a record changed, in a transaction conditional on the revision read,
  * so a stale worker (an older generation of the same app) can never overwrite a newer record.
- * No secret value is ever written here: records carry names, addresses and counts only.
+ * No secret value is ever written here in the clear: records carry names, addresses and counts,
+ * and certificates only sealed.
  */
 export const PREFIX = '/yunbang/v1';
 export const appKey = (team: string, app: string) => `${PREFIX}/apps/${team}/${app}`;
 export const ROUTES_PREFIX = `${PREFIX}/routes/`;
 export const routeKey = (host: string) => `${ROUTES_PREFIX}${host}`;
 export const acmeChallengeKey = (token: string) => `${PREFIX}/acme/http-01/${token}`;
+export const CERTS_PREFIX = `${PREFIX}/certs/`;
+export const certKey = (secretName: string) => `${CERTS_PREFIX}${secretName}`;
+export const ACME_ACCOUNT_KEY = `${PREFIX}/acme/account`;
+/** Held by the gateway replica ordering a certificate, so one replica orders it and the others wait for it. */
+export const certLockKey = (secretName: string) => `${PREFIX}/locks/certs/${secretName}`;
 
 export interface AppRecord {
   appId: string;

@@ -7,8 +7,8 @@ import { AxeBuilder } from '@axe-core/playwright';
  * Debian's Chromium (installed by the prepare step), driven by playwright-core: no browser is
  * downloaded. Headless, sandbox off (the tests may run as root).
  */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'], headless: true });
+export async function launchChromium(args: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', ...args], headless: true });
 }
 
 /** Where each screen's screenshot goes, for a reviewer to look at (ignored by git). */

@@ -57,10 +57,15 @@ export interface Reply { status: number; headers: IncomingHttpHeaders; body: str
 
 const plainAgent = new HttpAgent({ keepAlive: false });
 
-/** A request to the gateway for a host (connecting to 127.0.0.1, as *.localhost resolves). */
-export function viaGateway(gw: TestGateway, host: string, path = '/', o: { tls?: boolean; headers?: Record<string, string>; method?: string; agent?: HttpAgent | HttpsAgent; timeoutMs?: number } = {}): Promise<Reply> {
+/** Where a gateway listens on loopback: a test's own, or an installed one's Service through a portal (plain HTTP only). */
+export type GatewayAddress = Pick<TestGateway, 'httpPort'> & Partial<Pick<TestGateway, 'httpsPort' | 'caFile'>>;
+
+/** A request to the gateway for a host (connecting to 127.0.0.1, as *.localhost resolves). `body`: sent as JSON. */
+export function viaGateway(gw: GatewayAddress, host: string, path = '/', o: { tls?: boolean; headers?: Record<string, string>; method?: string; body?: unknown; agent?: HttpAgent | HttpsAgent; timeoutMs?: number } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const common = { host: '127.0.0.1', path, method: o.method ?? 'GET', headers: { host, ...(o.headers ?? {}) }, timeout: o.timeoutMs ?? 5000 };
+    const payload = o.body === undefined ? undefined : JSON.stringify(o.body);
+    const headers = { host, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...(o.headers ?? {}) };
+    const common = { host: '127.0.0.1', path, method: o.method ?? 'GET', headers, timeout: o.timeoutMs ?? 5000 };
     const done = (res: import('node:http').IncomingMessage) => {
       let body = '';
       res.setEncoding('utf8');
@@ -72,11 +77,11 @@ export function viaGateway(gw: TestGateway, host: string, path = '/', o: { tls?:
       });
     };
     const req = o.tls
-      ? httpsRequest({ ...common, port: gw.httpsPort, servername: host, ca: readFileSync(gw.caFile), agent: o.agent as HttpsAgent | undefined }, done)
+      ? httpsRequest({ ...common, port: gw.httpsPort!, servername: host, ca: readFileSync(gw.caFile!), agent: o.agent as HttpsAgent | undefined }, done)
       : httpRequest({ ...common, port: gw.httpPort, agent: o.agent ?? plainAgent }, done);
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
 }
 

@@ -1,5 +1,4 @@
-import type { TestGateway } from './gateway.js';
-import { viaGateway, type Reply } from './gateway.js';
+import { viaGateway, type GatewayAddress, type Reply } from './gateway.js';
 
 /**
  * A bounded load through the gateway: requests at a fixed rate, each on a connection of its own
@@ -19,7 +18,7 @@ export interface LoadResult {
  * `accept`: what counts as an answer, for an app that does not answer as the stand-in pods do (JSON
  * naming the pod and image, the default): a real image's own page.
  */
-export function startLoad(gw: TestGateway, host: string, o: { perSecond: number; maxMs: number; accept?: (r: Reply) => boolean }) {
+export function startLoad(gw: GatewayAddress, host: string, o: { perSecond: number; maxMs: number; accept?: (r: Reply) => boolean; path?: string; headers?: Record<string, string> }) {
   const result: LoadResult = { sent: 0, ok: 0, failures: [], pods: new Map(), images: new Map() };
   const inflight = new Set<Promise<void>>();
   const started = Date.now();
@@ -27,7 +26,7 @@ export function startLoad(gw: TestGateway, host: string, o: { perSecond: number;
   const one = async () => {
     result.sent++;
     try {
-      const r = await viaGateway(gw, host, '/', { timeoutMs: 10_000 });
+      const r = await viaGateway(gw, host, o.path ?? '/', { timeoutMs: 10_000, headers: o.headers });
       if (o.accept ? o.accept(r) : r.status === 200 && r.json?.pod) {
         result.ok++;
         if (r.json?.pod) {

@@ -13,8 +13,8 @@ const execFileAsync = promisify(execFile);
 /**
  * Yunbang's own image (k8s/install/Dockerfile), built locally and pushed to the real node's
  * registry. The context is the repository's files as git lists them (tracked, and new files not ignored), plus the console and
- * packages built from them (their .source-hash lets the image build skip vite: Debian's Node 18,
- * which serves node:20 here, cannot run vite 8), copied into the cache.
+ * packages built from them (their .source-hash lets the image build skip vite, which a build from a
+ * fresh clone runs), copied into the cache.
  * The image is tagged with the context's hash: a second build of the same sources is none.
  */
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -40,9 +40,11 @@ function dockerIgnored(): (path: string) => boolean {
   return (path) => patterns.some((re) => re.test(path));
 }
 
-export function contextHash(files: string[]): string {
+/** `extra`: files added to the context beside the repository's (a test's second build of the image). */
+export function contextHash(files: string[], extra: [string, string][] = []): string {
   const h = createHash('sha256');
   for (const f of files) h.update(f).update('\0').update(readFileSync(join(REPO, f))).update('\0');
+  for (const [f, text] of extra) h.update(f).update('\0').update(text).update('\0');
   return h.digest('hex').slice(0, 16);
 }
 
@@ -57,12 +59,13 @@ async function inRegistry(registry: string, tag: string): Promise<boolean> {
  * Debian's buildah on this machine, as root, with its storage in the cache (its own layer cache:
  * `npm ci` is kept while package-lock.json is unchanged) and every image name resolved to the
  * node's registry on loopback. Not the Kaniko stand-in in a pod: under proot a large `npm ci`
- * fails (EFAULT from mkdir, reproduced outside the cluster with the same proot and Node 18).
+ * fails (EFAULT from mkdir, reproduced outside the cluster with the same proot).
  */
-export async function buildOwnImage(o: { registry: string; registryInNode: string; say: (m: string) => void }): Promise<OwnImage> {
+export async function buildOwnImage(o: { registry: string; registryInNode: string; say: (m: string) => void; extraFiles?: Record<string, string> }): Promise<OwnImage> {
   const started = Date.now();
   const files = contextFiles();
-  const tag = `src-${contextHash(files)}`;
+  const extra = Object.entries(o.extraFiles ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const tag = `src-${contextHash(files, extra)}`;
   const reference = `${o.registryInNode}/yunbang/yunbang:${tag}`;
   if (await inRegistry(o.registry, tag)) return { reference, tag, built: false, seconds: 0 };
   const work = join(cacheDir, 'own-image');
@@ -71,6 +74,10 @@ export async function buildOwnImage(o: { registry: string; registryInNode: strin
   for (const f of files) {
     mkdirSync(dirname(join(context, f)), { recursive: true });
     cpSync(join(REPO, f), join(context, f));
+  }
+  for (const [f, text] of extra) {
+    mkdirSync(dirname(join(context, f)), { recursive: true });
+    writeFileSync(join(context, f), text);
   }
   const registries = join(work, 'registries.conf');
   writeFileSync(registries, ['unqualified-search-registries = ["docker.io"]',
