@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp } from '../src/intents/apps.js';
 import { createTeam } from '../src/intents/teams.js';
 import type { Ctx } from '../src/intents/context.js';
-import { keepAlive, kubeClients } from '../src/kube.js';
+import { sharedAgent, kubeClients } from '../src/kube.js';
 import { run } from '../src/main.js';
 import { appKey } from '../src/publish/etcd.js';
 import { renderSettings } from '../src/settings.js';
@@ -66,11 +66,11 @@ export async function benchReconcile(stack: BenchStack): Promise<void> {
   const adminKc = new k8s.KubeConfig();
   adminKc.loadFromFile(stack.KUBECONFIG);
   // The bare applier as client-node ships (a new TLS connection per call), and the same with
-  // connections kept alive as Yunbang's clients do (src/kube.ts keepAlive): the strict baseline.
+  // one shared agent as Yunbang's clients have (src/kube.ts sharedAgent: TLS sessions resumed): the strict baseline.
   const adminObjects = k8s.KubernetesObjectApi.makeApiClient(adminKc);
   const pooledKc = new k8s.KubeConfig();
   pooledKc.loadFromFile(stack.KUBECONFIG);
-  const pooledObjects = k8s.KubernetesObjectApi.makeApiClient(keepAlive(pooledKc));
+  const pooledObjects = k8s.KubernetesObjectApi.makeApiClient(sharedAgent(pooledKc));
   const ssa = (client: k8s.KubernetesObjectApi, o: K8sObject) => client.patch(toTyped(o), undefined, undefined, 'bench-baseline', true, k8s.PatchStrategy.ServerSideApply);
 
   // (1) Mutation → applied Deployment, through the API and the worker; beside it, a bare SSA of the same objects.
@@ -161,7 +161,7 @@ export async function benchReconcile(stack: BenchStack): Promise<void> {
   const countingBase = new CountingKubeConfig(); countingBase.loadFromFile(stack.KUBECONFIG);
   const ybKube = kubeClients(countingYb);
   // Connections kept alive on both sides, as Yunbang's own clients keep them: the strict baseline.
-  const baseObjects = k8s.KubernetesObjectApi.makeApiClient(keepAlive(countingBase));
+  const baseObjects = k8s.KubernetesObjectApi.makeApiClient(sharedAgent(countingBase));
   let lastEvent = performance.now();
   const cache = new ClusterCache(countingYb, () => { lastEvent = performance.now(); });
   await cache.start();

@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CertPem } from '../src/publish/certificates.js';
 
 /**
  * Where the gateway finds each TLS host's certificate: a directory laid out as Kubernetes mounts a
@@ -14,7 +15,7 @@ export interface CertFiles { certFile: string; keyFile: string }
 
 export type CertState = { files: CertFiles; expiresAt: Date } | { problem: string };
 
-export interface CertPem { certPem: string; keyPem: string }
+export type { CertPem };
 
 /** Something that can issue a certificate for a host (a local CA, ACME). */
 export interface Issuer {

@@ -1,5 +1,6 @@
 import { EtcdLockFailedError, type Etcd3, type Watcher } from 'etcd3';
 import { open, seal } from '../src/crypto/box.js';
+import { openCertificate as openPair, sealCertificate as sealPair } from '../src/publish/certificates.js';
 import { log as rootLog } from '../src/log.js';
 import { ACME_ACCOUNT_KEY, CERTS_PREFIX, certKey, certLockKey } from '../src/publish/etcd.js';
 import { RENEW_BEFORE_MS, verifyPem, writePair, type CertPem, type Issuer } from './certs.js';
@@ -15,18 +16,6 @@ import { RENEW_BEFORE_MS, verifyPem, writePair, type CertPem, type Issuer } from
  * name is inside the sealed text and checked).
  */
 const log = rootLog.child({ component: 'gateway' });
-
-interface Sealed { secretName: string; certPem: string; keyPem: string }
-
-const sealPair = (key: string, secretName: string, pem: CertPem) => seal(key, JSON.stringify({ secretName, ...pem } satisfies Sealed), 'gateway-certificates');
-
-/** The pair sealed under a key, or why it cannot be used. Pure. */
-export function openPair(key: string, secretName: string, value: string): CertPem | { problem: string } {
-  let s: Sealed;
-  try { s = JSON.parse(open(key, value, 'gateway-certificates')) as Sealed; } catch { return { problem: 'cannot be opened with YUNBANG_GATEWAY_KEY' }; }
-  if (s.secretName !== secretName || typeof s.certPem !== 'string' || typeof s.keyPem !== 'string') return { problem: 'sealed for another name' };
-  return { certPem: s.certPem, keyPem: s.keyPem };
-}
 
 export class SharedCerts {
   private watcher: Watcher | undefined;

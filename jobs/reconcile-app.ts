@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { publishApp, unpublishApp, type PublishOutcome } from '../src/publish/etcd.js';
+import { shareTlsSecrets } from './share-tls.js';
 import { recordFailure, recordObserved, recordSecretCopies } from '../src/status.js';
 import type * as k8s from '@kubernetes/client-node';
 import { applyObjects, listOwned, liveIndex, objectKey, pruneObjects, type ApplyResult } from '../k8s/apply.js';
@@ -121,9 +122,15 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
         `the app did not become Ready in cluster ${placement.movingToName} within ${env.moveTimeoutSeconds} s; it kept serving from ${placement.clusterName}`));
     }
     // After the applies, and independent of each other: the status and the etcd record in parallel.
+    // A TLS app's certificates go to etcd before its routes, so the gateways never serve one without them.
+    const gatewayKey = env.gatewayKey;
+    const share = () => (gatewayKey && intent.tls ? shareTlsSecrets({
+      etcd: env.etcd, gatewayKey, appsTlsSecret: env.settings.appsTlsSecret,
+      readSecret: async (ns, name) => (await live.fresh.secret(ns, name))?.data,
+    }, namespace, record) : Promise.resolve([]));
     const [, published] = await Promise.all([
       recordObserved(env.db, appId, observed.status),
-      step('PublishFailed', () => publishApp(env.etcd, record)),
+      step('PublishFailed', async () => { await share(); return publishApp(env.etcd, record); }),
     ]);
     return { appId, generation: intent.generation, results, health: assessment.health, published };
   } catch (err) {

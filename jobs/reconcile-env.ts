@@ -11,6 +11,8 @@ export interface ReconcileEnv {
   cluster: { id: string; name: string; etcdEndpoints: string[] };
   boss: PgBoss;
   moveTimeoutSeconds: number;
+  /** Apps' TLS Secrets are copied to etcd, sealed under this key, for the gateways (share-tls.ts); null: not copied. */
+  gatewayKey?: string | null;
   /** Where current state is read from: the worker's watch cache of this cluster; absent, the API server. */
   live?: LiveReader;
 }

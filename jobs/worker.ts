@@ -37,6 +37,8 @@ export interface WorkerEnv {
   probeSeconds?: number;
   clusterTimeoutMs?: number;
   moveTimeoutSeconds?: number;
+  /** Seals apps' TLS Secrets copied to etcd for the gateways (YUNBANG_GATEWAY_KEY); null: not copied. */
+  gatewayKey?: string | null;
   jobTimeoutSeconds?: number;
 }
 
@@ -92,7 +94,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   const settingsFor = (conn: ClusterConn) => ({ ...env.settings, appsDomain: conn.cluster.appsDomain });
   const envFor = (conn: ClusterConn, cache: ClusterCache): ReconcileEnv => ({
     db: env.db, etcd: conn.etcd, kube: conn.kube!, boss: env.boss, moveTimeoutSeconds: env.moveTimeoutSeconds ?? 300, live: cachedReader(cache, conn.kube!),
-    settings: settingsFor(conn),
+    settings: settingsFor(conn), gatewayKey: env.gatewayKey ?? null,
     cluster: { id: conn.cluster.id, name: conn.cluster.name, etcdEndpoints: conn.cluster.etcdEndpoints },
   });
 

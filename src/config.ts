@@ -91,6 +91,9 @@ const schema = z.object({
   YUNBANG_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   // Seals what Yunbang keeps of secrets in PostgreSQL (git credentials, webhook secrets).
   YUNBANG_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').refine(notPlaceholder, PLACEHOLDER),
+  // The key the gateway replicas share certificates under (gateway/shared-certs.ts): the worker seals
+  // apps' TLS Secrets with it for them (jobs/share-tls.ts). Unset: apps' Secrets are not copied.
+  YUNBANG_GATEWAY_KEY: z.string().min(32, 'must be at least 32 characters').refine(notPlaceholder, PLACEHOLDER).optional(),
   YUNBANG_REGISTRY: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, 'must be a registry host with an optional path, e.g. registry.example.com/yunbang').default('registry.yunbang.local:5000'),
   YUNBANG_REGISTRY_SECRET: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Secret name').optional(),
   YUNBANG_DETECTOR_IMAGE: z.string().min(1).default('ghcr.io/yunbang/yunbang:latest'),

@@ -13,13 +13,16 @@ type AgentFactory = (cluster: k8s.Cluster | null, options: Record<string, unknow
 const pooled = new WeakSet<k8s.KubeConfig>();
 
 /**
- * Makes a KubeConfig reuse its connections. client-node 1.4 builds a new https.Agent for every
- * request, so every call opens a new TLS connection: on this machine's benchmark a server-side
- * apply took ~160 ms that way, most of it the handshake on both sides. Here one keep-alive agent
- * per cluster and context serves every call; anything else (a proxy, plain http) is left to
- * client-node.
+ * Makes a KubeConfig share one agent per cluster and context. client-node 1.4 builds a new
+ * https.Agent for every request, so every call makes a full TLS handshake on both sides (a
+ * server-side apply took ~160 ms that way on this machine); one shared agent resumes the TLS
+ * session instead. It does not keep connections alive: node-fetch 2.7 (client-node's) fails a
+ * chunked response read from a kept-alive socket with "Premature close" when the body arrives in
+ * several reads, as it does through the cluster's Service address: in-cluster, 29 of 60 discovery
+ * reads of apps/v1 failed that way, every reconcile of a Deployment with them (2026-12-07).
+ * Anything else (a proxy, plain http) is left to client-node.
  */
-export function keepAlive(config: k8s.KubeConfig): k8s.KubeConfig {
+export function sharedAgent(config: k8s.KubeConfig): k8s.KubeConfig {
   if (pooled.has(config)) return config;
   pooled.add(config);
   const target = config as unknown as { createAgent: AgentFactory };
@@ -30,14 +33,14 @@ export function keepAlive(config: k8s.KubeConfig): k8s.KubeConfig {
     // The options follow from the cluster and the user of the current context: those are the key.
     const key = `${cluster.name}\n${cluster.server}\n${config.getCurrentContext()}`;
     let agent = agents.get(key);
-    if (!agent) agents.set(key, agent = new Agent({ ...options, keepAlive: true }));
+    if (!agent) agents.set(key, agent = new Agent({ ...options, keepAlive: false }));
     return agent;
   };
   return config;
 }
 
 export function kubeClients(config: k8s.KubeConfig): Kube {
-  keepAlive(config);
+  sharedAgent(config);
   return {
     config,
     objects: k8s.KubernetesObjectApi.makeApiClient(config),

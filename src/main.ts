@@ -39,7 +39,7 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
   if (roles.includes('worker')) {
     worker = await startWorker({
       databaseUrl: config.DATABASE_URL, db: platform.db, boss: platform.boss, etcd: platform.etcd, kube: platform.kube,
-      settings: renderSettings(config), build: buildSettings(config), secretKey: config.YUNBANG_SECRET_KEY, concurrency: config.YUNBANG_WORKER_CONCURRENCY, resyncSeconds: config.YUNBANG_RESYNC_SECONDS,
+      settings: renderSettings(config), build: buildSettings(config), secretKey: config.YUNBANG_SECRET_KEY, gatewayKey: config.YUNBANG_GATEWAY_KEY ?? null, concurrency: config.YUNBANG_WORKER_CONCURRENCY, resyncSeconds: config.YUNBANG_RESYNC_SECONDS,
       clusters: config.YUNBANG_WORKER_CLUSTERS, probeSeconds: config.YUNBANG_CLUSTER_PROBE_SECONDS, clusterTimeoutMs: config.YUNBANG_CLUSTER_TIMEOUT_SECONDS * 1000,
       moveTimeoutSeconds: config.YUNBANG_MOVE_TIMEOUT_SECONDS, jobTimeoutSeconds: config.YUNBANG_JOB_TIMEOUT_SECONDS,
     });

@@ -34,7 +34,7 @@ describe.skipIf(!process.env.YUNBANG_TEST_INSTALL)('the evaluation install on th
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const kubectl = kubectlOf(kubeconfig);
   const overlay = mkdtempSync(join(tmpdir(), 'yunbang-install-'));
-  const secrets: InstallSecrets = { postgresPassword: randomBytes(16).toString('hex'), adminToken: randomBytes(24).toString('hex'), secretKey: randomBytes(32).toString('hex') };
+  const secrets: InstallSecrets = { postgresPassword: randomBytes(16).toString('hex'), adminToken: randomBytes(24).toString('hex'), secretKey: randomBytes(32).toString('hex'), gatewayKey: randomBytes(32).toString('hex') };
   const say = (m: string) => process.stdout.write(`[install] ${m}\n`);
   let portal: Portal | undefined;
   let gateway: GatewayAddress;
@@ -117,7 +117,7 @@ describe.skipIf(!process.env.YUNBANG_TEST_INSTALL)('the evaluation install on th
     repo.push();
     const created = await api('POST', `/teams/${team}/apps`, { name: 'hello', git: { url: git.url(`hello-${team}`), branch: 'main' }, port: 8080 });
     expect(created.status, created.body).toBe(201);
-    expect(created.json.webhookUrl).toMatch(new RegExp(`^http://${INSTALL_HOST.replace(/\./g, '\\.')}/hooks/[0-9a-f-]+$`));
+    expect(created.json.webhookUrl).toMatch(new RegExp(`^http://${INSTALL_HOST.replace(/\./g, '\\.')}/hooks/[A-Za-z0-9_-]+$`));
     expect(created.json.defaultDomain).toBe(`hello-${team}.${INSTALL_APPS_DOMAIN}`);
 
     const build = await eventually('the build in the cluster', async () => {
@@ -168,6 +168,13 @@ describe.skipIf(!process.env.YUNBANG_TEST_INSTALL)('the evaluation install on th
     await new Promise((r) => setTimeout(r, 10_000));
     const [a, b] = [await onApi.stop(), await onApp.stop()];
     say(`under the upgrade: API ${a.ok}/${a.sent} answered, app ${b.ok}/${b.sent} answered`);
+    if (a.failures.length + b.failures.length > 0) {
+      const logs = async (args: string[]) => kubectl.async(['-n', 'yunbang-system', 'logs', '--tail=40', ...args]).catch((e: Error) => e.message);
+      say(`failures: ${JSON.stringify([...a.failures.slice(0, 5), ...b.failures.slice(0, 5)])}`);
+      say(`postgres:\n${await logs(['postgres-0'])}`);
+      say(`api:\n${await logs(['-l', 'app.kubernetes.io/component=api', '--prefix'])}`);
+      say(`gateway:\n${await logs(['-l', 'app.kubernetes.io/component=gateway', '--prefix'])}`);
+    }
     expect(a.failures).toEqual([]);
     expect(b.failures).toEqual([]);
     expect(a.sent).toBeGreaterThan(100);

@@ -67,6 +67,10 @@ describe('k8s/install: kubectl apply -k', () => {
     const replicas = Object.fromEntries(['api', 'worker', 'gateway'].map((c) => [c, find(docs, 'Deployment', `yunbang-${c}`)!.spec.replicas]));
     expect(replicas).toEqual({ api: 2, worker: 2, gateway: 3 });
     expect(find(docs, 'Deployment', 'yunbang-gateway')!.spec.template.spec.affinity.podAntiAffinity).toBeDefined();
+    // The gateway holds one secret, the key sealing what its replicas share, and nothing else of the Secret's.
+    const gatewayContainer = find(docs, 'Deployment', 'yunbang-gateway')!.spec.template.spec.containers[0];
+    expect(gatewayContainer.envFrom).toBeUndefined();
+    expect(gatewayContainer.env.filter((e: { valueFrom?: { secretKeyRef?: unknown } }) => e.valueFrom?.secretKeyRef).map((e: { valueFrom: { secretKeyRef: { key: string } } }) => e.valueFrom.secretKeyRef.key)).toEqual(['YUNBANG_GATEWAY_KEY']);
     expect(find(docs, 'Deployment', 'yunbang-api')!.spec.strategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
     // The generated names reach the pods that read them.
     const config = docs.find((d) => d.kind === 'ConfigMap')!;
@@ -90,7 +94,7 @@ describe('k8s/install: kubectl apply -k', () => {
     const api = find(docs, 'Deployment', 'yunbang-api')!.spec.template.spec.containers[0];
     expect(api.env).toContainEqual({ name: 'DATABASE_URL', value: 'postgres://yunbang:$(POSTGRES_PASSWORD)@postgres.yunbang-system.svc:5432/yunbang' });
     const secret = docs.find((d) => d.kind === 'Secret') as { metadata: { name: string }; data: Record<string, string> };
-    expect(Object.keys(secret.data).sort()).toEqual(['POSTGRES_PASSWORD', 'YUNBANG_ADMIN_TOKEN', 'YUNBANG_SECRET_KEY']);
+    expect(Object.keys(secret.data).sort()).toEqual(['POSTGRES_PASSWORD', 'YUNBANG_ADMIN_TOKEN', 'YUNBANG_GATEWAY_KEY', 'YUNBANG_SECRET_KEY']);
     const password = find(docs, 'StatefulSet', 'postgres')!.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'POSTGRES_PASSWORD');
     expect(password.valueFrom.secretKeyRef).toEqual({ name: secret.metadata.name, key: 'POSTGRES_PASSWORD' });
     await dryRun(docs);
