@@ -43,14 +43,14 @@ describe('configuration from the environment', () => {
       try { loadConfig({ ...valid, ...envFile(file) }); } catch (e) { err = e; }
       expect(err, file).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems.join('\n');
-      for (const name of ['DATABASE_URL', 'YUNBANG_ADMIN_TOKEN', 'YUNBANG_SECRET_KEY']) expect(problems).toMatch(new RegExp(`${name}: is the example value of k8s/install's secrets.env`));
+      for (const name of ['DATABASE_URL', 'YUNBANG_ADMIN_TOKEN', 'YUNBANG_SECRET_KEY', 'YUNBANG_GATEWAY_KEY']) expect(problems).toMatch(new RegExp(`${name}: is the example value of k8s/install's secrets.env`));
     }
     // The evaluation overlay's DATABASE_URL is made from its POSTGRES_PASSWORD, as Kubernetes expands it.
     const evaluation = envFile('overlays/evaluation/secrets.env');
     const databaseUrl = `postgres://yunbang:${evaluation.POSTGRES_PASSWORD}@postgres.yunbang-system.svc:5432/yunbang`;
     let err: unknown;
     try { loadConfig({ ...valid, ...evaluation, DATABASE_URL: databaseUrl }); } catch (e) { err = e; }
-    expect((err as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'YUNBANG_ADMIN_TOKEN', 'YUNBANG_SECRET_KEY']);
+    expect((err as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'YUNBANG_ADMIN_TOKEN', 'YUNBANG_GATEWAY_KEY', 'YUNBANG_SECRET_KEY']);
   });
 
   describe('in a cluster (KUBERNETES_SERVICE_HOST set)', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { connect, type PeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureLocalCa, issueFromLocalCa } from '../gateway/local-ca.js';
+import { tlsSecretName } from '../k8s/render/app.js';
 import { certKey } from '../src/publish/etcd.js';
 import { rest } from './helpers/clients.js';
 import { makeTeam, uniq } from './helpers/fixtures.js';
@@ -35,11 +36,12 @@ describe('apps\' TLS Secrets reach the gateway through etcd, sealed', { timeout:
     const team = await makeTeam(p.url);
     const namespace = `yb-${team}`;
     const host = `${uniq('shop')}.example.com`;
+    const secretName = tlsSecretName('{host}-tls', host); // YUNBANG_TLS_SECRET_TEMPLATE's default
     // The team's own certificate, from a CA of its own (not the gateway's local CA, which would issue one otherwise).
     const own = await issueFromLocalCa(await ensureLocalCa(mkdtempSync(join(inject('stack').dir, 'team-ca-'))), host);
     await eventually('the team namespace', async () => (await p.core.readNamespace({ name: namespace }).catch(() => undefined)) !== undefined);
     await p.core.createNamespacedSecret({ namespace, body: {
-      metadata: { name: `${host}-tls` }, type: 'kubernetes.io/tls',
+      metadata: { name: secretName }, type: 'kubernetes.io/tls',
       data: { 'tls.crt': Buffer.from(own.certPem).toString('base64'), 'tls.key': Buffer.from(own.keyPem).toString('base64') },
     } });
     const created = await rest(p.url, ADMIN)('POST', `/teams/${team}/apps`, { name: 'shop', image: 'registry.example/web:1', port: 8080, tls: true, domains: [host] });
@@ -52,7 +54,7 @@ describe('apps\' TLS Secrets reach the gateway through etcd, sealed', { timeout:
     }, 60_000);
     expect(cert.subjectaltname).toBe(`DNS:${host}`);
     // In etcd: ciphertext only.
-    const stored = await p.etcd.get(certKey(`${host}-tls`)).string();
+    const stored = await p.etcd.get(certKey(secretName)).string();
     expect(stored).toMatch(/^v2\./);
     expect(stored).not.toContain('PRIVATE KEY');
     expect(stored).not.toContain(Buffer.from(own.keyPem).toString('base64').slice(0, 40));
