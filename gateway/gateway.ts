@@ -70,11 +70,18 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   let source: RouteSource | undefined;
   let nginxRef: Nginx | undefined;
   let appliedText: string | undefined;
+  // Routes known: etcd's served at least once, or the last run's restored. Before that a new replica
+  // would answer 404 for every host, so the Service must not send it traffic (/servingz).
+  let routesServed = false;
   let lastError: string | null = null;
   const status: StatusServer = await startStatusServer(c.statusListen, {
     metrics,
     acmeAnswer: answers ? (token) => answers.get(token) : undefined,
     health: () => ({ ok: nginxRef?.pid !== undefined && appliedText !== undefined, detail: nginxRef?.pid === undefined ? 'nginx is not running' : 'serving' }),
+    serving: () => ({
+      ok: nginxRef?.pid !== undefined && routesServed,
+      detail: nginxRef?.pid === undefined ? 'nginx is not running' : routesServed ? 'serving the routes' : 'routes not yet read from etcd',
+    }),
     readiness: () => {
       const reasons: string[] = [];
       if (nginxRef?.pid === undefined) reasons.push('nginx is not running');
@@ -148,6 +155,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
       // Nothing to do (never reload for an unchanged text), and what is served is current again.
       lastError = null;
       metrics.configValid.set(1);
+      if (source?.synced()) routesServed = true;
       return;
     }
     const next = `${confPath}.next`;
@@ -174,6 +182,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     }
     appliedText = text;
     lastError = null;
+    if (source?.synced()) routesServed = true;
     routeCount = parsed.routes.length;
     metrics.routes.set(routeCount);
     metrics.configValid.set(1);
@@ -211,7 +220,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   shared?.start();
   // Start serving at once: what the last run knew (if anything), then what etcd says.
   if (existsSync(routesFile)) {
-    try { records = new Map(JSON.parse(readFileSync(routesFile, 'utf8')) as [string, string][]); } catch { records = new Map(); }
+    try { records = new Map(JSON.parse(readFileSync(routesFile, 'utf8')) as [string, string][]); routesServed = true; } catch { records = new Map(); }
   }
   try {
     await apply().catch(async (err) => {

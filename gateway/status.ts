@@ -4,7 +4,9 @@ import type { GatewayMetrics } from './metrics.js';
 
 /**
  * The gateway's own HTTP endpoints, apart from the traffic it proxies:
- *  - /healthz: nginx runs and serves a configuration (liveness and the Service's readiness);
+ *  - /healthz: nginx runs and serves a configuration (liveness);
+ *  - /servingz: nginx serves the routes etcd gave at least once, or the last run's (the Service's
+ *    readiness: a new replica answering before it knows any route would answer 404 to every host);
  *  - /readyz: also current — etcd has been read and the newest configuration passed `nginx -t`;
  *    503 with the reasons otherwise, while the last good configuration keeps serving;
  *  - /metrics: Prometheus;
@@ -15,6 +17,7 @@ export interface StatusSources {
   /** The answer to an ACME HTTP-01 challenge token (nginx passes /.well-known/acme-challenge/ here). */
   acmeAnswer?(token: string): Promise<string | undefined>;
   health(): { ok: boolean; detail: string };
+  serving(): { ok: boolean; detail: string };
   readiness(): { ok: boolean; reasons: string[] };
 }
 
@@ -26,6 +29,7 @@ export function startStatusServer(listen: string, s: StatusSources): Promise<Sta
     const json = (code: number, body: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method !== 'GET' && req.method !== 'HEAD') { json(405, { error: 'method not allowed' }); return; }
     if (path === '/healthz') { const h = s.health(); json(h.ok ? 200 : 503, { ok: h.ok, detail: h.detail }); return; }
+    if (path === '/servingz') { const h = s.serving(); json(h.ok ? 200 : 503, { ok: h.ok, detail: h.detail }); return; }
     if (path === '/readyz') { const r = s.readiness(); json(r.ok ? 200 : 503, { ready: r.ok, reasons: r.reasons }); return; }
     if (path === '/metrics') {
       s.metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': s.metrics.registry.contentType }).end(text),

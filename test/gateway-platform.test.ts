@@ -8,7 +8,7 @@ import { routeKey } from '../src/publish/etcd.js';
 import { startEtcd, type LocalEtcd } from '../scripts/local/etcd.js';
 import { freePort } from '../scripts/local/proc.js';
 import { eventually } from './helpers/full.js';
-import { startTestGateway, viaGateway, type TestGateway } from './helpers/gateway.js';
+import { partitionable, startTestGateway, viaGateway, type TestGateway } from './helpers/gateway.js';
 
 /**
  * Installed in a cluster, the platform's own address (YUNBANG_PUBLIC_URL's host) is served by the
@@ -63,5 +63,26 @@ describe('gateway: the platform\'s own address', () => {
       .toEqual({ host: 'yunbang.example.org', upstream: { host: 'yunbang-api.yunbang-system.svc', port: 80 }, tlsSecret: 'yunbang-platform-tls' });
     // The local stack serves its API directly: no platform route.
     expect(loadGatewayConfig({ ...base, YUNBANG_PUBLIC_URL: 'http://localhost:8080' }).platform).toBeNull();
+  });
+
+  it('a new replica is not ready for traffic (/servingz) until it serves the routes etcd holds; /healthz, its liveness, says it runs', async () => {
+    await client.put(routeKey('known.platform.test')).value(JSON.stringify({ team: 'ops', app: 'known', port: 8080, endpoints: [], stopped: false, tls: null }));
+    const partition = await partitionable(etcd.endpoint);
+    await partition.cut();
+    const fresh = await startTestGateway({ etcd: partition.endpoint });
+    try {
+      const status = async (path: string) => (await fetch(`${fresh.gateway.statusUrl}${path}`)).status;
+      expect(await status('/healthz')).toBe(200);
+      expect(await status('/servingz')).toBe(503);
+      // It would answer 404 for a host it does not know yet: what the Service must not send it.
+      expect((await viaGateway(fresh, 'known.platform.test')).status).toBe(404);
+      await partition.restore();
+      await eventually('serving the routes', async () => (await status('/servingz')) === 200, 30_000);
+      await fresh.gateway.settled();
+      expect((await viaGateway(fresh, 'known.platform.test')).status).toBe(503); // known now: no endpoint yet
+    } finally {
+      await fresh.stop();
+      await partition.close();
+    }
   });
 });
