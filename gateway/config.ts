@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseAddressMap, parseCidr, type AddressRule, type Cidr } from './address-map.js';
+import { PLACEHOLDER, notPlaceholder } from '../src/config.js';
 import { isRoutableHost } from './routes.js';
 import type { PlatformRouteConfig } from './platform-route.js';
 
@@ -29,7 +30,7 @@ const schema = z.object({
   // Replicas share their ACME account and the certificates one of them had issued through etcd,
   // sealed under this key (from a Secret; the worker holds it too). Unset: each keeps its own.
   YUNBANG_GATEWAY_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
-    .refine((v) => !v.includes('CHANGE-ME'), 'is still the example value: set a random one (openssl rand -hex 32)').optional(),
+    .refine(notPlaceholder, PLACEHOLDER).optional(),
   YUNBANG_GATEWAY_LOCAL_CA_DIR: z.string().min(1).optional(),
   // ACME (HTTP-01): certificates for TLS hosts that have none, from Let's Encrypt or another ACME CA.
   YUNBANG_ACME_EMAIL: z.string().email('must be an e-mail address').optional(),

@@ -1,6 +1,6 @@
 import { EtcdLockFailedError, type Etcd3, type Watcher } from 'etcd3';
 import { open, seal } from '../src/crypto/box.js';
-import { openCertificate as openPair, sealCertificate as sealPair } from '../src/publish/certificates.js';
+import { openCertificate, sealCertificate } from '../src/publish/certificates.js';
 import { log as rootLog } from '../src/log.js';
 import { ACME_ACCOUNT_KEY, CERTS_PREFIX, certKey, certLockKey } from '../src/publish/etcd.js';
 import { RENEW_BEFORE_MS, verifyPem, writePair, type CertPem, type Issuer } from './certs.js';
@@ -52,7 +52,7 @@ export class SharedCerts {
 
   private take(key: string, value: string): boolean {
     const secretName = key.slice(CERTS_PREFIX.length);
-    const pem = openPair(this.key, secretName, value);
+    const pem = openCertificate(this.key, secretName, value);
     if ('problem' in pem) { log.warn({ secretName, problem: pem.problem }, 'shared certificate skipped'); return false; }
     writePair(this.dir, secretName, pem);
     return true;
@@ -61,12 +61,12 @@ export class SharedCerts {
   async get(secretName: string): Promise<CertPem | undefined> {
     const v = await this.etcd.get(certKey(secretName)).string();
     if (!v) return undefined;
-    const pem = openPair(this.key, secretName, v);
+    const pem = openCertificate(this.key, secretName, v);
     return 'problem' in pem ? undefined : pem;
   }
 
   async put(secretName: string, pem: CertPem): Promise<void> {
-    await this.etcd.put(certKey(secretName)).value(sealPair(this.key, secretName, pem));
+    await this.etcd.put(certKey(secretName)).value(sealCertificate(this.key, secretName, pem));
   }
 
   /**

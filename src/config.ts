@@ -33,9 +33,10 @@ const cidrs = z.string().default('').transform((v) => v.split(',').map((s) => s.
     }
   });
 
-// The example values of k8s/install's secrets.env: an install that kept one must not start.
-const notPlaceholder = (v: string) => !/CHANGE-ME/i.test(v);
-const PLACEHOLDER = "is the example value of k8s/install's secrets.env: set a random one of your own";
+// The example values of k8s/install's secrets.env: an install that kept one must not start
+// (the gateway's YUNBANG_GATEWAY_KEY is checked with the same test).
+export const notPlaceholder = (v: string) => !/CHANGE-ME/i.test(v);
+export const PLACEHOLDER = "is the example value of k8s/install's secrets.env: set a random one of your own";
 
 const schema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).refine(notPlaceholder, PLACEHOLDER),

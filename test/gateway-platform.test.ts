@@ -61,6 +61,8 @@ describe('gateway: the platform\'s own address', () => {
     expect(() => loadGatewayConfig({ ...base, YUNBANG_PUBLIC_URL: 'https://yunbang.example.org', YUNBANG_GATEWAY_PLATFORM_UPSTREAM: 'yunbang-api:eighty' })).toThrow(GatewayConfigError);
     expect(loadGatewayConfig({ ...base, YUNBANG_PUBLIC_URL: 'https://yunbang.example.org/', YUNBANG_GATEWAY_PLATFORM_UPSTREAM: 'yunbang-api.yunbang-system.svc:80' }).platform)
       .toEqual({ host: 'yunbang.example.org', upstream: { host: 'yunbang-api.yunbang-system.svc', port: 80 }, tlsSecret: 'yunbang-platform-tls' });
+    // The install's example key is refused, as the API and the worker refuse theirs.
+    expect(() => loadGatewayConfig({ ...base, YUNBANG_GATEWAY_KEY: 'CHANGE-ME-to-at-least-32-random-characters' })).toThrow(/YUNBANG_GATEWAY_KEY: is the example value/);
     // The local stack serves its API directly: no platform route.
     expect(loadGatewayConfig({ ...base, YUNBANG_PUBLIC_URL: 'http://localhost:8080' }).platform).toBeNull();
   });
