@@ -1,6 +1,6 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { APP_SELECT, toView, type AppRow } from '../src/intents/apps.js';
+import { APP_SELECT, toView, type AppRow } from '../src/intents/app-rows.js';
 import { run } from '../src/main.js';
 
 /**

@@ -1,6 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { Db } from '../src/db/pool.js';
-import { QUEUES, enqueue } from './queues.js';
+import { QUEUES, enqueue } from '../src/intents/queues.js';
 
 /** Enqueues a reconcile for the app a cluster event concerns (by its owner labels). */
 export async function enqueueNow(db: Db, boss: PgBoss, team: string, app: string): Promise<void> {

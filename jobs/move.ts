@@ -4,7 +4,7 @@ import { publishApp, type AppRecord } from '../src/publish/etcd.js';
 import { STATUS_CHANNEL, recordObserved } from '../src/status.js';
 import type { Assessment } from '../k8s/health.js';
 import type { LoadedApp } from './intent.js';
-import { QUEUES, enqueue, queueIn } from './queues.js';
+import { QUEUES, enqueue, queueIn } from '../src/intents/queues.js';
 import type { ReconcileEnv } from './reconcile-env.js';
 
 /**

@@ -13,11 +13,12 @@ import { generatedSecretName } from '../k8s/render/connect.js';
 import { ensureGeneratedSecret, syncSharedSecrets } from './secrets.js';
 import { loadApp } from './intent.js';
 import { ensureTeam } from './reconcile-team.js';
-import { StepError, describe, step } from './steps.js';
+import { StepError, step } from './steps.js';
+import { describe } from '../src/describe-error.js';
 import type { ReconcileEnv } from './reconcile-env.js';
 
 export type { ReconcileEnv };
-import { QUEUES, enqueue } from './queues.js';
+import { QUEUES, enqueue } from '../src/intents/queues.js';
 import { abandonMove, advanceMove, moveOverdue, sameStore, type MoveOutcome } from './move.js';
 
 export interface ReconcileOutcome {

@@ -8,7 +8,7 @@ import { log } from '../src/log.js';
 import { jobDuration, jobRuns } from '../src/metrics.js';
 import { ClusterClients, type ClusterConn } from '../src/clusters/clients.js';
 import type { RenderSettings } from '../k8s/types.js';
-import { JOBS_CHANNEL, QUEUES, createClusterQueues, enqueue, queueIn, type AdvanceBuildJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from './queues.js';
+import { JOBS_CHANNEL, QUEUES, createClusterQueues, enqueue, queueIn, type AdvanceBuildJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from '../src/intents/queues.js';
 import { advanceBuild } from './build.js';
 import { reconcileApp, type ReconcileEnv } from './reconcile-app.js';
 import { reconcileTeam } from './reconcile-team.js';

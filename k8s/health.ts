@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import type { Health } from '../src/model.js';
+import type { Health } from './types.js';
 
 export interface Assessment { health: Health; reason: string; message: string; ready: number; desired: number }
 

@@ -1,5 +1,12 @@
-import type { EnvVar } from '../src/model.js';
-import type { Resources } from '../src/validation.js';
+/** An environment variable as a container gets it. */
+export interface EnvVar { name: string; value: string }
+
+/** Container requests and limits as Kubernetes quantities (src/validation.ts checks them). */
+export interface ResourceList { cpu?: string; memory?: string }
+export interface Resources { requests?: ResourceList; limits?: ResourceList }
+
+/** Unknown: the app's cluster cannot be reached, so nobody knows. */
+export type Health = 'Ready' | 'Progressing' | 'Degraded' | 'Failed' | 'Missing' | 'Unknown';
 
 /** A Kubernetes object as rendered: plain data, ready for server-side apply. */
 export interface K8sObject {

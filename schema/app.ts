@@ -1,7 +1,7 @@
 import { builder, withoutNulls } from './builder.js';
-import {
-  createApp, deleteApp, getApp, type DeletedAppView, listApps, listReleases, rollbackApp, rotateWebhookSecret, setLifecycle, updateApp, watchAppStatus,
-} from '../src/intents/apps.js';
+import { createApp, getApp, listApps, rotateWebhookSecret, setLifecycle, updateApp, watchAppStatus } from '../src/intents/apps.js';
+import { deleteApp, type DeletedAppView } from '../src/intents/delete-app.js';
+import { listReleases, rollbackApp } from '../src/intents/releases.js';
 import type { AppRefView, AppStatusView, AppView, ConnectionInfoView, EnvConflictView, EnvVar, GitSource, ReleaseConfig, ReleaseView, VolumeView } from '../src/model.js';
 import type { Resources as ResourcesValue } from '../src/validation.js';
 import { Invalid } from '../src/errors.js';

@@ -1,13 +1,8 @@
 import SchemaBuilder from '@pothos/core';
 import { valueFromASTUntyped } from 'graphql';
-import type { Ctx } from '../src/intents/context.js';
+import type { GqlContext } from '../src/http/graphql-context.js';
 
-/** The GraphQL context: the intent context of the authenticated caller. */
-export interface GqlContext {
-  ctx: Ctx;
-  /** Aborts when the client goes away; ends subscriptions. */
-  signal: AbortSignal;
-}
+export type { GqlContext };
 
 export const builder = new SchemaBuilder<{
   Context: GqlContext;

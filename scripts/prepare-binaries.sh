@@ -47,14 +47,23 @@ TARGETS="${missing# }"
 step "building $TARGETS v1.20.2 from Debian's source package"
 step "this happens once per machine and takes about 10 minutes on 2 cores"
 if ! grep -rqs "deb-src" /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/null; then
-  step "enabling Debian source packages (deb-src)"
-  $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.sources >/dev/null <<'X'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-X
+  # The source entries are the machine's own `deb` entries with the type changed, so whatever mirror
+  # this machine uses serves the sources too and no host is written into the repository.
+  step "enabling Debian source packages (deb-src) from this machine's apt sources"
+  {
+    for f in /etc/apt/sources.list.d/*.sources; do
+      if [ -f "$f" ]; then sed -E 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb-src/' "$f"; echo; fi
+    done
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+      if [ -f "$f" ]; then grep -E '^deb[[:space:]]' "$f" | sed -E 's/^deb[[:space:]]/deb-src /' || true; fi
+    done
+  } | $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.sources.tmp >/dev/null
+  # One-line entries and deb822 stanzas cannot share a file: split them by format.
+  grep -E '^deb-src ' /etc/apt/sources.list.d/yunbang-debsrc.sources.tmp \
+    | $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.list >/dev/null || true
+  grep -vE '^deb-src ' /etc/apt/sources.list.d/yunbang-debsrc.sources.tmp \
+    | $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.sources >/dev/null || true
+  $SUDO rm -f /etc/apt/sources.list.d/yunbang-debsrc.sources.tmp
   apt_updated=0
 fi
 apt_install golang-go dpkg-dev rsync golang-github-modern-go-reflect2-dev

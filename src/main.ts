@@ -7,6 +7,9 @@ import { DowngradeError, migrate } from './db/migrate.js';
 import { buildSettings, renderSettings } from './settings.js';
 import { StatusHub } from './status-hub.js';
 import { TokenCache } from './auth/token-cache.js';
+// The one composition root: the only file in src/ that imports from the folders above it (the
+// GraphQL schema and the worker), because the design card puts the server's wiring in src/.
+import { schema } from '../schema/index.js';
 import { startWorker, type Worker } from '../jobs/worker.js';
 
 /**
@@ -31,7 +34,7 @@ export async function run(roles: Role[], env: NodeJS.ProcessEnv = process.env): 
     await hub.start();
     platform.deps.statusHub = hub;
     platform.deps.tokenCache = tokens;
-    const app = createServer({ deps: platform.deps, adminToken: config.YUNBANG_ADMIN_TOKEN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, sessionHours: config.YUNBANG_SESSION_HOURS, draining: () => draining });
+    const app = createServer({ schema, deps: platform.deps, adminToken: config.YUNBANG_ADMIN_TOKEN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, sessionHours: config.YUNBANG_SESSION_HOURS, draining: () => draining });
     server = await new Promise<Server>((resolve) => { const s = app.listen(config.PORT, config.HOST, () => resolve(s)); });
     log.info({ port: config.PORT }, 'api listening');
   }

@@ -2,7 +2,9 @@ import type { Resources, Role } from './validation.js';
 
 /** The shapes both APIs return. GraphQL and REST serialise these same objects. */
 
-export interface EnvVar { name: string; value: string }
+// The shapes Kubernetes objects are rendered from belong to k8s/ (the layer below): re-exported here.
+import type { EnvVar, Health } from '../k8s/types.js';
+export type { EnvVar, Health };
 
 /** A team's plan, as the admin set it (or the platform's default): what its ResourceQuota allows, and builds at once. */
 export interface TeamQuotaView { pods: number; cpu: string; memory: string; storage: string | null; builds: number }
@@ -44,8 +46,6 @@ export interface ClusterView {
   createdAt: Date;
 }
 
-/** Unknown: the app's cluster cannot be reached, so nobody knows. */
-export type Health = 'Ready' | 'Progressing' | 'Degraded' | 'Failed' | 'Missing' | 'Unknown';
 
 export interface AppStatusView {
   health: Health;

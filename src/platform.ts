@@ -10,7 +10,7 @@ import { createPool, type Db } from './db/pool.js';
 import { migrate } from './db/migrate.js';
 import type { Probe } from './http/server.js';
 import type { Deps } from './intents/context.js';
-import { createQueues } from '../jobs/queues.js';
+import { createQueues } from './intents/queues.js';
 import { log } from './log.js';
 import { withTimeout } from './timeout.js';
 import { kubeClients, type Kube } from './kube.js';

@@ -1,3 +1,4 @@
+import type { Resources } from '../k8s/types.js';
 import { z } from 'zod';
 import { Invalid } from './errors.js';
 
@@ -97,7 +98,11 @@ export const resources = z.object({ requests: resourceList.optional(), limits: r
       }
     }
   });
-export type Resources = z.infer<typeof resources>;
+/** The rendered shape lives in k8s/; this fails to compile if the schema and it part ways. */
+export type { Resources };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const resourcesMatch: Same<z.infer<typeof resources>, Resources> = true;
+void resourcesMatch;
 
 /**
  * Persistent volumes: each becomes a claim per pod of the app's StatefulSet. Names are DNS-1123

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueue, queueIn, QUEUES } from '../jobs/queues.js';
+import { enqueue, queueIn, QUEUES } from '../src/intents/queues.js';
 import { withTx } from '../src/db/pool.js';
 import { rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { GraphQLError, getOperationAST, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { schema } from '../../schema/index.js';
+import type { GraphQLSchema } from 'graphql';
 import { authenticate, bearer } from '../auth/tokens.js';
 import { CSRF_HEADER, csrfRefused, sessionOf } from '../auth/session.js';
 import { Conflict, DomainError, Invalid, RateLimited } from '../errors.js';
@@ -11,7 +11,7 @@ import { log } from '../log.js';
 import { NUL_MESSAGE, nulInGraphql } from './nul.js';
 import { RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.js';
 import { graphqlDuration, graphqlOperations } from '../metrics.js';
-import type { GqlContext } from '../../schema/builder.js';
+import type { GqlContext } from './graphql-context.js';
 
 interface ServerContext { req: Request; res: Response }
 
@@ -114,7 +114,7 @@ const reportRejections = {
   }],
 };
 
-export function createGraphql(deps: Deps, adminToken: string): YogaServerInstance<ServerContext, GqlContext> {
+export function createGraphql(schema: GraphQLSchema, deps: Deps, adminToken: string): YogaServerInstance<ServerContext, GqlContext> {
   return createYoga<ServerContext, GqlContext>({
     schema,
     graphqlEndpoint: '/graphql',

@@ -1,5 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import * as apps from '../intents/apps.js';
+import { deleteApp } from '../intents/delete-app.js';
+import { listReleases, rollbackApp } from '../intents/releases.js';
 import * as teams from '../intents/teams.js';
 import * as tokens from '../intents/tokens.js';
 import { listEvents } from '../intents/events.js';
@@ -71,7 +73,7 @@ export function restRouter(): Router {
     res.json(await apps.updateApp(ctx(res), { ...req.body, team: p(req, 'team'), name: p(req, 'app') }));
   });
   r.delete('/teams/:team/apps/:app', async (req, res) => {
-    res.status(202).json(await apps.deleteApp(ctx(res), p(req, 'team'), p(req, 'app'), { deleteData: q(req, 'deleteData') === 'true' }));
+    res.status(202).json(await deleteApp(ctx(res), p(req, 'team'), p(req, 'app'), { deleteData: q(req, 'deleteData') === 'true' }));
   });
   for (const op of ['start', 'stop', 'restart'] as const) {
     r.post(`/teams/:team/apps/:app/${op}`, async (req, res) => {
@@ -79,10 +81,10 @@ export function restRouter(): Router {
     });
   }
   r.get('/teams/:team/apps/:app/releases', async (req, res) => {
-    res.json(await apps.listReleases(ctx(res), p(req, 'team'), p(req, 'app')));
+    res.json(await listReleases(ctx(res), p(req, 'team'), p(req, 'app')));
   });
   r.post('/teams/:team/apps/:app/rollback', async (req, res) => {
-    res.status(202).json(await apps.rollbackApp(ctx(res), p(req, 'team'), p(req, 'app'), req.body.release));
+    res.status(202).json(await rollbackApp(ctx(res), p(req, 'team'), p(req, 'app'), req.body.release));
   });
   r.post('/teams/:team/apps/:app/webhook-secret', async (req, res) => {
     res.json(await apps.rotateWebhookSecret(ctx(res), p(req, 'team'), p(req, 'app')));

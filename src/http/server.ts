@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler } from 'express';
@@ -21,6 +22,8 @@ export const apiSpecPath = fileURLToPath(new URL('../../openapi/openapi.yaml', i
 export interface Probe { name: string; check(): Promise<void> }
 
 export interface ServerOptions {
+  /** The GraphQL schema (schema/), handed in by the composition root so src/ never imports above itself. */
+  schema: GraphQLSchema;
   deps: Deps;
   adminToken: string;
   probes: Probe[];
@@ -117,7 +120,7 @@ export function createServer(o: ServerOptions): Express {
   app.post('/hooks/:provider/:id', raw, rejectNul, hook);
   app.post('/hooks/:id', raw, rejectNul, hook);
   app.use(sessionRouter({ deps: o.deps, adminToken: o.adminToken, hours: o.sessionHours ?? 12 }));
-  const yoga = createGraphql(o.deps, o.adminToken);
+  const yoga = createGraphql(o.schema, o.deps, o.adminToken);
   app.use(yoga.graphqlEndpoint, json, (req, res) => yoga(req, res));
 
   app.use('/api/v1', json, rejectNul, requireToken(o.deps, o.adminToken), OpenApiValidator.middleware({

@@ -1,179 +1,25 @@
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
-import type { Queryable, Tx } from '../db/pool.js';
+import type { Tx } from '../db/pool.js';
 import { actorName, authorize } from '../auth/principal.js';
 import { Conflict, Invalid, NotFound, Unavailable, type FieldIssue } from '../errors.js';
-import { QUEUES, enqueue } from '../../jobs/queues.js';
-import type { AppView, EnvVar, ReleaseConfig, ReleaseView } from '../model.js';
+import type { AppView, EnvVar } from '../model.js';
 import * as v from '../validation.js';
 import { parse } from '../validation.js';
 import { mutation } from './audit.js';
-import type { AppsSettings, Ctx } from './context.js';
+import { APP_SELECT, enqueueReconcile, findApp, lockApp, reconcileDependents, toView, webhookUrl, type AppRow } from './app-rows.js';
+import { createSchema, updateSchema, type CreateAppInput, type UpdateAppInput } from './app-input.js';
+import { recordRelease, releaseConfig } from './releases.js';
+import type { Ctx } from './context.js';
 import { placeApp } from './clusters.js';
 import { findTeam } from './teams.js';
 import { overruns, usage, type Workload } from './plan.js';
 import { queueBuild } from './builds.js';
-import { buildMode, dockerfilePath, gitCredentials, gitInput, guardGitUrl, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
+import { guardGitUrl, newWebhookId, newWebhookSecret, type GitCredentials, type SourceSpec } from './source.js';
 import { seal } from '../crypto/box.js';
-import { servedBy, type LocalImages } from '../clusters/stand-ins.js';
-import { APP_CHANNEL } from '../status.js';
 import type { TeamRow } from './teams.js';
-import { connectionEnv, effectiveExports, fillEndpoint, generatedSecretName } from '../../k8s/render/connect.js';
 import { defaultDomain, defaultLabel, underAppsDomain } from '../../k8s/render/hosts.js';
-import type { ConnectionEntry, Dependency, Volume, GeneratedSecret } from '../../k8s/types.js';
+import type { ConnectionEntry, Volume, GeneratedSecret } from '../../k8s/types.js';
 
-export interface AppRow {
-  id: string; team_id: string; team: string; name: string; image: string | null; source: SourceSpec | null; webhook_id: string | null;
-  has_credentials: boolean; learned_host_keys: string | null;
-  port: number; replicas: number;
-  env: EnvVar[]; resources: v.Resources; capabilities: string[]; health_check_path: string | null; tls: boolean; running: boolean; generation: number; current_release: number | null;
-  created_at: Date; updated_at: Date; domains: string[];
-  health: AppView['status']['health']; reason: string; message: string; ready_replicas: number;
-  desired_replicas: number; observed_generation: number; endpoints: string[]; status_updated_at: Date;
-  namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: GeneratedSecret[]; args: string[] | null;
-  installation: string | null; component: string | null; dependencies: Dependency[]; shared_with: string[]; default_label: string | null;
-  cluster: string; apps_domain: string; moving_to: string | null; move_error: string | null; cluster_id: string; stand_in_images: LocalImages;
-}
-
-export const APP_SELECT = `
-  SELECT a.id, a.team_id, t.name AS team, a.name, a.image, a.source, a.webhook_id, a.git_credentials IS NOT NULL AS has_credentials, a.learned_host_keys, a.port, a.replicas, a.env, a.resources, a.capabilities, a.health_check_path, a.tls, a.running,
-         a.generation, a.current_release, a.created_at, a.updated_at,
-         array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
-         s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
-         s.updated_at AS status_updated_at,
-         t.namespace, a.volumes, a.exports, a.secrets, a.args, i.name AS installation, a.component, a.default_label,
-         (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
-                  ORDER BY dt.name, d.name), '[]')
-            FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN teams dt ON dt.id = d.team_id
-           WHERE ad.app_id = a.id AND d.deleted_at IS NULL) AS dependencies,
-         array(SELECT st.name FROM app_shares sh JOIN teams st ON st.id = sh.team_id WHERE sh.app_id = a.id AND st.deleted_at IS NULL ORDER BY st.name) AS shared_with,
-         a.cluster_id, c.name AS cluster, c.apps_domain, c.stand_in_images, (SELECT m.name FROM clusters m WHERE m.id = a.moving_to) AS moving_to, a.move_error
-    FROM apps a JOIN teams t ON t.id = a.team_id JOIN app_status s ON s.app_id = a.id JOIN clusters c ON c.id = a.cluster_id
-    LEFT JOIN installations i ON i.id = a.installation_id`;
-
-/** An app's webhook URL: one path segment per app; the git host is recognised by its headers. */
-export const webhookUrl = (publicUrl: string, id: string) => `${publicUrl.replace(/\/$/, '')}/hooks/${id}`;
-
-/** An app's URL at a host: the scheme its TLS setting gives, and the gateway's public port unless standard. */
-export function appUrl(host: string, tls: boolean, apps: AppsSettings): string {
-  const port = tls ? (apps.httpsPort === 443 ? '' : `:${apps.httpsPort}`) : (apps.httpPort === 80 ? '' : `:${apps.httpPort}`);
-  return `${tls ? 'https' : 'http'}://${host}${port}/`;
-}
-
-type Links = Pick<Ctx, 'publicUrl' | 'apps'>;
-
-export function toView(r: AppRow, links: Links): AppView {
-  const s = r.source;
-  const own = defaultDomain(r.default_label, r.apps_domain);
-  // A wildcard custom domain is no address to visit.
-  const visit = own ?? r.domains.find((d) => !d.startsWith('*.')) ?? null;
-  return {
-    team: r.team, name: r.name, image: r.image, imageServedBy: servedBy(r.image, r.stand_in_images),
-    git: s ? {
-      url: s.url, branch: s.branch, subdir: s.subdir, hasCredentials: r.has_credentials,
-      knownHosts: s.knownHosts ?? null, trustOnFirstUse: s.trustOnFirstUse ?? false, learnedHostKeys: r.learned_host_keys,
-    } : null,
-    buildMode: s?.buildMode ?? null, dockerfilePath: s ? s.dockerfilePath : null,
-    webhookUrl: r.webhook_id ? webhookUrl(links.publicUrl, r.webhook_id) : null,
-    port: r.port, replicas: r.replicas, env: r.env, domains: r.domains,
-    defaultDomain: own, url: visit ? appUrl(visit, r.tls, links.apps) : null,
-    resources: r.resources, capabilities: r.capabilities, healthCheckPath: r.health_check_path, tls: r.tls, running: r.running, generation: r.generation, currentRelease: r.current_release,
-    createdAt: r.created_at, updatedAt: r.updated_at,
-    status: {
-      health: r.health, reason: r.reason, message: r.message, readyReplicas: r.ready_replicas,
-      desiredReplicas: r.desired_replicas, observedGeneration: r.observed_generation, endpoints: r.endpoints,
-      updatedAt: r.status_updated_at,
-    },
-    volumes: r.volumes,
-    dependencies: r.dependencies.map((d) => ({ team: d.team, app: d.app })),
-    sharedWith: r.shared_with,
-    connectionInfo: effectiveExports(r.name, r.exports).map((e) => ('secret' in e
-      ? { name: e.name, value: null, secret: true }
-      : { name: e.name, value: fillEndpoint(e.value, { app: r.name, namespace: r.namespace, port: r.port }), secret: false })),
-    envConflicts: connectionEnv({ app: r.name, namespace: r.namespace }, r.dependencies, [...r.env.map((e) => e.name), ...r.secrets.map((x) => x.name), 'PORT']).conflicts,
-    installation: r.installation,
-    cluster: r.cluster, movingTo: r.moving_to, moveError: r.move_error,
-  };
-}
-
-async function findApp(q: Queryable, teamId: string, team: string, name: string): Promise<AppRow> {
-  const { rows } = await q.query<AppRow>(`${APP_SELECT} WHERE a.team_id = $1 AND a.name = $2 AND a.deleted_at IS NULL`, [teamId, name]);
-  if (!rows[0]) throw new NotFound(`app "${name}" not found in team "${team}"`);
-  return rows[0];
-}
-
-/** Locks the live app row for the rest of the transaction, so concurrent changes serialise. */
-async function lockApp(tx: Tx, teamId: string, team: string, name: string): Promise<AppRow> {
-  const { rows } = await tx.query<{ id: string }>(
-    `SELECT id FROM apps WHERE team_id = $1 AND name = $2 AND deleted_at IS NULL FOR UPDATE`, [teamId, name]);
-  if (!rows[0]) throw new NotFound(`app "${name}" not found in team "${team}"`);
-  return findApp(tx, teamId, team, name);
-}
-
-const specFields = {
-  image: v.image,
-  port: v.port,
-  replicas: v.replicas,
-  env: v.env,
-  domains: v.domains,
-  resources: v.resources,
-  capabilities: v.capabilities,
-  // "" clears it too, for clients (GraphQL) where null means "leave as is".
-  healthCheckPath: z.union([z.literal('').transform(() => null), v.healthCheckPath]).nullable(),
-  tls: z.boolean(),
-};
-
-const createSchema = z.object({
-  team: z.string(),
-  name: v.appName,
-  image: v.image.optional(),
-  git: gitInput.optional(),
-  gitCredentials: gitCredentials.optional(),
-  buildMode: buildMode.default('AUTO'),
-  dockerfilePath: dockerfilePath.default('Dockerfile'),
-  port: v.port.default(8080),
-  replicas: v.replicas.default(1),
-  env: v.env.default([]),
-  domains: v.domains.default([]),
-  resources: v.resources.default({}),
-  capabilities: v.capabilities.default([]),
-  healthCheckPath: specFields.healthCheckPath.default(null),
-  tls: z.boolean().default(false),
-  volumes: v.volumes.default([]),
-  cluster: z.string().optional(),
-}).superRefine((a, ctx) => {
-  if ((a.image === undefined) === (a.git === undefined)) ctx.addIssue({ code: 'custom', path: ['image'], message: 'give exactly one of image or git' });
-  // A StatefulSet's pods carry a controller-revision-hash label of its name plus 11 characters (at most 63).
-  if (a.volumes.length > 0 && a.name.length > MAX_STATEFUL_NAME) ctx.addIssue({ code: 'custom', path: ['name'], message: `must be at most ${MAX_STATEFUL_NAME} characters for an app with volumes` });
-});
-const MAX_STATEFUL_NAME = 52;
-export type CreateAppInput = z.input<typeof createSchema>;
-
-/** What createApp would refuse in these fields, for apps created another way (template installs). */
-export function newAppIssues(fields: Omit<CreateAppInput, 'team'>): FieldIssue[] {
-  const r = createSchema.safeParse({ ...fields, team: '' });
-  return r.success ? [] : r.error.issues.map((i) => ({ field: v.fieldPath(i.path), message: i.message }));
-}
-
-const updateSchema = z.object({
-  team: z.string(),
-  name: z.string(),
-  image: specFields.image.optional(),
-  git: gitInput.optional(),
-  // null removes stored credentials
-  gitCredentials: gitCredentials.nullable().optional(),
-  buildMode: buildMode.optional(),
-  dockerfilePath: dockerfilePath.optional(),
-  port: specFields.port.optional(),
-  replicas: specFields.replicas.optional(),
-  env: specFields.env.optional(),
-  domains: specFields.domains.optional(),
-  resources: specFields.resources.optional(),
-  capabilities: specFields.capabilities.optional(),
-  healthCheckPath: specFields.healthCheckPath.optional(),
-  tls: specFields.tls.optional(),
-});
-export type UpdateAppInput = z.input<typeof updateSchema>;
 
 /**
  * Whether two field values are the same. A real deep equality: jsonb does not keep the key order
@@ -207,26 +53,6 @@ async function writeDomains(tx: Tx, appId: string, domains: string[]): Promise<v
     throw new Conflict(`domain${taken.length > 1 ? 's' : ''} ${taken.join(', ')} already routed to another app`,
       taken.map((d) => ({ field: `domains[${domains.indexOf(d)}]`, message: `${d} is already routed to another app` })));
   }
-}
-
-/** Records an immutable release and makes it the app's current one. */
-export async function recordRelease(tx: Queryable, actor: string, appId: string, image: string, config: ReleaseConfig, description: string,
-  extra: { buildId?: string; rollbackOf?: number } = {}): Promise<number> {
-  const { rows } = await tx.query<{ number: number }>(
-    `INSERT INTO releases (app_id, number, image, config, description, created_by, build_id, rollback_of)
-     SELECT $1, coalesce(max(number), 0) + 1, $2, $3, $4, $5, $6, $7 FROM releases WHERE app_id = $1
-     RETURNING number`,
-    [appId, image, JSON.stringify(config), description, actor, extra.buildId ?? null, extra.rollbackOf ?? null],
-  );
-  const number = rows[0]!.number;
-  await tx.query('UPDATE apps SET current_release = $2 WHERE id = $1', [appId, number]);
-  return number;
-}
-
-/** Every intent change of an app goes through here: a reconcile, and a word to the team's followers (on commit). */
-export async function enqueueReconcile(ctx: Ctx, tx: Tx, appId: string): Promise<void> {
-  await tx.query('SELECT pg_notify($1, $2)', [APP_CHANNEL, appId]);
-  await enqueue(ctx.boss, tx, QUEUES.reconcileApp, { appId }, appId);
 }
 
 /**
@@ -363,10 +189,6 @@ function defaultDomainTaken(appsDomain: string, name: string, label: string): Co
   return new Conflict(`the default domain ${host} is already another app's`, [{ field: 'name', message: `gives the default domain ${host}, which another app already has; choose another name` }]);
 }
 
-/** What a release pins besides the image. */
-export const releaseConfig = (a: Pick<NewApp, 'port' | 'env' | 'resources' | 'healthCheckPath' | 'args'>): ReleaseConfig =>
-  ({ port: a.port, env: a.env, resources: a.resources, healthCheckPath: a.healthCheckPath, ...(a.args ? { args: a.args } : {}) });
-
 export async function createApp(ctx: Ctx, input: CreateAppInput): Promise<AppView> {
   const a = parse(createSchema, input);
   if (a.gitCredentials && !a.git) throw Invalid.field('gitCredentials', 'only apps built from git take credentials');
@@ -486,109 +308,6 @@ export async function setLifecycle(ctx: Ctx, op: Lifecycle, team: string, name: 
     if (op !== 'restart') {
       await tx.query('UPDATE app_status SET desired_replicas = $2 WHERE app_id = $1', [cur.id, op === 'start' ? cur.replicas : 0]);
     }
-    await enqueueReconcile(ctx, tx, cur.id);
-    return toView(await findApp(tx, t.id, team, name), ctx);
-  });
-}
-
-/** Enqueues a reconcile of every live app that depends on this one. */
-export async function reconcileDependents(ctx: Ctx, tx: Tx, appId: string): Promise<void> {
-  const { rows } = await tx.query<{ id: string }>(
-    `SELECT u.id FROM app_dependencies ad JOIN apps u ON u.id = ad.app_id WHERE ad.depends_on = $1 AND u.deleted_at IS NULL`, [appId]);
-  for (const { id } of rows) await enqueueReconcile(ctx, tx, id);
-}
-
-export interface DeletedAppView { app: AppView; dataKept: boolean; message: string }
-
-/**
- * Marks apps deleted in the caller's transaction (freeing their names and domains at once); their
- * reconcile jobs remove their objects from the cluster and etcd, then the rows. Refused while an app
- * outside `apps` still depends on one of them: it would lose its connection.
- */
-export async function markDeleted(ctx: Ctx, tx: Tx, apps: AppRow[], deleteData: boolean): Promise<void> {
-  const ids = apps.map((a) => a.id);
-  const { rows } = await tx.query<{ app: string; dependent: string; team: string }>(
-    `SELECT d.name AS app, u.name AS dependent, ut.name AS team
-       FROM app_dependencies ad JOIN apps d ON d.id = ad.depends_on JOIN apps u ON u.id = ad.app_id JOIN teams ut ON ut.id = u.team_id
-      WHERE ad.depends_on = ANY($1) AND NOT (ad.app_id = ANY($1)) AND u.deleted_at IS NULL ORDER BY 1, 3, 2`, [ids]);
-  if (rows.length > 0) {
-    const list = rows.map((r) => `${r.team}/${r.dependent} depends on ${r.app}`).join(', ');
-    throw new Conflict(`still in use: ${list}; remove the dependencies first`);
-  }
-  for (const a of apps) {
-    await tx.query(`UPDATE apps SET deleted_at = now(), delete_data = $2, generation = generation + 1, updated_at = now() WHERE id = $1`, [a.id, deleteData]);
-    await tx.query('DELETE FROM app_domains WHERE app_id = $1', [a.id]);
-    await enqueueReconcile(ctx, tx, a.id);
-  }
-}
-
-/** What happens to an app's data on delete, in words, for the API's answer. */
-export function dataMessage(apps: Pick<AppRow, 'name' | 'volumes' | 'secrets' | 'namespace'>[], deleteData: boolean): { dataKept: boolean; message: string } {
-  const withData = apps.filter((a) => a.volumes.length > 0 || a.secrets.length > 0);
-  if (withData.length === 0) return { dataKept: false, message: 'deleted; it had no volumes or generated secrets' };
-  if (deleteData) return { dataKept: false, message: 'deleted with its data: its volume claims and generated secrets are being removed' };
-  // A StatefulSet names its claims <volume>-<app>-<ordinal>.
-  const kept = withData.map((a) => [
-    ...a.volumes.map((v) => `claim ${v.name}-${a.name}-*`),
-    ...(a.secrets.length ? [`Secret ${generatedSecretName(a.name)}`] : []),
-  ].join(', ') + ` in namespace ${a.namespace}`).join('; ');
-  return { dataKept: true, message: `deleted; its data is kept (${kept}): an app created again under the same name uses it. Delete with deleteData to remove it` };
-}
-
-/** Deletes an app; its volumes and generated secrets are kept unless deleteData is true. */
-export async function deleteApp(ctx: Ctx, team: string, name: string, opts: { deleteData?: boolean } = {}): Promise<DeletedAppView> {
-  const deleteData = opts.deleteData ?? false;
-  return mutation(ctx, { action: 'app.delete', subject: `app/${name}`, team }, async (tx, scope) => {
-    authorize(ctx.principal, team, 'write');
-    const t = await findTeam(tx, team, true);
-    scope.teamId = t.id;
-    const cur = await lockApp(tx, t.id, team, name);
-    if (cur.installation) throw new Conflict(`app "${name}" belongs to installation "${cur.installation}"; uninstall that instead`);
-    await markDeleted(ctx, tx, [cur], deleteData);
-    const data = dataMessage([cur], deleteData);
-    scope.message = data.message;
-    return { app: toView(cur, ctx), ...data };
-  });
-}
-
-export async function listReleases(ctx: Ctx, team: string, app: string): Promise<ReleaseView[]> {
-  authorize(ctx.principal, team, 'read');
-  const t = await findTeam(ctx.db, team);
-  const a = await findApp(ctx.db, t.id, team, app);
-  const { rows } = await ctx.db.query<{ number: number; image: string; config: ReleaseConfig; description: string; created_by: string; created_at: Date; build_id: string | null; rollback_of: number | null }>(
-    `SELECT number, image, config, description, created_by, created_at, build_id, rollback_of FROM releases WHERE app_id = $1 ORDER BY number DESC`,
-    [a.id],
-  );
-  return rows.map((r) => ({ number: r.number, image: r.image, config: r.config, description: r.description, createdBy: r.created_by, createdAt: r.created_at, buildId: r.build_id, rollbackOf: r.rollback_of }));
-}
-
-
-/**
- * Rolls an app back to an earlier release: records a new release with that release's image and
- * runtime config (so history stays append-only) and makes the app run it.
- */
-export async function rollbackApp(ctx: Ctx, team: string, name: string, release: number): Promise<AppView> {
-  // (An integer past the column's range would fail in SQL, as a 500: refuse it here.)
-  if (!Number.isInteger(release) || release < 1 || release > v.MAX_INT32) throw Invalid.field('release', 'must be a release number');
-  return mutation(ctx, { action: 'app.rollback', subject: `app/${name}`, team }, async (tx, scope) => {
-    authorize(ctx.principal, team, 'write');
-    const t = await findTeam(tx, team, true);
-    scope.teamId = t.id;
-    const cur = await lockApp(tx, t.id, team, name);
-    const { rows } = await tx.query<{ image: string; config: ReleaseConfig; build_id: string | null }>(
-      'SELECT image, config, build_id FROM releases WHERE app_id = $1 AND number = $2', [cur.id, release]);
-    const target = rows[0];
-    if (!target) throw new NotFound(`release ${release} of app "${name}" not found`);
-    const c = target.config;
-    await tx.query(
-      `UPDATE apps SET image = $2, port = $3, env = $4, resources = $5, health_check_path = $6, args = $7,
-              generation = generation + 1, updated_at = now() WHERE id = $1`,
-      [cur.id, target.image, c.port, JSON.stringify(c.env), JSON.stringify(c.resources), c.healthCheckPath ?? null, c.args ? JSON.stringify(c.args) : null],
-    );
-    if (c.port !== cur.port) await reconcileDependents(ctx, tx, cur.id);
-    const number = await recordRelease(tx, actorName(ctx.principal), cur.id, target.image, c, `rollback to release ${release}`,
-      { buildId: target.build_id ?? undefined, rollbackOf: release });
-    scope.message = `release ${number} = release ${release} (${target.image})`;
     await enqueueReconcile(ctx, tx, cur.id);
     return toView(await findApp(tx, t.id, team, name), ctx);
   });

@@ -1,7 +1,7 @@
 import type { Queryable, Tx } from '../db/pool.js';
 import { actorName, authorize } from '../auth/principal.js';
 import { Conflict, Invalid, NotFound, Unavailable } from '../errors.js';
-import { QUEUES, enqueue } from '../../jobs/queues.js';
+import { QUEUES, enqueue } from './queues.js';
 import type { BuildView } from '../model.js';
 import { MAX_INT32, parse } from '../validation.js';
 import { mutation } from './audit.js';

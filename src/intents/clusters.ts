@@ -3,7 +3,7 @@ import type { Queryable, Tx } from '../db/pool.js';
 import { authorize, requireAdmin } from '../auth/principal.js';
 import { seal } from '../crypto/box.js';
 import { Conflict, Invalid, NotFound } from '../errors.js';
-import { QUEUES, createClusterQueues, enqueue } from '../../jobs/queues.js';
+import { QUEUES, createClusterQueues, enqueue } from './queues.js';
 import type { ClusterView } from '../model.js';
 import { parse } from '../validation.js';
 import { parseKubeconfig } from '../clusters/kubeconfig.js';

@@ -5,7 +5,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import type { AppView } from '../model.js';
 import * as v from '../validation.js';
 import { parse } from '../validation.js';
-import { APP_SELECT, enqueueReconcile, toView, type AppRow } from './apps.js';
+import { APP_SELECT, enqueueReconcile, toView, type AppRow } from './app-rows.js';
 import { mutation } from './audit.js';
 import type { Ctx } from './context.js';
 import { findTeam } from './teams.js';

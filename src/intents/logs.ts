@@ -5,7 +5,7 @@ import type { Kube } from '../kube.js';
 import { log } from '../log.js';
 import { Invalid, NotFound, Unavailable } from '../errors.js';
 import { appPodSelector } from '../../k8s/labels.js';
-import { describe } from '../../jobs/steps.js';
+import { describe } from '../describe-error.js';
 import type { Ctx } from './context.js';
 import { findTeam } from './teams.js';
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { authorize } from '../auth/principal.js';
 import { Conflict, NotFound } from '../errors.js';
-import { QUEUES, queueIn } from '../../jobs/queues.js';
+import { QUEUES, queueIn } from './queues.js';
 import type { AppView } from '../model.js';
 import { parse } from '../validation.js';
-import { APP_SELECT, enqueueReconcile, toView, type AppRow } from './apps.js';
+import { APP_SELECT, enqueueReconcile, toView, type AppRow } from './app-rows.js';
 import { mutation } from './audit.js';
 import { placeApp } from './clusters.js';
 import type { Ctx } from './context.js';

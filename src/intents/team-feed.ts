@@ -2,7 +2,7 @@ import { authorize } from '../auth/principal.js';
 import { Unavailable } from '../errors.js';
 import type { AppView } from '../model.js';
 import type { Ctx } from './context.js';
-import { APP_SELECT, toView, type AppRow } from './apps.js';
+import { APP_SELECT, toView, type AppRow } from './app-rows.js';
 import { findTeam } from './teams.js';
 
 /** One item of a team's app feed: the whole list first, then what changed. */

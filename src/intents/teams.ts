@@ -3,7 +3,7 @@ import type { Queryable } from '../db/pool.js';
 import { authorize, requireAdmin } from '../auth/principal.js';
 import { forgetTokens } from '../auth/token-cache.js';
 import { Conflict, NotFound } from '../errors.js';
-import { QUEUES, enqueue } from '../../jobs/queues.js';
+import { QUEUES, enqueue } from './queues.js';
 import type { TeamQuotaView, TeamView } from '../model.js';
 import { parse, parseQuantity, teamName } from '../validation.js';
 import { mutation } from './audit.js';

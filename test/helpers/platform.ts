@@ -6,6 +6,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createServer } from '../../src/http/server.js';
+import { schema } from '../../schema/index.js';
 import { connect, type Platform } from '../../src/platform.js';
 import { LOCAL_GIT_HOSTS } from '../../scripts/local/stack.js';
 
@@ -46,7 +47,7 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}): 
     ...realNodeEnv(stack.realNode), ...extraEnv,
   });
   const platform = await connect(config, { supervise: false });
-  const app = createServer({ deps: platform.deps, adminToken: ADMIN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, validateResponses: true });
+  const app = createServer({ schema, deps: platform.deps, adminToken: ADMIN, probes: platform.probes, maxBody: config.YUNBANG_MAX_BODY, validateResponses: true });
   const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,5 +1,5 @@
 import type PgBoss from 'pg-boss';
-import { onCommit, type Queryable } from '../src/db/pool.js';
+import { onCommit, type Queryable } from '../db/pool.js';
 
 /**
  * Queue names and payloads. Payloads carry only identifiers: a job always reads the latest
