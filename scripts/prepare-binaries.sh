@@ -59,11 +59,14 @@ if ! grep -rqs "deb-src" /etc/apt/sources.list.d/ /etc/apt/sources.list 2>/dev/n
     done
   } | $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.sources.tmp >/dev/null
   # One-line entries and deb822 stanzas cannot share a file: split them by format.
-  grep -E '^deb-src ' /etc/apt/sources.list.d/yunbang-debsrc.sources.tmp \
-    | $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.list >/dev/null || true
-  grep -vE '^deb-src ' /etc/apt/sources.list.d/yunbang-debsrc.sources.tmp \
-    | $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.sources >/dev/null || true
-  $SUDO rm -f /etc/apt/sources.list.d/yunbang-debsrc.sources.tmp
+  tmp=/etc/apt/sources.list.d/yunbang-debsrc.sources.tmp
+  if grep -qE '^deb-src ' "$tmp"; then
+    grep -E '^deb-src ' "$tmp" | $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.list >/dev/null
+  fi
+  if grep -q '^Types:' "$tmp"; then
+    grep -vE '^deb-src ' "$tmp" | $SUDO tee /etc/apt/sources.list.d/yunbang-debsrc.sources >/dev/null
+  fi
+  $SUDO rm -f "$tmp"
   apt_updated=0
 fi
 apt_install golang-go dpkg-dev rsync golang-github-modern-go-reflect2-dev
