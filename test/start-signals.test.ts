@@ -40,11 +40,10 @@ describe('npm start under process managers', () => {
   };
   const commandOf = (pid: number) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(); } catch { return ''; } };
 
-  async function npmStart(extra: NodeJS.ProcessEnv = {}, dir = home): Promise<{ npm: ChildProcess; output: () => string }> {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env, YUNBANG_HOME: dir, YUNBANG_STACK_PORTS: 'random', LOG_LEVEL: 'warn', ...extra,
-      PORT: String(await freePort()), YUNBANG_GATEWAY_PORT: String(await freePort()), YUNBANG_GATEWAY_STATUS_PORT: String(await freePort()),
-    };
+  type Ports = Pick<NodeJS.ProcessEnv, 'PORT' | 'YUNBANG_GATEWAY_PORT' | 'YUNBANG_GATEWAY_STATUS_PORT'>;
+  async function npmStart(extra: NodeJS.ProcessEnv = {}, dir = home, given?: Ports): Promise<{ npm: ChildProcess; output: () => string; ports: Ports }> {
+    const ports = given ?? { PORT: String(await freePort()), YUNBANG_GATEWAY_PORT: String(await freePort()), YUNBANG_GATEWAY_STATUS_PORT: String(await freePort()) };
+    const env: NodeJS.ProcessEnv = { ...process.env, YUNBANG_HOME: dir, YUNBANG_STACK_PORTS: 'random', LOG_LEVEL: 'warn', ...extra, ...ports };
     delete env.DATABASE_URL; delete env.ETCD_ENDPOINTS; delete env.KUBECONFIG;
     const npm = spawn('npm', ['start'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     started.push(npm);
@@ -63,7 +62,7 @@ describe('npm start under process managers', () => {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    return { npm, output: () => text };
+    return { npm, output: () => text, ports };
   }
 
   const gone = async (pids: number[], withinMs: number) => {
@@ -92,18 +91,23 @@ describe('npm start under process managers', () => {
     }, 150_000);
   }
 
-  it('after a run killed outright (SIGKILL), the next start stops what it left and starts', async () => {
-    const { npm } = await npmStart(simulated);
+  it('after a run killed outright (SIGKILL), nginx master included, the next start on the same ports stops what it left and starts', async () => {
+    const { npm, ports } = await npmStart(simulated);
     const tree = descendants(npm.pid!);
-    for (const pid of [npm.pid!, ...tree.filter((p) => /start\.mjs|run-local\.ts|sh -c/.test(commandOf(p)))]) {
+    // Everything a `kill -9` of the run's own processes reaches, and the gateway's nginx master:
+    // its workers outlive it and go on holding the gateway's ports.
+    for (const pid of [npm.pid!, ...tree.filter((p) => /start\.mjs|run-local\.ts|sh -c|nginx: master/.test(commandOf(p)))]) {
       try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     }
     await new Promise((r) => setTimeout(r, 500));
     const left = tree.filter(alive).filter((p) => /etcd|kube-|postgres|nginx/.test(commandOf(p)));
-    expect(left.length).toBeGreaterThan(0); // what a killed run leaves: servers holding data dirs and ports
+    expect(left.map(commandOf).join('\n')).toMatch(/nginx: worker process/); // orphaned workers, still listening
+    expect(left.map(commandOf).join('\n')).toMatch(/etcd/); // servers holding data dirs and ports
 
-    const next = await npmStart(simulated);
+    // Started again as a person would: the same command, so the same ports.
+    const next = await npmStart(simulated, home, ports);
     expect(next.output()).toMatch(/stopped what a killed earlier run left running: .*etcd/);
+    expect(next.output()).toMatch(/stopped the gateway nginx a killed earlier run left running/);
     expect(await gone(left, 5_000)).toEqual([]);
     const tree2 = descendants(next.npm.pid!);
     next.npm.kill('SIGTERM');

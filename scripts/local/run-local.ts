@@ -6,7 +6,7 @@ import { loadGatewayConfig } from '../../gateway/config.js';
 import { startGateway, type Gateway } from '../../gateway/gateway.js';
 import { LOCAL_ADDRESS_MAP, LOOPBACK } from '../../gateway/address-map.js';
 import { portInUse } from './proc.js';
-import { alive } from '../../src/proc/leftovers.js';
+import { alive, stopLeftover } from '../../src/proc/leftovers.js';
 import { LOCAL_BUILD_CPU_REQUEST, LOCAL_GIT_HOSTS, startStack, type ExtraCluster, type NodeKind } from './stack.js';
 import { forwardIntoNode } from './node/forward.js';
 
@@ -62,6 +62,11 @@ async function main() {
   const url = `http://localhost:${port}`;
   const tls = process.env.YUNBANG_TLS === '1';
   const gatewayPorts = { http: Number(process.env.YUNBANG_GATEWAY_PORT ?? 8088), https: Number(process.env.YUNBANG_GATEWAY_HTTPS_PORT ?? 8443), status: Number(process.env.YUNBANG_GATEWAY_STATUS_PORT ?? 8089) };
+  // A run killed outright leaves its nginx (or, if the master was killed too, its workers) holding
+  // the gateway's ports: stop it before asking whether they are free. (startStack has already
+  // refused to start if another live stack uses this directory.)
+  const gatewayDir = join(dir, 'gateway');
+  if (await stopLeftover(join(gatewayDir, 'nginx.pid'), 'nginx')) say('stopped the gateway nginx a killed earlier run left running');
   for (const [what, p] of Object.entries(gatewayPorts)) {
     if ((what !== 'https' || tls) && await portInUse(p)) {
       await stack.stop();
@@ -94,7 +99,7 @@ async function main() {
     const real = stack.realNode;
     if (real) forwarded = await forwardIntoNode(real.netns, [gatewayPorts.http, ...(tls ? [gatewayPorts.https] : [])], join(dir, 'logs', 'gateway-ports.log'));
     gateway = await startGateway(loadGatewayConfig({
-      ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, YUNBANG_GATEWAY_DIR: join(dir, 'gateway'),
+      ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, YUNBANG_GATEWAY_DIR: gatewayDir,
       YUNBANG_GATEWAY_HTTP_LISTEN: `127.0.0.1:${gatewayPorts.http}`, YUNBANG_GATEWAY_HTTPS_LISTEN: tls ? `127.0.0.1:${gatewayPorts.https}` : 'off',
       YUNBANG_GATEWAY_STATUS_LISTEN: `127.0.0.1:${gatewayPorts.status}`, YUNBANG_APPS_HTTPS_PORT: String(gatewayPorts.https),
       // Simulated pods are served on loopback: map their pod IPs there, and refuse anything else.

@@ -1,25 +1,51 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Stops a server that a killed earlier run left behind, found by the pid file it wrote (nginx's
- * nginx.pid, PostgreSQL's postmaster.pid: the pid is the first line). Only a live process whose
- * command line names `expected` is signalled, so a reused pid is never touched. Waits up to 5 s,
- * then kills it.
+ * nginx.pid, PostgreSQL's postmaster.pid: the pid is the first line). Only processes whose command
+ * line names `expected` are signalled, so a reused pid is never touched. Waits up to 5 s, then
+ * kills them.
+ *
+ * The servers we start lead a process group of their own, and their children stay in it. Those
+ * children are stopped too, even when the leader is already gone: nginx's workers outlive a master
+ * killed outright (SIGKILL) and go on holding its listening sockets, so the next start could not
+ * bind its ports.
  */
 export async function stopLeftover(pidFile: string, expected: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<boolean> {
   if (!existsSync(pidFile)) return false;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]!.trim());
   if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return false;
-  let cmdline = '';
-  try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { return false; } // not running
-  if (!cmdline.includes(expected)) return false;
-  try { process.kill(pid, signal); } catch { return false; }
+  const leader = commandLine(pid).includes(expected) ? [pid] : [];
+  // Members of the group the leader led (its pid is the group's id), left behind if it died first.
+  const orphans = leader.length ? [] : groupMembers(pid).filter((p) => p !== process.pid && commandLine(p).includes(expected));
+  const targets = [...leader, ...orphans];
+  if (targets.length === 0) return false;
+  for (const p of targets) { try { process.kill(p, signal); } catch { /* gone */ } }
   for (let i = 0; i < 50; i++) {
-    if (!alive(pid)) return true;
+    if (!targets.some(alive) && (leader.length === 0 || !groupMembers(pid).some(alive))) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
-  try { process.kill(-pid, 'SIGKILL'); } catch { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const p of [...targets, ...groupMembers(pid).filter((m) => commandLine(m).includes(expected))]) {
+    try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+  }
   return true;
+}
+
+function commandLine(pid: number): string {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { return ''; }
+}
+
+/** The processes whose process group is `pgid` (field 5 of /proc/<pid>/stat). */
+export function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const fields = readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      if (Number(fields[2]) === pgid) out.push(Number(d));
+    } catch { /* gone */ }
+  }
+  return out;
 }
 
 export function alive(pid: number): boolean {
