@@ -43,6 +43,8 @@ export interface GatewayState {
   etcdSynced: boolean;
   etcdConnected: boolean;
   routes: number;
+  /** Records read from etcd so far (served or skipped), applied or not yet. */
+  seen: number;
   version: string;
   lastError: string | null;
   skipped: { key: string; reason: string }[];
@@ -267,7 +269,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     metrics,
     statusUrl: status.url,
     state: () => ({
-      nginxRunning: nginx.pid !== undefined, etcdSynced: source?.synced() ?? false, etcdConnected, routes: routeCount,
+      nginxRunning: nginx.pid !== undefined, etcdSynced: source?.synced() ?? false, etcdConnected, routes: routeCount, seen: records.size,
       version: appliedText ? renderedVersion(appliedText) : '', lastError, skipped, tlsWithoutCertificate,
     }),
     settled,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rest } from './helpers/clients.js';
 import { makeTeam } from './helpers/fixtures.js';
-import { eventually, notFound, startFullPlatform, type FullPlatform } from './helpers/full.js';
+import { eventually, jobsSettled, notFound, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { startGitServer, type GitServer } from './helpers/git-server.js';
 import { simulatedCluster } from './helpers/node-env.js';
 import { ADMIN, startTestPlatform, type TestPlatform } from './helpers/platform.js';
@@ -60,6 +60,7 @@ describe('build control with a slow git host', () => {
   afterAll(async () => { await p?.close(); await git?.close(); });
 
   const builds = async (team: string, name: string) => (await admin('GET', `/teams/${team}/apps/${name}/builds`)).body;
+  const dbNow = async () => (await p.running.platform.db.query<{ now: Date }>('SELECT now()')).rows[0]!.now;
   const repo = (name: string) => { const r = git.repo(name); r.write(app); r.commit('init'); r.push(); return git.url(name); };
 
   it('runs at most N builds per team at once; the next starts when one finishes', async () => {
@@ -91,11 +92,13 @@ describe('build control with a slow git host', () => {
     const team = await makeTeam(p.url);
     await admin('POST', `/teams/${team}/apps`, { name: 'web', git: { url: repo(`web-${team}`) } });
     const b = await eventually('detecting', async () => { const x = (await builds(team, 'web'))[0]; return x.status === 'detecting' && x; });
+    const at = await dbNow();
     const cancelled = await admin('POST', `/builds/${b.id}/cancel`);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', failureReason: 'cancelled by admin' });
     expect((await admin('POST', `/builds/${b.id}/cancel`)).status).toBe(409);
     await eventually('detect pod removed', () => notFound(p.core.readNamespacedPod({ name: 'web-build-1-detect', namespace: `yb-${team}` })));
-    await new Promise((r) => setTimeout(r, 3000));
+    // Nothing released only means something once the worker has handled the cancelled build.
+    await eventually('the build\'s jobs handled after the cancel', () => jobsSettled(p.running.platform.db, b.id, at));
     expect((await admin('GET', `/teams/${team}/apps/web`)).body.image).toBeNull();
     expect((await admin('GET', `/teams/${team}/apps/web/releases`)).body).toEqual([]);
   }, 40_000);

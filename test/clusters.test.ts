@@ -200,6 +200,7 @@ describe('clusters: registration, placement, migration and an unreachable cluste
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
+    await eventually('traffic flowing before the move', async () => results.length >= 5);
     const moved = await api('POST', `/teams/${team}/apps/shop/move`, { cluster: 'local-2' });
     expect(moved.status).toBe(202);
     expect(moved.body).toMatchObject({ cluster: 'local', movingTo: 'local-2' });
@@ -220,10 +221,11 @@ describe('clusters: registration, placement, migration and an unreachable cluste
       const r = await viaGateway(gw, host);
       return r.status === 200 && await core2.readNamespacedPod({ name: r.json.pod, namespace: ns }).then(() => true, () => false);
     }, 20_000);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Traffic covers the whole move: from before it started to after local-2 serves.
+    const atServed = results.length;
+    await eventually('traffic after the switch', async () => results.length >= atServed + 20, 20_000);
     stop = true;
     await traffic;
-    expect(results.length).toBeGreaterThan(20);
     if (failures.length) failures.push(`route history: ${JSON.stringify(await routeHistory(p.etcd, host))}`);
     expect(failures).toEqual([]);
     const events = (await api('GET', `/teams/${team}/events`)).body as { action: string; outcome: string; message: string }[];
@@ -370,11 +372,11 @@ describe('clusters: YUNBANG_WORKER_CLUSTERS limits a worker to its clusters\' jo
     })).status).toBe(201);
     const team = await makeTeam(p.url);
     await api('PUT', `/teams/${team}/clusters/local-2`, {});
-    await api('POST', `/teams/${team}/apps`, { name: 'near', image: 'registry.example/w:1', port: 8080 });
     await api('POST', `/teams/${team}/apps`, { name: 'far', image: 'registry.example/w:1', port: 8080, cluster: 'local-2' });
+    await api('POST', `/teams/${team}/apps`, { name: 'near', image: 'registry.example/w:1', port: 8080 });
+    // The positive signal: the worker has handled a job enqueued after far's (near's, in local).
     await eventually('near Ready', async () => (await api('GET', `/teams/${team}/apps/near`)).body.status.health === 'Ready', 30_000);
-    // Its job waits in local-2's queue, and nothing of it is made there.
-    await new Promise((r) => setTimeout(r, 2000));
+    // far's job waits in local-2's queue, and nothing of it is made there.
     expect((await api('GET', `/teams/${team}/apps/far`)).body.status.observedGeneration).toBe(0);
     const kc2 = new k8s.KubeConfig();
     kc2.loadFromFile(second.KUBECONFIG);

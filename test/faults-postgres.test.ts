@@ -51,7 +51,7 @@ describe('faults: PostgreSQL restarts under load', () => {
 
     // The load: every 50 ms a change (env V=<n> of one app) or a read; each answer is kept.
     const acknowledged = new Map<string, number>(); // app → the last V the API acknowledged
-    const answers: { status: number; ms: number; retryAfter: string | null; phase: string }[] = [];
+    const answers: { status: number; retryAfter: string | null; phase: string; change: boolean }[] = [];
     let phase = 'before';
     let n = 0;
     let stop = false;
@@ -59,38 +59,43 @@ describe('faults: PostgreSQL restarts under load', () => {
       while (!stop) {
         const i = n++;
         const app = `a${i % APPS}`;
-        const t0 = Date.now();
         const change = i % 2 === 0;
         const p = phase;
-        const r = change
-          ? await fetch(`${url}/api/v1/teams/${team}/apps/${app}`, { method: 'PATCH', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ env: [{ name: 'V', value: String(i) }] }), signal: AbortSignal.timeout(15_000) })
-          : await fetch(`${url}/api/v1/teams/${team}/apps/${app}`, { headers: { authorization: `Bearer ${ADMIN}` }, signal: AbortSignal.timeout(15_000) });
-        await r.text();
-        answers.push({ status: r.status, ms: Date.now() - t0, retryAfter: r.headers.get('retry-after'), phase: p });
-        if (change && r.status === 200) acknowledged.set(app, i);
+        // A generous cap, not a timing goal: a request still unanswered at it counts as no answer (status 0).
+        const r = await (change
+          ? fetch(`${url}/api/v1/teams/${team}/apps/${app}`, { method: 'PATCH', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ env: [{ name: 'V', value: String(i) }] }), signal: AbortSignal.timeout(15_000) })
+          : fetch(`${url}/api/v1/teams/${team}/apps/${app}`, { headers: { authorization: `Bearer ${ADMIN}` }, signal: AbortSignal.timeout(15_000) })
+        ).then(async (res) => { await res.text(); return res; }, () => undefined);
+        answers.push({ status: r?.status ?? 0, retryAfter: r?.headers.get('retry-after') ?? null, phase: p, change });
+        if (change && r?.status === 200) acknowledged.set(app, i);
         await new Promise((res) => setTimeout(res, 50));
       }
     })();
 
-    await new Promise((r) => setTimeout(r, 2000));
+    // Each phase ends on what it is for, never after a fixed time.
+    const acknowledgedIn = (ph: string) => answers.filter((a) => a.phase === ph && a.change && a.status === 200).length;
+    await eventually('changes acknowledged before the outage', async () => acknowledgedIn('before') >= 5, 30_000);
     phase = 'down';
     await postgres.stop();
-    await new Promise((r) => setTimeout(r, 4000));
+    await eventually('503s while the database is down', async () => answers.filter((a) => a.phase === 'down' && a.status === 503).length >= 5, 30_000);
     phase = 'restarting';
     postgres = await startPostgres(options);
     phase = 'after';
     await eventually('the API answers again', async () => (await admin('GET', `/teams/${team}/apps/a0`)).status === 200, 30_000);
-    await new Promise((r) => setTimeout(r, 2000));
+    await eventually('changes acknowledged after the restart', async () => acknowledgedIn('after') >= 5, 30_000);
     stop = true;
     await client;
 
-    // Never a 500; while down, 503 with Retry-After, answered within the connection timeout.
+    // Never a 500; every request answered; while down, 503 with Retry-After.
+    expect(answers.filter((a) => a.status === 0)).toEqual([]);
     expect(answers.filter((a) => a.status >= 500 && a.status !== 503)).toEqual([]);
     const down = answers.filter((a) => a.status === 503);
-    expect(down.length).toBeGreaterThan(0);
+    expect(down.length).toBeGreaterThanOrEqual(5);
     expect(down.every((a) => a.retryAfter === '5')).toBe(true);
-    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(10_000);
-    expect(answers.filter((a) => a.phase === 'after' && a.status === 200).length).toBeGreaterThan(0);
+    // Changes were acknowledged on both sides of the outage, so the check below has something to check.
+    expect(acknowledgedIn('before')).toBeGreaterThanOrEqual(5);
+    expect(acknowledgedIn('after')).toBeGreaterThanOrEqual(5);
+    expect(acknowledged.size).toBeGreaterThan(0);
 
     // Every acknowledged change is there, and reaches the cluster.
     const apps = (await admin('GET', `/teams/${team}/apps`)).body as { name: string; env: { name: string; value: string }[]; generation: number }[];

@@ -71,19 +71,38 @@ async function releaseNamespaces(databaseUrl: string, core: k8s.CoreV1Api) {
   } finally { await db.end(); }
 }
 
-/** Polls until check() returns a value (not undefined/false), or fails with the last value seen. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+type Falsy = undefined | null | false | 0 | '';
+
+/**
+ * Polls until `check` gives a truthy value and returns it; fails with what was waited for and the
+ * last value or error. Only a truthy value ends the wait: a check that reads something not there
+ * yet (null, undefined, false, 0, '') keeps waiting rather than passing on nothing.
+ */
+export async function eventually<T>(what: string, check: () => Promise<T>, timeoutMs = 15_000): Promise<Exclude<T, Falsy>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
       const v = await check();
-      if (v !== undefined && v !== false) return v;
+      if (v) return v as Exclude<T, Falsy>;
       last = v;
     } catch (err) { last = err; }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
+
+/**
+ * The positive signal that the worker has acted on a change made at `since`: a job for `key` (an
+ * app's, team's or build's id, the jobs' singleton key) completed after it, and none for it is
+ * queued, retrying or running. Assert an absence only after this, never after a fixed sleep.
+ */
+export async function jobsSettled(db: { query: pg.Client['query'] }, key: string, since: Date): Promise<boolean> {
+  const { rows } = await db.query<{ pending: number; done: number }>(
+    `SELECT count(*) FILTER (WHERE state IN ('created', 'retry', 'active'))::int AS pending,
+            count(*) FILTER (WHERE state = 'completed' AND completed_on >= $2)::int AS done
+       FROM pgboss.job WHERE singleton_key = $1`, [key, since]);
+  return rows[0]!.pending === 0 && rows[0]!.done > 0;
 }
 
 export const notFound = async (p: Promise<unknown>) => {
