@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -27,20 +28,33 @@ function generateRepo(): string {
   return dir;
 }
 
-/** Counts the files a reader opens or inspects. */
+type Op = { op: 'read' | 'exists' | 'list'; path: string };
+
+/** Counts, and records in order, the files a reader opens or inspects. */
 function counting(r: SourceReader) {
   const c = { reads: 0, stats: 0, lists: 0 };
-  return { c, reader: { read: (p: string) => { c.reads++; return r.read(p); }, exists: (p: string) => { c.stats++; return r.exists(p); }, list: (d: string) => { c.lists++; return r.list(d); } } };
+  const ops: Op[] = [];
+  return {
+    c, ops,
+    reader: {
+      read: (p: string) => { c.reads++; ops.push({ op: 'read', path: p }); return r.read(p); },
+      exists: (p: string) => { c.stats++; ops.push({ op: 'exists', path: p }); return r.exists(p); },
+      list: (d: string) => { c.lists++; ops.push({ op: 'list', path: d }); return r.list(d); },
+    },
+  };
 }
 
-/** The naive approach detection avoids: walk the whole tree and stat every file. */
-function walk(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) n += walk(p); else { statSync(p); n++; }
+/**
+ * The baseline: the same file-system calls the detector made, in the same order, through fs
+ * directly (a read is a stat then a read, as the reader does), with no detection logic.
+ */
+async function replay(root: string, ops: Op[]): Promise<void> {
+  for (const { op, path } of ops) {
+    const full = join(root, path);
+    if (op === 'list') await readdir(full).catch(() => []);
+    else if (op === 'exists') await stat(full).catch(() => undefined);
+    else await stat(full).then(() => readFile(full, 'utf8')).catch(() => undefined);
   }
-  return n;
 }
 
 async function time(runs: number, fn: () => unknown): Promise<number> {
@@ -50,12 +64,17 @@ async function time(runs: number, fn: () => unknown): Promise<number> {
 }
 
 export async function benchBuilds(stack: BenchStack): Promise<void> {
-  // (1) The detector on a 20,000-file repository, against a full walk of the same tree.
+  // (1) The detector on a 20,000-file repository, against the same file-system calls made bare.
   const repo = generateRepo();
-  const { c, reader } = counting(dirReader(repo));
+  const { c, ops, reader } = counting(dirReader(repo));
   const plan = await detect(reader);
-  const detectMs = await time(50, () => detect(dirReader(repo)));
-  const walkMs = await time(5, () => walk(repo));
+  await replay(repo, ops); // warm both alike
+  let detectMs = 0, replayMs = 0;
+  for (let round = 0; round < 10; round++) { // alternating, so neither gets a warmer cache
+    detectMs += await time(5, () => detect(dirReader(repo)));
+    replayMs += await time(5, () => replay(repo, ops));
+  }
+  detectMs /= 10; replayMs /= 10;
   rmSync(repo, { recursive: true, force: true });
 
   // (2) Webhook delivery → detect pod and Kaniko pod created in the API server.
@@ -105,7 +124,7 @@ export async function benchBuilds(stack: BenchStack): Promise<void> {
     }
     process.stdout.write(`\nBuild benchmark (local stack, simulated node)\n`);
     process.stdout.write(`(1) detector on a ${FILES}-file repository: ${detectMs.toFixed(2)} ms (${plan.language}; ${c.reads} reads, ${c.stats} stats, ${c.lists} listings)\n`);
-    process.stdout.write(`    baseline: walking and stat-ing the whole tree: ${walkMs.toFixed(1)} ms; ratio detector/walk ${(detectMs / walkMs).toFixed(4)}\n`);
+    process.stdout.write(`    baseline: the same ${ops.length} file-system calls made directly with node:fs, no detection logic: ${replayMs.toFixed(2)} ms; ratio ${(detectMs / replayMs).toFixed(2)}× (the detector reads ${ops.length} of the ${FILES} files and folders, never walks the tree)\n`);
     process.stdout.write(`(2) ${PUSHES} signed pushes, webhook delivery to pod created in the API server:\n`);
     process.stdout.write(`    detect pod  p50 ${percentile(toDetect, 50).toFixed(0)} ms  p95 ${percentile(toDetect, 95).toFixed(0)} ms\n`);
     process.stdout.write(`    Kaniko pod  p50 ${percentile(toKaniko, 50).toFixed(0)} ms  p95 ${percentile(toKaniko, 95).toFixed(0)} ms  (includes the clone and detection, run by the simulated node)\n`);

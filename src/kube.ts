@@ -20,9 +20,10 @@ const pooled = new WeakSet<k8s.KubeConfig>();
  * chunked response read from a kept-alive socket with "Premature close" when the body arrives in
  * several reads, as it does through the cluster's Service address: in-cluster, 29 of 60 discovery
  * reads of apps/v1 failed that way, every reconcile of a Deployment with them (2026-12-07).
- * Anything else (a proxy, plain http) is left to client-node.
+ * Anything else (a proxy, plain http) is left to client-node. `keepAlive` is for the benchmark's
+ * strict baseline only, which talks to a local API server over loopback.
  */
-export function sharedAgent(config: k8s.KubeConfig): k8s.KubeConfig {
+export function sharedAgent(config: k8s.KubeConfig, o: { keepAlive?: boolean } = {}): k8s.KubeConfig {
   if (pooled.has(config)) return config;
   pooled.add(config);
   const target = config as unknown as { createAgent: AgentFactory };
@@ -33,7 +34,7 @@ export function sharedAgent(config: k8s.KubeConfig): k8s.KubeConfig {
     // The options follow from the cluster and the user of the current context: those are the key.
     const key = `${cluster.name}\n${cluster.server}\n${config.getCurrentContext()}`;
     let agent = agents.get(key);
-    if (!agent) agents.set(key, agent = new Agent({ ...options, keepAlive: false }));
+    if (!agent) agents.set(key, agent = new Agent({ ...options, keepAlive: o.keepAlive ?? false }));
     return agent;
   };
   return config;
