@@ -40,7 +40,7 @@ const queries = new QueryClient({
     queries: {
       // Live data comes from subscriptions; queries refetch when the user comes back to the tab.
       staleTime: 5_000,
-      retry: (n, err) => n < 2 && !(err instanceof ApiError && err.code !== 'NETWORK'),
+      retry: (n, err) => n < 2 && !(err instanceof ApiError && err.code !== 'UNREACHABLE'),
     },
   },
 });

@@ -4,8 +4,10 @@ import { ApiError } from '../api';
 /** An error the API answered with, in words; never a blank screen. */
 export function Problem({ error, title = 'Something went wrong' }: { error: unknown; title?: string }) {
   if (!error) return null;
-  const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof ApiError ? error.code : undefined;
+  const message = code === 'UNREACHABLE'
+    ? 'The API cannot be reached. Check your connection; the console tries again when you act again.'
+    : error instanceof Error ? error.message : String(error);
   return (
     <Alert color="red" title={code === 'NOT_FOUND' ? 'Not found' : code === 'FORBIDDEN' ? 'Not allowed' : title} role="alert">
       {message}

@@ -19,6 +19,11 @@ export class YunbangError extends Error {
     this.fields = o.fields ?? [];
     this.retryAfterSeconds = o.retryAfterSeconds;
   }
+
+  /** The message for one field (e.g. "replicas", or "env" for "env[0].name"), if the server gave one. */
+  field(name: string): string | undefined {
+    return this.fields.find((f) => f.field === name || f.field.startsWith(`${name}.`) || f.field.startsWith(`${name}[`))?.message;
+  }
 }
 
 /** The error a problem+json body (or any failed response) stands for. */

@@ -11,7 +11,7 @@ import { createRestClient, type ClientOptions, type RestClient } from './rest.js
 
 export { YunbangError, type FieldIssue } from './errors.js';
 export { createRestClient, type RestClient, type ClientOptions, type Schemas, type paths, type components } from './rest.js';
-export { createGraphQLClient, type GraphQLClient, type Document } from './graphql.js';
+export { createGraphQLClient, CSRF_HEADER, type GraphQLClient, type GraphQLClientOptions, type Document, type LiveHandlers, type LiveState } from './graphql.js';
 export { waitUntilReady, followBuildLog, followAppLogs, type AppStatus } from './helpers.js';
 export { verifyWebhookSignature } from './webhooks.js';
 export type { RetryOptions } from './retry.js';
