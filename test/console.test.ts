@@ -283,11 +283,12 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     const local = page.locator('tr[data-cluster="local"]');
     await local.waitFor();
     await review(page, '21-clusters');
-    await local.getByRole('button', { name: 'Cordon' }).click();
-    await local.getByText('cordoned').waitFor();
+    // exact: a role's name matches as a substring otherwise, and "Uncordon" contains "cordon".
+    await local.getByRole('button', { name: 'Cordon', exact: true }).click();
+    await local.getByText('cordoned', { exact: true }).waitFor();
     expect((await admin('GET', '/clusters/local')).body.cordoned).toBe(true);
-    await local.getByRole('button', { name: 'Uncordon' }).click();
-    await local.getByRole('button', { name: 'Cordon' }).waitFor();
+    await local.getByRole('button', { name: 'Uncordon', exact: true }).click();
+    await local.getByRole('button', { name: 'Cordon', exact: true }).waitFor();
     expect((await admin('GET', '/clusters/local')).body.cordoned).toBe(false);
   });
 

@@ -68,6 +68,28 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
   signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
 });
 
+const brokeOff = (why: string) => new YunbangError(`the subscription's stream broke off before it completed${why}`, { status: 0, code: 'UNREACHABLE' });
+
+/** The data of a stream's events until `complete`; a stream that ends or fails before it is a break-off. */
+async function* results<R>(events: AsyncGenerator<{ event: string; data: string }>, signal: AbortSignal | undefined, told: (e: YunbangError) => YunbangError): AsyncGenerator<R> {
+  for (;;) {
+    let next: IteratorResult<{ event: string; data: string }>;
+    // Reading the body fails when the connection goes (fetch's "terminated"): a break-off too.
+    try { next = await events.next(); } catch (err) {
+      if (signal?.aborted) return;
+      throw brokeOff(`: ${(err as Error).message}`);
+    }
+    if (next.done) break;
+    const e = next.value;
+    if (e.event === 'complete') return;
+    if (!e.data) continue;
+    const body = JSON.parse(e.data) as Result<R>;
+    if (body.errors?.length) throw told(errorOf(body.errors[0]!, 200));
+    if (body.data) yield body.data;
+  }
+  if (!signal?.aborted) throw brokeOff('');
+}
+
 /** Yunbang's GraphQL API (/graphql): queries, mutations, and subscriptions over SSE. */
 export function createGraphQLClient(o: GraphQLClientOptions): GraphQLClient {
   const endpoint = `${o.url.replace(/\/$/, '')}/graphql`;
@@ -92,24 +114,14 @@ export function createGraphQLClient(o: GraphQLClientOptions): GraphQLClient {
       throw told(first ? errorOf(first, res.status) : await problemError(new Response(text, { status: res.status, headers: res.headers })));
     }
     opened?.();
-    const brokeOff = (why: string) => new YunbangError(`the subscription's stream broke off before it completed${why}`, { status: 0, code: 'UNREACHABLE' });
     const events = readEvents(res.body!);
-    for (;;) {
-      let next: IteratorResult<{ event: string; data: string }>;
-      // Reading the body fails when the connection goes (fetch's "terminated"): that is a break-off too.
-      try { next = await events.next(); } catch (err) {
-        if (signal?.aborted) return;
-        throw brokeOff(`: ${(err as Error).message}`);
-      }
-      if (next.done) break;
-      const e = next.value;
-      if (e.event === 'complete') return;
-      if (!e.data) continue;
-      const body = JSON.parse(e.data) as Result<R>;
-      if (body.errors?.length) throw told(errorOf(body.errors[0]!, 200));
-      if (body.data) yield body.data;
+    // Whichever way this ends (completed, broken off, or the caller stopped iterating), the
+    // stream is closed: an open one holds one of the browser's few connections to the API.
+    try {
+      yield* results<R>(events, signal, told);
+    } finally {
+      await events.return(undefined);
     }
-    if (!signal?.aborted) throw brokeOff('');
   }
 
   return {
