@@ -53,6 +53,7 @@ try {
   }
   const [baseline] = results;
   process.stdout.write(`\nAPI read benchmark: ${CONNECTIONS} connections, ${DURATION}s each, local stack (2 cores shared by server and load generator)\n`);
+  process.stdout.write(`baseline ("bare"): an express route on the same Postgres pool running the same single query and answering the same JSON, without auth, validation or GraphQL\n`);
   process.stdout.write(`${'target'.padEnd(36)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'req/s vs bare'.padStart(14)} ${'p50 vs bare'.padStart(12)}\n`);
   for (const r of results) {
     process.stdout.write(`${r.name.padEnd(36)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / baseline!.rps).toFixed(2).padStart(14)} ${(r.p50 / Math.max(baseline!.p50, 1)).toFixed(2).padStart(12)}\n`);

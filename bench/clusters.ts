@@ -69,7 +69,7 @@ export async function benchClusters(stack: BenchStack): Promise<void> {
     const p50 = (v: number[]) => percentile(v, 50);
     const p95 = (v: number[]) => percentile(v, 95);
     out(`clusters: reconcile latency in ${'local'} (${CHANGES} changes), one worker serving 2 clusters of ${APPS} apps each`);
-    out(`  both reachable:            p50 ${ms(p50(both))}, p95 ${ms(p95(both))}`);
+    out(`  baseline, both reachable:  p50 ${ms(p50(both))}, p95 ${ms(p95(both))}`);
     out(`  ${second.name} unreachable:     p50 ${ms(p50(oneDown))}, p95 ${ms(p95(oneDown))}   ratio p50 ${(p50(oneDown) / p50(both)).toFixed(2)}× (target ≤ 1.2×), p95 ${(p95(oneDown) / p95(both)).toFixed(2)}×`);
 
     // moveApp: request → routes switched, beside createApp → ready route, both into the second cluster.
@@ -90,7 +90,7 @@ export async function benchClusters(stack: BenchStack): Promise<void> {
       creates.push(performance.now() - t0);
     }
     out(`clusters: moveApp → routes switched (${MOVES} moves): p50 ${ms(p50(moves))}, max ${ms(Math.max(...moves))}`);
-    out(`  baseline createApp in ${second.name} → ready route: p50 ${ms(p50(creates))}   ratio ${(p50(moves) / p50(creates)).toFixed(2)}×`);
+    out(`  baseline: createApp in ${second.name} (the same app created there, no move) → ready route: p50 ${ms(p50(creates))}   ratio ${(p50(moves) / p50(creates)).toFixed(2)}×`);
   } finally {
     if (frozen) process.kill(second.apiserverPid, 'SIGCONT');
     etcd.close();

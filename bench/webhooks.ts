@@ -68,7 +68,7 @@ export async function benchWebhooks(stack: BenchStack): Promise<void> {
     const failed = answers.filter((a) => a.status !== 200 && a.status !== 202).length;
     out(`webhooks: ${DELIVERIES} deliveries in ${ms(elapsed)} (sent over ${DELIVERIES / 100} s), ${failed} not answered 200/202`);
     out(`  flood answers:      p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}, max ${ms(Math.max(...times))}   (GitHub waits 10,000 ms: max is ${(Math.max(...times) / 10_000).toFixed(2)}× that)`);
-    out(`  one at a time:      p50 ${ms(percentile(baseline, 50))}, p99 ${ms(percentile(baseline, 99))}   flood p50 ${(percentile(times, 50) / percentile(baseline, 50)).toFixed(2)}× of it`);
+    out(`  baseline, the same deliveries one at a time: p50 ${ms(percentile(baseline, 50))}, p99 ${ms(percentile(baseline, 99))}   flood p50 ${(percentile(times, 50) / percentile(baseline, 50)).toFixed(2)}× of it`);
   } finally {
     await running.stop();
   }
