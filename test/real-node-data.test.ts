@@ -119,6 +119,9 @@ describe('the real node: MySQL (served by MariaDB), RabbitMQ, WordPress and Redi
       return res.status === 302 ? res : undefined;
     }, 60_000);
     expect(first.headers.location).toMatch(/\/wp-admin\/install\.php$/);
+    // Right after the reload that routed the first ready pod, nginx's old workers may still take a
+    // connection with the configuration before it (503, no pod yet): wait until none does.
+    await r.gw.gateway.settled();
     const installer = await viaGateway(r.gw, site.defaultDomain, '/wp-admin/install.php');
     expect(installer.status).toBe(200);
     expect(installer.body).toMatch(/WordPress/);
