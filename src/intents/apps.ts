@@ -20,6 +20,11 @@ import type { TeamRow } from './teams.js';
 import { defaultDomain, defaultLabel, underAppsDomain } from '../../k8s/render/hosts.js';
 import type { ConnectionEntry, Volume, GeneratedSecret } from '../../k8s/types.js';
 
+/*
+ * Apps: create, update, read, follow, start, stop, restart. Beside this file: app-rows.ts (the row
+ * every view comes from, and the reconcile every change ends with), app-input.ts (what create and
+ * update accept), releases.ts (records and rollback), delete-app.ts.
+ */
 
 /**
  * Whether two field values are the same. A real deep equality: jsonb does not keep the key order
