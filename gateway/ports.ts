@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 /**
@@ -24,10 +26,37 @@ function tryListen(port: number): Promise<number | null> {
   });
 }
 
+/**
+ * Processes that pick ports at the same time (a test run's parallel files, the stacks they start)
+ * must not hand out the same one before its server binds it: each port handed out is reserved for
+ * a while by a file created exclusively in a folder they share.
+ */
+const RESERVATIONS = join(tmpdir(), 'yunbang-port-reservations');
+const RESERVED_MS = 120_000;
+
+function reserve(port: number): boolean {
+  const file = join(RESERVATIONS, String(port));
+  try {
+    mkdirSync(RESERVATIONS, { recursive: true });
+    writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return true; // no shared folder: go on unreserved
+    try {
+      if (Date.now() - statSync(file).mtimeMs < RESERVED_MS) return false; // someone else's, recently
+      unlinkSync(file); // an old reservation: its server has bound the port by now, or never will
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return true;
+    } catch { return false; }
+  }
+}
+
 export async function freeLoopbackPort(): Promise<number> {
   if (EPHEMERAL_START > LOWEST + 1000) {
     for (let i = 0; i < 50; i++) {
-      const port = await tryListen(LOWEST + Math.floor(Math.random() * (EPHEMERAL_START - LOWEST)));
+      const candidate = LOWEST + Math.floor(Math.random() * (EPHEMERAL_START - LOWEST));
+      if (!reserve(candidate)) continue;
+      const port = await tryListen(candidate);
       if (port !== null) return port;
     }
   }

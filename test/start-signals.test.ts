@@ -58,7 +58,10 @@ describe('npm start under process managers', () => {
           npm.kill('SIGTERM');
           await new Promise((r) => { npm.once('exit', r); setTimeout(r, 60_000); });
         }
-        throw new Error(`npm start did not get ready:\n${text.slice(-3000)}`);
+        // The log it points at goes with the error: the folder is removed after the tests.
+        const log = /\(see ([^)\s]+\.log)\)/.exec(text)?.[1];
+        const tail = log && existsSync(log) ? `\n--- ${log} ---\n${readFileSync(log, 'utf8').slice(-2000)}` : '';
+        throw new Error(`npm start did not get ready:\n${text.slice(-3000)}${tail}`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }
