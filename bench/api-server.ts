@@ -1,7 +1,7 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { APP_SELECT, toView, type AppRow } from '../src/intents/app-rows.js';
-import { run } from '../src/main.js';
+import { run } from '../server/main.js';
 
 /**
  * The server side of the API benchmark, in its own process so the load generator does not share

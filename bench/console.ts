@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import pg from 'pg';
-import { run } from '../src/main.js';
+import { run } from '../server/main.js';
 import { recordObserved } from '../src/status.js';
 import { freePort } from '../scripts/local/proc.js';
 import { percentile, type BenchStack } from './stack.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Etcd3 } from 'etcd3';
-import { run } from '../src/main.js';
+import { run } from '../server/main.js';
 import { routeKey } from '../src/publish/etcd.js';
 import { loadGatewayConfig } from '../gateway/config.js';
 import { startGateway } from '../gateway/gateway.js';

@@ -6,7 +6,7 @@ import { createApp } from '../src/intents/apps.js';
 import { createTeam } from '../src/intents/teams.js';
 import type { Ctx } from '../src/intents/context.js';
 import { sharedAgent, kubeClients } from '../src/kube.js';
-import { run } from '../src/main.js';
+import { run } from '../server/main.js';
 import { appKey } from '../src/publish/etcd.js';
 import { renderSettings } from '../src/settings.js';
 import { loadConfig } from '../src/config.js';

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { createApp, updateApp } from '../src/intents/apps.js';
 import { createTeam } from '../src/intents/teams.js';
 import type { Ctx } from '../src/intents/context.js';
-import { run } from '../src/main.js';
+import { run } from '../server/main.js';
 import { renderSettings } from '../src/settings.js';
 import { loadConfig } from '../src/config.js';
 import { ClusterCache } from '../jobs/cache/cluster-cache.js';
@@ -40,7 +40,7 @@ interface WorkerProc { proc: ChildProcess; applied: number; stop(): Promise<void
 
 /** A worker process whose job log is read for reconciles that changed a Deployment. */
 function startWorker(env: NodeJS.ProcessEnv): WorkerProc {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'ignore'] });
   const w: WorkerProc = {
     proc, applied: 0,
     stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); },

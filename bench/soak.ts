@@ -20,7 +20,7 @@ const RATE = Number(process.env.BENCH_SOAK_RATE ?? 20);
 const rss = (pid: number) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024; } catch { return NaN; } };
 
 function role(name: 'api' | 'worker', env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', name], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  return spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', name], { env: { ...process.env, ...env }, stdio: 'ignore' });
 }
 
 export async function benchSoak(stack: BenchStack): Promise<void> {

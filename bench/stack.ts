@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { LOCAL_GIT_HOSTS, startStack, type NodeKind, type Stack } from '../scripts/local/stack.js';
 import { freePort } from '../scripts/local/proc.js';
-import { run, type Running } from '../src/main.js';
+import { run, type Running } from '../server/main.js';
 
 export interface BenchStack extends Stack { freshDatabase(): Promise<string>; close(): Promise<void> }
 

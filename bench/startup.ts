@@ -55,7 +55,7 @@ export async function benchStartup(stack: BenchStack): Promise<void> {
     symlinkSync(join(REPO, 'node_modules'), join(built, 'node_modules'));
     const roles: { role: string; ts: string; js: string; args: string[]; ready: string; env: () => Promise<Record<string, string>> }[] = [
       ...(['api', 'worker'] as const).map((role) => ({
-        role, ts: 'src/main.ts', js: 'src/main.js', args: [role], ready: role === 'api' ? 'api listening' : 'worker started',
+        role, ts: 'server/main.ts', js: 'server/main.js', args: [role], ready: role === 'api' ? 'api listening' : 'worker started',
         env: async () => ({
           DATABASE_URL: await stack.freshDatabase(), ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG,
           YUNBANG_API_KUBECONFIG: stack.API_KUBECONFIG, YUNBANG_ADMIN_TOKEN: randomBytes(16).toString('hex'), YUNBANG_SECRET_KEY: randomBytes(32).toString('hex'),

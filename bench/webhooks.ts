@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { run } from '../src/main.js';
+import { run } from '../server/main.js';
 import { freePort } from '../scripts/local/proc.js';
 import { LOCAL_GIT_HOSTS } from '../scripts/local/stack.js';
 import { percentile, type BenchStack } from './stack.js';

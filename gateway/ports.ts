@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -44,8 +44,7 @@ function reserve(port: number): boolean {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return true; // no shared folder: go on unreserved
     try {
       if (Date.now() - statSync(file).mtimeMs < RESERVED_MS) return false; // someone else's, recently
-      unlinkSync(file); // an old reservation: its server has bound the port by now, or never will
-      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      writeFileSync(file, `${process.pid}\n`); // an old one: its server has bound the port by now, or never will
       return true;
     } catch { return false; }
   }

@@ -7,7 +7,7 @@ import { cpSync, existsSync, readdirSync, rmSync, statSync, symlinkSync } from '
 import { join } from 'node:path';
 import { root } from './bootstrap.mjs';
 
-export const SERVER_DIRS = ['src', 'schema', 'jobs', 'openapi', 'k8s', 'gateway'];
+export const SERVER_DIRS = ['server', 'src', 'schema', 'jobs', 'openapi', 'k8s', 'gateway'];
 
 export function buildServer(out) {
   rmSync(out, { recursive: true, force: true });

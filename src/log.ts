@@ -12,10 +12,10 @@ export function logFormat(env: NodeJS.ProcessEnv = process.env, isTTY = Boolean(
 }
 
 /** A terminal line: time, level, what logged it, the message, then the remaining fields inline. */
-export function prettyStream(o: { colorize: boolean; destination?: number | NodeJS.WritableStream }): DestinationStream {
+export function prettyStream(o: { colorize: boolean }): DestinationStream {
   return PinoPretty({
     colorize: o.colorize,
-    destination: o.destination ?? 1,
+    destination: 1,
     sync: true, // nothing lost when the process exits right after a line
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss.l',

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { describe, expect, inject, it } from 'vitest';
-import { run } from '../src/main.js';
+import { run } from '../server/main.js';
 import { ADMIN, SECRET_KEY, freshDatabase } from './helpers/platform.js';
 
 /** One GET over the given agent: status, the Connection header, the body. */

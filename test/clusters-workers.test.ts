@@ -7,7 +7,7 @@ import { rest } from './helpers/clients.js';
 import { makeTeam, uniq } from './helpers/fixtures.js';
 import { eventually, notFound, startFullPlatform, type FullPlatform } from './helpers/full.js';
 import { ADMIN, SECRET_KEY } from './helpers/platform.js';
-import { run, type Running } from '../src/main.js';
+import { run, type Running } from '../server/main.js';
 import { freePort } from '../scripts/local/proc.js';
 import { readApp, readRoute } from '../src/publish/etcd.js';
 import { startEtcd, type LocalEtcd } from '../scripts/local/etcd.js';

@@ -81,7 +81,7 @@ describe('configuration from the environment', () => {
 
     it('a process started in a cluster without YUNBANG_PUBLIC_URL exits non-zero, naming the variable', () => {
       const { YUNBANG_PUBLIC_URL: _, ...env } = complete;
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'api'], {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', 'api'], {
         cwd: new URL('..', import.meta.url), env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 30_000,
       });
       expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: expect.stringContaining('YUNBANG_PUBLIC_URL: required in a cluster') });

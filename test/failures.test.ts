@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, type Running } from '../src/main.js';
+import { run, type Running } from '../server/main.js';
 import { readApp } from '../src/publish/etcd.js';
 import { startControlPlane, type LocalControlPlane } from '../scripts/local/control-plane.js';
 import { startEtcd, type LocalEtcd } from '../scripts/local/etcd.js';
@@ -33,7 +33,7 @@ describe('failures: outages and a killed worker lose nothing', () => {
 
   const startYunbangEtcd = () => startEtcd({ name: 'fail-etcd', dir: join(dir, 'etcd'), port: etcdPort, peerPort: etcdPeer, logDir: dir });
   const startApiServer = () => startControlPlane({ dir: join(dir, 'kube'), etcdEndpoint: kubeEtcd.endpoint, port: apiPort, logDir: dir });
-  const startWorkerProcess = () => spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const startWorkerProcess = () => spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'worker'], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const status = async () => (await admin('GET', `/teams/${team}/apps/web`)).body;
   const core = () => { const kc = new k8s.KubeConfig(); kc.loadFromFile(cp.kubeconfig); return kc.makeApiClient(k8s.CoreV1Api); };
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { run, type Running } from '../src/main.js';
+import { run, type Running } from '../server/main.js';
 import { startPostgres, type LocalPostgres } from '../scripts/local/postgres.js';
 import { freePort } from '../scripts/local/proc.js';
 import { rest } from './helpers/clients.js';

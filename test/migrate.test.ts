@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { freshDatabase } from './helpers/platform.js';
 
 /** `main.ts migrate`, as a Job or an init container runs it before an upgrade's pods roll. */
-const migrate = (databaseUrl: string | undefined) => spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'migrate'], {
+const migrate = (databaseUrl: string | undefined) => spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts', 'migrate'], {
   cwd: new URL('..', import.meta.url), env: { PATH: process.env.PATH, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), LOG_LEVEL: 'info' }, encoding: 'utf8', timeout: 60_000,
 });
 

@@ -28,7 +28,7 @@ describe("Yunbang's own image", { timeout: 1_900_000 }, () => {
     expect(config.config.Labels['org.opencontainers.image.version']).toMatch(/^\d+\.\d+\.\d+/);
     expect(config.config.Labels['org.opencontainers.image.revision']).toMatch(/^[0-9a-f]{40}$/);
     expect(config.config.User).toBe('1000:1000');
-    expect(config.config.Entrypoint).toEqual(['node', 'src/main.js']);
+    expect(config.config.Entrypoint).toEqual(['node', 'server/main.js']);
     const bytes = manifest.layers.reduce((a, l) => a + l.size, 0);
     process.stdout.write(`Yunbang's image ${image.tag}: ${(bytes / 2 ** 20).toFixed(0)} MiB compressed${image.built ? `, built in ${image.seconds.toFixed(0)} s` : ' (cached)'}\n`);
   });

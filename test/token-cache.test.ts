@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TokenCache } from '../src/auth/token-cache.js';
-import { run, type Running } from '../src/main.js';
+import { run, type Running } from '../server/main.js';
 import { rest } from './helpers/clients.js';
 import { eventually } from './helpers/full.js';
 import { ADMIN, SECRET_KEY, freshDatabase } from './helpers/platform.js';

@@ -15,19 +15,16 @@ export async function stopLeftover(pidFile: string, expected: string, signal: No
   if (!existsSync(pidFile)) return false;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]!.trim());
   if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return false;
-  const leader = commandLine(pid).includes(expected) ? [pid] : [];
-  // Members of the group the leader led (its pid is the group's id), left behind if it died first.
-  const orphans = leader.length ? [] : groupMembers(pid).filter((p) => p !== process.pid && commandLine(p).includes(expected));
-  const targets = [...leader, ...orphans];
-  if (targets.length === 0) return false;
-  for (const p of targets) { try { process.kill(p, signal); } catch { /* gone */ } }
-  for (let i = 0; i < 50; i++) {
-    if (!targets.some(alive) && (leader.length === 0 || !groupMembers(pid).some(alive))) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  for (const p of [...targets, ...groupMembers(pid).filter((m) => commandLine(m).includes(expected))]) {
-    try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
-  }
+  const ours = (p: number) => p !== process.pid && commandLine(p).includes(expected);
+  // The group the leader led (its pid is the group's id): its members, left behind if it died first.
+  const left = () => [...new Set([pid, ...groupMembers(pid)])].filter(ours);
+  // A live leader stops its own children (nginx's master its workers, gracefully); without one,
+  // the orphans are told directly.
+  const first = ours(pid) ? [pid] : left();
+  if (first.length === 0) return false;
+  for (const p of first) { try { process.kill(p, signal); } catch { /* gone */ } }
+  for (let i = 0; i < 50 && left().some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+  for (const p of left()) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
   return true;
 }
 
@@ -36,7 +33,7 @@ function commandLine(pid: number): string {
 }
 
 /** The processes whose process group is `pgid` (field 5 of /proc/<pid>/stat). */
-export function groupMembers(pgid: number): number[] {
+function groupMembers(pgid: number): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;

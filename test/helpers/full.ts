@@ -4,7 +4,7 @@ import type { ExtraCluster } from '../../scripts/local/stack.js';
 import { Etcd3 } from 'etcd3';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { run, type Running } from '../../src/main.js';
+import { run, type Running } from '../../server/main.js';
 import { freshDatabase, ADMIN, SECRET_KEY } from './platform.js';
 import { freePort } from '../../scripts/local/proc.js';
 import { LOCAL_GIT_HOSTS } from '../../scripts/local/stack.js';
@@ -24,7 +24,7 @@ export interface FullPlatform {
   close(): Promise<void>;
 }
 
-/** The API and the worker as production runs them (src/main.ts), on the run's real stack. */
+/** The API and the worker as production runs them (server/main.ts), on the run's real stack. */
 /**
  * `o.cluster`: run on another local cluster than `local` (its identities; the admin's client of
  * it for the test's assertions), e.g. a simulated one where a test needs two alike.

@@ -153,10 +153,10 @@ export function createGraphQLClient(o: GraphQLClientOptions): GraphQLClient {
             return;
           } catch (err) {
             if (abort.signal.aborted) return;
-            const e = err as YunbangError;
+            const e = err instanceof YunbangError ? err : new YunbangError(String(err), { status: 0, code: 'ERROR' });
             // Unreachable, broken off, or the server busy (after the transport's own retries): again.
-            const transient = e instanceof YunbangError && (e.status === 0 || e.code === 'UNAVAILABLE' || e.code === 'RATE_LIMITED');
-            if (!transient) { h.onError?.(e instanceof YunbangError ? e : new YunbangError(String(err), { status: 0, code: 'ERROR' })); return; }
+            const transient = e.status === 0 && e.code === 'UNREACHABLE' || e.code === 'UNAVAILABLE' || e.code === 'RATE_LIMITED';
+            if (!transient) { h.onError?.(e); return; }
           }
           h.onState?.('reconnecting');
           await sleep(delay, abort.signal);

@@ -1,18 +1,20 @@
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
-import { createServer } from './http/server.js';
-import { log } from './log.js';
-import { connect, type Platform } from './platform.js';
-import { DowngradeError, migrate } from './db/migrate.js';
-import { buildSettings, renderSettings } from './settings.js';
-import { StatusHub } from './status-hub.js';
-import { TokenCache } from './auth/token-cache.js';
-// The one composition root: the only file in src/ that imports from the folders above it (the
-// GraphQL schema and the worker), because the design card puts the server's wiring in src/.
+import { ConfigError, loadConfig } from '../src/config.js';
+import { createServer } from '../src/http/server.js';
+import { log } from '../src/log.js';
+import { connect, type Platform } from '../src/platform.js';
+import { DowngradeError, migrate } from '../src/db/migrate.js';
+import { buildSettings, renderSettings } from '../src/settings.js';
+import { StatusHub } from '../src/status-hub.js';
+import { TokenCache } from '../src/auth/token-cache.js';
 import { schema } from '../schema/index.js';
 import { startWorker, type Worker } from '../jobs/worker.js';
 
 /**
+ * The platform's process, and its one composition root: it wires src/ (config, the database, the
+ * HTTP server), schema/ (the GraphQL schema the server is handed) and jobs/ (the worker), so that
+ * those folders never import each other upwards. (The gateway's process is gateway/main.ts.)
+ *
  * Production entry point: `api` serves GraphQL and REST, `worker` runs the jobs, `migrate` brings
  * the database schema up to date and exits (the api and the worker also do at start, under the
  * same lock). Configured only by environment variables (see src/config.ts and the README).
