@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -16,6 +15,7 @@ import { LOCAL_ADDRESS_MAP, LOOPBACK, mapAddress, parseAddressMap, parseCidr } f
 import { Nginx } from '../gateway/nginx.js';
 import { freePort } from '../scripts/local/proc.js';
 import { percentile, type BenchStack } from './stack.js';
+import { autocannon } from './load.js';
 
 /**
  * `npm run bench -- gateway`: the routing layer on the local stack, each figure beside a baseline
@@ -54,22 +54,6 @@ async function until(check: () => Promise<boolean>, timeoutMs = 30_000, everyMs 
     await new Promise((r) => setTimeout(r, everyMs));
   }
   return performance.now() - t0;
-}
-
-/** autocannon in a process of its own, so the client does not share an event loop with what it measures. */
-function autocannon(url: string, host: string | null, seconds: number): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
-  const args = ['node_modules/autocannon/autocannon.js', '-c', '10', '-d', String(seconds), '-j', ...(host ? ['-H', `host=${host}`] : []), url];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let text = '';
-    child.stdout!.on('data', (d) => { text += d; });
-    child.on('exit', (code) => {
-      try {
-        const r = JSON.parse(text);
-        resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
-      } catch { reject(new Error(`autocannon exited ${code}: ${text.slice(0, 200)}`)); }
-    });
-  });
 }
 
 export async function benchGateway(stack: BenchStack): Promise<void> {

@@ -40,7 +40,7 @@ interface WorkerProc { proc: ChildProcess; applied: number; stop(): Promise<void
 
 /** A worker process whose job log is read for reconciles that changed a Deployment. */
 function startWorker(env: NodeJS.ProcessEnv): WorkerProc {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'info', HOST: '127.0.0.1', YUNBANG_METRICS_PORT: '0' }, stdio: ['ignore', 'pipe', 'ignore'] });
   const w: WorkerProc = {
     proc, applied: 0,
     stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseAddressMap, parseCidr, type AddressRule, type Cidr } from './address-map.js';
-import { PLACEHOLDER, notPlaceholder } from '../src/config.js';
+import { PLACEHOLDER, listenAddress, notPlaceholder } from '../src/config.js';
 import { isRoutableHost } from './routes.js';
 import type { PlatformRouteConfig } from './platform-route.js';
 
@@ -9,16 +9,15 @@ import type { PlatformRouteConfig } from './platform-route.js';
  * every bad value named. The gateway needs etcd and nothing else of Yunbang's: no database, no
  * Kubernetes credentials.
  */
-const listen = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'must be address:port, e.g. 0.0.0.0:8080');
 
 const schema = z.object({
   ETCD_ENDPOINTS: z.string().min(1, 'required').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.string().url('must be a URL')).min(1, 'needs at least one endpoint')),
   YUNBANG_GATEWAY_DIR: z.string().min(1).default('/var/lib/yunbang-gateway'),
-  YUNBANG_GATEWAY_HTTP_LISTEN: listen.default('0.0.0.0:8080'),
+  YUNBANG_GATEWAY_HTTP_LISTEN: listenAddress.default('0.0.0.0:8080'),
   // "" or "off": no HTTPS; TLS routes are then served over plain HTTP.
-  YUNBANG_GATEWAY_HTTPS_LISTEN: z.union([listen, z.enum(['', 'off']).transform(() => null)]).default('0.0.0.0:8443'),
-  YUNBANG_GATEWAY_STATUS_LISTEN: listen.default('0.0.0.0:9090'),
+  YUNBANG_GATEWAY_HTTPS_LISTEN: z.union([listenAddress, z.enum(['', 'off']).transform(() => null)]).default('0.0.0.0:8443'),
+  YUNBANG_GATEWAY_STATUS_LISTEN: listenAddress.default('0.0.0.0:9090'),
   YUNBANG_APPS_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
   YUNBANG_GATEWAY_ADDRESS_MAP: z.string().default('').transform((v, ctx) => {
     try { return parseAddressMap(v); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); return z.NEVER; }
@@ -46,6 +45,8 @@ const schema = z.object({
   YUNBANG_GATEWAY_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(0),
   YUNBANG_GATEWAY_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   YUNBANG_GATEWAY_ACCESS_LOG: z.string().min(1).optional(),
+  // Per-app request metrics, counted from nginx's access log; off: no access log is written for them.
+  YUNBANG_GATEWAY_METRICS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   YUNBANG_NGINX: z.string().min(1).default('/usr/sbin/nginx'),
   // The local stack's real node keeps pods in a network namespace of its own: nginx runs inside it
   // (entered with nsenter), and the stack forwards the listen ports there from loopback.
@@ -83,6 +84,8 @@ export interface GatewayConfig {
   drainSeconds: number;
   debounceMs: number;
   accessLogFile: string | null;
+  /** Count requests per app from the access log (the per-app metrics Prometheus scrapes). */
+  requestMetrics: boolean;
   nginx: string;
   /** A network namespace file nginx runs in (the local real node's), or null: the gateway's own. */
   netns: string | null;
@@ -122,7 +125,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     workers: c.YUNBANG_GATEWAY_WORKERS, maxBody: c.YUNBANG_GATEWAY_MAX_BODY,
     readTimeoutSeconds: c.YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS, shutdownTimeoutSeconds: c.YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS,
     drainSeconds: c.YUNBANG_GATEWAY_DRAIN_SECONDS,
-    debounceMs: c.YUNBANG_GATEWAY_DEBOUNCE_MS, accessLogFile: c.YUNBANG_GATEWAY_ACCESS_LOG ?? null, nginx: c.YUNBANG_NGINX,
+    debounceMs: c.YUNBANG_GATEWAY_DEBOUNCE_MS, accessLogFile: c.YUNBANG_GATEWAY_ACCESS_LOG ?? null, requestMetrics: c.YUNBANG_GATEWAY_METRICS === 'on', nginx: c.YUNBANG_NGINX,
     netns: c.YUNBANG_GATEWAY_NETNS ?? null, clusters: c.YUNBANG_GATEWAY_CLUSTERS,
     platform: c.YUNBANG_GATEWAY_PLATFORM_UPSTREAM ? {
       host: platformHost,

@@ -94,7 +94,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   });
   const settings: RenderSettings = {
     prefix: dir, tempDir: workerTempDir(dir, asRoot), httpListen: c.httpListen, httpsListen: c.httpsListen, httpsPublicPort: c.httpsPublicPort,
-    accessLog: join(dir, 'logs', 'access.log'), accessLogFile: c.accessLogFile,
+    accessLog: c.requestMetrics ? join(dir, 'logs', 'access.log') : null, accessLogFile: c.accessLogFile,
     acmeChallenge: answers ? `127.0.0.1:${new URL(status.url).port}` : null, controlListen,
     workerProcesses: c.workers, user: asRoot ? workerUser() : null, clientMaxBodySize: c.maxBody,
     proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: c.readTimeoutSeconds, workerShutdownTimeoutSeconds: c.shutdownTimeoutSeconds,
@@ -113,7 +113,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
 
   const nginx = new Nginx({ bin: c.nginx, prefix: dir, wrapper: c.netns ? ['nsenter', `--net=${c.netns}`] : undefined, onUnexpectedExit: (code, signal) => log.error({ code, signal }, 'nginx exited; starting it again') });
   nginxRef = nginx;
-  const accessLog = followAccessLog(settings.accessLog, (line) => metrics.observeLine(line), () => nginx.reopenLogs());
+  const accessLog = settings.accessLog ? followAccessLog(settings.accessLog, (line) => metrics.observeLine(line), () => nginx.reopenLogs()) : { stop: () => {}, drain: () => {} };
   let records = new Map<string, string>();
   let skipped: GatewayState['skipped'] = [];
   let tlsWithoutCertificate: string[] = [];
@@ -187,6 +187,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     if (source?.synced()) routesServed = true;
     routeCount = parsed.routes.length;
     metrics.routes.set(routeCount);
+    for (const r of parsed.routes) metrics.knowApp(r.team, r.app);
     metrics.configValid.set(1);
     metrics.reloads.inc({ outcome: 'reloaded' });
     metrics.reloadDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);

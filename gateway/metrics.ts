@@ -31,21 +31,46 @@ export class GatewayMetrics {
   readonly etcdConnected = new Gauge({ name: 'yunbang_gateway_etcd_connected', help: '1 while the watch on etcd is connected', registers: [this.registry] });
   readonly logLines = new Counter({ name: 'yunbang_gateway_access_log_lines_total', help: 'Access log lines received, by whether they could be read', labelNames: ['outcome'] as const, registers: [this.registry] });
 
+  private readonly known = new Set<string>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'yunbang_gateway_' });
   }
 
-  /** Counts one access log line. */
+  /**
+   * Starts an app's series at zero as soon as the gateway serves it: Prometheus' rate() sees no
+   * increase in a series whose first sample already holds it, so a first burst of 5xx answers
+   * between two scrapes would otherwise never show.
+   */
+  knowApp(team: string, app: string): void {
+    const key = `${team}/${app}`;
+    if (this.known.has(key)) return;
+    this.known.add(key);
+    for (const c of ['2xx', '3xx', '4xx', '5xx']) this.requests.inc({ team, app, status_class: c }, 0);
+    this.duration.zero({ team, app });
+  }
+
+  /**
+   * Counts one access log line: `<status> <seconds> <team> <app>` (the yb_metrics format; an
+   * unknown host's team and app are empty or "-"), or a JSON line of the yb_json format.
+   */
   observeLine(line: string): void {
-    let entry: { team?: string; app?: string; status?: string; duration?: string };
-    try { entry = JSON.parse(line); } catch { this.logLines.inc({ outcome: 'unreadable' }); return; }
+    let status: number;
+    let duration: number;
+    let team: string;
+    let app: string;
+    if (line.startsWith('{')) {
+      let entry: { team?: string; app?: string; status?: string; duration?: string };
+      try { entry = JSON.parse(line); } catch { this.logLines.inc({ outcome: 'unreadable' }); return; }
+      [status, duration, team, app] = [Number(entry.status), Number(entry.duration), entry.team ?? '', entry.app ?? ''];
+    } else {
+      const f = line.split(' ');
+      if (f.length !== 4) { this.logLines.inc({ outcome: 'unreadable' }); return; }
+      [status, duration, team, app] = [Number(f[0]), Number(f[1]), f[2] === '-' ? '' : f[2]!, f[3] === '-' ? '' : f[3]!];
+    }
     this.logLines.inc({ outcome: 'ok' });
-    const team = entry.team ?? '';
-    const app = entry.app ?? '';
-    const status = Number(entry.status);
     this.requests.inc({ team, app, status_class: Number.isInteger(status) && status >= 100 ? `${Math.floor(status / 100)}xx` : 'unknown' });
-    const d = Number(entry.duration);
-    if (Number.isFinite(d)) this.duration.observe({ team, app }, d);
+    if (Number.isFinite(duration)) this.duration.observe({ team, app }, duration);
   }
 }
 

@@ -3,6 +3,7 @@ import { log } from '../src/log.js';
 import { STATUS_CHANNEL } from '../src/status.js';
 import type { ClusterConn } from '../src/clusters/clients.js';
 import { clusterError, probeCluster } from '../src/clusters/probe.js';
+import { nodeResources } from '../src/clusters/node-resources.js';
 
 /**
  * Probes one cluster (its version and nodes, each call bounded by the timeout) and records what
@@ -19,17 +20,19 @@ export class ClusterProbe {
     onReachable: (cluster: string) => Promise<void>;
   }) {}
 
-  async check(conn: ClusterConn): Promise<void> {
+  /** `pods`: the cluster's pods Yunbang runs (the watch cache's), for what they request of each node. */
+  async check(conn: ClusterConn, pods: () => unknown[] = () => []): Promise<void> {
     const { name, id } = conn.cluster;
     if (!conn.kube) return;
     try {
       const facts = await probeCluster(conn.kube.config, this.o.timeoutMs);
       const health = facts.nodes > 0 ? 'Reachable' : 'Degraded';
+      const resources = nodeResources(facts.nodeList, pods() as Parameters<typeof nodeResources>[1]);
       await this.o.db.query(
-        `UPDATE clusters SET health = $2, server_version = $3, nodes = $4, stand_in_images = $5, checked_at = now(),
+        `UPDATE clusters SET health = $2, server_version = $3, nodes = $4, stand_in_images = $5, node_resources = $6, checked_at = now(),
                 last_error = CASE WHEN $2 = 'Degraded' THEN 'no nodes: pods cannot run' ELSE last_error END,
                 last_error_at = CASE WHEN $2 = 'Degraded' THEN now() ELSE last_error_at END
-          WHERE id = $1`, [id, health, facts.version, facts.nodes, JSON.stringify(facts.standIns)]);
+          WHERE id = $1`, [id, health, facts.version, facts.nodes, JSON.stringify(facts.standIns), JSON.stringify(resources)]);
       if (this.down.delete(name)) {
         log.info({ cluster: name }, 'cluster reachable again');
         await this.o.onReachable(name);

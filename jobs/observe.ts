@@ -3,6 +3,7 @@ import type { AppRecord } from '../src/publish/etcd.js';
 import type { ObservedStatus } from '../src/status.js';
 import { assessWorkload, readyEndpoints, type Assessment, type Workload } from '../k8s/health.js';
 import { hostTlsSecret } from '../k8s/render/app.js';
+import { autoscaled, autoscalerStatus } from '../k8s/render/autoscaler.js';
 import { appHosts, defaultDomain } from '../k8s/render/hosts.js';
 import type { AppIntent, RenderSettings } from '../k8s/types.js';
 
@@ -14,7 +15,7 @@ export const workloadKind = (intent: Pick<AppIntent, 'volumes'>) => (intent.volu
  * What an app's live workload and pods say, as the status recorded in Postgres and the record
  * published to etcd. Pure: the reconcile and the resync's comparison compute it the same way.
  */
-export function observeApp(appId: string, intent: AppIntent, settings: RenderSettings, cluster: string, workload: Workload | undefined, pods: k8s.V1Pod[]): Observation {
+export function observeApp(appId: string, intent: AppIntent, settings: RenderSettings, cluster: string, workload: Workload | undefined, pods: k8s.V1Pod[], autoscaler?: unknown): Observation {
   const assessment = assessWorkload(workloadKind(intent), workload, pods);
   // A stopped app has no endpoints, whatever the pods read before the scale-down still say.
   const endpoints = intent.running ? readyEndpoints(pods, intent.port) : [];
@@ -30,6 +31,7 @@ export function observeApp(appId: string, intent: AppIntent, settings: RenderSet
   const status: ObservedStatus = {
     health: assessment.health, reason: assessment.reason, message: assessment.message,
     readyReplicas: assessment.ready, desiredReplicas: assessment.desired, observedGeneration: intent.generation, endpoints,
+    autoscaling: autoscaled(intent) ? autoscalerStatus(autoscaler) : null,
   };
   return { assessment, status, record };
 }

@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { publishApp, unpublishApp, type PublishOutcome } from '../src/publish/etcd.js';
 import { shareTlsSecrets } from './share-tls.js';
-import { recordFailure, recordObserved, recordSecretCopies } from '../src/status.js';
+import { recordFailure, recordObserved, recordSecretCopies, scalingDecision } from '../src/status.js';
+import { recordEvent } from '../src/intents/audit.js';
 import type * as k8s from '@kubernetes/client-node';
-import { applyObjects, listOwned, liveIndex, objectKey, pruneObjects, type ApplyResult } from '../k8s/apply.js';
+import { applyObjects, handOverReplicas, listOwned, liveIndex, objectKey, pruneObjects, type ApplyResult } from '../k8s/apply.js';
 import type { Assessment, Workload } from '../k8s/health.js';
 import { observeApp, workloadKind } from './observe.js';
 import { appSelector } from '../k8s/labels.js';
@@ -103,13 +104,15 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
     ]);
     const current = liveIndex(owned);
     const applied = new Map<string, k8s.KubernetesObject>();
+    await step('ApplyFailed', () => handOverReplicas(env.kube.objects, desired, current));
     results.push(...await step('ApplyFailed', () => applyObjects(env.kube.objects, desired, current, applied)));
     results.push(...await step('PruneFailed', () => pruneObjects(env.kube.objects, desired, owned)));
 
     // The workload as just applied (the apply answers with it), or as the cache holds it: never read again.
     const workloadKey = objectKey({ kind: workloadKind(intent), metadata: { namespace, name: intent.name } });
     const workload = (applied.get(workloadKey) ?? current.get(workloadKey)) as Workload | undefined;
-    const observed = observeApp(appId, intent, env.settings, env.cluster.name, workload, pods);
+    const hpaKey = objectKey({ kind: 'HorizontalPodAutoscaler', metadata: { namespace, name: intent.name } });
+    const observed = observeApp(appId, intent, env.settings, env.cluster.name, workload, pods, applied.get(hpaKey) ?? current.get(hpaKey));
     assessment = observed.assessment;
     const record = observed.record;
     if (placement.movingTo === here) {
@@ -129,10 +132,15 @@ export async function reconcileApp(env: ReconcileEnv, appId: string): Promise<Re
       etcd: env.etcd, gatewayKey, appsTlsSecret: env.settings.appsTlsSecret,
       readSecret: async (ns, name) => (await live.fresh.secret(ns, name))?.data,
     }, namespace, record) : Promise.resolve([]));
-    const [, published] = await Promise.all([
+    const [recorded, published] = await Promise.all([
       recordObserved(env.db, appId, observed.status),
       step('PublishFailed', async () => { await share(); return publishApp(env.etcd, record); }),
     ]);
+    // Each new count the autoscaler decides on is an app event, with its reason.
+    const decided = scalingDecision(recorded.previousAutoscaling, observed.status.autoscaling);
+    if (decided) {
+      await recordEvent(env.db, { teamId: loaded.teamId, actor: 'autoscaler', action: 'app.autoscaled', subject: `app/${intent.name}`, outcome: 'success', message: decided });
+    }
     return { appId, generation: intent.generation, results, health: assessment.health, published };
   } catch (err) {
     const failure = err instanceof StepError ? err : new StepError('ApplyFailed', err);

@@ -47,7 +47,8 @@ export function appDrift(app: LoadedApp, v: ResyncView): string | undefined {
   if (unwantedObjects(desired, owned).length > 0) return 'objects to prune';
   const workload = owned.find((o) => o.kind === workloadKind(intent) && o.metadata?.name === intent.name) as Workload | undefined;
   const pods = v.cache.pods(intent.team.namespace, intent.team.name, intent.name);
-  const observed = observeApp(app.id, intent, v.settings, v.cluster.name, workload, pods);
+  const autoscaler = owned.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata?.name === intent.name);
+  const observed = observeApp(app.id, intent, v.settings, v.cluster.name, workload, pods, autoscaler);
   if (!isDeepStrictEqual(v.statuses.get(app.id), storedStatus(observed.status))) return 'status';
   const record = v.records.get(`${intent.team.name}/${intent.name}`);
   if (!record || record.appId !== app.id || !samePublished(record, observed.record)) return 'record';
@@ -61,7 +62,7 @@ export function teamDrift(team: TeamIntent, settings: RenderSettings, cache: Clu
   return changedObjects(desired, liveIndex(live)).length > 0;
 }
 
-const KINDS_NEEDED = ['Namespace', 'RoleBinding', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Service', 'Deployment', 'StatefulSet', 'Ingress', 'Pod'];
+const KINDS_NEEDED = ['Namespace', 'RoleBinding', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Service', 'Deployment', 'StatefulSet', 'Ingress', 'HorizontalPodAutoscaler', 'Pod'];
 
 export interface ResyncPlan { apps: string[]; teams: string[]; reasons: Record<string, number>; compared: number }
 
@@ -77,7 +78,7 @@ export async function planResync(env: { db: Queryable; etcd: Etcd3; cache: Clust
     const apps = await loadClusterApps(env.db, env.cluster.id);
     const statuses = await env.db.query<ObservedStatus & { appId: string }>(
       `SELECT s.app_id AS "appId", s.health, s.reason, s.message, s.ready_replicas AS "readyReplicas", s.desired_replicas AS "desiredReplicas",
-              s.observed_generation::int AS "observedGeneration", s.endpoints
+              s.observed_generation::int AS "observedGeneration", s.endpoints, s.autoscaling
          FROM app_status s JOIN apps a ON a.id = s.app_id WHERE a.cluster_id = $1 OR a.moving_to = $1`, [env.cluster.id]);
     const teams = await env.db.query<{ id: string; name: string; namespace: string; generation: number; pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null }>(
       `SELECT t.id, t.name, t.namespace, t.generation, t.pod_security, t.quota FROM teams t JOIN team_clusters tc ON tc.team_id = t.id

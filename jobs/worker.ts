@@ -1,5 +1,6 @@
 import type { BuildSettings } from '../src/settings.js';
 import pg from 'pg';
+import type * as k8s from '@kubernetes/client-node';
 import type PgBoss from 'pg-boss';
 import type { Etcd3 } from 'etcd3';
 import type { Db } from '../src/db/pool.js';
@@ -8,7 +9,7 @@ import { log } from '../src/log.js';
 import { jobDuration, jobRuns } from '../src/metrics.js';
 import { ClusterClients, type ClusterConn } from '../src/clusters/clients.js';
 import type { RenderSettings } from '../k8s/types.js';
-import { JOBS_CHANNEL, QUEUES, createClusterQueues, enqueue, queueIn, type AdvanceBuildJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from '../src/intents/queues.js';
+import { JOBS_CHANNEL, NOTIFY_QUEUE, QUEUES, createClusterQueues, enqueue, queueIn, type NotifyJob, type AdvanceBuildJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from '../src/intents/queues.js';
 import { advanceBuild } from './build.js';
 import { reconcileApp, type ReconcileEnv } from './reconcile-app.js';
 import { reconcileTeam } from './reconcile-team.js';
@@ -18,6 +19,13 @@ import { cachedReader } from './cache/live.js';
 import { enqueueActiveBuilds, enqueueCluster, enqueueNow, enqueueRemoteDependents, enqueueTeamNow } from './enqueue.js';
 import { claimResync, planResync } from './resync.js';
 import { ClusterProbe } from './cluster-probe.js';
+import { reportApps, reportThresholds, sampleApps } from './app-metrics.js';
+import { deliverNotification } from './notify.js';
+import { startLogCollector, type Collector } from './logs/collector.js';
+import { startRetention } from './logs/retention.js';
+import type { RetentionDefaults } from '../src/logs/store.js';
+import { DrainRouter } from './logs/drains.js';
+import type { AllowList } from '../src/net/git-guard.js';
 
 export interface WorkerEnv {
   databaseUrl: string;
@@ -40,6 +48,10 @@ export interface WorkerEnv {
   /** Seals apps' TLS Secrets copied to etcd for the gateways (YUNBANG_GATEWAY_KEY); null: not copied. */
   gatewayKey?: string | null;
   jobTimeoutSeconds?: number;
+  /** Apps' log lines kept (YUNBANG_LOG_COLLECTION), with the retention of teams that set none, and sent to their drains. */
+  logs?: { retention: RetentionDefaults };
+  /** Hosts on internal networks that log drains and alert webhooks may reach, besides public ones (YUNBANG_OUTBOUND_ALLOWED_HOSTS). */
+  outboundAllow?: AllowList;
 }
 
 export interface Worker { stop(): Promise<void> }
@@ -73,6 +85,8 @@ interface Served {
   changes: Notifier;
   /** False while the cluster is unreachable: its queues are not worked (its jobs wait, not fail). */
   working: boolean;
+  /** Keeps its apps' log lines (when the worker keeps logs). */
+  logs?: Collector;
 }
 
 /**
@@ -87,6 +101,8 @@ interface Served {
 export async function startWorker(env: WorkerEnv): Promise<Worker> {
   const clients = new ClusterClients({ db: env.db, secretKey: env.secretKey, identity: 'worker', envKube: env.kube, etcd: env.etcd });
   const served = new Map<string, Served>();
+  const outboundAllow: AllowList = env.outboundAllow ?? { names: new Set(), ranges: [] };
+  const drains = env.logs ? new DrainRouter(env.db, outboundAllow) : undefined;
   const workerIds = new Map<string, string[]>();
   const options = { batchSize: 1, pollingIntervalSeconds: 2 };
   let stopping = false;
@@ -138,6 +154,9 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     const cache = new ClusterCache(conn.kube.config, (_type, obj) => changes.notify(obj), name);
     const s: Served = { conn, cache, changes, started: cache.start(), working: true };
     served.set(name, s);
+    if (env.logs) {
+      s.logs = startLogCollector({ db: env.db, databaseUrl: env.databaseUrl, kc: conn.kube.config, cluster: name, pods: () => cache.all('Pod') as k8s.V1Pod[], onLine: (l) => drains?.send(l) });
+    }
     // The first lists go before the handlers, so the first reconciles already read the cache; but
     // an unreachable cluster (its lists hang) must not hold up the others' serving: wait a bounded
     // time. A kind not listed yet is read from the API server until it is.
@@ -151,6 +170,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     served.delete(name);
     s.changes.stop();
     s.cache.stop();
+    await s.logs?.stop();
     await unwork(name);
   };
 
@@ -199,7 +219,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     },
   });
   const probeAll = () => {
-    void refresh().then(() => Promise.all([...served.values()].map((s) => probe.check(s.conn))));
+    void refresh().then(() => Promise.all([...served.values()].map((s) => probe.check(s.conn, () => s.cache.all('Pod')))));
   };
   probeAll();
   const probing = setInterval(probeAll, (env.probeSeconds ?? 10) * 1000);
@@ -235,6 +255,13 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   };
   await listen();
 
+  // Alerts' notifications: not a cluster's job; every worker takes them.
+  const notifyIds: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    notifyIds.push(await env.boss.work(NOTIFY_QUEUE, options, instrumented<NotifyJob>(NOTIFY_QUEUE as QueueName, '-', (d) => deliverNotification({ db: env.db, secretKey: env.secretKey, allow: outboundAllow }, d)) as PgBoss.WorkHandler<unknown>));
+  }
+  workerIds.set(NOTIFY_QUEUE, notifyIds);
+
   /**
    * The periodic resync of one cluster (jobs/resync.ts): everything compared against the watch
    * cache, only what differs enqueued. One worker per period does it (claimResync), unless forced
@@ -264,16 +291,23 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     enqueueActiveBuilds(env.db, env.boss).catch((err) => log.warn({ error: (err as Error).message }, 'resync of builds failed'));
   };
   resyncNow(true);
+  const retention = env.logs ? startRetention(env.db, env.logs.retention) : undefined;
+  const unthreshold = reportThresholds(env.db);
+  const unreport = reportApps(() => [...served.values()].map(({ cache }) => sampleApps(cache.all('Pod'), [...cache.all('Deployment'), ...cache.all('StatefulSet')])));
   const resync = setInterval(() => resyncNow(false), env.resyncSeconds * 1000);
   resync.unref();
 
   return {
     stop: async () => {
       stopping = true;
+      unreport();
+      unthreshold();
       clearInterval(resync);
       clearInterval(probing);
       await refreshing;
-      for (const s of served.values()) { s.changes.stop(); s.cache.stop(); }
+      retention?.stop();
+      drains?.stop();
+      for (const s of served.values()) { s.changes.stop(); s.cache.stop(); await s.logs?.stop(); }
       // The handlers themselves are stopped by boss.stop({ graceful }), which waits for jobs in flight.
       await listener?.end().catch(() => {});
       clients.close();

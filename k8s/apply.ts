@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import { FIELD_MANAGER } from './labels.js';
+import { FIELD_MANAGER, REPLICAS_BY } from './labels.js';
 import type { K8sObject } from './types.js';
 import { toTyped, toWire, type WireObject } from './wire.js';
 
@@ -58,6 +58,32 @@ export async function applyObjects(client: k8s.KubernetesObjectApi, desired: K8s
     results.push({ ...base, action: live.has(objectKey(obj)) ? 'configured' : 'created' });
   }
   return results;
+}
+
+/**
+ * Before a Deployment is first applied without `replicas` (its app is now autoscaled): the field
+ * is Yunbang's, and an apply that leaves out a field its only manager owned resets it to the
+ * default, 1 replica, until the HPA scales it back. So another field manager first takes a share
+ * of it at its live value; Yunbang's apply then lets go of its share and the value stays, for the
+ * HPA to change (Kubernetes' documented hand-over to an HPA, "Transferring ownership").
+ */
+export const HANDOVER_MANAGER = 'yunbang-replicas-handover';
+export async function handOverReplicas(client: k8s.KubernetesObjectApi, desired: K8sObject[], live: Map<string, WireObject>): Promise<number> {
+  let handed = 0;
+  for (const obj of desired) {
+    if (obj.kind !== 'Deployment' || obj.metadata.annotations?.[REPLICAS_BY] !== 'autoscaler') continue;
+    const current = live.get(objectKey(obj)) as (WireObject & { spec?: { replicas?: number } }) | undefined;
+    const replicas = current?.spec?.replicas;
+    if (!current || (current.metadata?.annotations as Record<string, string> | undefined)?.[REPLICAS_BY] === 'autoscaler' || replicas === undefined) continue;
+    const share = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace }, spec: { replicas } };
+    try {
+      await client.patch(share as k8s.KubernetesObject, undefined, undefined, HANDOVER_MANAGER, false, k8s.PatchStrategy.ServerSideApply);
+      handed++;
+    } catch (err) {
+      if (codeOf(err) !== 409) throw err; // a conflict: another manager has it already, so letting go cannot reset it
+    }
+  }
+  return handed;
 }
 
 /** Deletes the live objects that are no longer rendered. */

@@ -8,6 +8,8 @@ export const APP = 'yunbang.dev/app';
 export const GENERATION = 'yunbang.dev/generation';
 export const RELEASE = 'yunbang.dev/release';
 export const RESTARTED_AT = 'yunbang.dev/restarted-at';
+/** On an app's Deployment: who sets its replicas, `yunbang` (the app's own count) or `autoscaler` (its HPA). */
+export const REPLICAS_BY = 'yunbang.dev/replicas-by';
 export const FIELD_MANAGER = 'yunbang';
 /**
  * On a team's Namespace: which rendering of the team's objects it has. Bumped when that rendering

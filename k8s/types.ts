@@ -29,6 +29,22 @@ export interface TeamIntent {
   quota?: Record<string, string> | null;
 }
 
+/** Replicas between min and max, aiming at each target given (percent of the containers' requests). */
+/**
+ * An autoscaling rule: replicas between min and max, aiming at each target given. CPU and memory in
+ * percent of what the containers request; requests a second per replica and the p95 latency as the
+ * gateways measure them (served to the HPA through external.metrics.k8s.io). Rules saved before
+ * the request targets existed have no such keys: read them as null.
+ */
+export interface AutoscalingRule {
+  min: number; max: number; cpuPercent: number | null; memoryPercent: number | null;
+  requestsPerReplica?: number | null; p95Ms?: number | null;
+}
+/** What an HPA last said: replicas now and wanted, and whether it can scale (with why, when not). */
+export interface AutoscalingStatus {
+  currentReplicas: number; desiredReplicas: number; working: boolean; reason: string; message: string; lastScaleTime: string | null;
+}
+
 /** What the app renderer needs: the app's latest intent and its current release. */
 export interface AppIntent {
   team: TeamIntent;
@@ -38,6 +54,8 @@ export interface AppIntent {
   image: string;
   port: number;
   replicas: number;
+  /** While set, a HorizontalPodAutoscaler sets the replicas between min and max (and `replicas` is not applied). */
+  autoscaling?: AutoscalingRule | null;
   running: boolean;
   env: EnvVar[];
   domains: string[];
@@ -115,6 +133,14 @@ export interface RenderSettings {
   identities: { namespace: string; worker: string; api: string };
   /** Labels of the gateway's namespace and pods: app network policies admit them. */
   gateway: { namespaceSelector: Record<string, string>; podSelector: Record<string, string> };
+  /** How long an autoscaled app's load must stay low before it is given fewer replicas (the HPA's scale-down window). */
+  autoscaleDownSeconds: number;
+  /**
+   * How long a pod told to stop keeps serving first (its preStop hook sleeps): the gateways learn
+   * it is going through the worker and etcd, some hundreds of milliseconds later, and must stop
+   * sending it requests before it stops answering. 0: no hook.
+   */
+  drainSeconds: number;
 }
 
 export const defaultRenderSettings: RenderSettings = {
@@ -131,6 +157,7 @@ export const defaultRenderSettings: RenderSettings = {
   appsTlsSecret: null,
   namespacePrefix: 'yb-',
   identities: { namespace: 'yunbang-system', worker: 'yunbang-worker', api: 'yunbang-api' },
+  autoscaleDownSeconds: 300, drainSeconds: 5,
   gateway: {
     namespaceSelector: { 'kubernetes.io/metadata.name': 'yunbang-system' },
     podSelector: { 'app.kubernetes.io/name': 'yunbang', 'app.kubernetes.io/component': 'gateway' },

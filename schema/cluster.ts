@@ -21,7 +21,7 @@ const ClusterLabelInput = builder.inputType('ClusterLabelInput', {
   fields: (t) => ({ key: t.string({ required: true }), value: t.string({ required: true }) }),
 });
 
-const Cluster = builder.objectRef<ClusterView>('Cluster').implement({
+export const Cluster = builder.objectRef<ClusterView>('Cluster').implement({
   description: 'A Kubernetes cluster Yunbang drives (a region): teams are allowed in clusters, apps run in one',
   fields: (t) => ({
     name: t.exposeString('name'),

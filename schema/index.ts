@@ -8,6 +8,11 @@ import './build.js';
 import './market.js';
 import './cluster.js';
 import './live.js';
+import './metrics.js';
+import './logs.js';
+import './alerts.js';
+import './resources.js';
+import './autoscaling.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

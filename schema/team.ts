@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from '../src/intents/teams.js';
-import type { TeamQuotaView, TeamView } from '../src/model.js';
+import type { LogRetentionView, TeamQuotaView, TeamView } from '../src/model.js';
 
 const PodSecurityEnum = builder.enumType('PodSecurity', {
   description: 'The Pod Security Standard a team namespace enforces: baseline (the default), or restricted (non-root pods, no builds from git)',
@@ -18,6 +18,11 @@ const TeamQuota = builder.objectRef<TeamQuotaView>('TeamQuota').implement({
   }),
 });
 
+const LogRetention = builder.objectRef<LogRetentionView>('LogRetention').implement({
+  description: "How long a team's log lines are kept: the oldest go first once either limit is passed (today's are always kept)",
+  fields: (t) => ({ days: t.exposeInt('days'), megabytes: t.exposeInt('megabytes') }),
+});
+
 export const Team = builder.objectRef<TeamView>('Team').implement({
   description: 'A tenant: owns one Kubernetes namespace and its apps',
   fields: (t) => ({
@@ -26,6 +31,7 @@ export const Team = builder.objectRef<TeamView>('Team').implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     podSecurity: t.expose('podSecurity', { type: PodSecurityEnum }),
     quota: t.expose('quota', { type: TeamQuota }),
+    logRetention: t.expose('logRetention', { type: LogRetention }),
     clusters: t.exposeStringList('clusters', { description: 'The clusters it may run apps in (its namespace exists in each)' }),
     defaultCluster: t.exposeString('defaultCluster', { nullable: true, description: 'Where its new apps go unless createApp names a cluster' }),
   }),
@@ -49,8 +55,13 @@ const TeamQuotaInput = builder.inputType('TeamQuotaInput', {
   }),
 });
 
+const LogRetentionInput = builder.inputType('LogRetentionInput', {
+  fields: (t) => ({ days: t.int({ required: true, description: '1 to 30' }), megabytes: t.int({ required: true, description: '1 to 102400' }) }),
+});
+
 const UpdateTeamInput = builder.inputType('UpdateTeamInput', {
   fields: (t) => ({
+    logRetention: t.field({ type: LogRetentionInput, description: "How long its log lines are kept; an explicit null returns to the platform's default" }),
     name: t.string({ required: true }),
     podSecurity: t.field({ type: PodSecurityEnum }),
     quota: t.field({ type: TeamQuotaInput, description: "The team's plan; an explicit null returns it to the platform's default" }),
@@ -82,6 +93,7 @@ builder.mutationFields((t) => ({
         ...(input.podSecurity ? { podSecurity: input.podSecurity } : {}),
         // Absent leaves the plan alone; an explicit null returns the team to the default.
         ...(input.quota !== undefined ? { quota: input.quota } : {}),
+        ...(input.logRetention !== undefined ? { logRetention: input.logRetention } : {}),
       }),
     }),
   }),

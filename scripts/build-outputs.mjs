@@ -47,7 +47,8 @@ export function buildAll({ force = false } = {}) {
     if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) continue;
     process.stdout.write(`[yunbang] building ${t.name}\n`);
     for (const [cmd, ...args] of t.steps) {
-      const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...t.env } });
+      // Diagnostics to stderr: an image build run quietly (buildah bud --quiet) shows only that.
+      const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', process.stderr, 'inherit'], env: { ...process.env, ...t.env } });
       if (r.status !== 0) {
         process.stderr.write(`[yunbang] building ${t.name} failed (exit ${r.status ?? r.signal})\n`);
         process.exit(r.status || 1);

@@ -3,6 +3,8 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { generate } from '@graphql-codegen/cli';
 import { printedSchema } from '../schema/index.js';
 import { typedOperations } from './codegen.js';
+import { renderAlertRules } from '../src/observe/alerts.js';
+import { ALERT_GROUPING, renderAlertmanagerConfig } from './local/alertmanager.js';
 
 /** Every generated file and what it should contain, computed from its source. */
 export async function generatedFiles(): Promise<{ path: string; content: string }[]> {
@@ -27,6 +29,14 @@ export async function generatedFiles(): Promise<{ path: string; content: string 
     // The SDK carries its own copy: it is installed without this repository.
     { path: 'packages/sdk/src/rest-types.ts', content: restTypes },
     ...operations.map((f) => ({ path: f.filename, content: f.content })),
+    // For an installation's own Prometheus (rule_files): the rules `npm start` and the tests evaluate.
+    { path: 'k8s/install/observe/yunbang-rules.yml', content: `# Generated from src/observe/alerts.ts by \`npm run gen\`. Do not edit.\n${renderAlertRules()}` },
+    // The bundled Alertmanager's (k8s/install/observe/alertmanager.yaml): as npm start's, posting to
+    // the API's Service with the token mounted from yunbang-secrets.
+    {
+      path: 'k8s/install/observe/alertmanager.yml',
+      content: `# Generated from scripts/local/alertmanager.ts by \`npm run gen\`. Do not edit.\n${renderAlertmanagerConfig({ receiver: 'http://yunbang-api/hooks/alertmanager', ...ALERT_GROUPING }, '/etc/alertmanager-token/token')}`,
+    },
   ];
 }
 

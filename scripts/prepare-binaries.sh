@@ -26,6 +26,9 @@ apt_install() {
 # nginx-light: the gateway's load balancer, run as a child process (never as the system service).
 # pebble: an ACME test CA, for the gateway's ACME test (npm test only; small).
 apt_install etcd-server openssl nginx-light pebble
+# prometheus and prometheus-alertmanager: apps' metrics and alerts, run as child processes of the
+# local stack and of the tests that need them (never as the system services the packages install).
+apt_install prometheus prometheus-alertmanager
 # The real node: containerd + runc run the pods, the CNI plugins give them a bridge, iptables serves
 # kube-proxy; mmdebstrap + umoci make images from Debian's packages, docker-registry holds them,
 # buildah is the local stand-in for Kaniko; iproute2 makes the node's network namespace.

@@ -35,6 +35,9 @@ const cidrs = z.string().default('').transform((v) => v.split(',').map((s) => s.
 
 // The example values of k8s/install's secrets.env: an install that kept one must not start
 // (the gateway's YUNBANG_GATEWAY_KEY is checked with the same test).
+/** Where a server listens: an IPv4 address or a bracketed IPv6 one, and a port (the gateway's listeners too). */
+export const listenAddress = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}$/, 'must be address:port, e.g. 0.0.0.0:8080');
+
 export const notPlaceholder = (v: string) => !/CHANGE-ME/i.test(v);
 export const PLACEHOLDER = "is the example value of k8s/install's secrets.env: set a random one of your own";
 
@@ -133,6 +136,27 @@ const schema = z.object({
   YUNBANG_CLUSTER_TIMEOUT_SECONDS: z.coerce.number().min(0.2).max(120).default(5),
   // How long a moved app may take to become Ready in its new cluster before the move is given up.
   YUNBANG_MOVE_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
+  // The Prometheus that scrapes the gateways, the kubelets and Yunbang (apps' metrics are read from it), and how often it scrapes.
+  YUNBANG_PROMETHEUS_URL: url(['http:', 'https:']).optional(),
+  // Keep every line apps print after their pods are gone (the worker follows their logs into PostgreSQL),
+  // for as long as a team's plan says, or these defaults.
+  YUNBANG_LOG_COLLECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true').transform((v) => v === 'true'),
+  // Log drain and notification webhook hosts on internal networks (names, addresses, CIDRs); every other must resolve to public addresses.
+  YUNBANG_OUTBOUND_ALLOWED_HOSTS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .superRefine((list, ctx) => { try { parseAllowList(list); } catch { ctx.addIssue({ code: 'custom', message: 'must be host names, addresses or CIDRs, separated by commas' }); } }),
+  YUNBANG_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(30).default(7),
+  YUNBANG_LOG_RETENTION_MB: z.coerce.number().int().min(1).max(102400).default(1024),
+  // The bearer token the installation's Alertmanager and Prometheus present to the API (src/http/monitoring.ts); unset: neither endpoint.
+  YUNBANG_MONITORING_TOKEN: z.string().min(16, 'must be at least 16 characters').refine(notPlaceholder, PLACEHOLDER).optional(),
+  // Where a worker that serves no API answers Prometheus' scrapes (/metrics; 0: any free port); the API serves its own on PORT.
+  YUNBANG_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  YUNBANG_PROMETHEUS_SCRAPE_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  // How long an app's pod keeps serving once told to stop (a preStop sleep), so gateways stop sending it requests first; 0: no hook.
+  YUNBANG_POD_DRAIN_SECONDS: z.coerce.number().int().min(0).max(120).default(5),
+  // Where the API serves external.metrics.k8s.io (apps' request rate and p95) to the cluster's HPA controller, over TLS, e.g. 0.0.0.0:6443; unset: not served. Needs YUNBANG_PROMETHEUS_URL.
+  YUNBANG_EXTERNAL_METRICS_LISTEN: listenAddress.transform((v) => ({ host: v.slice(0, v.lastIndexOf(':')).replace(/^\[|\]$/g, ''), port: Number(v.slice(v.lastIndexOf(':') + 1)) })).optional(),
+  // How long an autoscaled app's load must stay low before its HPA takes replicas away (Kubernetes' default: 300).
+  YUNBANG_AUTOSCALE_DOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   YUNBANG_BOSS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('pgboss'),
 });
 

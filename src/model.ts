@@ -3,10 +3,12 @@ import type { Resources, Role } from './validation.js';
 /** The shapes both APIs return. GraphQL and REST serialise these same objects. */
 
 // The shapes Kubernetes objects are rendered from belong to k8s/ (the layer below): re-exported here.
-import type { EnvVar, Health } from '../k8s/types.js';
-export type { EnvVar, Health };
+import type { AutoscalingRule, AutoscalingStatus, EnvVar, Health } from '../k8s/types.js';
+export type { AutoscalingRule, AutoscalingStatus, EnvVar, Health };
 
 /** A team's plan, as the admin set it (or the platform's default): what its ResourceQuota allows, and builds at once. */
+export interface LogRetentionView { days: number; megabytes: number }
+
 export interface TeamQuotaView { pods: number; cpu: string; memory: string; storage: string | null; builds: number }
 
 export interface TeamView {
@@ -16,6 +18,8 @@ export interface TeamView {
   /** The Pod Security Standard its namespace enforces: baseline (the default) or restricted. */
   podSecurity: 'baseline' | 'restricted';
   quota: TeamQuotaView;
+  /** How long its apps' log lines are kept, by age and by size (its own, or the platform's default). */
+  logRetention: LogRetentionView;
   /** The clusters the team may run apps in (its namespace exists in each), and where new apps go. */
   clusters: string[];
   defaultCluster: string | null;
@@ -127,7 +131,11 @@ export interface AppView {
   movingTo: string | null;
   /** Why the last move failed (the app kept serving from `cluster`); null after a move succeeds. */
   moveError: string | null;
+  /** Its autoscaling rule and how it is doing; null when it is scaled by hand (`replicas`). */
+  autoscaling: AutoscalingView | null;
 }
+
+export interface AutoscalingView extends AutoscalingRule { status: AutoscalingStatus | null }
 
 export interface VolumeView { name: string; mountPath: string; size: string; accessMode: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadOnlyMany'; storageClass: string | null }
 export interface AppRefView { team: string; app: string }

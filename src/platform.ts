@@ -10,12 +10,13 @@ import { createPool, type Db } from './db/pool.js';
 import { migrate } from './db/migrate.js';
 import type { Probe } from './http/server.js';
 import type { Deps } from './intents/context.js';
-import { createQueues } from './intents/queues.js';
+import { createNotifyQueue, createQueues } from './intents/queues.js';
 import { log } from './log.js';
 import { withTimeout } from './timeout.js';
 import { kubeClients, type Kube } from './kube.js';
 import { ClusterClients } from './clusters/clients.js';
 import { ensureEnvCluster } from './intents/clusters.js';
+import { PrometheusClient } from './observe/prometheus.js';
 
 /** The connections one process holds: Postgres, the job queue, etcd and the Kubernetes API. */
 export interface Platform {
@@ -24,6 +25,8 @@ export interface Platform {
   boss: PgBoss;
   etcd: Etcd3;
   kube: Kube;
+  /** The API's own identity (YUNBANG_API_KUBECONFIG; else the same as kube). */
+  apiKube: Kube;
   deps: Deps;
   probes: Probe[];
   close(): Promise<void>;
@@ -58,6 +61,7 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   // The cluster this process's own KUBECONFIG names is registered under YUNBANG_CLUSTER_NAME.
   await ensureEnvCluster(db, { name: config.YUNBANG_CLUSTER_NAME, server: kubeConfig.getCurrentCluster()?.server ?? 'in-cluster', appsDomain: config.YUNBANG_APPS_DOMAIN });
   await createQueues(boss, db, { timeoutSeconds: config.YUNBANG_JOB_TIMEOUT_SECONDS });
+  await createNotifyQueue(boss);
   // The API reads pod logs as itself (yunbang-api), never with the worker's rights.
   const apiKube = config.YUNBANG_API_KUBECONFIG ? kubeClients(loadKubeConfig(config.YUNBANG_API_KUBECONFIG)) : kube;
   const apiClusters = new ClusterClients({ db, secretKey: config.YUNBANG_SECRET_KEY, identity: 'api', envKube: apiKube, etcd });
@@ -68,12 +72,14 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
     { name: 'kubernetes', check: async () => { if (!(await withTimeout(health.readyz({ timeout: 3000 }), 3000, 'kubernetes'))) throw new Error('not ready'); } },
   ];
   return {
-    config, db, boss, etcd, kube, probes,
+    config, db, boss, etcd, kube, apiKube, probes,
     deps: { db, boss, clusters: apiClusters, clusterTimeoutMs: config.YUNBANG_CLUSTER_TIMEOUT_SECONDS * 1000, jobTimeoutSeconds: config.YUNBANG_JOB_TIMEOUT_SECONDS,
       moveTimeoutSeconds: config.YUNBANG_MOVE_TIMEOUT_SECONDS, namespacePrefix: config.YUNBANG_NAMESPACE_PREFIX, publicUrl: config.YUNBANG_PUBLIC_URL,
-      gitAllow: parseAllowList(config.YUNBANG_GIT_ALLOWED_HOSTS),
+      gitAllow: parseAllowList(config.YUNBANG_GIT_ALLOWED_HOSTS), outboundAllow: parseAllowList(config.YUNBANG_OUTBOUND_ALLOWED_HOSTS),
       detectLimiter: new RateLimiterMemory({ points: config.YUNBANG_DETECT_PER_MINUTE, duration: 60 }),
-      teamDefaults: { quota: config.YUNBANG_TEAM_QUOTA, builds: config.YUNBANG_BUILDS_PER_TEAM, containers: { requests: config.YUNBANG_CONTAINER_DEFAULT_REQUESTS, limits: config.YUNBANG_CONTAINER_DEFAULT_LIMITS } },
+      teamDefaults: { quota: config.YUNBANG_TEAM_QUOTA, builds: config.YUNBANG_BUILDS_PER_TEAM, containers: { requests: config.YUNBANG_CONTAINER_DEFAULT_REQUESTS, limits: config.YUNBANG_CONTAINER_DEFAULT_LIMITS },
+        logRetention: { days: config.YUNBANG_LOG_RETENTION_DAYS, megabytes: config.YUNBANG_LOG_RETENTION_MB } },
+      metrics: config.YUNBANG_PROMETHEUS_URL ? { prometheus: new PrometheusClient(config.YUNBANG_PROMETHEUS_URL), scrapeSeconds: config.YUNBANG_PROMETHEUS_SCRAPE_SECONDS } : undefined,
       apps: { domain: config.YUNBANG_APPS_DOMAIN, httpPort: config.YUNBANG_APPS_HTTP_PORT, httpsPort: config.YUNBANG_APPS_HTTPS_PORT }, secretKey: config.YUNBANG_SECRET_KEY },
     close: async () => {
       await boss.stop({ graceful: true, timeout: 5000, wait: true }).catch(() => {});

@@ -22,6 +22,8 @@ export function renderSettings(c: Config): RenderSettings {
     namespacePrefix: c.YUNBANG_NAMESPACE_PREFIX,
     identities: { namespace: c.YUNBANG_SYSTEM_NAMESPACE, worker: c.YUNBANG_WORKER_SERVICE_ACCOUNT, api: c.YUNBANG_API_SERVICE_ACCOUNT },
     gateway: { namespaceSelector: c.YUNBANG_GATEWAY_NAMESPACE_SELECTOR, podSelector: c.YUNBANG_GATEWAY_POD_SELECTOR },
+    autoscaleDownSeconds: c.YUNBANG_AUTOSCALE_DOWN_SECONDS,
+    drainSeconds: c.YUNBANG_POD_DRAIN_SECONDS,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AutoscalingStatus } from '../k8s/types.js';
 import type { Queryable } from './db/pool.js';
 import type { Health } from './model.js';
 
@@ -19,6 +20,8 @@ export interface ObservedStatus {
   desiredReplicas: number;
   observedGeneration: number;
   endpoints: string[];
+  /** What the app's HPA says; null (or left out) for an app scaled by hand. */
+  autoscaling?: AutoscalingStatus | null;
 }
 
 /** Messages are kept to this length in Postgres. */
@@ -30,21 +33,33 @@ export const storedStatus = (s: ObservedStatus): ObservedStatus => ({ ...s, mess
 /**
  * Records a full observation (a reconcile that got as far as assessing), and announces it, only
  * when it differs from what is recorded: a resync that finds nothing new writes nothing and wakes
- * no subscriber. One round trip. Returns whether anything changed.
+ * no subscriber. One round trip. Says whether anything changed, and what the autoscaler had said
+ * before (the statement's snapshot of the row, read before its update).
  */
-export async function recordObserved(db: Queryable, appId: string, s: ObservedStatus): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `WITH changed AS (
+export async function recordObserved(db: Queryable, appId: string, s: ObservedStatus): Promise<{ changed: boolean; previousAutoscaling: AutoscalingStatus | null }> {
+  const { rows } = await db.query<{ previous: AutoscalingStatus | null }>(
+    `WITH prev AS (SELECT autoscaling FROM app_status WHERE app_id = $1),
+     changed AS (
        UPDATE app_status SET health = $2, reason = $3, message = $4, ready_replicas = $5, desired_replicas = $6,
-              observed_generation = $7, endpoints = $8, updated_at = now()
+              observed_generation = $7, endpoints = $8, autoscaling = $10, updated_at = now()
         WHERE app_id = $1
-          AND (health, reason, message, ready_replicas, desired_replicas, observed_generation, endpoints)
-              IS DISTINCT FROM ($2::text, $3::text, $4::text, $5::int, $6::int, $7::bigint, $8::jsonb)
+          AND (health, reason, message, ready_replicas, desired_replicas, observed_generation, endpoints, autoscaling)
+              IS DISTINCT FROM ($2::text, $3::text, $4::text, $5::int, $6::int, $7::bigint, $8::jsonb, $10::jsonb)
        RETURNING app_id)
-     SELECT pg_notify($9, app_id::text) FROM changed`,
-    [appId, s.health, s.reason, s.message.slice(0, MESSAGE_LIMIT), s.readyReplicas, s.desiredReplicas, s.observedGeneration, JSON.stringify(s.endpoints), STATUS_CHANNEL],
+     SELECT pg_notify($9, changed.app_id::text), (SELECT autoscaling FROM prev) AS previous FROM changed`,
+    [appId, s.health, s.reason, s.message.slice(0, MESSAGE_LIMIT), s.readyReplicas, s.desiredReplicas, s.observedGeneration, JSON.stringify(s.endpoints), STATUS_CHANNEL,
+      s.autoscaling ? JSON.stringify(s.autoscaling) : null],
   );
-  return (rowCount ?? 0) > 0;
+  return { changed: rows.length > 0, previousAutoscaling: rows[0]?.previous ?? null };
+}
+
+/**
+ * The autoscaler's decision between two of its statuses, as an app event's message, or undefined
+ * when it decided nothing new (the same count wanted). Pure.
+ */
+export function scalingDecision(before: AutoscalingStatus | null, after: AutoscalingStatus | null | undefined): string | undefined {
+  if (!after || !before || after.desiredReplicas === before.desiredReplicas || after.desiredReplicas === 0 || before.desiredReplicas === 0) return undefined;
+  return `${before.desiredReplicas} → ${after.desiredReplicas} replicas${after.message ? `: ${after.message}` : ''}`;
 }
 
 /** Records why a step failed; what was last observed in the cluster stays as it was. */

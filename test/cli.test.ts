@@ -111,6 +111,28 @@ describe('yb, the command line', { timeout: 240_000 }, () => {
     if (localRealNode()) {
       expect(ps.imageServedBy).toBeNull();
       expect((await yb(['ps'])).stdout).not.toMatch(/served locally/);
+      // Autoscaling (the real node's cluster serves metrics.k8s.io): on, a hand-set count refused naming the rule, off.
+      const enabled = await yb(['ps:autoscale:enable', '--min', '2', '--max', '3', '--cpu', '80']);
+      expect(enabled.code, enabled.stderr).toBe(0);
+      expect(enabled.stdout).toMatch(/autoscaling site: 2–3 replicas on CPU 80%/);
+      expect(await json(['ps:autoscale'])).toMatchObject({ min: 2, max: 3, cpuPercent: 80, memoryPercent: null });
+      expect((await yb(['ps'])).stdout).toMatch(/autoscaled: 2–3 replicas on CPU 80%; /);
+      const refused = await yb(['ps:scale', '1']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/autoscaled \(2–3 replicas\): turn autoscaling off/);
+      const aimless = await yb(['ps:autoscale:enable', '--min', '1', '--max', '2']);
+      expect(aimless.code).toBe(2);
+      expect(aimless.stderr).toMatch(/give a target: --cpu <percent>, --memory <percent>, --requests <per-second> or --p95 <ms>/);
+      const zero = await yb(['ps:autoscale:enable', '--min', '1', '--max', '2', '--requests', '0']);
+      expect(zero.code).toBe(2);
+      expect(zero.stderr).toMatch(/--requests must be a number above 0, not "0"/);
+      // A request target needs the platform's Prometheus, which this one has not: refused, saying so.
+      const noProm = await yb(['ps:autoscale:enable', '--min', '1', '--max', '2', '--p95', '250']);
+      expect(noProm.code).toBe(1);
+      expect(noProm.stderr).toMatch(/no Prometheus \(YUNBANG_PROMETHEUS_URL\).*aim at CPU or memory instead/);
+      const off = await yb(['ps:autoscale:disable']);
+      expect(off.code, off.stderr).toBe(0);
+      expect(off.stdout).toMatch(/site is scaled by hand again: [23] replica/);
     } else {
       expect(ps.imageServedBy).toMatch(/simulated node's stand-in/);
       expect((await yb(['ps'])).stdout).toMatch(/served locally by the simulated node's stand-in HTTP server/);

@@ -45,7 +45,7 @@ describe('clusters: YUNBANG_WORKER_CLUSTERS limits a worker to its clusters\' jo
     // A worker for local-2 (as one inside that cluster's network would run) takes it.
     extra = await run(['worker'], {
       DATABASE_URL: p.databaseUrl, ETCD_ENDPOINTS: stack.ETCD_ENDPOINTS, KUBECONFIG: stack.WORKER_KUBECONFIG, YUNBANG_ADMIN_TOKEN: ADMIN, YUNBANG_SECRET_KEY: SECRET_KEY,
-      YUNBANG_WORKER_CLUSTERS: 'local-2', YUNBANG_WORKER_CONCURRENCY: '2',
+      YUNBANG_WORKER_CLUSTERS: 'local-2', YUNBANG_WORKER_CONCURRENCY: '2', HOST: '127.0.0.1', YUNBANG_METRICS_PORT: '0',
     });
     await eventually('far Ready', async () => (await api('GET', `/teams/${team}/apps/far`)).body.status.health === 'Ready', 30_000);
   }, 90_000);

@@ -324,6 +324,21 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     await review(m, '17-phone-topology');
   });
 
+  it('a part still loading says so to screen readers (a spinner with the role status)', async () => {
+    const owner = await makeToken(p.url, team, 'owner');
+    const l = await newPage();
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    // The charts' chunk is held back, so the overview shows its spinner for as long as the review takes.
+    await l.route(/\/assets\/Metrics-[^/]*\.js$/, async (route) => { await held; await route.continue(); });
+    await signIn(l, owner);
+    await l.goto(`/teams/${team}/apps/web`);
+    await l.getByRole('status', { name: 'Loading metrics' }).waitFor();
+    await review(l, '20-loading-metrics');
+    release();
+    await l.getByRole('status', { name: 'Loading metrics' }).waitFor({ state: 'detached' });
+  });
+
   it('a team token sees only its own team; another team\'s page says so in words', async () => {
     const other = await makeTeam(p.url);
     const owner = await makeToken(p.url, team, 'owner');

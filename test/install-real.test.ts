@@ -6,6 +6,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPortal, type Portal } from '../scripts/local/node/portal.js';
 import { buildOwnImage } from '../scripts/local/node/own-image.js';
+import { registerLocalApiService } from '../scripts/local/node/api-service.js';
 import { launchChromium } from './helpers/browser.js';
 import { eventually } from './helpers/full.js';
 import { viaGateway, type GatewayAddress } from './helpers/gateway.js';
@@ -34,9 +35,10 @@ describe.skipIf(!process.env.YUNBANG_TEST_INSTALL)('the evaluation install on th
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const kubectl = kubectlOf(kubeconfig);
   const overlay = mkdtempSync(join(tmpdir(), 'yunbang-install-'));
-  const secrets: InstallSecrets = { postgresPassword: randomBytes(16).toString('hex'), adminToken: randomBytes(24).toString('hex'), secretKey: randomBytes(32).toString('hex'), gatewayKey: randomBytes(32).toString('hex') };
+  const secrets: InstallSecrets = { postgresPassword: randomBytes(16).toString('hex'), adminToken: randomBytes(24).toString('hex'), secretKey: randomBytes(32).toString('hex'), gatewayKey: randomBytes(32).toString('hex'), monitoringToken: randomBytes(24).toString('hex') };
   const say = (m: string) => process.stdout.write(`[install] ${m}\n`);
   let portal: Portal | undefined;
+  let unregisterExternal: (() => Promise<void>) | undefined;
   let gateway: GatewayAddress;
   let git: GitServer | undefined;
   const team = `inst${randomBytes(3).toString('hex')}`;
@@ -59,6 +61,9 @@ describe.skipIf(!process.env.YUNBANG_TEST_INSTALL)('the evaluation install on th
   afterAll(async () => {
     await portal?.stop();
     await git?.close();
+    // The external metrics APIService goes first: one whose server is gone would hold up every namespace's deletion.
+    await unregisterExternal?.().catch(() => {});
+    try { kubectl.sync(['delete', 'apiservice', 'v1beta1.external.metrics.k8s.io', '--ignore-not-found', '--wait=false']); } catch { /* none */ }
     // The stack's own yunbang-system namespace and RBAC stay (its service accounts are the platform's identities).
     for (const kind of ['deployment', 'statefulset', 'service', 'poddisruptionbudget']) {
       try { kubectl.sync(['-n', 'yunbang-system', 'delete', kind, '-l', 'app.kubernetes.io/name=yunbang', '--wait=false']); } catch { /* none */ }
@@ -78,14 +83,14 @@ describe.skipIf(!process.env.YUNBANG_TEST_INSTALL)('the evaluation install on th
   const podStates = async () => JSON.stringify((await core.listNamespacedPod({ namespace: 'yunbang-system' })).items
     .map((p) => [p.metadata?.name, p.status?.phase, p.status?.containerStatuses?.map((c) => c.state)]), null, 1).slice(0, 8000);
 
-  it('reaches Ready: the API, the worker and the gateway beside the bundled PostgreSQL, etcd and registry', async () => {
+  it('reaches Ready: the API, the worker and the gateway beside the bundled PostgreSQL, etcd, registry, Prometheus and Alertmanager', async () => {
     const started = Date.now();
     const status = await eventually('the install is Ready', async () => {
       const s = await readiness();
-      return Object.keys(s).length === 6 && Object.values(s).every((v) => v.split('/')[0] === v.split('/')[1]) ? s : undefined;
+      return Object.keys(s).length === 8 && Object.values(s).every((v) => v.split('/')[0] === v.split('/')[1]) ? s : undefined;
     }, 600_000).catch(async (e) => { throw new Error(`${String(e)}\n${JSON.stringify(await readiness())}\n${await podStates()}`); });
     say(`Ready ${((Date.now() - started) / 1000).toFixed(0)} s after kubectl apply returned`);
-    expect(status).toEqual({ 'yunbang-api': '2/2', 'yunbang-worker': '2/2', 'yunbang-gateway': '3/3', postgres: '1/1', etcd: '1/1', registry: '1/1' });
+    expect(status).toEqual({ 'yunbang-api': '2/2', 'yunbang-worker': '2/2', 'yunbang-gateway': '3/3', postgres: '1/1', etcd: '1/1', registry: '1/1', prometheus: '1/1', alertmanager: '1/1' });
     // The installed API answers from its pod's address: Postgres, etcd and the API server reached.
     const [pod] = (await core.listNamespacedPod({ namespace: 'yunbang-system', labelSelector: 'app.kubernetes.io/component=api' })).items;
     expect((await getFromPod(pod!.status!.podIP!, 8080, '/readyz')).status).toBe(200);
@@ -142,6 +147,69 @@ describe.skipIf(!process.env.YUNBANG_TEST_INSTALL)('the evaluation install on th
       await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 30_000 });
       await page.getByRole('link', { name: team, exact: true }).waitFor({ timeout: 30_000 });
     } finally { await browser.close(); }
+  });
+
+  it('metrics and alerts through the bundled Prometheus and Alertmanager: every target scraped, the app\'s requests and memory in the API, an alert in its events', async () => {
+    expect(gateway, 'the install is not Ready').toBeDefined();
+    const inward = async (service: string, port: number) => {
+      const s = await core.readNamespacedService({ name: service, namespace: 'yunbang-system' });
+      return `http://127.0.0.1:${await portal!.inward(0, { host: s.spec!.clusterIP!, port })}`;
+    };
+    const prometheus = await inward('prometheus', 9090);
+    // Both APIs, both workers, the three gateways and the node's kubelet (through the API server's node proxy).
+    const targets = await eventually('every scrape target up', async () => {
+      const active = (await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()).data.activeTargets as { labels: { job: string }; health: string; lastError: string }[];
+      const count = (job: string) => active.filter((t) => t.labels.job === job && t.health === 'up').length;
+      return active.every((t) => t.health === 'up') && count('yunbang') === 4 && count('gateway') === 3 && count('kubelet') === 1 ? active : undefined;
+    }, 120_000).catch(async (e) => { throw new Error(`${String(e)}: ${JSON.stringify((await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()).data.activeTargets.map((t: { scrapeUrl: string; health: string; lastError: string }) => [t.scrapeUrl, t.health, t.lastError]))}`); });
+    expect(targets.length).toBe(8);
+    const rules = (await (await fetch(`${prometheus}/api/v1/rules`)).json()).data.groups as { name: string; rules: { name: string }[] }[];
+    expect(rules.flatMap((g) => g.rules.map((r) => r.name))).toEqual(['AppErrorRatioHigh', 'AppLatencyHigh', 'AppCrashLooping', 'AppMemoryNearLimit']);
+    expect((await (await fetch(`${prometheus}/api/v1/alertmanagers`)).json()).data.activeAlertmanagers).toHaveLength(1);
+    // Prometheus scrapes the API with the monitoring token; the public host's /metrics is refused without it.
+    expect((await viaGateway(gateway, INSTALL_HOST, '/metrics')).status).toBe(401);
+
+    // Requests through the gateway show in the app's metrics, beside its memory (the kubelet's).
+    const load = startLoad(gateway, `hello-${team}.${INSTALL_APPS_DOMAIN}`, { perSecond: 5, maxMs: 120_000, accept: (r) => r.status === 200 });
+    try {
+      const seen = await eventually('the app\'s requests and memory in its metrics', async () => {
+        const m = (await api('GET', `/teams/${team}/apps/hello/metrics?window=5m`)).json as Record<string, { t: number; v: number }[]>;
+        const last = (k: string) => m[k]?.at(-1)?.v ?? 0;
+        return last('requestsPerSecond') > 1 && last('memoryBytes') > 1e6 && last('replicas') >= 1 ? m : undefined;
+      }, 120_000);
+      expect(seen.memoryLimitBytes!.at(-1)!.v).toBeGreaterThan(seen.memoryBytes!.at(-1)!.v);
+      // The same traffic as the HPA controller reads it: through the API server, from the installed
+      // API's external.metrics.k8s.io. The install registers the APIService on the yunbang-api
+      // Service; the local API server runs outside the node's network and cannot reach a
+      // ClusterIP, so it is pointed at a portal to that same Service (as the local stack reaches
+      // its own aggregated APIs).
+      const installed = await k8s.KubernetesObjectApi.makeApiClient(kc).read({ apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1beta1.external.metrics.k8s.io' } }) as k8s.KubernetesObject & { spec: Record<string, unknown> };
+      expect(installed.spec).toMatchObject({ service: { name: 'yunbang-api', namespace: 'yunbang-system', port: 443 }, insecureSkipTLSVerify: true });
+      const apiService = await core.readNamespacedService({ name: 'yunbang-api', namespace: 'yunbang-system' });
+      unregisterExternal = await registerLocalApiService(kc, {
+        service: { namespace: 'kube-system', name: 'yunbang-install-external-metrics' }, group: 'external.metrics.k8s.io', version: 'v1beta1',
+        port: await portal!.inward(0, { host: apiService.spec!.clusterIP!, port: 443 }),
+      });
+      const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+      const rate = await eventually('the app\'s request rate as an external metric', async () => {
+        const list = await custom.listNamespacedCustomObject({ group: 'external.metrics.k8s.io', version: 'v1beta1', namespace: `yb-${team}`, plural: 'yunbang-requests-per-second', labelSelector: 'app=hello' }) as { items: { value: string }[] };
+        const v = Number.parseInt(list.items[0]?.value ?? '0', 10) / 1000;
+        return v > 1 ? v : undefined;
+      }, 90_000);
+      expect(rate).toBeLessThan(20);
+    } finally { await load.stop(); }
+
+    // Alertmanager → the API's receiver inside the cluster, with the token from yunbang-secrets.
+    const alertmanager = await inward('alertmanager', 9093);
+    const summary = `posted to Alertmanager by the install test ${randomBytes(4).toString('hex')}`;
+    const posted = await fetch(`${alertmanager}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ labels: { alertname: 'AppCrashLooping', team, app: 'hello', severity: 'critical', source: 'yunbang' }, annotations: { summary } }]) });
+    expect(posted.status).toBe(200);
+    const event = await eventually('the alert in the app\'s events', async () => {
+      const events = (await api('GET', `/teams/${team}/events`)).json as { action: string; subject: string; actor: string; message: string }[];
+      return events.find((e) => e.action === 'alert.firing' && e.message.endsWith(summary));
+    }, 60_000);
+    expect(event).toMatchObject({ subject: 'app/hello', actor: 'alertmanager', message: `AppCrashLooping: ${summary}` });
   });
 
   /** The second build's one difference: a migration, which must run once however many pods start with it. */

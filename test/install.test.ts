@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
@@ -29,7 +31,7 @@ const forThisServer = (d: k8s.KubernetesObject) => (d.kind === 'PodDisruptionBud
 async function dryRun(docs: k8s.KubernetesObject[]): Promise<void> {
   // Every namespaced object names yunbang-system (a generator an overlay merges keeps it too):
   // one without would land in whatever namespace the operator's kubeconfig has as its default.
-  const clusterWide = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'];
+  const clusterWide = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'APIService'];
   expect(docs.filter((d) => !clusterWide.includes(d.kind!) && d.metadata?.namespace !== 'yunbang-system').map((d) => `${d.kind}/${d.metadata?.name}`)).toEqual([]);
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(inject('stack').KUBECONFIG);
@@ -44,7 +46,9 @@ async function dryRun(docs: k8s.KubernetesObject[]): Promise<void> {
   if (!existed) await client.patch(ns!, undefined, undefined, 'yunbang-install-test', false, k8s.PatchStrategy.ServerSideApply);
   try {
     for (const doc of rest.map(forThisServer)) {
-      const applied = await client.patch(doc, undefined, 'All', 'yunbang-install-test', true, k8s.PatchStrategy.ServerSideApply)
+      // Kubernetes 1.20's aggregator cannot take a server-side apply of an APIService (it panics):
+      // a create, dry run too, is what kubectl's client-side apply sends it.
+      const applied = await (doc.kind === 'APIService' ? client.create(doc, undefined, 'All') : client.patch(doc, undefined, 'All', 'yunbang-install-test', true, k8s.PatchStrategy.ServerSideApply))
         .catch((e: { code?: number; body?: unknown }) => { throw new Error(`${doc.kind}/${doc.metadata?.name}: ${e.code} ${JSON.stringify(e.body)}`); });
       expect(applied.metadata?.name).toBe(doc.metadata?.name);
     }
@@ -59,7 +63,8 @@ describe('k8s/install: kubectl apply -k', () => {
   it('the production overlay renders the platform, highly available, with its settings named once each', async () => {
     const docs = render('production');
     expect(docs.map((d) => `${d.kind}/${d.metadata?.name?.replace(/-[a-z0-9]{10}$/, '-<hash>')}`).sort()).toEqual([
-      'ClusterRole/yunbang-tenant-api', 'ClusterRole/yunbang-tenant-worker', 'ClusterRole/yunbang-worker', 'ClusterRoleBinding/yunbang-worker',
+      'ClusterRole/yunbang-api-auth-reader', 'ClusterRole/yunbang-tenant-api', 'ClusterRole/yunbang-tenant-worker', 'ClusterRole/yunbang-worker',
+      'ClusterRoleBinding/yunbang-api-auth-reader', 'ClusterRoleBinding/yunbang-worker',
       'ConfigMap/yunbang-config-<hash>', 'Deployment/yunbang-api', 'Deployment/yunbang-gateway', 'Deployment/yunbang-worker', 'Namespace/yunbang-system',
       'PodDisruptionBudget/yunbang-api', 'PodDisruptionBudget/yunbang-gateway', 'Secret/yunbang-secrets-<hash>',
       'Service/yunbang-api', 'Service/yunbang-gateway', 'ServiceAccount/yunbang-api', 'ServiceAccount/yunbang-worker',
@@ -94,9 +99,38 @@ describe('k8s/install: kubectl apply -k', () => {
     const api = find(docs, 'Deployment', 'yunbang-api')!.spec.template.spec.containers[0];
     expect(api.env).toContainEqual({ name: 'DATABASE_URL', value: 'postgres://yunbang:$(POSTGRES_PASSWORD)@postgres.yunbang-system.svc:5432/yunbang' });
     const secret = docs.find((d) => d.kind === 'Secret') as { metadata: { name: string }; data: Record<string, string> };
-    expect(Object.keys(secret.data).sort()).toEqual(['POSTGRES_PASSWORD', 'YUNBANG_ADMIN_TOKEN', 'YUNBANG_GATEWAY_KEY', 'YUNBANG_SECRET_KEY']);
+    expect(Object.keys(secret.data).sort()).toEqual(['POSTGRES_PASSWORD', 'YUNBANG_ADMIN_TOKEN', 'YUNBANG_GATEWAY_KEY', 'YUNBANG_MONITORING_TOKEN', 'YUNBANG_SECRET_KEY']);
     const password = find(docs, 'StatefulSet', 'postgres')!.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'POSTGRES_PASSWORD');
     expect(password.valueFrom.secretKeyRef).toEqual({ name: secret.metadata.name, key: 'POSTGRES_PASSWORD' });
     await dryRun(docs);
+  });
+
+  it('the evaluation overlay bundles Prometheus and Alertmanager: their configuration, rules and token reach them under the generated names', async () => {
+    const docs = render('evaluation');
+    const config = docs.find((d) => d.kind === 'ConfigMap' && d.metadata!.name!.startsWith('yunbang-config-')) as { data: Record<string, string> };
+    expect(config.data.YUNBANG_PROMETHEUS_URL).toBe('http://prometheus.yunbang-system.svc:9090');
+    const secret = docs.find((d) => d.kind === 'Secret')!.metadata!.name;
+    const volumes = (kind: string, name: string) => Object.fromEntries((find(docs, kind, name)!.spec.template.spec.volumes as { name: string; configMap?: { name: string }; secret?: { secretName: string; items: unknown[] } }[])
+      .filter((v) => v.configMap || v.secret).map((v) => [v.name, v.configMap?.name ?? v.secret]));
+    const generated = (prefix: string) => docs.find((d) => d.kind === 'ConfigMap' && d.metadata!.name!.startsWith(`${prefix}-`)) as { metadata: { name: string }; data: Record<string, string> };
+    const token = { secretName: secret, items: [{ key: 'YUNBANG_MONITORING_TOKEN', path: 'token' }] };
+    expect(volumes('StatefulSet', 'prometheus')).toEqual({ config: generated('prometheus-config').metadata.name, token });
+    expect(volumes('Deployment', 'alertmanager')).toEqual({ config: generated('alertmanager-config').metadata.name, token });
+    // The files are this repository's: the generated rules and Alertmanager routing, the scrape jobs.
+    const file = (path: string) => readFileSync(join(install, path), 'utf8');
+    expect(generated('prometheus-config').data).toEqual({ 'prometheus.yml': file('observe/prometheus.yml'), 'yunbang-rules.yml': file('observe/yunbang-rules.yml') });
+    expect(generated('alertmanager-config').data['alertmanager.yml']).toContain('url: "http://yunbang-api/hooks/alertmanager"');
+    // Debian's promtool and amtool (of the Prometheus and Alertmanager the local node runs) accept the files.
+    const dir = mkdtempSync(join(tmpdir(), 'yunbang-promtool-'));
+    try {
+      writeFileSync(join(dir, 'prometheus.yml'), file('observe/prometheus.yml'));
+      writeFileSync(join(dir, 'yunbang-rules.yml'), file('observe/yunbang-rules.yml'));
+      expect(execFileSync('promtool', ['check', 'config', '--syntax-only', join(dir, 'prometheus.yml')], { encoding: 'utf8' })).toMatch(/SUCCESS/);
+      expect(execFileSync('promtool', ['check', 'rules', join(dir, 'yunbang-rules.yml')], { encoding: 'utf8' })).toMatch(/SUCCESS: 4 rules found/);
+      writeFileSync(join(dir, 'alertmanager.yml'), generated('alertmanager-config').data['alertmanager.yml']!);
+      expect(execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yml')], { encoding: 'utf8' })).toMatch(/SUCCESS/);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+    // Prometheus' one cluster-wide right: the kubelets' metrics through the node proxy.
+    expect(find(docs, 'ClusterRole', 'yunbang-prometheus')!.rules).toEqual([{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }]);
   });
 });

@@ -28,7 +28,7 @@ const GLOBAL: Record<string, string> = {
   teams: 'the caller\'s own team only',
   // Clusters are the admin's: every team token gets 403, whatever the team.
   listClusters: 'admin only', registerCluster: 'admin only', getCluster: 'admin only', updateCluster: 'admin only',
-  removeCluster: 'admin only', cordonCluster: 'admin only', uncordonCluster: 'admin only',
+  removeCluster: 'admin only', cordonCluster: 'admin only', uncordonCluster: 'admin only', getClusterResources: 'admin only',
   clusters: 'admin only', cluster: 'admin only',
 };
 

@@ -65,6 +65,14 @@ describe('render (pure)', () => {
     expect(template.metadata.labels).not.toHaveProperty('yunbang.dev/generation'); // a new generation alone must not roll pods
   });
 
+  it('a pod told to stop keeps serving drainSeconds first (a preStop sleep), within a grace period that still leaves the app 30 s', () => {
+    const pod = (drainSeconds: number) => (renderApp(app, { ...defaultRenderSettings, drainSeconds }).find((o) => o.kind === 'Deployment')!.spec as any).template.spec;
+    expect(pod(5).containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(pod(5).terminationGracePeriodSeconds).toBe(35);
+    expect(pod(0).containers[0]).not.toHaveProperty('lifecycle');
+    expect(pod(0)).not.toHaveProperty('terminationGracePeriodSeconds');
+  });
+
   it('probes the TCP port by default and an HTTP path when the app names one', () => {
     const container = (a: AppIntent) => (renderApp(a, defaultRenderSettings).find((o) => o.kind === 'Deployment')!.spec as any).template.spec.containers[0];
     expect(container(app).readinessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3 });

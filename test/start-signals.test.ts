@@ -40,9 +40,9 @@ describe('npm start under process managers', () => {
   };
   const commandOf = (pid: number) => { try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(); } catch { return ''; } };
 
-  type Ports = Pick<NodeJS.ProcessEnv, 'PORT' | 'YUNBANG_GATEWAY_PORT' | 'YUNBANG_GATEWAY_STATUS_PORT'>;
+  type Ports = Pick<NodeJS.ProcessEnv, 'PORT' | 'YUNBANG_GATEWAY_PORT' | 'YUNBANG_GATEWAY_STATUS_PORT' | 'YUNBANG_PROMETHEUS_PORT' | 'YUNBANG_ALERTMANAGER_PORT'>;
   async function npmStart(extra: NodeJS.ProcessEnv = {}, dir = home, given?: Ports): Promise<{ npm: ChildProcess; output: () => string; ports: Ports }> {
-    const ports = given ?? { PORT: String(await freePort()), YUNBANG_GATEWAY_PORT: String(await freePort()), YUNBANG_GATEWAY_STATUS_PORT: String(await freePort()) };
+    const ports = given ?? { PORT: String(await freePort()), YUNBANG_GATEWAY_PORT: String(await freePort()), YUNBANG_GATEWAY_STATUS_PORT: String(await freePort()), YUNBANG_PROMETHEUS_PORT: String(await freePort()), YUNBANG_ALERTMANAGER_PORT: String(await freePort()) };
     const env: NodeJS.ProcessEnv = { ...process.env, YUNBANG_HOME: dir, YUNBANG_STACK_PORTS: 'random', LOG_LEVEL: 'warn', ...extra, ...ports };
     delete env.DATABASE_URL; delete env.ETCD_ENDPOINTS; delete env.KUBECONFIG;
     const npm = spawn('npm', ['start'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,5 +1,6 @@
 import type * as k8s from '@kubernetes/client-node';
 import { APP, MANAGED_BY, ROLE, TEAM } from '../../k8s/labels.js';
+import { HPA_API_VERSION } from '../../k8s/render/autoscaler.js';
 import { log } from '../../src/log.js';
 import { Reflector, slimObject, type EventType, type WireObject } from './reflector.js';
 
@@ -17,14 +18,21 @@ export const CLUSTER_KINDS = [
   { apiVersion: 'apps/v1', kind: 'Deployment', path: '/apis/apps/v1/deployments' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet', path: '/apis/apps/v1/statefulsets' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', path: '/apis/networking.k8s.io/v1/ingresses' },
+  { apiVersion: HPA_API_VERSION, kind: 'HorizontalPodAutoscaler', path: `/apis/${HPA_API_VERSION}/horizontalpodautoscalers` },
   { apiVersion: 'v1', kind: 'Pod', path: '/api/v1/pods' },
 ] as const;
 
-/** Pods are the most numerous objects: keep what health and endpoints are read from (metadata, status). */
+/**
+ * Pods are the most numerous objects: keep what health and endpoints are read from (metadata,
+ * status), the node it runs on, and each container's name, limits and requests (the LimitRange's
+ * defaults included, which only the pod shows): for the memory-near-limit series and the nodes'
+ * requested resources.
+ */
 export function slimPod(o: WireObject): WireObject {
-  const s = slimObject(o) as WireObject & { status?: Record<string, unknown> };
+  const s = slimObject(o) as WireObject & { status?: Record<string, unknown>; spec?: { nodeName?: string; containers?: { name?: string; resources?: { limits?: unknown; requests?: unknown } }[] } };
   const { phase, podIP, conditions, containerStatuses } = s.status ?? {};
-  return { apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata, status: { phase, podIP, conditions, containerStatuses } };
+  const containers = s.spec?.containers?.map((c) => ({ name: c.name, resources: { limits: c.resources?.limits, requests: c.resources?.requests } }));
+  return { apiVersion: s.apiVersion, kind: s.kind, metadata: s.metadata, spec: { nodeName: s.spec?.nodeName, containers }, status: { phase, podIP, conditions, containerStatuses } };
 }
 
 /** One app's objects, as keyed in each kind's index. */
@@ -85,6 +93,12 @@ export class ClusterCache {
   /** The objects of one kind carrying one app's owner labels. */
   owned(kind: string, namespace: string, team: string, app: string): WireObject[] {
     return this.kindOf(kind).indexed(appKey(namespace, team, app));
+  }
+
+  /** Every object of a kind held, or nothing before its first list is in. */
+  all(kind: string): WireObject[] {
+    const r = this.kinds.get(kind);
+    return r?.synced ? [...r.values()] : [];
   }
 
   /** An app's own pods (its build and detect pods, which carry a role, are not its replicas). */

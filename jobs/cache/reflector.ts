@@ -79,6 +79,9 @@ export class Reflector {
 
   get size(): number { return this.store.size; }
 
+  /** Every object held. */
+  values(): IterableIterator<WireObject> { return this.store.values(); }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retry);

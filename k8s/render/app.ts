@@ -1,4 +1,5 @@
-import { RELEASE, RESTARTED_AT, appLabels, appPodsSelector, selectorLabels } from '../labels.js';
+import { RELEASE, REPLICAS_BY, RESTARTED_AT, appLabels, appPodsSelector, selectorLabels } from '../labels.js';
+import { autoscaled } from './autoscaler.js';
 import type { AppIntent, K8sObject, RenderSettings } from '../types.js';
 import { accessLabels, connectionEnv, generatedSecretName } from './connect.js';
 import { appHosts, underAppsDomain } from './hosts.js';
@@ -40,7 +41,7 @@ export function capabilities(app: AppIntent, nonRoot: boolean): { drop: string[]
   return nonRoot ? { drop: ['ALL'] } : { drop: ['NET_RAW'] };
 }
 
-function podTemplate(app: AppIntent) {
+function podTemplate(app: AppIntent, s: Pick<RenderSettings, 'drainSeconds'>) {
   // TCP on the app's port unless the app names an HTTP path to probe.
   const check = app.healthCheckPath ? { httpGet: { path: app.healthCheckPath, port: 'http' } } : { tcpSocket: { port: 'http' } };
   const probe = { ...check, timeoutSeconds: 2, failureThreshold: 3 };
@@ -69,23 +70,35 @@ function podTemplate(app: AppIntent) {
         readinessProbe: { ...probe, periodSeconds: 2 },
         livenessProbe: { ...probe, initialDelaySeconds: 15, periodSeconds: 20 },
         securityContext: { allowPrivilegeEscalation: false, capabilities: capabilities(app, nonRoot) },
+        // The drain: `sleep` from the image, as Kubernetes before 1.29 has no sleep action of its
+        // own. An image without one (distroless) fails the hook, and the kubelet then stops the
+        // container at once, as it would without it.
+        ...(s.drainSeconds > 0 ? { lifecycle: { preStop: { exec: { command: ['sleep', String(s.drainSeconds)] } } } } : {}),
       }],
+      // The drain comes out of the grace period: the app keeps Kubernetes' 30 s to stop after it.
+      ...(s.drainSeconds > 0 ? { terminationGracePeriodSeconds: 30 + s.drainSeconds } : {}),
     },
   };
 }
 
-/** An app without volumes: a Deployment that rolls with no unavailability. */
-export function deployment(app: AppIntent): K8sObject {
+/**
+ * An app without volumes: a Deployment that rolls with no unavailability. An autoscaled one is
+ * rendered without `replicas`, which its HPA sets (were Yunbang to apply them, the two would
+ * fight). An annotation says who sets them, so each switch between the two is a change to apply,
+ * and tells the reconcile when to hand the field over (k8s/apply.ts, handOverReplicas).
+ */
+export function deployment(app: AppIntent, s: Pick<RenderSettings, 'drainSeconds'>): K8sObject {
+  const hpa = autoscaled(app);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { ...meta(app), annotations: { [RELEASE]: String(app.release) } },
+    metadata: { ...meta(app), annotations: { [RELEASE]: String(app.release), [REPLICAS_BY]: hpa ? 'autoscaler' : 'yunbang' } },
     spec: {
-      replicas: app.running ? app.replicas : 0,
+      ...(hpa ? {} : { replicas: app.running ? app.replicas : 0 }),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(app.team.name, app.name) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: podTemplate(app),
+      template: podTemplate(app, s),
     },
   };
 }
@@ -97,7 +110,7 @@ export const headlessServiceName = (app: string) => `${app}-pods`;
  * restarts, with a headless Service giving the pods stable DNS names. Claims outlive the app
  * unless its data is deleted with it.
  */
-export function statefulSet(app: AppIntent): K8sObject {
+export function statefulSet(app: AppIntent, s: Pick<RenderSettings, 'drainSeconds'>): K8sObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -108,7 +121,7 @@ export function statefulSet(app: AppIntent): K8sObject {
       serviceName: headlessServiceName(app.name),
       selector: { matchLabels: selectorLabels(app.team.name, app.name) },
       updateStrategy: { type: 'RollingUpdate' },
-      template: podTemplate(app),
+      template: podTemplate(app, s),
       volumeClaimTemplates: app.volumes.map((v) => ({
         metadata: { name: v.name, labels: appLabels(app.team.name, app.name) },
         spec: {

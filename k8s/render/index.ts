@@ -1,10 +1,11 @@
 import type { AppIntent, K8sObject, RenderSettings, TeamIntent } from '../types.js';
 import { deployment, headlessService, ingress, ingressPolicy, service, statefulSet } from './app.js';
 import { dependenciesEgressPolicy, dependentsPolicy } from './connect.js';
+import { HPA_API_VERSION, horizontalPodAutoscaler } from './autoscaler.js';
 import { limitRange, namespace, resourceQuota, teamBuildPolicy, teamIngressPolicy, teamNetworkPolicy, tenantRoleBindings } from './team.js';
 
 /** Apply order: what others depend on first (the namespace, then policies and quotas, then workloads). */
-const KIND_ORDER = ['Namespace', 'RoleBinding', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Service', 'Deployment', 'StatefulSet', 'Ingress'];
+const KIND_ORDER = ['Namespace', 'RoleBinding', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Service', 'Deployment', 'StatefulSet', 'HorizontalPodAutoscaler', 'Ingress'];
 
 export function sortObjects(objects: K8sObject[]): K8sObject[] {
   return [...objects].sort((a, b) =>
@@ -18,8 +19,8 @@ export function renderTeam(team: TeamIntent, s: RenderSettings): K8sObject[] {
 
 /** Everything one app owns. Pure: same input, same output, sorted. */
 export function renderApp(app: AppIntent, s: RenderSettings): K8sObject[] {
-  const workload = app.volumes.length > 0 ? [statefulSet(app), headlessService(app)] : [deployment(app)];
-  const objects = [...workload, service(app), ingress(app, s), ingressPolicy(app, s), dependentsPolicy(app), dependenciesEgressPolicy(app)]
+  const workload = app.volumes.length > 0 ? [statefulSet(app, s), headlessService(app)] : [deployment(app, s)];
+  const objects = [...workload, horizontalPodAutoscaler(app, s), service(app), ingress(app, s), ingressPolicy(app, s), dependentsPolicy(app), dependenciesEgressPolicy(app)]
     .filter((o): o is K8sObject => o !== undefined);
   return sortObjects(objects);
 }
@@ -31,6 +32,7 @@ export const APP_KINDS = [
   { apiVersion: 'v1', kind: 'Service' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  { apiVersion: HPA_API_VERSION, kind: 'HorizontalPodAutoscaler' },
 ] as const;
 
 /**

@@ -33,12 +33,33 @@ function openssl(dir: string, ...args: string[]) {
   execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
 }
 
-/** A certificate from the local CA for `cn` (in group `o`), with these subject alternative names. */
-export function issueCertificate(dir: string, name: string, cn: string, o: { org?: string; san?: string } = {}): void {
+/** A certificate from the local CA (or another CA of the folder, `ca`) for `cn` (in group `o`), with these subject alternative names. */
+export function issueCertificate(dir: string, name: string, cn: string, o: { org?: string; san?: string; ca?: string } = {}): void {
+  const ca = o.ca ?? 'ca';
   openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `${o.org ? `/O=${o.org}` : ''}/CN=${cn}`);
   writeFileSync(join(dir, `${name}.cnf`), o.san ? `subjectAltName=${o.san}\n` : 'basicConstraints=CA:FALSE\n');
-  openssl(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '3650', '-extfile', `${name}.cnf`);
+  openssl(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.crt`, '-days', '3650', '-extfile', `${name}.cnf`);
 }
+
+/**
+ * The aggregation layer's front proxy, as kubeadm sets it up: a CA of its own (a client
+ * certificate of the cluster's CA must not pass for the proxy), and the certificate the API server
+ * presents to aggregated API servers (the resource metrics API of metrics-api.ts) when it forwards
+ * a request it has authenticated and authorized, naming the user in X-Remote-User.
+ */
+export const FRONT_PROXY_CLIENT = 'front-proxy-client';
+function ensureFrontProxy(dir: string): void {
+  if (!existsSync(join(dir, 'front-proxy-ca.crt'))) {
+    openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'front-proxy-ca.key', '-out', 'front-proxy-ca.crt', '-days', '3650', '-subj', '/CN=yunbang-local-front-proxy-ca');
+  }
+  if (!existsSync(join(dir, `${FRONT_PROXY_CLIENT}.crt`))) issueCertificate(dir, FRONT_PROXY_CLIENT, FRONT_PROXY_CLIENT, { ca: 'front-proxy-ca' });
+}
+
+const frontProxyFlags = (pki: string) => [
+  `--requestheader-client-ca-file=${pki}/front-proxy-ca.crt`, `--requestheader-allowed-names=${FRONT_PROXY_CLIENT}`,
+  '--requestheader-username-headers=X-Remote-User', '--requestheader-group-headers=X-Remote-Group', '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+  `--proxy-client-cert-file=${pki}/${FRONT_PROXY_CLIENT}.crt`, `--proxy-client-key-file=${pki}/${FRONT_PROXY_CLIENT}.key`,
+];
 
 /**
  * The identities a real node's components sign in with: static tokens, as the apiserver's token
@@ -74,6 +95,7 @@ function ensurePki(dir: string, advertise?: string): { token: string; tokens: Re
   }
   // How the API server proves itself to kubelets (they trust the local CA's clients).
   if (!existsSync(join(dir, 'apiserver-kubelet-client.crt'))) issueCertificate(dir, 'apiserver-kubelet-client', 'kube-apiserver-kubelet-client', { org: 'system:masters' });
+  ensureFrontProxy(dir);
   const file = join(dir, 'tokens.csv');
   if (!existsSync(file)) writeFileSync(file, `${randomBytes(24).toString('hex')},admin,admin,system:masters\n`, { mode: 0o600 });
   let lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -139,7 +161,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Loca
     `--client-ca-file=${pki}/ca.crt`, `--service-account-key-file=${pki}/sa.pub`,
     `--service-account-signing-key-file=${pki}/sa.key`, '--service-account-issuer=https://kubernetes.default.svc',
     `--token-auth-file=${pki}/tokens.csv`, '--authorization-mode=Node,RBAC', '--service-cluster-ip-range=10.96.0.0/16',
-    '--allow-privileged=true', '--insecure-port=0', '--v=0',
+    '--allow-privileged=true', '--insecure-port=0', '--v=0', ...frontProxyFlags(pki),
     ...(opts.realNode ? ['--kubelet-preferred-address-types=Hostname', `--kubelet-client-certificate=${pki}/apiserver-kubelet-client.crt`, `--kubelet-client-key=${pki}/apiserver-kubelet-client.key`] : []),
   ], apiLog, pidFile('kube-apiserver'));
   const ca = readFileSync(join(pki, 'ca.crt'));

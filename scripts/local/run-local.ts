@@ -9,6 +9,9 @@ import { portInUse } from './proc.js';
 import { alive, stopLeftover } from '../../src/proc/leftovers.js';
 import { LOCAL_BUILD_CPU_REQUEST, LOCAL_GIT_HOSTS, startStack, type ExtraCluster, type NodeKind } from './stack.js';
 import { forwardIntoNode } from './node/forward.js';
+import { startObservability } from './observability.js';
+import { registerExternalMetrics } from './node/api-service.js';
+import * as k8s from '@kubernetes/client-node';
 
 /**
  * `npm start`: the whole platform on one machine. Starts what is not given by environment
@@ -73,12 +76,26 @@ async function main() {
       throw new Error(`port ${p} (gateway ${what}) is in use: is another Yunbang running? Stop it, or choose another with YUNBANG_GATEWAY_${what === 'http' ? '' : `${what.toUpperCase()}_`}PORT`);
     }
   }
+  // Debian's Prometheus and Alertmanager (apps' metrics and alerts), unless a Prometheus is given.
+  const ownPrometheus = !process.env.YUNBANG_PROMETHEUS_URL;
+  const prometheusPort = Number(process.env.YUNBANG_PROMETHEUS_PORT ?? 9090);
+  const alertmanagerPort = Number(process.env.YUNBANG_ALERTMANAGER_PORT ?? 9093);
+  for (const [what, p] of [['Prometheus', prometheusPort], ['Alertmanager', alertmanagerPort]] as const) {
+    if (ownPrometheus && await portInUse(p)) {
+      await stack.stop();
+      throw new Error(`port ${p} (${what}) is in use: choose another with YUNBANG_${what.toUpperCase()}_PORT, or point at a running Prometheus with YUNBANG_PROMETHEUS_URL`);
+    }
+  }
+  const monitoringToken = process.env.YUNBANG_MONITORING_TOKEN ?? keyFile(join(dir, 'monitoring.token'));
+  const prometheusUrl = process.env.YUNBANG_PROMETHEUS_URL ?? `http://127.0.0.1:${prometheusPort}`;
   const appsDomain = process.env.YUNBANG_APPS_DOMAIN ?? 'localhost';
   const caDir = join(dir, 'ca');
   say('starting the API and the worker');
   let running;
   let gateway: Gateway | undefined;
   let forwarded: { stop(): Promise<void> } | undefined;
+  let observability: { stop(): Promise<void> } | undefined;
+  let unregisterExternal: (() => Promise<void>) | undefined;
   try {
     running = await run(['api', 'worker'], {
       // The worker and the API as their own service accounts (k8s/install's RBAC), as in production.
@@ -89,6 +106,11 @@ async function main() {
       // Loopback only: a development stack is not for the network, and a wildcard bind of the port
       // would keep simulated pods (served on 127.x addresses) from using the same port.
       HOST: process.env.HOST ?? '127.0.0.1',
+      YUNBANG_PROMETHEUS_URL: prometheusUrl, YUNBANG_MONITORING_TOKEN: monitoringToken,
+      // Apps' request targets: the API serves external.metrics.k8s.io on a loopback port, registered below.
+      YUNBANG_EXTERNAL_METRICS_LISTEN: process.env.YUNBANG_EXTERNAL_METRICS_LISTEN ?? '127.0.0.1:0',
+      // Drains to receivers on this machine (a developer's syslog on loopback); a real install lists its internal ones, if any.
+      YUNBANG_OUTBOUND_ALLOWED_HOSTS: process.env.YUNBANG_OUTBOUND_ALLOWED_HOSTS ?? '127.0.0.1',
       YUNBANG_APPS_DOMAIN: appsDomain, YUNBANG_APPS_HTTP_PORT: String(gatewayPorts.http), YUNBANG_APPS_HTTPS_PORT: String(gatewayPorts.https),
       // A real node's builds push to its own registry, which pods reach at the node's address.
       ...(stack.realNode && !process.env.YUNBANG_REGISTRY ? { YUNBANG_REGISTRY: stack.realNode.registryInNode, YUNBANG_REGISTRY_CIDRS: `${stack.realNode.nodeIp}/32` } : {}),
@@ -108,7 +130,22 @@ async function main() {
       ...(tls ? { YUNBANG_GATEWAY_LOCAL_CA_DIR: caDir } : {}),
       YUNBANG_GATEWAY_WORKERS: '1', LOG_LEVEL: process.env.LOG_LEVEL,
     }));
+    if (ownPrometheus) {
+      say('starting Prometheus and Alertmanager (apps\' metrics and alerts)');
+      observability = await startObservability({
+        dir: join(dir, 'observe'), logDir: join(dir, 'logs'), pidDir: join(dir, 'pids'), prometheusPort, alertmanagerPort,
+        apiUrl: `http://127.0.0.1:${port}`, monitoringToken,
+        targets: { yunbang: [`127.0.0.1:${port}`], gateways: [`127.0.0.1:${gatewayPorts.status}`], kubelets: real ? [{ ...real.kubelet, cluster: 'local' }] : [] },
+      });
+    }
+    if (running.externalMetrics) {
+      const admin = new k8s.KubeConfig();
+      admin.loadFromFile(stack.KUBECONFIG);
+      unregisterExternal = await registerExternalMetrics(admin, running.externalMetrics.port);
+    }
   } catch (err) {
+    await unregisterExternal?.().catch(() => {});
+    await observability?.stop().catch(() => {});
     await running?.stop().catch(() => {});
     await forwarded?.stop().catch(() => {});
     await stack.stop();
@@ -135,6 +172,8 @@ async function main() {
   gateway      ${gatewayUrl}   apps answer at http://<app>-<team>.${appsDomain}:${gatewayPorts.http}/${tls ? `
   HTTPS        ${httpsUrl}  apps with tls: https://<app>-<team>.${appsDomain}:${gatewayPorts.https}/ (curl --cacert ${join(caDir, 'ca.crt')})` : ''}
   gateway status http://127.0.0.1:${gatewayPorts.status}/metrics
+  Prometheus   ${prometheusUrl}   (apps' metrics: yb metrics, the console's charts)${ownPrometheus ? `
+  Alertmanager http://127.0.0.1:${alertmanagerPort}   (apps' alerts, posted to the API; notify a team: POST /api/v1/teams/<team>/notifications)` : ''}
   settings     ${envFile}  (source it: set -a; . ${envFile}; set +a)
   ${stack.realNode ? `Pods run as real containers (containerd, runc, the kubelet) from images made of Debian's
   packages: ${Object.entries(stack.realNode.servedBy).filter(([u]) => !u.includes('pause')).map(([u, by]) => `${u} is served locally by ${by}`).join('; ')}.` : `Pods run on a simulated node: the control plane is real, containers are not; each pod is a
@@ -155,7 +194,9 @@ async function main() {
     say('stopping');
     await gateway?.stop().catch(() => {});
     await forwarded?.stop().catch(() => {});
+    await unregisterExternal?.().catch(() => {});
     await running.stop().catch(() => {});
+    await observability?.stop().catch(() => {});
     await stack.stop();
     process.exit(0);
   };

@@ -5,7 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { STAND_IN_ANNOTATION } from '../../src/clusters/stand-ins.js';
 import { isBuildPod, runBuildPod } from './sim-programs.js';
 import { NO_DIRECTIVES, appliesTo, StandIn, simDirectives, type ContainerState, type SimDirectives } from './sim-pods.js';
-import { SimLogs } from './sim-logs.js';
+import { SimLogs, type SimLine } from './sim-logs.js';
 import { LOCAL_ADDRESS_MAP, mapAddress, parseAddressMap } from '../../gateway/address-map.js';
 import { APP, TEAM } from '../../k8s/labels.js';
 
@@ -35,17 +35,21 @@ function startKubeletServer(tls: { cert: string; key: string }, logs: SimLogs): 
   const server = createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, (req, res) => {
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/?]+)/.exec(req.url ?? '');
     const key = m ? `${m[1]}/${m[2]}/${m[3]}` : '';
-    const text = logs.get(key);
-    if (text === undefined) { res.writeHead(404).end('no such container'); return; }
+    const all = logs.get(key);
+    if (all === undefined) { res.writeHead(404).end('no such container'); return; }
     const params = new URL(req.url!, 'https://x').searchParams;
     const tail = Number(params.get('tailLines') ?? 'NaN');
-    const lines = text.split('\n');
-    const shown = Number.isFinite(tail) ? lines.slice(-tail - 1).join('\n') : text;
+    const since = params.get('sinceTime');
+    const stamped = params.get('timestamps') === 'true';
+    const show = (l: SimLine) => `${stamped ? `${l.ts} ` : ''}${l.line}\n`;
+    // sinceTime is to the second, as the API takes it: a line of that second or later is shown.
+    const kept = since ? all.filter((l) => l.ts.slice(0, 19) >= since.slice(0, 19)) : all;
+    const shown = (Number.isFinite(tail) ? (tail > 0 ? kept.slice(-tail) : []) : kept).map(show).join('');
     if (params.get('follow') !== 'true') { res.writeHead(200, { 'content-type': 'text/plain' }).end(shown); return; }
     // Following: what is there, then every line as it is printed, until the client goes.
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write(shown);
-    const stop = logs.follow(key, (chunk) => res.write(chunk));
+    const stop = logs.follow(key, (l) => res.write(show(l)));
     res.on('close', stop);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));

@@ -152,6 +152,9 @@ export class StandIn {
         res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ pod: this.id.pod, status: 'not ready' }));
         return;
       }
+      // /status/500 answers 500, as the real node's stand-in does.
+      const asked = /^\/status\/([1-5]\d\d)(?:[/?]|$)/.exec(path);
+      if (asked) { res.writeHead(Number(asked[1]), { 'content-type': 'application/json' }).end(JSON.stringify({ pod: this.id.pod, status: Number(asked[1]) })); return; }
       const h = req.headers;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
         ...this.id, host: h.host ?? '', path,

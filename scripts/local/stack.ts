@@ -7,7 +7,7 @@ import { startEtcd } from './etcd.js';
 import { freePort, portInUse, stopLeftovers } from './proc.js';
 import { startPostgres } from './postgres.js';
 import { startSimNode } from './sim-node.js';
-import { startRealNode, type RealNode } from './node/real-node.js';
+import { startRealNode, type KubeletScrape, type RealNode } from './node/real-node.js';
 
 /**
  * The local stack on real components: embedded PostgreSQL, etcd for Yunbang's records, and for
@@ -54,6 +54,8 @@ export interface RealNodeInfo {
   registryInNode: string;
   /** Upstream image names served locally, and by what ("nginx:1.27" → "Debian's nginx-light 1.22.1-9"). */
   servedBy: Record<string, string>;
+  /** Where Prometheus scrapes the node's kubelet (its per-container CPU and memory). */
+  kubelet: KubeletScrape;
 }
 
 /** A local cluster besides the first: `local-2`, `local-3`, ... for placement and migration on one machine. */
@@ -210,7 +212,7 @@ async function startLocalCluster(o: StackOptions, n: number, kind: NodeKind, say
       stops.push(node.stop);
       realNode = {
         netns: node.network.path, podCidr: node.network.podCidr, registry: node.registry, nodeIp: node.network.nodeIp, registryInNode: node.registryInNode,
-        servedBy: Object.fromEntries(node.images.filter((i) => i.servedBy).map((i) => [i.upstream, i.servedBy])),
+        servedBy: Object.fromEntries(node.images.filter((i) => i.servedBy).map((i) => [i.upstream, i.servedBy])), kubelet: node.kubelet,
       };
     } else {
       if (n === 1) say('starting the simulated node (stands in for a kubelet: its pods are stand-in servers, not containers)');

@@ -13,6 +13,8 @@ export interface ClusterFacts {
   nodes: number;
   /** Images its nodes serve from local stand-ins (the local stack's nodes; none in production). */
   standIns: LocalImages;
+  /** The nodes themselves, for their capacity. */
+  nodeList: k8s.V1Node[];
 }
 
 /** A short, secret-free reason a call to a cluster failed (client-node errors carry whole responses). */
@@ -33,7 +35,7 @@ export async function probeCluster(kc: k8s.KubeConfig, timeoutMs: number): Promi
     withTimeout(kc.makeApiClient(k8s.VersionApi).getCode(), timeoutMs, 'version'),
     withTimeout(kc.makeApiClient(k8s.CoreV1Api).listNode(), timeoutMs, 'nodes'),
   ]);
-  return { version: version.gitVersion, nodes: nodes.items.length, standIns: nodeStandIns(nodes.items) };
+  return { version: version.gitVersion, nodes: nodes.items.length, standIns: nodeStandIns(nodes.items), nodeList: nodes.items };
 }
 
 interface Right { verb: string; group?: string; resource: string; namespace?: string; name?: string }

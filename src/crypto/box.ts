@@ -6,7 +6,7 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
  * with HKDF-SHA256 from YUNBANG_SECRET_KEY and the purpose, so one purpose's key opens nothing of
  * another's. Only ciphertext is stored. `v1` values (a key from a bare SHA-256, before HKDF) still open.
  */
-export type Purpose = 'git-credentials' | 'webhook-secret' | 'cluster-kubeconfig' | 'gateway-certificates';
+export type Purpose = 'git-credentials' | 'webhook-secret' | 'cluster-kubeconfig' | 'gateway-certificates' | 'notification-secret';
 
 const SALT = Buffer.from('yunbang/seal/v2');
 const keyOf = (secretKey: string, purpose: Purpose) => Buffer.from(hkdfSync('sha256', secretKey, SALT, `yunbang ${purpose}`, 32));

@@ -8,6 +8,12 @@ import { listEvents } from '../intents/events.js';
 import * as builds from '../intents/builds.js';
 import { detectSource } from '../intents/detect-source.js';
 import { appLogs } from '../intents/logs.js';
+import { appMetrics, teamMetrics } from '../intents/metrics.js';
+import { searchLogs } from '../intents/log-search.js';
+import * as drains from '../intents/drains.js';
+import * as alerts from '../intents/alerts.js';
+import { setAutoscaling } from '../intents/autoscaling.js';
+import { clusterResources } from '../intents/resources.js';
 import type { Ctx } from '../intents/context.js';
 import * as market from '../intents/market.js';
 import * as dependencies from '../intents/dependencies.js';
@@ -49,6 +55,7 @@ export function restRouter(): Router {
   r.get('/clusters/:cluster', async (req, res) => { res.json(await clusters.getCluster(ctx(res), p(req, 'cluster'))); });
   r.patch('/clusters/:cluster', async (req, res) => { res.json(await clusters.updateCluster(ctx(res), { ...req.body, name: p(req, 'cluster') })); });
   r.delete('/clusters/:cluster', async (req, res) => { res.json(await clusters.removeCluster(ctx(res), p(req, 'cluster'))); });
+  r.get('/clusters/:cluster/resources', async (req, res) => { res.json(await clusterResources(ctx(res), p(req, 'cluster'))); });
   r.post('/clusters/:cluster/cordon', async (req, res) => { res.json(await clusters.cordonCluster(ctx(res), p(req, 'cluster'), true)); });
   r.post('/clusters/:cluster/uncordon', async (req, res) => { res.json(await clusters.cordonCluster(ctx(res), p(req, 'cluster'), false)); });
   r.put('/teams/:team/clusters/:cluster', async (req, res) => {
@@ -99,6 +106,27 @@ export function restRouter(): Router {
   r.get('/teams/:team/apps/:app/logs', async (req, res) => {
     const tail = req.query.tail === undefined ? undefined : Number(req.query.tail);
     res.json(await appLogs(ctx(res), p(req, 'team'), p(req, 'app'), tail));
+  });
+  r.get('/teams/:team/apps/:app/log-lines', async (req, res) => {
+    res.json(await searchLogs(ctx(res), p(req, 'team'), p(req, 'app'), {
+      since: q(req, 'since'), until: q(req, 'until'), grep: q(req, 'grep'), replica: q(req, 'replica'), limit: req.query.limit === undefined ? undefined : Number(req.query.limit),
+    }));
+  });
+  r.get('/teams/:team/apps/:app/drains', async (req, res) => { res.json(await drains.listDrains(ctx(res), p(req, 'team'), p(req, 'app'))); });
+  r.post('/teams/:team/apps/:app/drains', async (req, res) => { res.status(201).json(await drains.addDrain(ctx(res), p(req, 'team'), p(req, 'app'), req.body.url)); });
+  r.delete('/teams/:team/apps/:app/drains/:id', async (req, res) => { res.json(await drains.removeDrain(ctx(res), p(req, 'team'), p(req, 'app'), p(req, 'id'))); });
+  r.put('/teams/:team/apps/:app/autoscaling', async (req, res) => { res.json(await setAutoscaling(ctx(res), p(req, 'team'), p(req, 'app'), req.body)); });
+  r.delete('/teams/:team/apps/:app/autoscaling', async (req, res) => { res.json(await setAutoscaling(ctx(res), p(req, 'team'), p(req, 'app'), null)); });
+  r.get('/teams/:team/apps/:app/alerts', async (req, res) => { res.json(await alerts.getAppAlerts(ctx(res), p(req, 'team'), p(req, 'app'))); });
+  r.put('/teams/:team/apps/:app/alerts', async (req, res) => { res.json(await alerts.setAppAlerts(ctx(res), p(req, 'team'), p(req, 'app'), req.body)); });
+  r.get('/teams/:team/notifications', async (req, res) => { res.json(await alerts.listNotifications(ctx(res), p(req, 'team'))); });
+  r.post('/teams/:team/notifications', async (req, res) => { res.status(201).json(await alerts.addNotification(ctx(res), p(req, 'team'), req.body)); });
+  r.delete('/teams/:team/notifications/:id', async (req, res) => { res.json(await alerts.removeNotification(ctx(res), p(req, 'team'), p(req, 'id'))); });
+  r.get('/teams/:team/apps/:app/metrics', async (req, res) => {
+    res.json(await appMetrics(ctx(res), p(req, 'team'), p(req, 'app'), { window: q(req, 'window'), step: q(req, 'step') }));
+  });
+  r.get('/teams/:team/metrics', async (req, res) => {
+    res.json(await teamMetrics(ctx(res), p(req, 'team'), { window: q(req, 'window'), step: q(req, 'step') }));
   });
   r.get('/builds/:id', async (req, res) => { res.json(await builds.getBuild(ctx(res), p(req, 'id'))); });
   r.post('/builds/:id/cancel', async (req, res) => { res.json(await builds.cancelBuild(ctx(res), p(req, 'id'))); });

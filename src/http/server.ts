@@ -15,6 +15,7 @@ import { restRouter } from './rest.js';
 import { sessionRouter } from './session.js';
 import { consoleRouter } from './console.js';
 import { handleDelivery } from '../webhooks/handle.js';
+import { alertReceiver, kubeletTargets, metricsGuard } from './monitoring.js';
 
 export const apiSpecPath = fileURLToPath(new URL('../../openapi/openapi.yaml', import.meta.url));
 
@@ -26,6 +27,10 @@ export interface ServerOptions {
   schema: GraphQLSchema;
   deps: Deps;
   adminToken: string;
+  /** The bearer token the installation's Prometheus and Alertmanager present (monitoring.ts); unset: neither endpoint. */
+  monitoringToken?: string;
+  /** The name the cluster this API runs in has (YUNBANG_CLUSTER_NAME): its nodes' kubelets are listed to Prometheus. */
+  clusterName?: string;
   probes: Probe[];
   maxBody: string;
   /** Check every REST response against openapi.yaml (tests turn this on; a mismatch is a 500). */
@@ -104,7 +109,7 @@ export function createServer(o: ServerOptions): Express {
     const ready = results.every(([, r]) => r === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsGuard(o.monitoringToken), async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
 
@@ -117,6 +122,8 @@ export function createServer(o: ServerOptions): Express {
     const r = await handleDelivery(o.deps, String(req.params.id), req.params.provider as string | undefined, req.headers, body, String(res.getHeader('x-request-id')));
     res.status(r.status).json(r.body);
   };
+  app.post('/hooks/alertmanager', json, rejectNul, alertReceiver(o.deps, o.monitoringToken));
+  app.get('/prometheus/sd/kubelets', kubeletTargets(o.deps, o.monitoringToken, o.clusterName ?? 'local'));
   app.post('/hooks/:provider/:id', raw, rejectNul, hook);
   app.post('/hooks/:id', raw, rejectNul, hook);
   app.use(sessionRouter({ deps: o.deps, adminToken: o.adminToken, hours: o.sessionHours ?? 12 }));

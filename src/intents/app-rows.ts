@@ -1,7 +1,7 @@
 import type { Queryable, Tx } from '../db/pool.js';
 import { NotFound } from '../errors.js';
 import { QUEUES, enqueue } from './queues.js';
-import type { AppView, EnvVar } from '../model.js';
+import type { AppView, AutoscalingRule, AutoscalingStatus, EnvVar } from '../model.js';
 import * as v from '../validation.js';
 import type { AppsSettings, Ctx } from './context.js';
 import { type SourceSpec } from './source.js';
@@ -27,6 +27,7 @@ export interface AppRow {
   namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: GeneratedSecret[]; args: string[] | null;
   installation: string | null; component: string | null; dependencies: Dependency[]; shared_with: string[]; default_label: string | null;
   cluster: string; apps_domain: string; moving_to: string | null; move_error: string | null; cluster_id: string; stand_in_images: LocalImages;
+  autoscaling: AutoscalingRule | null; autoscaling_status: AutoscalingStatus | null;
 }
 
 export const APP_SELECT = `
@@ -34,7 +35,7 @@ export const APP_SELECT = `
          a.generation, a.current_release, a.created_at, a.updated_at,
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
          s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
-         s.updated_at AS status_updated_at,
+         s.updated_at AS status_updated_at, a.autoscaling, s.autoscaling AS autoscaling_status,
          t.namespace, a.volumes, a.exports, a.secrets, a.args, i.name AS installation, a.component, a.default_label,
          (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
                   ORDER BY dt.name, d.name), '[]')
@@ -87,6 +88,7 @@ export function toView(r: AppRow, links: Links): AppView {
     envConflicts: connectionEnv({ app: r.name, namespace: r.namespace }, r.dependencies, [...r.env.map((e) => e.name), ...r.secrets.map((x) => x.name), 'PORT']).conflicts,
     installation: r.installation,
     cluster: r.cluster, movingTo: r.moving_to, moveError: r.move_error,
+    autoscaling: r.autoscaling ? { ...fullRule(r.autoscaling), status: r.autoscaling_status } : null,
   };
 }
 
@@ -115,4 +117,9 @@ export async function reconcileDependents(ctx: Ctx, tx: Tx, appId: string): Prom
   const { rows } = await tx.query<{ id: string }>(
     `SELECT u.id FROM app_dependencies ad JOIN apps u ON u.id = ad.app_id WHERE ad.depends_on = $1 AND u.deleted_at IS NULL`, [appId]);
   for (const { id } of rows) await enqueueReconcile(ctx, tx, id);
+}
+
+/** A rule as the API shows it: every target named, null where not set (older rules lack the request targets). */
+export function fullRule(r: Pick<AutoscalingRule, 'min' | 'max'> & { [k in 'cpuPercent' | 'memoryPercent' | 'requestsPerReplica' | 'p95Ms']?: number | null }): Required<AutoscalingRule> {
+  return { min: r.min, max: r.max, cpuPercent: r.cpuPercent ?? null, memoryPercent: r.memoryPercent ?? null, requestsPerReplica: r.requestsPerReplica ?? null, p95Ms: r.p95Ms ?? null };
 }

@@ -162,7 +162,7 @@ export async function insertApp(ctx: Ctx, tx: Tx, team: TeamRow, a: NewApp): Pro
  * leave the pods unmade). `app` is the app as it will be, `appId` the app it replaces, if any. Two
  * concurrent changes may both pass; the quota itself still holds the line then.
  */
-async function checkPlan(ctx: Ctx, tx: Tx, team: TeamRow, appId: string | null, app: Workload & { running: boolean }, field: string): Promise<void> {
+export async function checkPlan(ctx: Ctx, tx: Tx, team: TeamRow, appId: string | null, app: Workload & { running: boolean }, field: string): Promise<void> {
   const { rows } = await tx.query<Workload & { id: string }>(
     `SELECT id, replicas, resources FROM apps WHERE team_id = $1 AND deleted_at IS NULL AND running`, [team.id]);
   const others = rows.filter((r) => r.id !== appId);
@@ -258,6 +258,11 @@ export async function updateApp(ctx: Ctx, input: UpdateAppInput): Promise<AppVie
     }
     scope.message = changed.length ? `changed ${changed.join(', ')}` : 'no change';
     if (changed.length === 0) return view;
+    if (changed.includes('replicas') && cur.autoscaling) {
+      const r = cur.autoscaling;
+      throw new Conflict(`app "${u.name}" is autoscaled (${r.min}–${r.max} replicas): turn autoscaling off to set its replicas by hand`,
+        [{ field: 'replicas', message: `autoscaling sets the replicas (${r.min}–${r.max}); turn it off first` }]);
+    }
     checkPodSecurity(team, next);
     if (changed.includes('replicas') || changed.includes('resources')) {
       await checkPlan(ctx, tx, team, cur.id, { ...next, running: cur.running }, changed.includes('replicas') ? 'replicas' : 'resources');
@@ -307,7 +312,7 @@ export async function setLifecycle(ctx: Ctx, op: Lifecycle, team: string, name: 
       scope.message = `already ${cur.running ? 'running' : 'stopped'}`;
       return toView(cur, ctx);
     }
-    if (op === 'start') await checkPlan(ctx, tx, t, cur.id, { replicas: cur.replicas, resources: cur.resources, running: true }, 'replicas');
+    if (op === 'start') await checkPlan(ctx, tx, t, cur.id, { replicas: cur.autoscaling?.max ?? cur.replicas, resources: cur.resources, running: true }, 'replicas');
     const update = op === 'restart' ? 'restarted_at = now()' : `running = ${op === 'start'}`;
     await tx.query(`UPDATE apps SET ${update}, generation = generation + 1, updated_at = now() WHERE id = $1`, [cur.id]);
     if (op !== 'restart') {

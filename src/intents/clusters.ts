@@ -73,7 +73,7 @@ export type UpdateClusterInput = z.input<typeof updateInput>;
  */
 async function prove(text: string, field: string, timeoutMs: number, worker: boolean): Promise<ClusterFacts & { server: string }> {
   const { config, server } = parseKubeconfig(text, field);
-  let facts: ClusterFacts = { version: 'unknown', nodes: 0, standIns: { images: {}, offline: false } };
+  let facts: ClusterFacts = { version: 'unknown', nodes: 0, standIns: { images: {}, offline: false }, nodeList: [] };
   try {
     // Rights first: an identity without them could not even count the nodes, and should hear why.
     const rights = await checkRights(config, worker ? WORKER_RIGHTS : [], timeoutMs);

@@ -6,6 +6,7 @@ import type { Db } from '../db/pool.js';
 import type { Principal } from '../auth/principal.js';
 import type { StatusHub } from '../status-hub.js';
 import type { TokenCache } from '../auth/token-cache.js';
+import type { PrometheusClient } from '../observe/prometheus.js';
 
 export interface AppsSettings { domain: string; httpPort: number; httpsPort: number }
 
@@ -22,7 +23,9 @@ export interface Deps {
   /** Where end users reach apps: default domains and the gateway's public ports, for app URLs. */
   apps: AppsSettings;
   /** The plan of a team the admin gave none, and the LimitRange defaults its containers get. */
-  teamDefaults: { quota: Record<string, string>; builds: number; containers: ContainerDefaults };
+  teamDefaults: { quota: Record<string, string>; builds: number; containers: ContainerDefaults; logRetention: { days: number; megabytes: number } };
+  /** Log drain hosts on internal networks that drains may name (YUNBANG_OUTBOUND_ALLOWED_HOSTS); every other must be public. */
+  outboundAllow: AllowList;
   /** Git hosts on internal networks that git URLs may name (YUNBANG_GIT_ALLOWED_HOSTS); every other must be public. */
   gitAllow: AllowList;
   /** Limits detectSource per caller: it clones from the API process. */
@@ -39,6 +42,8 @@ export interface Deps {
   statusHub?: StatusHub;
   /** Team tokens recently looked up (API processes only); cleared when one is revoked. */
   tokenCache?: TokenCache;
+  /** The Prometheus apps' metrics are read from (YUNBANG_PROMETHEUS_URL), and how often it scrapes; absent: metrics answer 503. */
+  metrics?: { prometheus: PrometheusClient; scrapeSeconds: number };
 }
 
 /** One caller's view: the deps plus who is calling and the request being served. */

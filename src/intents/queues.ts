@@ -86,3 +86,22 @@ export async function enqueue(boss: PgBoss, tx: Queryable, base: QueueName, data
     onCommit(tx, () => boss.send(queue, data as object, { singletonKey: key }));
   }
 }
+
+/**
+ * Notifications of alerts: one queue for the platform (a webhook is not in any cluster), a job per
+ * alert event and team webhook, retried with backoff for about an hour (2 s doubling, 11 tries).
+ */
+export const NOTIFY_QUEUE = 'alert-notify';
+export interface NotifyJob { alertEventId: string; notificationId: string }
+
+export async function createNotifyQueue(boss: PgBoss): Promise<void> {
+  const options = { name: NOTIFY_QUEUE, retryLimit: 11, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 };
+  await boss.createQueue(NOTIFY_QUEUE, options);
+  await boss.updateQueue(NOTIFY_QUEUE, options);
+}
+
+/** Enqueues a notification inside the caller's transaction: it exists if and only if the alert event does. */
+export async function enqueueNotify(boss: PgBoss, tx: Queryable, job: NotifyJob): Promise<void> {
+  await boss.send(NOTIFY_QUEUE, job, { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } });
+  await tx.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, NOTIFY_QUEUE]);
+}

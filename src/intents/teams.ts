@@ -12,10 +12,11 @@ import type { Ctx } from './context.js';
 export interface TeamRow {
   id: string; name: string; namespace: string; created_at: Date;
   pod_security: 'baseline' | 'restricted'; quota: Record<string, string> | null; builds_in_parallel: number | null;
+  log_retention_days: number | null; log_retention_mb: number | null;
   clusters: string[]; default_cluster: string | null;
 }
 
-const TEAM_COLUMNS = `id, name, namespace, created_at, pod_security, quota, builds_in_parallel,
+const TEAM_COLUMNS = `id, name, namespace, created_at, pod_security, quota, builds_in_parallel, log_retention_days, log_retention_mb,
   array(SELECT c.name FROM team_clusters tc JOIN clusters c ON c.id = tc.cluster_id WHERE tc.team_id = teams.id ORDER BY c.name) AS clusters,
   (SELECT c.name FROM clusters c WHERE c.id = teams.default_cluster_id) AS default_cluster`;
 
@@ -33,6 +34,7 @@ export const teamPlan = (r: Pick<TeamRow, 'quota' | 'builds_in_parallel'>, ctx: 
 
 const toView = (r: TeamRow, ctx: Pick<Ctx, 'teamDefaults'>): TeamView => ({
   name: r.name, namespace: r.namespace, createdAt: r.created_at, podSecurity: r.pod_security, quota: teamPlan(r, ctx),
+  logRetention: { days: r.log_retention_days ?? ctx.teamDefaults.logRetention.days, megabytes: r.log_retention_mb ?? ctx.teamDefaults.logRetention.megabytes },
   clusters: r.clusters, defaultCluster: r.default_cluster,
 });
 
@@ -122,6 +124,10 @@ const updateTeamInput = z.object({
     storage: quantity.nullable().optional(),
     builds: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100'),
   }).strict().nullable().optional(),
+  logRetention: z.object({
+    days: z.number().int().min(1, 'must be between 1 and 30').max(30, 'must be between 1 and 30'),
+    megabytes: z.number().int().min(1, 'must be between 1 and 102400').max(102_400, 'must be between 1 and 102400'),
+  }).strict().nullable().optional(),
 }).strict();
 export type UpdateTeamInput = z.input<typeof updateTeamInput>;
 
@@ -150,15 +156,18 @@ export async function updateTeam(ctx: Ctx, raw: UpdateTeamInput): Promise<TeamVi
     };
     const builds = u.quota === undefined ? team.builds_in_parallel : u.quota === null ? null : u.quota.builds;
     const level = u.podSecurity ?? team.pod_security;
+    const logs = u.logRetention === undefined ? { days: team.log_retention_days, mb: team.log_retention_mb }
+      : { days: u.logRetention?.days ?? null, mb: u.logRetention?.megabytes ?? null };
     const { rows: updated } = await tx.query<TeamRow>(
-      `UPDATE teams SET pod_security = $2, quota = $3, builds_in_parallel = $4, generation = generation + 1 WHERE id = $1 RETURNING ${TEAM_COLUMNS}`,
-      [team.id, level, hard ? JSON.stringify(hard) : null, builds]);
+      `UPDATE teams SET pod_security = $2, quota = $3, builds_in_parallel = $4, log_retention_days = $5, log_retention_mb = $6, generation = generation + 1
+        WHERE id = $1 RETURNING ${TEAM_COLUMNS}`,
+      [team.id, level, hard ? JSON.stringify(hard) : null, builds, logs.days, logs.mb]);
     await enqueue(ctx.boss, tx, QUEUES.reconcileTeam, { teamId: team.id }, team.id);
     // Its apps' pods follow the level (non-root in a restricted team).
     const apps = await tx.query<{ id: string }>(`SELECT id FROM apps WHERE team_id = $1 AND deleted_at IS NULL`, [team.id]);
     for (const a of apps.rows) await enqueue(ctx.boss, tx, QUEUES.reconcileApp, { appId: a.id }, a.id);
     const view = toView(updated[0]!, ctx);
-    scope.message = `pod security ${view.podSecurity}; plan ${view.quota.pods} pods, cpu ${view.quota.cpu}, memory ${view.quota.memory}, ${view.quota.builds} builds at once`;
+    scope.message = `pod security ${view.podSecurity}; plan ${view.quota.pods} pods, cpu ${view.quota.cpu}, memory ${view.quota.memory}, ${view.quota.builds} builds at once; logs kept ${view.logRetention.days} days, up to ${view.logRetention.megabytes} MB`;
     return view;
   });
 }

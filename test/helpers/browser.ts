@@ -25,3 +25,14 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
   return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
+
+/** A new page signed in to the console with `token`, as a person does it (the sign-in form). */
+export async function signedInPage(browser: Browser, baseURL: string, token: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport, baseURL, reducedMotion: 'reduce' })).newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto('/');
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  return page;
+}

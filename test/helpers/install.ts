@@ -11,7 +11,7 @@ const execFileAsync = promisify(execFile);
 export const INSTALL_HOST = 'yunbang.install.test';
 export const INSTALL_APPS_DOMAIN = 'apps.install.test';
 
-export interface InstallSecrets { postgresPassword: string; adminToken: string; secretKey: string; gatewayKey: string }
+export interface InstallSecrets { postgresPassword: string; adminToken: string; secretKey: string; gatewayKey: string; monitoringToken: string }
 
 /**
  * The README's install overlay: overlays/evaluation with the operator's settings and secrets, less
@@ -40,6 +40,7 @@ secretGenerator:
       - YUNBANG_ADMIN_TOKEN=${o.secrets.adminToken}
       - YUNBANG_SECRET_KEY=${o.secrets.secretKey}
       - YUNBANG_GATEWAY_KEY=${o.secrets.gatewayKey}
+      - YUNBANG_MONITORING_TOKEN=${o.secrets.monitoringToken}
 images:
   - name: ghcr.io/yunbang/yunbang
     newName: ${repository}

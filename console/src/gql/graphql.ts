@@ -9,6 +9,19 @@ export type AccessMode =
   | 'ReadWriteMany'
   | 'ReadWriteOnce';
 
+export type AutoscalingInput = {
+  /** Target CPU use, percent of the CPU requested */
+  cpuPercent?: number | null | undefined;
+  max: number;
+  /** Target memory use, percent of the memory requested */
+  memoryPercent?: number | null | undefined;
+  min: number;
+  /** Target 95th-percentile response time in milliseconds, measured by the gateways */
+  p95Ms?: number | null | undefined;
+  /** Target requests a second per replica, counted by the gateways (at most three decimals) */
+  requestsPerReplica?: number | null | undefined;
+};
+
 /** AUTO: the repository's Dockerfile if it has one, else detection; DOCKERFILE: its Dockerfile; SOURCE: detection */
 export type BuildMode =
   | 'AUTO'
@@ -103,6 +116,13 @@ export type InstallTemplateInput = {
   version?: string | null | undefined;
 };
 
+export type LogRetentionInput = {
+  /** 1 to 30 */
+  days: number;
+  /** 1 to 102400 */
+  megabytes: number;
+};
+
 export type MoveAppInput = {
   app: string;
   cluster: string;
@@ -180,6 +200,8 @@ export type UpdateAppInput = {
 };
 
 export type UpdateTeamInput = {
+  /** How long its log lines are kept; an explicit null returns to the platform's default */
+  logRetention?: LogRetentionInput | null | undefined;
   name: string;
   podSecurity?: PodSecurity | null | undefined;
   /** The team's plan; an explicit null returns it to the platform's default */
@@ -199,7 +221,7 @@ export type VolumeInput = {
 
 export type AppSummaryFragment = { name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, git: { url: string, branch: string } | null, status: { health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
 
-export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } };
+export type AppDetailFragment = { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null };
 
 export type TeamAppsSubscriptionVariables = Exact<{
   team: string;
@@ -214,7 +236,7 @@ export type AppQueryVariables = Exact<{
 }>;
 
 
-export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } | null };
+export type AppQuery = { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } | null };
 
 export type AppStatusSubscriptionVariables = Exact<{
   team: string;
@@ -243,7 +265,16 @@ export type UpdateAppMutationVariables = Exact<{
 }>;
 
 
-export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type UpdateAppMutation = { updateApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } } };
+
+export type SetAutoscalingMutationVariables = Exact<{
+  team: string;
+  name: string;
+  input?: AutoscalingInput | null | undefined;
+}>;
+
+
+export type SetAutoscalingMutation = { setAutoscaling: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } } };
 
 export type DeleteAppMutationVariables = Exact<{
   team: string;
@@ -260,7 +291,7 @@ export type StartAppMutationVariables = Exact<{
 }>;
 
 
-export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StartAppMutation = { startApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } } };
 
 export type StopAppMutationVariables = Exact<{
   team: string;
@@ -268,7 +299,7 @@ export type StopAppMutationVariables = Exact<{
 }>;
 
 
-export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type StopAppMutation = { stopApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } } };
 
 export type RestartAppMutationVariables = Exact<{
   team: string;
@@ -276,7 +307,7 @@ export type RestartAppMutationVariables = Exact<{
 }>;
 
 
-export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RestartAppMutation = { restartApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } } };
 
 export type ReleasesQueryVariables = Exact<{
   team: string;
@@ -293,7 +324,7 @@ export type RollbackMutationVariables = Exact<{
 }>;
 
 
-export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type RollbackMutation = { rollbackApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } } };
 
 export type AppLogsQueryVariables = Exact<{
   team: string;
@@ -338,21 +369,21 @@ export type ShareAppMutationVariables = Exact<{
 }>;
 
 
-export type ShareAppMutation = { shareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type ShareAppMutation = { shareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } } };
 
 export type UnshareAppMutationVariables = Exact<{
   input: ShareAppInput;
 }>;
 
 
-export type UnshareAppMutation = { unshareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type UnshareAppMutation = { unshareApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } } };
 
 export type MoveAppMutationVariables = Exact<{
   input: MoveAppInput;
 }>;
 
 
-export type MoveAppMutation = { moveApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string } } } };
+export type MoveAppMutation = { moveApp: { app: { port: number, domains: Array<string>, tls: boolean, healthCheckPath: string | null, capabilities: Array<string>, buildMode: BuildMode | null, dockerfilePath: string | null, webhookUrl: string | null, sharedWith: Array<string>, movingTo: string | null, moveError: string | null, name: string, team: string, image: string | null, imageServedBy: string | null, running: boolean, replicas: number, defaultDomain: string | null, url: string | null, updatedAt: string, currentRelease: number | null, generation: number, installation: string | null, cluster: string, env: Array<{ name: string, value: string }>, resources: { requests: { cpu: string | null, memory: string | null } | null, limits: { cpu: string | null, memory: string | null } | null }, git: { url: string, branch: string, subdir: string | null, hasCredentials: boolean } | null, dependencies: Array<{ team: string, app: string }>, connectionInfo: Array<{ name: string, value: string | null, secret: boolean }>, envConflicts: Array<{ name: string, from: Array<string> }>, status: { endpoints: Array<string>, observedGeneration: number, health: string, reason: string, message: string, readyReplicas: number, desiredReplicas: number, updatedAt: string }, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string } | null } | null } } };
 
 export type TeamClustersQueryVariables = Exact<{
   team: string;
@@ -369,6 +400,25 @@ export type AppLogLinesSubscriptionVariables = Exact<{
 
 
 export type AppLogLinesSubscription = { appLogLines: { pod: string, line: string } };
+
+export type AppMetricsQueryVariables = Exact<{
+  team: string;
+  name: string;
+  window: string;
+}>;
+
+
+export type AppMetricsQuery = { app: { name: string, metrics: { range: { start: number, end: number, stepSeconds: number }, requestsPerSecond: Array<{ t: number, v: number }>, errorRatio: Array<{ t: number, v: number }>, latencyP50Ms: Array<{ t: number, v: number }>, latencyP95Ms: Array<{ t: number, v: number }>, latencyP99Ms: Array<{ t: number, v: number }>, cpuCores: Array<{ t: number, v: number }>, memoryBytes: Array<{ t: number, v: number }>, memoryLimitBytes: Array<{ t: number, v: number }> } } | null };
+
+export type AppLogSearchQueryVariables = Exact<{
+  team: string;
+  name: string;
+  since: string;
+  grep?: string | null | undefined;
+}>;
+
+
+export type AppLogSearchQuery = { app: { name: string, logSearch: { truncated: boolean, lines: Array<{ at: string, pod: string, line: string }> } } | null };
 
 export type BuildRowFragment = { id: string, number: number, status: string, ref: string, commit: string | null, message: string | null, author: string | null, trigger: string, createdAt: string, startedAt: string | null, finishedAt: string | null, failureReason: string | null, image: string | null, plan: { language: string, version: string | null, versionSource: string | null, framework: string | null, packageManager: string | null, evidence: Array<string>, buildCommand: string | null, startCommand: string | null, port: number } | null };
 
@@ -558,6 +608,13 @@ export type DisallowTeamClusterMutationVariables = Exact<{
 
 export type DisallowTeamClusterMutation = { disallowTeamCluster: { name: string, clusters: Array<string> } };
 
+export type ClusterResourcesQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ClusterResourcesQuery = { cluster: { name: string, resources: { checkedAt: string | null, nodes: Array<{ name: string, ready: boolean, capacity: { cpuCores: number, memoryBytes: number, pods: number }, allocatable: { cpuCores: number, memoryBytes: number, pods: number }, requests: { cpuCores: number, memoryBytes: number, pods: number }, usage: { cpuCores: number, memoryBytes: number } | null }> } } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -655,6 +712,21 @@ export const AppDetailFragmentDoc = new TypedDocumentString(`
   status {
     endpoints
     observedGeneration
+  }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
   }
 }
     fragment AppSummary on App {
@@ -832,6 +904,21 @@ fragment AppDetail on App {
     endpoints
     observedGeneration
   }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
+  }
 }`) as unknown as TypedDocumentString<AppQuery, AppQueryVariables>;
 export const AppStatusDocument = new TypedDocumentString(`
     subscription AppStatus($team: String!, $app: String!) {
@@ -948,7 +1035,123 @@ fragment AppDetail on App {
     endpoints
     observedGeneration
   }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
+  }
 }`) as unknown as TypedDocumentString<UpdateAppMutation, UpdateAppMutationVariables>;
+export const SetAutoscalingDocument = new TypedDocumentString(`
+    mutation SetAutoscaling($team: String!, $name: String!, $input: AutoscalingInput) {
+  setAutoscaling(team: $team, name: $name, input: $input) {
+    app {
+      ...AppDetail
+    }
+  }
+}
+    fragment AppSummary on App {
+  name
+  team
+  image
+  imageServedBy
+  running
+  replicas
+  defaultDomain
+  url
+  updatedAt
+  currentRelease
+  generation
+  installation
+  cluster
+  git {
+    url
+    branch
+  }
+  status {
+    health
+    reason
+    message
+    readyReplicas
+    desiredReplicas
+    updatedAt
+  }
+}
+fragment AppDetail on App {
+  ...AppSummary
+  port
+  domains
+  tls
+  healthCheckPath
+  capabilities
+  buildMode
+  dockerfilePath
+  webhookUrl
+  env {
+    name
+    value
+  }
+  resources {
+    requests {
+      cpu
+      memory
+    }
+    limits {
+      cpu
+      memory
+    }
+  }
+  git {
+    url
+    branch
+    subdir
+    hasCredentials
+  }
+  dependencies {
+    team
+    app
+  }
+  sharedWith
+  movingTo
+  moveError
+  connectionInfo {
+    name
+    value
+    secret
+  }
+  envConflicts {
+    name
+    from
+  }
+  status {
+    endpoints
+    observedGeneration
+  }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
+  }
+}`) as unknown as TypedDocumentString<SetAutoscalingMutation, SetAutoscalingMutationVariables>;
 export const DeleteAppDocument = new TypedDocumentString(`
     mutation DeleteApp($team: String!, $name: String!, $deleteData: Boolean) {
   deleteApp(team: $team, name: $name, deleteData: $deleteData) {
@@ -1041,6 +1244,21 @@ fragment AppDetail on App {
     endpoints
     observedGeneration
   }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
+  }
 }`) as unknown as TypedDocumentString<StartAppMutation, StartAppMutationVariables>;
 export const StopAppDocument = new TypedDocumentString(`
     mutation StopApp($team: String!, $name: String!) {
@@ -1127,6 +1345,21 @@ fragment AppDetail on App {
     endpoints
     observedGeneration
   }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
+  }
 }`) as unknown as TypedDocumentString<StopAppMutation, StopAppMutationVariables>;
 export const RestartAppDocument = new TypedDocumentString(`
     mutation RestartApp($team: String!, $name: String!) {
@@ -1212,6 +1445,21 @@ fragment AppDetail on App {
   status {
     endpoints
     observedGeneration
+  }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
   }
 }`) as unknown as TypedDocumentString<RestartAppMutation, RestartAppMutationVariables>;
 export const ReleasesDocument = new TypedDocumentString(`
@@ -1318,6 +1566,21 @@ fragment AppDetail on App {
   status {
     endpoints
     observedGeneration
+  }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
   }
 }`) as unknown as TypedDocumentString<RollbackMutation, RollbackMutationVariables>;
 export const AppLogsDocument = new TypedDocumentString(`
@@ -1456,6 +1719,21 @@ fragment AppDetail on App {
     endpoints
     observedGeneration
   }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
+  }
 }`) as unknown as TypedDocumentString<ShareAppMutation, ShareAppMutationVariables>;
 export const UnshareAppDocument = new TypedDocumentString(`
     mutation UnshareApp($input: ShareAppInput!) {
@@ -1541,6 +1819,21 @@ fragment AppDetail on App {
   status {
     endpoints
     observedGeneration
+  }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
   }
 }`) as unknown as TypedDocumentString<UnshareAppMutation, UnshareAppMutationVariables>;
 export const MoveAppDocument = new TypedDocumentString(`
@@ -1628,6 +1921,21 @@ fragment AppDetail on App {
     endpoints
     observedGeneration
   }
+  autoscaling {
+    min
+    max
+    cpuPercent
+    memoryPercent
+    requestsPerReplica
+    p95Ms
+    status {
+      currentReplicas
+      desiredReplicas
+      working
+      reason
+      message
+    }
+  }
 }`) as unknown as TypedDocumentString<MoveAppMutation, MoveAppMutationVariables>;
 export const TeamClustersDocument = new TypedDocumentString(`
     query TeamClusters($team: String!) {
@@ -1644,6 +1952,67 @@ export const AppLogLinesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AppLogLinesSubscription, AppLogLinesSubscriptionVariables>;
+export const AppMetricsDocument = new TypedDocumentString(`
+    query AppMetrics($team: String!, $name: String!, $window: String!) {
+  app(team: $team, name: $name) {
+    name
+    metrics(window: $window) {
+      range {
+        start
+        end
+        stepSeconds
+      }
+      requestsPerSecond {
+        t
+        v
+      }
+      errorRatio {
+        t
+        v
+      }
+      latencyP50Ms {
+        t
+        v
+      }
+      latencyP95Ms {
+        t
+        v
+      }
+      latencyP99Ms {
+        t
+        v
+      }
+      cpuCores {
+        t
+        v
+      }
+      memoryBytes {
+        t
+        v
+      }
+      memoryLimitBytes {
+        t
+        v
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AppMetricsQuery, AppMetricsQueryVariables>;
+export const AppLogSearchDocument = new TypedDocumentString(`
+    query AppLogSearch($team: String!, $name: String!, $since: String!, $grep: String) {
+  app(team: $team, name: $name) {
+    name
+    logSearch(since: $since, grep: $grep, limit: 2000) {
+      truncated
+      lines {
+        at
+        pod
+        line
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AppLogSearchQuery, AppLogSearchQueryVariables>;
 export const BuildsDocument = new TypedDocumentString(`
     query Builds($team: String!, $app: String!) {
   builds(team: $team, app: $app, limit: 30) {
@@ -2001,3 +2370,36 @@ export const DisallowTeamClusterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DisallowTeamClusterMutation, DisallowTeamClusterMutationVariables>;
+export const ClusterResourcesDocument = new TypedDocumentString(`
+    query ClusterResources($name: String!) {
+  cluster(name: $name) {
+    name
+    resources {
+      checkedAt
+      nodes {
+        name
+        ready
+        capacity {
+          cpuCores
+          memoryBytes
+          pods
+        }
+        allocatable {
+          cpuCores
+          memoryBytes
+          pods
+        }
+        requests {
+          cpuCores
+          memoryBytes
+          pods
+        }
+        usage {
+          cpuCores
+          memoryBytes
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ClusterResourcesQuery, ClusterResourcesQueryVariables>;

@@ -4,12 +4,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { gql } from '../api';
 import { AllowTeamClusterDocument, ClustersDocument, CordonClusterDocument, DisallowTeamClusterDocument, UncordonClusterDocument } from '../gql/graphql';
 import { Problem } from '../components/Problem';
+import { ClusterResources } from './ClusterResources';
 
 const HEALTH: Record<string, string> = { Ready: 'green', Degraded: 'orange', Unreachable: 'red', Unknown: 'gray' };
 
 /**
- * The clusters (the admin's view): their health, cordon and uncordon, and which teams may run apps
- * where. Registering a cluster takes a kubeconfig and stays with the API and `yb`.
+ * The clusters (the admin's view): their health, cordon and uncordon, each one's nodes (capacity,
+ * requests, use), and which teams may run apps where. Registering a cluster takes a kubeconfig and stays with the API and `yb`.
  */
 export default function Clusters() {
   const client = useQueryClient();
@@ -51,6 +52,7 @@ export default function Clusters() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      {list.map((c) => <ClusterResources key={c.name} cluster={c.name} />)}
       <Group align="flex-end" component="form" aria-label="A team's clusters" onSubmit={(e) => { e.preventDefault(); }}>
         <TextInput label="Team" value={team} onChange={(e) => setTeam(e.currentTarget.value)} w={200} />
         <Select label="Cluster" data={list.map((c) => c.name)} value={cluster} onChange={setCluster} w={200} />

@@ -10,6 +10,9 @@ import { register as builds } from './commands/builds.js';
 import { register as market } from './commands/market.js';
 import { register as access } from './commands/access.js';
 import { register as session } from './commands/session.js';
+import { register as metrics } from './commands/metrics.js';
+import { register as drains } from './commands/drains.js';
+import { register as autoscale } from './commands/autoscale.js';
 
 /**
  * yb, in the Heroku CLI's tradition: `yb apps:create web --image nginx`, `yb deploy`, `yb logs
@@ -56,6 +59,9 @@ export function program(): Command {
   apps(p, run);
   config(p, run);
   builds(p, run);
+  metrics(p, run);
+  drains(p, run);
+  autoscale(p, run);
   market(p, run);
   access(p, run);
   p.command('completion').argument('[shell]', 'bash or zsh', 'bash').description('print a shell completion script: source <(yb completion bash)')

@@ -385,6 +385,221 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/teams/{team}/apps/{app}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The app's request rate, errors, latency, CPU, memory against its limit, replicas and restarts
+         * @description Each series is a list of points; a gap where there was nothing to measure (no requests, no replicas). The unit is in every name.
+         */
+        get: operations["getAppMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        /** The team's requests, errors, CPU and memory over all its apps */
+        get: operations["getTeamMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/log-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The app's kept log lines, every replica's (those since deleted too), searched by time and text
+         * @description The newest `limit` lines between `since` and `until` that contain `grep`, oldest first; `truncated` when there were more.
+         */
+        get: operations["searchAppLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/drains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        /** The app's log drains: where every line it prints is also sent */
+        get: operations["listLogDrains"];
+        put?: never;
+        /** Send every line the app prints to a syslog receiver (RFC 5424 over TCP or TLS) or an HTTPS endpoint (logplex frames), as Heroku's drains */
+        post: operations["addLogDrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/drains/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop sending the app's lines to this drain */
+        delete: operations["removeLogDrain"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/autoscaling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets the app's autoscaling rule: a HorizontalPodAutoscaler keeps its replicas between min and max, aiming at the targets
+         * @description Refused (409) when the app's cluster cannot measure a target given (no resource metrics,
+         *     metrics.k8s.io, for CPU and memory; no Yunbang request metrics, external.metrics.k8s.io,
+         *     for requestsPerReplica and p95Ms), when the team's plan has no room for max replicas, and
+         *     for apps with volumes. While a rule is set,
+         *     setting `replicas` by hand is refused, naming the rule.
+         */
+        put: operations["setAutoscaling"];
+        post?: never;
+        /** Turns autoscaling off: the app keeps the replicas it has, as its own count */
+        delete: operations["removeAutoscaling"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        /** The app's alert rules in force, and where they differ from the platform's defaults */
+        get: operations["getAppAlerts"];
+        /** Sets the app's rules where they differ from the defaults: a rule given replaces its default (false turns it off), one not given keeps it; {} returns all to the defaults */
+        put: operations["setAppAlerts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        /** Where the team is told when its apps' alerts fire and resolve */
+        get: operations["listNotifications"];
+        put?: never;
+        /** Posts the team's alerts to a webhook, signed (X-Yunbang-Signature: sha256=HMAC of the body), as JSON or a Slack-compatible body */
+        post: operations["addNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/notifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop posting the team's alerts there */
+        delete: operations["removeNotification"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clusters/{cluster}/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        /** A cluster's nodes: capacity, allocatable, what Yunbang's pods request, and what is in use (the admin only) */
+        get: operations["getClusterResources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/builds/{id}": {
         parameters: {
             query?: never;
@@ -741,6 +956,140 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ResourceAmounts: {
+            cpuCores: number;
+            memoryBytes: number;
+        };
+        ResourceAmountsWithPods: {
+            cpuCores: number;
+            memoryBytes: number;
+            pods: number;
+        };
+        ClusterResources: {
+            cluster: string;
+            /**
+             * Format: date-time
+             * @description When the worker last read the nodes
+             */
+            checkedAt: string | null;
+            nodes: {
+                name: string;
+                ready: boolean;
+                capacity: components["schemas"]["ResourceAmountsWithPods"];
+                allocatable: components["schemas"]["ResourceAmountsWithPods"];
+                /** @description Of the pods Yunbang runs there */
+                requests: components["schemas"]["ResourceAmountsWithPods"];
+                /** @description In use now, from the kubelet through Prometheus; null without one */
+                usage: components["schemas"]["ResourceAmounts"] | null;
+            }[];
+        };
+        ThresholdRule: {
+            threshold: number;
+            /** @description Below this many requests in the window the rule never fires (a quiet app never pages) */
+            minRequests: number;
+        };
+        RatioRule: {
+            threshold: number;
+        };
+        /** @description An app's four rules; false: the rule is off */
+        AlertRules: {
+            /** @description Share of requests answered 5xx over 5 minutes (0 to 1) */
+            errorRatio: components["schemas"]["ThresholdRule"] | false;
+            /** @description 95th percentile response time over 5 minutes, in milliseconds */
+            latencyP95Ms: components["schemas"]["ThresholdRule"] | false;
+            /** @description A replica in CrashLoopBackOff */
+            crashLoop: boolean;
+            /** @description Memory in use as a share of the limit */
+            memoryRatio: components["schemas"]["RatioRule"] | false;
+        };
+        AlertRulesInput: {
+            errorRatio?: components["schemas"]["ThresholdRule"] | false;
+            latencyP95Ms?: components["schemas"]["ThresholdRule"] | false;
+            crashLoop?: boolean;
+            memoryRatio?: components["schemas"]["RatioRule"] | false;
+        };
+        AppAlerts: {
+            rules: components["schemas"]["AlertRules"];
+            overrides: components["schemas"]["AlertRulesInput"];
+        };
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            /** @enum {string} */
+            format: "json" | "slack";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The signing secret; only in the answer that created it */
+            secret?: string;
+        };
+        LogDrain: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LogSearch: {
+            /** @description There were more lines than `limit`; the newest are given */
+            truncated: boolean;
+            lines: {
+                /**
+                 * Format: date-time
+                 * @description When the container printed it
+                 */
+                at: string;
+                /** @description The replica that printed it */
+                pod: string;
+                line: string;
+            }[];
+        };
+        MetricPoint: {
+            /** @description Seconds since the epoch */
+            t: number;
+            v: number;
+        };
+        MetricsRange: {
+            /** @description Seconds since the epoch */
+            start: number;
+            /** @description Seconds since the epoch */
+            end: number;
+            stepSeconds: number;
+        };
+        AppMetrics: {
+            range: components["schemas"]["MetricsRange"];
+            /** @description Requests through the gateways, per second */
+            requestsPerSecond: components["schemas"]["MetricPoint"][];
+            /** @description Share of requests answered 5xx, from 0 to 1; a gap where there were no requests */
+            errorRatio: components["schemas"]["MetricPoint"][];
+            /** @description Median response time at the gateway, in milliseconds */
+            latencyP50Ms: components["schemas"]["MetricPoint"][];
+            /** @description 95th percentile response time, in milliseconds */
+            latencyP95Ms: components["schemas"]["MetricPoint"][];
+            /** @description 99th percentile response time, in milliseconds */
+            latencyP99Ms: components["schemas"]["MetricPoint"][];
+            /** @description CPU used by the app container over all replicas, in cores */
+            cpuCores: components["schemas"]["MetricPoint"][];
+            /** @description Memory in use (working set) over all replicas, in bytes */
+            memoryBytes: components["schemas"]["MetricPoint"][];
+            /** @description The memory limit over the same replicas, in bytes */
+            memoryLimitBytes: components["schemas"]["MetricPoint"][];
+            /** @description Replicas ready */
+            replicas: components["schemas"]["MetricPoint"][];
+            /** @description Container restarts over the current replicas */
+            restarts: components["schemas"]["MetricPoint"][];
+        };
+        TeamMetrics: {
+            range: components["schemas"]["MetricsRange"];
+            /** @description Requests through the gateways, per second */
+            requestsPerSecond: components["schemas"]["MetricPoint"][];
+            /** @description Share of requests answered 5xx, from 0 to 1 */
+            errorRatio: components["schemas"]["MetricPoint"][];
+            /** @description CPU used by the team's app containers, in cores */
+            cpuCores: components["schemas"]["MetricPoint"][];
+            /** @description Memory in use by the team's app containers, in bytes */
+            memoryBytes: components["schemas"]["MetricPoint"][];
+        };
         Template: {
             /** @description A built-in name (mysql), or team/name for a published one */
             name: string;
@@ -840,6 +1189,7 @@ export interface components {
             createdAt: string;
             podSecurity: components["schemas"]["PodSecurity"];
             quota: components["schemas"]["TeamQuota"];
+            logRetention: components["schemas"]["LogRetention"];
             /** @description The clusters it may run apps in (its namespace exists in each) */
             clusters: string[];
             /** @description Where its new apps go unless createApp names a cluster */
@@ -915,6 +1265,11 @@ export interface components {
             /** @description Builds run at once; more wait in the queue */
             builds: number;
         };
+        /** @description How long a team's log lines are kept: the oldest days go first once either limit is passed (today's are always kept) */
+        LogRetention: {
+            days: number;
+            megabytes: number;
+        };
         TeamQuotaInput: {
             pods: number;
             /** @example 8 */
@@ -932,6 +1287,8 @@ export interface components {
             podSecurity?: components["schemas"]["PodSecurity"];
             /** @description The team's plan; null returns it to the platform's default */
             quota?: components["schemas"]["TeamQuotaInput"] | null;
+            /** @description How long its log lines are kept; null returns to the platform's default */
+            logRetention?: components["schemas"]["LogRetention"] | null;
         };
         CreateTeam: {
             name: components["schemas"]["TeamName"];
@@ -964,9 +1321,42 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description Replicas between min and max, aiming at each target given (at least one) */
+        AutoscalingInput: {
+            min: number;
+            max: number;
+            /** @description Target CPU use, percent of the CPU requested */
+            cpuPercent?: number | null;
+            /** @description Target memory use, percent of the memory requested */
+            memoryPercent?: number | null;
+            /** @description Target requests a second per replica, counted by the gateways (at most three decimals) */
+            requestsPerReplica?: number | null;
+            /** @description Target 95th-percentile response time in milliseconds, measured by the gateways */
+            p95Ms?: number | null;
+        };
+        Autoscaling: {
+            min: number;
+            max: number;
+            cpuPercent: number | null;
+            memoryPercent: number | null;
+            requestsPerReplica: number | null;
+            p95Ms: number | null;
+            /** @description What the HorizontalPodAutoscaler last said; null until it has said anything */
+            status: null | {
+                currentReplicas: number;
+                desiredReplicas: number;
+                /** @description False while it cannot scale (no metrics, pods without requests): message says why */
+                working: boolean;
+                reason: string;
+                message: string;
+                lastScaleTime: string | null;
+            };
+        };
         App: {
             name: string;
             team: string;
+            /** @description Its autoscaling rule and what the autoscaler says; null: scaled by hand (replicas) */
+            autoscaling: null | components["schemas"]["Autoscaling"];
             /** @description The cluster it runs in */
             cluster: string;
             /** @description The cluster it is moving to; it serves from `cluster` until Ready there */
@@ -1335,8 +1725,21 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Something the answer depends on is unreachable or not configured (metrics without Prometheus, a cluster that does not answer); try again later */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
+        /** @description How far back, e.g. 15m, 1h, 7d (at most 7d) */
+        metricsWindow: string;
+        /** @description Between points, e.g. 15s, 1m (default about 240 points over the window, never under the scrape interval) */
+        metricsStep: string;
         buildId: string;
         team: components["schemas"]["TeamName"];
         app: components["schemas"]["AppName"];
@@ -2168,6 +2571,452 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAppMetrics: {
+        parameters: {
+            query?: {
+                /** @description How far back, e.g. 15m, 1h, 7d (at most 7d) */
+                window?: components["parameters"]["metricsWindow"];
+                /** @description Between points, e.g. 15s, 1m (default about 240 points over the window, never under the scrape interval) */
+                step?: components["parameters"]["metricsStep"];
+            };
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series over the window */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppMetrics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTeamMetrics: {
+        parameters: {
+            query?: {
+                /** @description How far back, e.g. 15m, 1h, 7d (at most 7d) */
+                window?: components["parameters"]["metricsWindow"];
+                /** @description Between points, e.g. 15s, 1m (default about 240 points over the window, never under the scrape interval) */
+                step?: components["parameters"]["metricsStep"];
+            };
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series over the window */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMetrics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    searchAppLogs: {
+        parameters: {
+            query?: {
+                /** @description A duration back from now (30m, 2h, 7d) or an ISO 8601 time; default 1h */
+                since?: string;
+                /** @description A duration back from now or an ISO 8601 time; default now */
+                until?: string;
+                /** @description Only lines containing this text (literal and case-sensitive, as grep -F) */
+                grep?: string;
+                /** @description One replica, by its pod name or the end of it */
+                replica?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lines, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogSearch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listLogDrains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drains, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogDrain"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addLogDrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description syslog://host:port, syslog+tls://host:port or https://host/path; the host must be public unless the operator allows it */
+                    url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The drain; lines printed from now on are sent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogDrain"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeLogDrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The drain removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogDrain"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setAutoscaling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutoscalingInput"];
+            };
+        };
+        responses: {
+            /** @description The app, with its rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeAutoscaling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app, scaled by hand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["App"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAppAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppAlerts"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setAppAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRulesInput"];
+            };
+        };
+        responses: {
+            /** @description The rules now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppAlerts"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An https:// URL; its host must be public unless the operator allows it */
+                    url: string;
+                    /**
+                     * @default json
+                     * @enum {string}
+                     */
+                    format?: "json" | "slack";
+                };
+            };
+        };
+        responses: {
+            /** @description The webhook, with its signing secret (shown this once) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"] & {
+                        secret: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getClusterResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cluster: components["parameters"]["cluster"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The nodes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterResources"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };

@@ -26,6 +26,8 @@ export interface ImageRecipe {
   files?: [string, string, string][];
   entrypoint?: string[];
   cmd?: string[];
+  /** The signal that asks the process to stop, when the upstream image names one (STOPSIGNAL). */
+  stopSignal?: string;
   user?: string;
   workdir?: string;
   env?: string[];
@@ -67,6 +69,8 @@ export const RECIPES: ImageRecipe[] = [
     // Dockerfiles written for the upstream image put their pages; Debian's welcome page is there).
     hook: 'ln -sf /dev/stdout "$1/var/log/nginx/access.log" && ln -sf /dev/stderr "$1/var/log/nginx/error.log" && sed -i "s#root /var/www/html;#root /usr/share/nginx/html;#" "$1/etc/nginx/sites-available/default" && test -f "$1/usr/share/nginx/html/index.html"',
     cmd: ['nginx', '-g', 'daemon off;'],
+    // As the upstream image: SIGQUIT is nginx's graceful stop (SIGTERM, its fast one, cuts requests in flight).
+    stopSignal: 'SIGQUIT',
   },
 ];
 
@@ -195,7 +199,9 @@ RECIPES.push(
 /**
  * What the evaluation install (k8s/install/overlays/evaluation) bundles besides PostgreSQL:
  * Debian's etcd 3.4 serves `quay.io/coreos/etcd:v3.5.17` (its flags are the same), Debian's
- * distribution registry 2.8 serves `registry:2` with the upstream image's configuration.
+ * distribution registry 2.8 serves `registry:2` with the upstream image's configuration, and
+ * Debian's Prometheus 2.42 and Alertmanager 0.25 serve `prom/prometheus:v2.42.0` and
+ * `prom/alertmanager:v0.25.0` (the same versions; the upstream images' paths and user nobody).
  */
 RECIPES.push(
   {
@@ -207,5 +213,17 @@ RECIPES.push(
     packages: ['docker-registry'], servedBy: 'docker-registry', variant: 'essential',
     hook: 'mkdir -p "$1/var/lib/registry"',
     copy: [['registry-config.yml', '/etc/docker/registry/config.yml']], entrypoint: ['docker-registry'], cmd: ['serve', '/etc/docker/registry/config.yml'],
+  },
+  {
+    repository: 'prom/prometheus', tag: 'v2.42.0', upstream: 'prom/prometheus:v2.42.0',
+    packages: ['prometheus'], servedBy: 'prometheus', variant: 'essential', user: '65534', workdir: '/prometheus',
+    hook: 'mkdir -p "$1/prometheus" && chown 65534:65534 "$1/prometheus"',
+    entrypoint: ['/usr/bin/prometheus'], cmd: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'],
+  },
+  {
+    repository: 'prom/alertmanager', tag: 'v0.25.0', upstream: 'prom/alertmanager:v0.25.0',
+    packages: ['prometheus-alertmanager'], servedBy: 'prometheus-alertmanager', variant: 'essential', user: '65534', workdir: '/alertmanager',
+    hook: 'mkdir -p "$1/alertmanager" && chown 65534:65534 "$1/alertmanager"',
+    entrypoint: ['/usr/bin/prometheus-alertmanager'], cmd: ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager'],
   },
 );

@@ -155,6 +155,7 @@ async function build(r: ImageRecipe, registry: string, work: string, cacheDir: s
       ...(r.entrypoint ? r.entrypoint.flatMap((e) => ['--config.entrypoint', e]) : []),
       ...(r.cmd ? r.cmd.flatMap((c) => ['--config.cmd', c]) : []),
       ...(r.user ? ['--config.user', r.user] : []),
+      ...(r.stopSignal ? ['--config.stopsignal', r.stopSignal] : []),
       ...(r.workdir ? ['--config.workingdir', r.workdir] : []),
       '--config.env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
       ...(r.env ?? []).flatMap((e) => ['--config.env', e]),

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { NODE_NAME } from './kubelet.js';
@@ -51,7 +51,11 @@ export async function startLocalPath(kc: k8s.KubeConfig, root: string): Promise<
   const provision = async (c: k8s.V1PersistentVolumeClaim) => {
     if (!wants(c)) return;
     const pv = volumeFor(c, root);
-    mkdirSync(pv.spec!.hostPath!.path, { recursive: true, mode: 0o777 });
+    // Writable by any user, as Rancher's local-path makes them (`mkdir -m 0777`): a hostPath volume
+    // takes no fsGroup, so a pod running as nobody (Prometheus) could not write a root-owned
+    // folder. mkdir's mode passes through the umask; chmod does not.
+    mkdirSync(pv.spec!.hostPath!.path, { recursive: true });
+    chmodSync(pv.spec!.hostPath!.path, 0o777);
     await core.createPersistentVolume({ body: pv }).catch((err: { code?: number }) => { if (err.code !== 409) throw err; });
   };
   const release = async (pv: k8s.V1PersistentVolume) => {

@@ -16,6 +16,7 @@ import { NODE_NAME, renderCniConfig, startKubelet, startKubeProxy } from './kube
 import { createMountNamespace } from './mount-ns.js';
 import { startClusterDns } from './dns.js';
 import { startLocalPath } from './local-path.js';
+import { startMetricsApi } from './metrics-api.js';
 import { machineRegistries, startEgressProxy } from './egress.js';
 
 /** Where builds find the egress proxy, at the node's address (the Kaniko stand-in knows it). */
@@ -47,8 +48,13 @@ export interface RealNode {
   images: BuiltImage[];
   /** The nsenter prefix that runs a command inside the node's network namespace. */
   enter: string[];
+  /** Where Prometheus scrapes the kubelet's metrics, with a client certificate of its own. */
+  kubelet: KubeletScrape;
   stop(): Promise<void>;
 }
+
+/** The kubelet's HTTPS endpoint on loopback and the files a scraper presents and checks it with. */
+export interface KubeletScrape { address: string; caFile: string; certFile: string; keyFile: string; node: string }
 
 export interface RealNodeOptions {
   dir: string;
@@ -160,7 +166,13 @@ export async function startRealNode(o: RealNodeOptions): Promise<RealNode> {
     stops.push(async () => volumes.stop());
     await waitForNodeReady(o.controlPlane.kubeconfig, join(o.logDir, 'kubelet.log'));
     await declareStandIns(admin, standInNames(RECIPES, images));
-    return { network: net, portal, registry, registryInNode: `${net.nodeIp}:${REGISTRY_PORT}`, images, enter: nsenter(net), stop };
+    // Prometheus reaches the kubelet as the API server does: a client certificate of the cluster's CA.
+    if (!existsSync(join(pki, 'prometheus.crt'))) issueCertificate(pki, 'prometheus', 'yunbang-prometheus');
+    const scrape = { address: `127.0.0.1:${kubeletPort}`, caFile: join(pki, 'ca.crt'), certFile: join(pki, 'prometheus.crt'), keyFile: join(pki, 'prometheus.key'), node: NODE_NAME };
+    // metrics.k8s.io, for the HPA controller (Debian has no metrics-server): from the kubelet's figures.
+    const metricsApi = await startMetricsApi({ admin, pki, kubelet: scrape, onError: (e) => appendFileSync(join(o.logDir, 'metrics-api.log'), `${new Date().toISOString()} ${e.message}\n`) });
+    stops.push(() => metricsApi.stop());
+    return { network: net, portal, registry, registryInNode: `${net.nodeIp}:${REGISTRY_PORT}`, images, enter: nsenter(net), kubelet: scrape, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { Badge, Button, Code, Group, ScrollArea, Select, Stack, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, ScrollArea, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { AppLogLinesDocument, type AppDetailFragment } from '../../gql/graphql';
 import { useSubscription } from '../../live';
 import { Problem } from '../../components/Problem';
+import { LogSearch } from './LogSearch';
 
 /** Lines kept per replica: the view is a window on the stream, not its archive. */
 const KEEP = 5000;
@@ -13,6 +14,16 @@ const KEEP = 5000;
  * the view while lines keep arriving underneath; resume shows them, none lost.
  */
 export function Logs({ app }: { app: AppDetailFragment }) {
+  const [mode, setMode] = useState<'live' | 'search'>('live');
+  return (
+    <Stack>
+      <SegmentedControl aria-label="Logs" w={260} value={mode} onChange={(v) => setMode(v as 'live' | 'search')} data={[{ value: 'live', label: 'Live' }, { value: 'search', label: 'Search kept lines' }]} />
+      {mode === 'live' ? <LiveLogs app={app} /> : <LogSearch app={app} />}
+    </Stack>
+  );
+}
+
+function LiveLogs({ app }: { app: AppDetailFragment }) {
   const [paused, setPaused] = useState(false);
   const [replica, setReplica] = useState<string | null>(null);
   const [lines, setLines] = useState<Map<string, string[]>>(new Map());

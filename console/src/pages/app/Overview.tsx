@@ -1,10 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { Anchor, Button, Card, Code, Group, List, NumberInput, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
+import { Anchor, Button, Card, Code, Group, List, Loader, NumberInput, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { ApiError, gql } from '../../api';
 import { RestartAppDocument, StartAppDocument, StopAppDocument, UpdateAppDocument, type AppDetailFragment } from '../../gql/graphql';
 import { useCan } from '../../session';
 import { ago } from '../../components/time';
 import { useAppMutation } from './mutate';
+import { Autoscale } from './Autoscale';
+
+// uPlot and the charts load only when an app's overview is shown: the first load never pays for them.
+const Metrics = lazy(() => import('./Metrics'));
 
 /** Live status, where it is reached, start / stop / restart, and scale. */
 export function Overview({ app }: { app: AppDetailFragment }) {
@@ -19,7 +23,8 @@ export function Overview({ app }: { app: AppDetailFragment }) {
   const submit = (e: FormEvent) => { e.preventDefault(); scale.mutate(Number(replicas)); };
   const scaleError = scale.error instanceof ApiError ? scale.error.field('replicas') ?? scale.error.message : undefined;
   return (
-    <SimpleGrid cols={{ base: 1, md: 2 }}>
+    <Stack>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
       <Card withBorder>
         <Stack gap="xs">
           <Title order={2} size="h4">Status</Title>
@@ -47,7 +52,7 @@ export function Overview({ app }: { app: AppDetailFragment }) {
           {app.image && app.imageServedBy && <Text size="sm" c="dimmed" data-testid="served-by">{app.image}: served locally by {app.imageServedBy}</Text>}
         </Stack>
       </Card>
-      {write && (
+      {write && !app.autoscaling && (
         <Card withBorder component="form" onSubmit={submit} aria-label="Scale">
           <Stack gap="xs">
             <Title order={2} size="h4">Scale</Title>
@@ -58,6 +63,9 @@ export function Overview({ app }: { app: AppDetailFragment }) {
           </Stack>
         </Card>
       )}
-    </SimpleGrid>
+      <Autoscale app={app} write={write} />
+      </SimpleGrid>
+      <Suspense fallback={<Loader size="sm" aria-label="Loading metrics" />}><Metrics team={app.team} app={app.name} /></Suspense>
+    </Stack>
   );
 }

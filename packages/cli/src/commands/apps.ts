@@ -4,6 +4,7 @@ import { documents, waitUntilReady, type Schemas } from '@yunbang/sdk';
 import { insideGit, keyValues, linkCheckout, templateParameters, UsageError, type Ctx, type Target } from '../context.js';
 import { colors, fields, health, print, printJson, table, waiting } from '../output.js';
 import type { Run } from '../run.js';
+import { describeRule } from '../autoscaling.js';
 
 /** The REST API's App, as the SDK's generated types describe it. */
 type App = Schemas['App'];
@@ -110,6 +111,7 @@ export function register(program: Command, run: Run): void {
       if (!o.watch) {
         if (c.out.json) return printJson({ app: a.name, running: a.running, replicas: a.replicas, image: a.image, imageServedBy: a.imageServedBy, status: a.status });
         print(line(a.status, a.running));
+        if (a.autoscaling) print(colors.dim(`autoscaled: ${describeRule(a.autoscaling).join('; ')}`));
         // The local stack's stand-ins say what really runs ("mysql:8.4 — served locally by MariaDB 10.11").
         if (a.image && a.imageServedBy) print(colors.dim(`${a.image} — served locally by ${a.imageServedBy}`));
         return;

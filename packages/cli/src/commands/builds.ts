@@ -45,13 +45,28 @@ export function register(program: Command, run: Run): void {
       print(`cancelled build #${b.number}`);
     }));
 
-  program.command('logs').description('the app\'s logs, every replica').option('-t, --tail', 'keep following new lines').option('-n, --num <lines>', 'lines per replica', Number, 100)
+  program.command('logs').description('the app\'s logs, every replica; with --since or --grep, the lines kept (replicas since deleted too)')
+    .option('-t, --tail', 'keep following new lines').option('-n, --num <lines>', 'lines per replica (kept lines: at most, the newest)', Number)
     .option('-r, --replica <pod>', 'one replica (its pod name or the end of it)')
-    .action(run(async (c, t, o: { tail?: boolean; num: number; replica?: string }) => {
+    .option('--since <when>', 'kept lines from this long ago (30m, 2h, 7d) or this time (ISO 8601)')
+    .option('--until <when>', 'kept lines up to this long ago or this time')
+    .option('-g, --grep <text>', 'kept lines containing this text')
+    .action(run(async (c, t, o: { tail?: boolean; num?: number; replica?: string; since?: string; until?: string; grep?: string }) => {
       const team = c.team(t);
       const app = c.app(t);
+      if (o.since !== undefined || o.until !== undefined || o.grep !== undefined) {
+        if (o.tail) throw new UsageError('--tail follows live lines; --since, --until and --grep search kept ones: use one or the other');
+        const query = { ...(o.since ? { since: o.since } : {}), ...(o.until ? { until: o.until } : {}), ...(o.grep ? { grep: o.grep } : {}), ...(o.replica ? { replica: o.replica } : {}), ...(o.num ? { limit: o.num } : {}) };
+        const { data } = await c.rest.GET('/teams/{team}/apps/{app}/log-lines', { params: { path: { team, app }, query } });
+        const found = data as unknown as { lines: { at: string; pod: string; line: string }[]; truncated: boolean };
+        if (c.out.json) return printJson(found);
+        for (const l of found.lines) print(`${colors.dim(l.at)} ${colors.cyan(l.pod)} ${l.line}`);
+        if (found.truncated) note(colors.dim(`(the newest ${found.lines.length} lines; narrow --since or raise -n for more)`));
+        return;
+      }
+      const num = o.num ?? 100;
       if (!o.tail) {
-        const { data } = await c.rest.GET('/teams/{team}/apps/{app}/logs', { params: { path: { team, app }, query: { tail: o.num } } });
+        const { data } = await c.rest.GET('/teams/{team}/apps/{app}/logs', { params: { path: { team, app }, query: { tail: num } } });
         const lines = (data as unknown as { pod: string; line: string }[]).filter((l) => !o.replica || l.pod.endsWith(o.replica));
         if (c.out.json) return printJson(lines);
         for (const l of lines) print(`${colors.cyan(l.pod)} ${l.line}`);
@@ -59,7 +74,7 @@ export function register(program: Command, run: Run): void {
       }
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
-      for await (const l of followAppLogs(c.graphql, { team, app, tail: o.num, replica: o.replica, signal: stop.signal })) {
+      for await (const l of followAppLogs(c.graphql, { team, app, tail: num, replica: o.replica, signal: stop.signal })) {
         if (c.out.json) process.stdout.write(`${JSON.stringify(l)}\n`);
         else print(`${colors.cyan(l.pod)} ${l.line}`);
       }

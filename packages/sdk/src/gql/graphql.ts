@@ -4,6 +4,19 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AutoscalingInput = {
+  /** Target CPU use, percent of the CPU requested */
+  cpuPercent?: number | null | undefined;
+  max: number;
+  /** Target memory use, percent of the memory requested */
+  memoryPercent?: number | null | undefined;
+  min: number;
+  /** Target 95th-percentile response time in milliseconds, measured by the gateways */
+  p95Ms?: number | null | undefined;
+  /** Target requests a second per replica, counted by the gateways (at most three decimals) */
+  requestsPerReplica?: number | null | undefined;
+};
+
 export type AppStatusSubscriptionVariables = Exact<{
   team: string;
   app: string;
@@ -57,6 +70,38 @@ export type AppLogLinesSubscriptionVariables = Exact<{
 
 
 export type AppLogLinesSubscription = { appLogLines: { pod: string, line: string } };
+
+export type AppMetricsQueryVariables = Exact<{
+  team: string;
+  app: string;
+  window?: string | null | undefined;
+  step?: string | null | undefined;
+}>;
+
+
+export type AppMetricsQuery = { app: { metrics: { range: { start: number, end: number, stepSeconds: number }, requestsPerSecond: Array<{ t: number, v: number }>, errorRatio: Array<{ t: number, v: number }>, latencyP50Ms: Array<{ t: number, v: number }>, latencyP95Ms: Array<{ t: number, v: number }>, latencyP99Ms: Array<{ t: number, v: number }>, cpuCores: Array<{ t: number, v: number }>, memoryBytes: Array<{ t: number, v: number }>, memoryLimitBytes: Array<{ t: number, v: number }>, replicas: Array<{ t: number, v: number }>, restarts: Array<{ t: number, v: number }> } } | null };
+
+export type AppLogSearchQueryVariables = Exact<{
+  team: string;
+  app: string;
+  since?: string | null | undefined;
+  until?: string | null | undefined;
+  grep?: string | null | undefined;
+  replica?: string | null | undefined;
+  limit?: number | null | undefined;
+}>;
+
+
+export type AppLogSearchQuery = { app: { logSearch: { truncated: boolean, lines: Array<{ at: string, pod: string, line: string }> } } | null };
+
+export type SetAutoscalingMutationVariables = Exact<{
+  team: string;
+  name: string;
+  input?: AutoscalingInput | null | undefined;
+}>;
+
+
+export type SetAutoscalingMutation = { setAutoscaling: { app: { name: string, replicas: number, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string, lastScaleTime: string | null } | null } | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -165,3 +210,102 @@ export const AppLogLinesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AppLogLinesSubscription, AppLogLinesSubscriptionVariables>;
+export const AppMetricsDocument = new TypedDocumentString(`
+    query AppMetrics($team: String!, $app: String!, $window: String, $step: String) {
+  app(team: $team, name: $app) {
+    metrics(window: $window, step: $step) {
+      range {
+        start
+        end
+        stepSeconds
+      }
+      requestsPerSecond {
+        t
+        v
+      }
+      errorRatio {
+        t
+        v
+      }
+      latencyP50Ms {
+        t
+        v
+      }
+      latencyP95Ms {
+        t
+        v
+      }
+      latencyP99Ms {
+        t
+        v
+      }
+      cpuCores {
+        t
+        v
+      }
+      memoryBytes {
+        t
+        v
+      }
+      memoryLimitBytes {
+        t
+        v
+      }
+      replicas {
+        t
+        v
+      }
+      restarts {
+        t
+        v
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AppMetricsQuery, AppMetricsQueryVariables>;
+export const AppLogSearchDocument = new TypedDocumentString(`
+    query AppLogSearch($team: String!, $app: String!, $since: String, $until: String, $grep: String, $replica: String, $limit: Int) {
+  app(team: $team, name: $app) {
+    logSearch(
+      since: $since
+      until: $until
+      grep: $grep
+      replica: $replica
+      limit: $limit
+    ) {
+      truncated
+      lines {
+        at
+        pod
+        line
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AppLogSearchQuery, AppLogSearchQueryVariables>;
+export const SetAutoscalingDocument = new TypedDocumentString(`
+    mutation SetAutoscaling($team: String!, $name: String!, $input: AutoscalingInput) {
+  setAutoscaling(team: $team, name: $name, input: $input) {
+    app {
+      name
+      replicas
+      autoscaling {
+        min
+        max
+        cpuPercent
+        memoryPercent
+        requestsPerReplica
+        p95Ms
+        status {
+          currentReplicas
+          desiredReplicas
+          working
+          reason
+          message
+          lastScaleTime
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetAutoscalingMutation, SetAutoscalingMutationVariables>;

@@ -1,7 +1,7 @@
 // The test stand-in image's server, as a real container on the real node: what the simulated
 // node plays in one process (scripts/local/sim-pods.ts), here a process of its own under the
 // kubelet, so probes, restarts and back-off are the kubelet's. It answers every path with JSON
-// naming its pod and echoes websocket messages. Served for `registry.example/*` images only
+// naming its pod (/status/<code> with that code, /burn/<ms> after that long on a CPU) and echoes websocket messages. Served for `registry.example/*` images only
 // (registry-front.ts), which no real registry could serve: tests and examples name them.
 //
 // YUNBANG_SIM shapes it, as on the simulated node:
@@ -57,6 +57,17 @@ const server = createServer((req, res) => {
     const json = (status, body) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (Date.now() - started < d.warmupMs) return json(503, { pod, status: 'starting' });
     if (d.failReadiness && path.split('?')[0] === readinessPath) return json(503, { pod, status: 'not ready' });
+    // /status/500 answers 500 (as httpbin's): tests make an app fail on demand.
+    const asked = /^\/status\/([1-5]\d\d)(?:[/?]|$)/.exec(path);
+    if (asked) return json(Number(asked[1]), { pod, status: Number(asked[1]) });
+    // /burn/<ms> keeps a CPU busy that long before answering: tests load an app into autoscaling.
+    const burn = /^\/burn\/(\d{1,4})(?:[/?]|$)/.exec(path);
+    if (burn) {
+      const until = Date.now() + Math.min(Number(burn[1]), 2000);
+      let spins = 0;
+      while (Date.now() < until) spins++;
+      return json(200, { pod, burnedMs: Number(burn[1]), spins });
+    }
     const h = req.headers;
     json(200, {
       ...identity, host: h.host ?? '', path,

@@ -1,0 +1,16 @@
+import type { Schemas } from '@yunbang/sdk';
+import { colors } from './output.js';
+
+type Autoscaling = NonNullable<Schemas['App']['autoscaling']>;
+
+/** One line for a rule: "1–4 replicas on CPU 70% and 20 req/s per replica", and what the autoscaler says. */
+export function describeRule(a: Autoscaling): string[] {
+  const targets = [
+    a.cpuPercent != null && `CPU ${a.cpuPercent}%`, a.memoryPercent != null && `memory ${a.memoryPercent}%`,
+    a.requestsPerReplica != null && `${a.requestsPerReplica} req/s per replica`, a.p95Ms != null && `p95 ${a.p95Ms} ms`,
+  ].filter(Boolean).join(' and ');
+  const s = a.status;
+  const said = !s ? 'waiting for the autoscaler' : s.working ? `${s.currentReplicas} now, ${s.desiredReplicas} wanted${s.message ? ` (${s.message})` : ''}` : colors.red(s.message);
+  return [`${a.min}–${a.max} replicas on ${targets}`, said];
+}
+
