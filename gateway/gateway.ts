@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
-import { Etcd3 } from 'etcd3';
+import { etcdClient } from '../src/publish/etcd-client.js';
 import { log as rootLog } from '../src/log.js';
 import type { GatewayConfig } from './config.js';
 import { CertStore, type Issuer } from './certs.js';
@@ -62,8 +62,7 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   const metrics = new GatewayMetrics();
   const controlListen = `unix:${controlSocket(dir)}`;
   const asRoot = process.getuid?.() === 0;
-  const etcd = new Etcd3({
-    hosts: c.etcdEndpoints, dialTimeout: 3000,
+  const etcd = etcdClient(c.etcdEndpoints, {
     // Resume a broken watch within seconds, not the default 30 s ceiling.
     // (etcd3 declares an IBackoff but calls .next() on it first, as on the factory its docs pass.)
     faultHandling: { watchBackoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 2000 }) as unknown as IBackoff<unknown> },

@@ -17,8 +17,9 @@ export interface RouteSourceEvents {
 
 export interface RouteSource { stop(): Promise<void>; synced(): boolean }
 
-export async function watchRoutes(etcd: Etcd3, events: RouteSourceEvents, opts: { retryMs?: number } = {}): Promise<RouteSource> {
+export async function watchRoutes(etcd: Etcd3, events: RouteSourceEvents, opts: { retryMs?: number; callTimeoutMs?: number } = {}): Promise<RouteSource> {
   const retryMs = opts.retryMs ?? 1000;
+  const callTimeoutMs = opts.callTimeoutMs ?? 10_000;
   let records = new Map<string, string>();
   let watcher: Watcher | undefined;
   let stopped = false;
@@ -30,16 +31,22 @@ export async function watchRoutes(etcd: Etcd3, events: RouteSourceEvents, opts: 
   async function listAndWatch(): Promise<void> {
     if (stopped) return;
     try {
-      await watcher?.cancel().catch(() => {});
+      if (watcher) await withTimeout(watcher.cancel(), callTimeoutMs, 'cancelling the watch').catch(() => {});
       watcher = undefined;
-      const res = await etcd.getAll().prefix(ROUTES_PREFIX).exec();
+      // Bounded: a call on a connection that stalled (no keepalive, no deadline) would wait forever,
+      // and the gateway with it, never ready.
+      const res = await etcd.getAll().prefix(ROUTES_PREFIX).options({ deadline: Date.now() + callTimeoutMs }).exec();
       const revision = res.header.revision;
       records = new Map(res.kvs.map((kv) => [kv.key.toString(), kv.value.toString()]));
       synced = true;
       publish(revision);
       events.onState?.('connected');
       if (stopped) return;
-      const w = await etcd.watch().prefix(ROUTES_PREFIX).startRevision(String(BigInt(revision) + 1n)).create();
+      const creating = etcd.watch().prefix(ROUTES_PREFIX).startRevision(String(BigInt(revision) + 1n)).create();
+      const w = await withTimeout(creating, callTimeoutMs, 'creating the watch').catch((err: unknown) => {
+        void creating.then((late) => late.cancel()).catch(() => {}); // a watch created too late is not kept
+        throw err;
+      });
       if (stopped) { await w.cancel(); return; }
       watcher = w;
       w.on('data', (res: { events: { type: string; kv: IKeyValue }[]; header: { revision: string } }) => {
@@ -76,4 +83,11 @@ export async function watchRoutes(etcd: Etcd3, events: RouteSourceEvents, opts: 
       await watcher?.cancel().catch(() => {});
     },
   };
+}
+
+/** The promise's value, or an error after `ms` (the promise itself is left to settle on its own). */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

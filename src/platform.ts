@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { parseAllowList } from './net/git-guard.js';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import PgBoss from 'pg-boss';
 import './db/pg-boss-patch.js';
 import { sealLegacyWebhookSecrets } from './webhooks/handle.js';
@@ -17,6 +17,7 @@ import { kubeClients, type Kube } from './kube.js';
 import { ClusterClients } from './clusters/clients.js';
 import { ensureEnvCluster } from './intents/clusters.js';
 import { PrometheusClient } from './observe/prometheus.js';
+import { etcdClient } from './publish/etcd-client.js';
 
 /** The connections one process holds: Postgres, the job queue, etcd and the Kubernetes API. */
 export interface Platform {
@@ -55,7 +56,7 @@ export async function connect(config: Config, opts: { supervise: boolean }): Pro
   // Log the message only: pg errors carry the whole client object.
   boss.on('error', (err: Error & { code?: string }) => log.error({ error: err.message, code: err.code }, 'pg-boss error'));
   await boss.start();
-  const etcd = new Etcd3({ hosts: config.ETCD_ENDPOINTS, dialTimeout: 3000 });
+  const etcd = etcdClient(config.ETCD_ENDPOINTS);
   const kubeConfig = loadKubeConfig(config.KUBECONFIG);
   const kube = kubeClients(kubeConfig);
   // The cluster this process's own KUBECONFIG names is registered under YUNBANG_CLUSTER_NAME.

@@ -80,8 +80,17 @@ describe.skipIf(!process.env.YUNBANG_TEST_INSTALL)('the evaluation install on th
       .filter((d) => d.metadata?.labels?.['app.kubernetes.io/name'] === 'yunbang');
     return Object.fromEntries(all.map((d) => [d.metadata!.name!, `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas}`]));
   };
-  const podStates = async () => JSON.stringify((await core.listNamespacedPod({ namespace: 'yunbang-system' })).items
-    .map((p) => [p.metadata?.name, p.status?.phase, p.status?.containerStatuses?.map((c) => c.state)]), null, 1).slice(0, 8000);
+  /** Every pod's phase and readiness, and the logs and events of those not ready: what a stuck install needs to be understood. */
+  const podStates = async () => {
+    const pods = (await core.listNamespacedPod({ namespace: 'yunbang-system' })).items;
+    const out = [JSON.stringify(pods.map((p) => [p.metadata?.name, p.status?.phase, p.status?.containerStatuses?.map((c) => ({ ready: c.ready, restarts: c.restartCount, state: c.state }))]))];
+    for (const p of pods.filter((p) => !p.status?.containerStatuses?.every((c) => c.ready))) {
+      const name = p.metadata!.name!;
+      out.push(`--- ${name}: log\n${await kubectl.async(['-n', 'yunbang-system', 'logs', '--tail=60', '--all-containers', name]).catch((e: Error) => e.message)}`);
+      out.push(`--- ${name}: events\n${await kubectl.async(['-n', 'yunbang-system', 'get', 'events', '--field-selector', `involvedObject.name=${name}`]).catch((e: Error) => e.message)}`);
+    }
+    return out.join('\n').slice(0, 20_000);
+  };
 
   it('reaches Ready: the API, the worker and the gateway beside the bundled PostgreSQL, etcd, registry, Prometheus and Alertmanager', async () => {
     const started = Date.now();

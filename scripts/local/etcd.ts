@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProcess, stopProcess, waitFor } from './proc.js';
 
-export interface LocalEtcd { endpoint: string; stop(): Promise<void> }
+/** `pid`: for fault tests that pause it (SIGSTOP) as a hung server would be. */
+export interface LocalEtcd { endpoint: string; pid: number | undefined; stop(): Promise<void> }
 
 /** A real etcd (Debian's etcd-server) on loopback, with its own data directory. */
 export async function startEtcd(opts: { name: string; dir: string; port: number; peerPort: number; logDir: string; pidDir?: string }): Promise<LocalEtcd> {
@@ -17,5 +18,5 @@ export async function startEtcd(opts: { name: string; dir: string; port: number;
     '--initial-cluster', `${opts.name}=http://127.0.0.1:${opts.peerPort}`,
   ], logFile, { pidFile: opts.pidDir ? join(opts.pidDir, `${opts.name}.pid`) : undefined });
   await waitFor(`etcd ${opts.name}`, async () => (await fetch(`${endpoint}/health`)).ok, 20_000, child, logFile);
-  return { endpoint, stop: () => stopProcess(child) };
+  return { endpoint, pid: child.pid, stop: () => stopProcess(child) };
 }

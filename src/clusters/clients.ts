@@ -1,8 +1,9 @@
 import * as k8s from '@kubernetes/client-node';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import type { Queryable } from '../db/pool.js';
 import { open } from '../crypto/box.js';
 import { kubeClients, type Kube } from '../kube.js';
+import { etcdClient } from '../publish/etcd-client.js';
 
 /**
  * One Kubernetes client per cluster (and one etcd client per distinct etcd a cluster publishes
@@ -73,7 +74,7 @@ export class ClusterClients {
     const key = [...endpoints].sort().join(',');
     let etcd = this.etcds.get(key);
     if (!etcd) {
-      etcd = new Etcd3({ hosts: endpoints, dialTimeout: 3000 });
+      etcd = etcdClient(endpoints);
       this.etcds.set(key, etcd);
     }
     return etcd;
