@@ -146,7 +146,7 @@ export async function benchGateway(stack: BenchStack): Promise<void> {
       const policy = { addressMap: parseAddressMap(LOCAL_ADDRESS_MAP), allowed: [parseCidr(LOOPBACK)] };
       const r0 = performance.now();
       const routes = parseRoutes(records, policy).routes.map((r) => ({ ...r, cert: null }));
-      const text = renderConfig(routes, { prefix: gatewayDir, tempDir: join(gatewayDir, 'tmp'), httpListen: '127.0.0.1:1', httpsListen: null, httpsPublicPort: 443, accessLog: join(gatewayDir, 'logs', 'bench-access.log'), accessLogFile: null, acmeChallenge: null, controlListen: '127.0.0.1:2', workerProcesses: 1, user: null, clientMaxBodySize: '1m', proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: 60, workerShutdownTimeoutSeconds: 10 });
+      const text = renderConfig(routes, { prefix: gatewayDir, tempDir: join(gatewayDir, 'tmp'), httpListen: '127.0.0.1:1', httpsListen: null, httpsPublicPort: 443, accessLog: join(gatewayDir, 'logs', 'bench-access.log'), accessLogFile: null, acmeChallenge: null, controlListen: '127.0.0.1:2', workerProcesses: 1, user: null, clientMaxBodySize: '1m', proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: 60, workerShutdownTimeoutSeconds: 10, wakerListen: null, wakeTimeoutSeconds: 30 });
       const render = performance.now() - r0;
       const conf = join(gatewayDir, `bench-${n}.conf`);
       const fs = await import('node:fs');

@@ -43,6 +43,10 @@ const schema = z.object({
   // On SIGTERM nginx keeps accepting this long before it quits gracefully: the Service's endpoints
   // drop a terminating pod a moment after it is told to stop, and connections arriving meanwhile must be served.
   YUNBANG_GATEWAY_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(0),
+  // Scale to zero (beta): how long a request to a sleeping app is held while it wakes, before a 503
+  // with Retry-After; and how often the apps that may sleep have their last request reported.
+  YUNBANG_GATEWAY_WAKE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  YUNBANG_GATEWAY_ACTIVITY_EVERY_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   YUNBANG_GATEWAY_DEBOUNCE_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   YUNBANG_GATEWAY_ACCESS_LOG: z.string().min(1).optional(),
   // Per-app request metrics, counted from nginx's access log; off: no access log is written for them.
@@ -81,6 +85,8 @@ export interface GatewayConfig {
   maxBody: string;
   readTimeoutSeconds: number;
   shutdownTimeoutSeconds: number;
+  wakeTimeoutSeconds: number;
+  activityEveryMs: number;
   drainSeconds: number;
   debounceMs: number;
   accessLogFile: string | null;
@@ -124,6 +130,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     acme: c.YUNBANG_ACME_EMAIL ? { email: c.YUNBANG_ACME_EMAIL, directoryUrl: c.YUNBANG_ACME_DIRECTORY, caFile: c.YUNBANG_ACME_CA_FILE } : null,
     workers: c.YUNBANG_GATEWAY_WORKERS, maxBody: c.YUNBANG_GATEWAY_MAX_BODY,
     readTimeoutSeconds: c.YUNBANG_GATEWAY_READ_TIMEOUT_SECONDS, shutdownTimeoutSeconds: c.YUNBANG_GATEWAY_SHUTDOWN_TIMEOUT_SECONDS,
+    wakeTimeoutSeconds: c.YUNBANG_GATEWAY_WAKE_TIMEOUT_SECONDS, activityEveryMs: c.YUNBANG_GATEWAY_ACTIVITY_EVERY_MS,
     drainSeconds: c.YUNBANG_GATEWAY_DRAIN_SECONDS,
     debounceMs: c.YUNBANG_GATEWAY_DEBOUNCE_MS, accessLogFile: c.YUNBANG_GATEWAY_ACCESS_LOG ?? null, requestMetrics: c.YUNBANG_GATEWAY_METRICS === 'on', nginx: c.YUNBANG_NGINX,
     netns: c.YUNBANG_GATEWAY_NETNS ?? null, clusters: c.YUNBANG_GATEWAY_CLUSTERS,

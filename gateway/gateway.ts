@@ -17,6 +17,9 @@ import { PlatformUpstream, withPlatformRoute } from './platform-route.js';
 import { watchRoutes, type RouteSource } from './source.js';
 import { startStatusServer, type StatusServer } from './status.js';
 import { SharedCerts } from './shared-certs.js';
+import { startWaker } from './waker.js';
+import { reportActivity } from './activity.js';
+import { wakeKey } from '../src/publish/etcd.js';
 
 /**
  * The gateway process: etcd's routes/ prefix in, a running nginx out. Every change takes the same
@@ -97,7 +100,11 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     acmeChallenge: answers ? `127.0.0.1:${new URL(status.url).port}` : null, controlListen,
     workerProcesses: c.workers, user: asRoot ? workerUser() : null, clientMaxBodySize: c.maxBody,
     proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: c.readTimeoutSeconds, workerShutdownTimeoutSeconds: c.shutdownTimeoutSeconds,
+    wakeTimeoutSeconds: c.wakeTimeoutSeconds,
+    // Where nginx's workers can reach it (the gateway's own directory may be closed to their user).
+    wakerListen: null,
   };
+  settings.wakerListen = `unix:${join(settings.tempDir, 'waker.sock')}`;
 
   // Replicas share what they issue (sealed in etcd) when they hold the gateway key.
   const shared = c.gatewayKey ? new SharedCerts(etcd, c.gatewayKey, c.certDir, () => schedule()) : null;
@@ -112,7 +119,18 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
 
   const nginx = new Nginx({ bin: c.nginx, prefix: dir, wrapper: c.netns ? ['nsenter', `--net=${c.netns}`] : undefined, onUnexpectedExit: (code, signal) => log.error({ code, signal }, 'nginx exited; starting it again') });
   nginxRef = nginx;
-  const accessLog = settings.accessLog ? followAccessLog(settings.accessLog, (line) => metrics.observeLine(line), () => nginx.reopenLogs()) : { stop: () => {}, drain: () => {} };
+  // Scale to zero: requests to sleeping apps wait at the waker; apps that may sleep have their requests reported.
+  const waker = await startWaker({
+    socket: settings.wakerListen!.slice('unix:'.length), timeoutSeconds: c.wakeTimeoutSeconds,
+    wake: async (team, app) => {
+      log.info({ team, app }, 'waking a sleeping app for a request');
+      await etcd.put(wakeKey(team, app)).value(String(Date.now())).exec();
+    },
+  });
+  const activity = reportActivity(etcd, c.activityEveryMs, (err) => log.warn({ error: err.message }, 'could not report app activity; retrying'));
+  const accessLog = settings.accessLog
+    ? followAccessLog(settings.accessLog, (line) => { const who = metrics.observeLine(line); if (who) activity.seen(who.team, who.app); }, () => nginx.reopenLogs())
+    : { stop: () => {}, drain: () => {} };
   let records = new Map<string, string>();
   let skipped: GatewayState['skipped'] = [];
   let tlsWithoutCertificate: string[] = [];
@@ -150,6 +168,8 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     }
     skipped = parsed.skipped;
     metrics.skipped.set(skipped.length);
+    waker.update(parsed.routes);
+    activity.sleepers(new Set(parsed.routes.filter((r) => r.canSleep).map((r) => `${r.team}/${r.app}`)));
     const rendered = renderConfig(withCerts(parsed.routes), settings);
     const text = hooks.transform ? hooks.transform(rendered) : rendered;
     if (text === appliedText) {
@@ -238,6 +258,8 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
     await shared?.stop().catch(() => {});
     accessLog.stop();
     await status.close();
+    await waker.close();
+    await activity.stop().catch(() => {});
     etcd.close();
     throw err;
   }
@@ -279,6 +301,8 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
       await shared?.stop();
       if (timer) clearTimeout(timer);
       await source?.stop();
+      await waker.close();
+      await activity.stop().catch(() => {});
       etcd.close();
       await running.catch(() => {});
       await certs.settled();

@@ -54,23 +54,25 @@ export class GatewayMetrics {
    * Counts one access log line: `<status> <seconds> <team> <app>` (the yb_metrics format; an
    * unknown host's team and app are empty or "-"), or a JSON line of the yb_json format.
    */
-  observeLine(line: string): void {
+  /** Counts one access-log line; answers whose request it was (null for a host without a route). */
+  observeLine(line: string): { team: string; app: string } | null {
     let status: number;
     let duration: number;
     let team: string;
     let app: string;
     if (line.startsWith('{')) {
       let entry: { team?: string; app?: string; status?: string; duration?: string };
-      try { entry = JSON.parse(line); } catch { this.logLines.inc({ outcome: 'unreadable' }); return; }
+      try { entry = JSON.parse(line); } catch { this.logLines.inc({ outcome: 'unreadable' }); return null; }
       [status, duration, team, app] = [Number(entry.status), Number(entry.duration), entry.team ?? '', entry.app ?? ''];
     } else {
       const f = line.split(' ');
-      if (f.length !== 4) { this.logLines.inc({ outcome: 'unreadable' }); return; }
+      if (f.length !== 4) { this.logLines.inc({ outcome: 'unreadable' }); return null; }
       [status, duration, team, app] = [Number(f[0]), Number(f[1]), f[2] === '-' ? '' : f[2]!, f[3] === '-' ? '' : f[3]!];
     }
     this.logLines.inc({ outcome: 'ok' });
     this.requests.inc({ team, app, status_class: Number.isInteger(status) && status >= 100 ? `${Math.floor(status / 100)}xx` : 'unknown' });
     if (Number.isFinite(duration)) this.duration.observe({ team, app }, duration);
+    return team && app ? { team, app } : null;
   }
 }
 

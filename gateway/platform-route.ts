@@ -26,7 +26,7 @@ export const PLATFORM_APP = 'yunbang-api';
 /** The platform's route for the upstream's current addresses (none yet: the "not ready" page). Pure. */
 export function platformRoute(c: PlatformRouteConfig, addresses: string[]): Route {
   return {
-    host: c.host, team: PLATFORM_TEAM, app: PLATFORM_APP, stopped: false,
+    host: c.host, team: PLATFORM_TEAM, app: PLATFORM_APP, stopped: false, sleeping: false, canSleep: false,
     endpoints: addresses.map((a) => `${a}:${c.upstream.port}`),
     tls: c.tlsSecret ? { secretName: c.tlsSecret } : null,
   };

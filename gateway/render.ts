@@ -34,6 +34,10 @@ export interface RenderSettings {
   proxyReadTimeoutSeconds: number;
   /** How long an old worker keeps serving open connections (websockets) after a reload. */
   workerShutdownTimeoutSeconds: number;
+  /** The waker (waker.ts) that holds requests to sleeping apps, `unix:<path>`; null: they get the "not ready" 503. */
+  wakerListen: string | null;
+  /** How long the waker holds a request (nginx waits a little longer for its answer). */
+  wakeTimeoutSeconds: number;
 }
 
 /** A route ready to render: the certificate files of a TLS host, when there are some. */
@@ -77,13 +81,36 @@ function locationHeaders(tls = false): string[] {
 }
 
 /** What a host answers with: its upstream, or a fixed 503 when stopped or when no pod is ready. */
-function serveLocation(r: RenderRoute, tls: boolean): string[] {
+function serveLocation(r: RenderRoute, tls: boolean, s: RenderSettings): string[] {
   const headers = locationHeaders(tls);
   if (r.stopped) return ['location / {', ...indent([...headers, 'default_type text/html;', `return 503 '${PAGES.stopped}';`]), '}'];
+  if (r.sleeping && s.wakerListen) return sleepingLocations(headers, s);
   if (r.endpoints.length === 0) {
     return ['location / {', ...indent([...headers, 'add_header Retry-After 5 always;', 'default_type text/html;', `return 503 '${PAGES.notReady}';`]), '}'];
   }
   return ['location / {', ...indent([...headers, `proxy_pass http://${upstreamName(r.host)};`]), '}'];
+}
+
+/**
+ * A sleeping app (scale to zero): the waker holds each request until the app has a ready pod and
+ * answers 418 naming it; nginx intercepts that answer and sends the same request (method and
+ * body, which it kept) to that pod. The 418 never reaches the client; the waker's own 503 (past
+ * its timeout) does. The address comes from the waker alone, captured before proxy_pass makes a
+ * new upstream (set runs first).
+ */
+function sleepingLocations(headers: string[], s: RenderSettings): string[] {
+  return [
+    'location / {', ...indent([...headers,
+      `proxy_pass http://${s.wakerListen};`,
+      `proxy_read_timeout ${s.wakeTimeoutSeconds + 5}s;`,
+      'proxy_intercept_errors on;',
+      'error_page 418 = @yb_woken;',
+    ]), '}',
+    'location @yb_woken {', ...indent([...headers,
+      'set $yb_woken $upstream_http_x_yunbang_upstream;',
+      'proxy_pass http://$yb_woken;',
+    ]), '}',
+  ];
 }
 
 function acmeLocation(s: RenderSettings): string[] {
@@ -102,9 +129,9 @@ function serverBlocks(r: RenderRoute, s: RenderSettings): string[] {
       'location / {', ...indent([...locationHeaders(), `return 308 https://$host${port}$request_uri;`]), '}']), '}');
     out.push('server {', ...indent([`listen ${s.httpsListen} ssl http2;`, ...vars,
       `ssl_certificate ${r.cert!.certFile};`, `ssl_certificate_key ${r.cert!.keyFile};`,
-      ...serveLocation(r, true)]), '}');
+      ...serveLocation(r, true, s)]), '}');
   } else {
-    out.push('server {', ...indent([`listen ${s.httpListen};`, ...vars, ...acmeLocation(s), ...serveLocation(r, false)]), '}');
+    out.push('server {', ...indent([`listen ${s.httpListen};`, ...vars, ...acmeLocation(s), ...serveLocation(r, false, s)]), '}');
   }
   return out;
 }

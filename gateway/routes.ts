@@ -16,6 +16,10 @@ export interface Route {
   /** Upstream addresses (ip:port), after the address map; empty when no pod is ready. */
   endpoints: string[];
   stopped: boolean;
+  /** Scaled to zero while idle (beta): requests are held by the waker while the app wakes. */
+  sleeping: boolean;
+  /** The app may be put to sleep when idle: the gateway reports when it was last requested. */
+  canSleep: boolean;
   /** The Secret holding the host's certificate; null for plain HTTP. */
   tls: { secretName: string } | null;
 }
@@ -47,6 +51,8 @@ const record = z.object({
   endpoints: z.array(endpoint).max(1000),
   // Records written before these fields existed mean: running, plain HTTP.
   stopped: z.boolean().default(false),
+  sleeping: z.boolean().default(false),
+  canSleep: z.boolean().default(false),
   tls: z.object({ secretName: z.string().max(253).regex(DNS1123_SUBDOMAIN, 'tls.secretName must be a Kubernetes name') }).nullable().default(null),
 });
 
@@ -81,8 +87,8 @@ export function parseRoute(key: string, value: string, policy: UpstreamPolicy): 
     }
     endpoints.push(`${ip}:${e.slice(i + 1)}`);
   }
-  const { team, app, stopped, tls } = r.data;
-  return { route: { host, team, app, endpoints: [...new Set(endpoints)].sort(), stopped, tls } };
+  const { team, app, stopped, sleeping, canSleep, tls } = r.data;
+  return { route: { host, team, app, endpoints: [...new Set(endpoints)].sort(), stopped, sleeping, canSleep, tls } };
 }
 
 /** Every record of a snapshot as routes (sorted by host) and the records skipped. */

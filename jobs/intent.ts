@@ -29,9 +29,10 @@ interface Row {
   dependencies: Dependency[]; dependents: AppRef[]; secret_copies: string[] | null;
   cluster_id: string; cluster_name: string; cluster_etcd: string[]; moving_to: string | null; moving_to_name: string | null; move_started_at: Date | null;
   autoscaling: AutoscalingRule | null;
+  sleeping_since: Date | null;
 }
 
-const SELECT_APPS = `SELECT a.id, a.name, a.image, a.port, a.replicas, a.autoscaling, a.env, a.resources, a.health_check_path, a.tls, a.running, a.restarted_at, a.generation,
+const SELECT_APPS = `SELECT a.id, a.name, a.image, a.port, a.replicas, a.autoscaling, a.sleeping_since, a.env, a.resources, a.health_check_path, a.tls, a.running, a.restarted_at, a.generation,
             a.current_release, a.deleted_at, t.id AS team_id, t.name AS team, t.namespace, t.generation AS team_generation,
             t.deleted_at AS team_deleted_at, t.pod_security, t.quota, a.capabilities,
             array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
@@ -69,7 +70,7 @@ function toLoaded(r: Row): LoadedApp {
     intent: {
       team: { name: r.team, namespace: r.namespace, generation: r.team_generation, podSecurity: r.pod_security, quota: r.quota },
       name: r.name, generation: r.generation, release: r.current_release ?? 0, image: r.image ?? '', port: r.port,
-      replicas: r.replicas, autoscaling: r.autoscaling, running: r.running, env: r.env, domains: r.domains, resources: r.resources,
+      replicas: r.replicas, autoscaling: r.autoscaling, sleeping: r.sleeping_since !== null && r.autoscaling?.scaleToZeroAfterMinutes != null, running: r.running, env: r.env, domains: r.domains, resources: r.resources,
       healthCheckPath: r.health_check_path, tls: r.tls,
       runAsNonRoot: false, restartedAt: r.restarted_at ? r.restarted_at.toISOString() : null,
       args: r.args, capabilities: r.capabilities, defaultLabel: r.default_label, volumes: r.volumes, secrets: r.secrets,

@@ -26,6 +26,7 @@ import { startRetention } from './logs/retention.js';
 import type { RetentionDefaults } from '../src/logs/store.js';
 import { DrainRouter } from './logs/drains.js';
 import type { AllowList } from '../src/net/git-guard.js';
+import { startSleeper } from './sleep.js';
 
 export interface WorkerEnv {
   databaseUrl: string;
@@ -43,6 +44,8 @@ export interface WorkerEnv {
   /** The clusters this worker serves (YUNBANG_WORKER_CLUSTERS); empty: all. */
   clusters?: string[];
   probeSeconds?: number;
+  /** How often idle apps that may sleep are put to sleep (scale to zero, jobs/sleep.ts); default 30. */
+  sleepCheckSeconds?: number;
   clusterTimeoutMs?: number;
   moveTimeoutSeconds?: number;
   /** Seals apps' TLS Secrets copied to etcd for the gateways (YUNBANG_GATEWAY_KEY); null: not copied. */
@@ -296,6 +299,8 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
   const unreport = reportApps(() => [...served.values()].map(({ cache }) => sampleApps(cache.all('Pod'), [...cache.all('Deployment'), ...cache.all('StatefulSet')])));
   const resync = setInterval(() => resyncNow(false), env.resyncSeconds * 1000);
   resync.unref();
+  // Scale to zero: wake requests from the gateways (the platform's etcd), idle apps put to sleep.
+  const sleeper = await startSleeper({ db: env.db, etcd: env.etcd, boss: env.boss }, env.sleepCheckSeconds ?? 30);
 
   return {
     stop: async () => {
@@ -304,6 +309,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
       unthreshold();
       clearInterval(resync);
       clearInterval(probing);
+      await sleeper.stop();
       await refreshing;
       retention?.stop();
       drains?.stop();

@@ -75,7 +75,8 @@ export async function handOverReplicas(client: k8s.KubernetesObjectApi, desired:
     const current = live.get(objectKey(obj)) as (WireObject & { spec?: { replicas?: number } }) | undefined;
     const replicas = current?.spec?.replicas;
     if (!current || (current.metadata?.annotations as Record<string, string> | undefined)?.[REPLICAS_BY] === 'autoscaler' || replicas === undefined) continue;
-    const share = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace }, spec: { replicas } };
+    // At least 1: an HPA does nothing for a workload at 0 (an app waking from sleep would stay there).
+    const share = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace }, spec: { replicas: Math.max(replicas, 1) } };
     try {
       await client.patch(share as k8s.KubernetesObject, undefined, undefined, HANDOVER_MANAGER, false, k8s.PatchStrategy.ServerSideApply);
       handed++;

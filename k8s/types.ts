@@ -39,6 +39,8 @@ export interface TeamIntent {
 export interface AutoscalingRule {
   min: number; max: number; cpuPercent: number | null; memoryPercent: number | null;
   requestsPerReplica?: number | null; p95Ms?: number | null;
+  /** Scale to zero (beta): asleep after this many minutes without a request; woken by the next one. */
+  scaleToZeroAfterMinutes?: number | null;
 }
 /** What an HPA last said: replicas now and wanted, and whether it can scale (with why, when not). */
 export interface AutoscalingStatus {
@@ -56,6 +58,8 @@ export interface AppIntent {
   replicas: number;
   /** While set, a HorizontalPodAutoscaler sets the replicas between min and max (and `replicas` is not applied). */
   autoscaling?: AutoscalingRule | null;
+  /** Asleep (scale to zero): no replicas and no HPA until a request wakes it. Absent: awake. */
+  sleeping?: boolean;
   running: boolean;
   env: EnvVar[];
   domains: string[];

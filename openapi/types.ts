@@ -1333,6 +1333,8 @@ export interface components {
             requestsPerReplica?: number | null;
             /** @description Target 95th-percentile response time in milliseconds, measured by the gateways */
             p95Ms?: number | null;
+            /** @description Beta: put the app to sleep (no replicas) after this many minutes without a request; the gateway holds the next request and wakes it */
+            scaleToZeroAfterMinutes?: number | null;
         };
         Autoscaling: {
             min: number;
@@ -1341,6 +1343,8 @@ export interface components {
             memoryPercent: number | null;
             requestsPerReplica: number | null;
             p95Ms: number | null;
+            /** @description Beta: asleep after this many minutes without a request */
+            scaleToZeroAfterMinutes: number | null;
             /** @description What the HorizontalPodAutoscaler last said; null until it has said anything */
             status: null | {
                 currentReplicas: number;
@@ -1357,6 +1361,11 @@ export interface components {
             team: string;
             /** @description Its autoscaling rule and what the autoscaler says; null: scaled by hand (replicas) */
             autoscaling: null | components["schemas"]["Autoscaling"];
+            /**
+             * Format: date-time
+             * @description Beta (scale to zero): asleep since then, with no replicas until a request wakes it; null when awake
+             */
+            sleepingSince: string | null;
             /** @description The cluster it runs in */
             cluster: string;
             /** @description The cluster it is moving to; it serves from `cluster` until Ready there */

@@ -24,6 +24,7 @@ const Autoscaling = builder.objectRef<AutoscalingView>('Autoscaling').implement(
     memoryPercent: t.exposeInt('memoryPercent', { nullable: true }),
     requestsPerReplica: t.exposeFloat('requestsPerReplica', { nullable: true }),
     p95Ms: t.exposeInt('p95Ms', { nullable: true }),
+    scaleToZeroAfterMinutes: t.exposeInt('scaleToZeroAfterMinutes', { nullable: true, description: 'Beta: asleep (no replicas) after this many minutes without a request; the gateway holds the next request and wakes it' }),
     status: t.expose('status', { type: AutoscalingStatusType, nullable: true, description: 'Null until the autoscaler has said anything' }),
   }),
 });
@@ -36,10 +37,15 @@ const AutoscalingInput = builder.inputType('AutoscalingInput', {
     memoryPercent: t.int({ description: 'Target memory use, percent of the memory requested' }),
     requestsPerReplica: t.float({ description: 'Target requests a second per replica, counted by the gateways (at most three decimals)' }),
     p95Ms: t.int({ description: 'Target 95th-percentile response time in milliseconds, measured by the gateways' }),
+    scaleToZeroAfterMinutes: t.int({ description: 'Beta: put the app to sleep (no replicas) after this many minutes (1–1440) without a request; the gateway holds the next request and wakes it' }),
   }),
 });
 
 builder.objectField(App, 'autoscaling', (t) => t.expose('autoscaling', { type: Autoscaling, nullable: true, description: 'Null: scaled by hand (replicas)' }));
+builder.objectField(App, 'sleepingSince', (t) => t.field({
+  type: 'DateTime', nullable: true, description: 'Beta (scale to zero): asleep since then, with no replicas until a request wakes it; null when awake',
+  resolve: (a) => a.sleepingSince,
+}));
 
 builder.mutationFields((t) => ({
   setAutoscaling: t.field({

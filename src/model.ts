@@ -133,6 +133,8 @@ export interface AppView {
   moveError: string | null;
   /** Its autoscaling rule and how it is doing; null when it is scaled by hand (`replicas`). */
   autoscaling: AutoscalingView | null;
+  /** Asleep since then (scale to zero, beta): no replicas until a request wakes it; null when awake. */
+  sleepingSince: Date | null;
 }
 
 export interface AutoscalingView extends AutoscalingRule { status: AutoscalingStatus | null }

@@ -34,6 +34,23 @@ describe('autoscaling (pure)', () => {
     expect(hand.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
   });
 
+  it('scale to zero: asleep, the Deployment runs none and has no HPA; awake, the HPA is back; the idle window counts from the later of the last request and the last wake', async () => {
+    const sleepy: AppIntent = { ...scaled, autoscaling: { ...scaled.autoscaling!, scaleToZeroAfterMinutes: 15 } };
+    const asleep = renderApp({ ...sleepy, sleeping: true }, defaultRenderSettings);
+    expect(asleep.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
+    expect(asleep.find((o) => o.kind === 'Deployment')!.spec).toMatchObject({ replicas: 0 });
+    expect(asleep.find((o) => o.kind === 'Deployment')!.metadata.annotations).toMatchObject({ 'yunbang.dev/replicas-by': 'yunbang' });
+    const awake = renderApp({ ...sleepy, sleeping: false }, defaultRenderSettings);
+    expect(awake.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(true);
+    expect(awake.find((o) => o.kind === 'Deployment')!.spec).not.toHaveProperty('replicas');
+    const { idlePast } = await import('../jobs/sleep.js');
+    const t = Date.parse('2026-12-08T12:00:00Z');
+    expect(idlePast(t, 15, { lastRequest: t - 16 * 60_000, awakeSince: t - 60 * 60_000 })).toBe(true);
+    expect(idlePast(t, 15, { lastRequest: t - 14 * 60_000, awakeSince: t - 60 * 60_000 })).toBe(false);
+    expect(idlePast(t, 15, { lastRequest: undefined, awakeSince: t - 10 * 60_000 })).toBe(false); // woken 10 min ago, no request since
+    expect(idlePast(t, 15, { lastRequest: undefined, awakeSince: t - 15 * 60_000 })).toBe(true);
+  });
+
   it('a stopped or volume-backed app has no HPA; memory is a second target when given', () => {
     expect(horizontalPodAutoscaler({ ...scaled, running: false }, defaultRenderSettings)).toBeUndefined();
     expect(renderApp({ ...scaled, running: false }, defaultRenderSettings).find((o) => o.kind === 'Deployment')!.spec).toMatchObject({ replicas: 0 });

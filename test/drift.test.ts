@@ -57,7 +57,7 @@ describe('drift repair and stale writers', () => {
     const app = uniq('stale');
     const base: AppRecord = {
       appId: 'id-1', team, app, release: 1, image: 'x', replicas: { desired: 1, ready: 1 }, health: 'Ready',
-      service: `${app}.yb.svc.cluster.local:80`, endpoints: ['10.0.0.1:80'], domains: [], defaultDomain: null, stopped: false, tlsSecrets: {}, generation: 5, updatedAt: new Date().toISOString(),
+      service: `${app}.yb.svc.cluster.local:80`, endpoints: ['10.0.0.1:80'], domains: [], defaultDomain: null, stopped: false, sleeping: false, canSleep: false, tlsSecrets: {}, generation: 5, updatedAt: new Date().toISOString(),
     };
     expect(await publishApp(p.etcd, base)).toBe('written');
     expect(await publishApp(p.etcd, { ...base, generation: 4, image: 'old' })).toBe('stale');

@@ -11,7 +11,7 @@ import { verifyPair } from '../gateway/certs.js';
 
 const local: UpstreamPolicy = { addressMap: parseAddressMap(LOCAL_ADDRESS_MAP), allowed: [parseCidr(LOOPBACK)] };
 const key = (host: string) => `/yunbang/v1/routes/${host}`;
-const good = { team: 'acme', app: 'web', service: 'web.yb-acme.svc.cluster.local:8080', port: 8080, endpoints: ['10.244.0.3:8080', '10.244.0.2:8080'], stopped: false, tls: null };
+const good = { team: 'acme', app: 'web', service: 'web.yb-acme.svc.cluster.local:8080', port: 8080, endpoints: ['10.244.0.3:8080', '10.244.0.2:8080'], stopped: false, sleeping: false, canSleep: false, tls: null };
 
 describe('gateway: the address map (pure)', () => {
   it('serves pod IP 10.b.c.d at 127.b.c.d and leaves other addresses alone', () => {
@@ -31,12 +31,12 @@ describe('gateway: the address map (pure)', () => {
 describe('gateway: route records (pure)', () => {
   it('reads a record, maps its endpoints to loopback and sorts them', () => {
     expect(parseRoute(key('web-acme.localhost'), JSON.stringify(good), local)).toEqual({
-      route: { host: 'web-acme.localhost', team: 'acme', app: 'web', endpoints: ['127.244.0.2:8080', '127.244.0.3:8080'], stopped: false, tls: null },
+      route: { host: 'web-acme.localhost', team: 'acme', app: 'web', endpoints: ['127.244.0.2:8080', '127.244.0.3:8080'], stopped: false, sleeping: false, canSleep: false, tls: null },
     });
   });
   it('reads records written before stopped and tls existed as running, plain HTTP', () => {
     const { stopped: _, tls: __, ...old } = good;
-    expect(parseRoute(key('a.example.com'), JSON.stringify(old), local)).toMatchObject({ route: { stopped: false, tls: null } });
+    expect(parseRoute(key('a.example.com'), JSON.stringify(old), local)).toMatchObject({ route: { stopped: false, sleeping: false, canSleep: false, tls: null } });
   });
 
   it('a gateway of one cluster serves only that cluster\'s routes; one without a filter serves every cluster\'s', () => {
@@ -89,13 +89,15 @@ const settings: RenderSettings = {
   prefix: '/run/yb-gw', tempDir: '/run/yb-gw/tmp', httpListen: '127.0.0.1:8088', httpsListen: '127.0.0.1:8443', httpsPublicPort: 8443,
   accessLog: '/run/yb-gw/logs/access.log', accessLogFile: null, acmeChallenge: null, controlListen: '127.0.0.1:8099',
   workerProcesses: 1, user: null, clientMaxBodySize: '10m', proxyConnectTimeoutSeconds: 5, proxyReadTimeoutSeconds: 60, workerShutdownTimeoutSeconds: 240,
+  wakerListen: 'unix:/run/yb-gw/waker.sock', wakeTimeoutSeconds: 30,
 };
 const routes: RenderRoute[] = [
-  { host: 'web-acme.localhost', team: 'acme', app: 'web', endpoints: ['127.244.0.2:8080', '127.244.0.3:8080'], stopped: false, tls: null, cert: null },
-  { host: 'shop.example.com', team: 'acme', app: 'web', endpoints: ['127.244.0.2:8080'], stopped: false, tls: { secretName: 'shop-example-com-tls' }, cert: { certFile: '/certs/shop/tls.crt', keyFile: '/certs/shop/tls.key' } },
-  { host: 'off-acme.localhost', team: 'acme', app: 'off', endpoints: [], stopped: true, tls: null, cert: null },
-  { host: 'new-acme.localhost', team: 'acme', app: 'new', endpoints: [], stopped: false, tls: null, cert: null },
-  { host: '*.wild.example.com', team: 'ops', app: 'any', endpoints: ['127.244.0.9:80'], stopped: false, tls: null, cert: null },
+  { host: 'web-acme.localhost', team: 'acme', app: 'web', endpoints: ['127.244.0.2:8080', '127.244.0.3:8080'], stopped: false, sleeping: false, canSleep: false, tls: null, cert: null },
+  { host: 'shop.example.com', team: 'acme', app: 'web', endpoints: ['127.244.0.2:8080'], stopped: false, sleeping: false, canSleep: false, tls: { secretName: 'shop-example-com-tls' }, cert: { certFile: '/certs/shop/tls.crt', keyFile: '/certs/shop/tls.key' } },
+  { host: 'off-acme.localhost', team: 'acme', app: 'off', endpoints: [], stopped: true, sleeping: false, canSleep: false, tls: null, cert: null },
+  { host: 'new-acme.localhost', team: 'acme', app: 'new', endpoints: [], stopped: false, sleeping: false, canSleep: false, tls: null, cert: null },
+  { host: '*.wild.example.com', team: 'ops', app: 'any', endpoints: ['127.244.0.9:80'], stopped: false, sleeping: false, canSleep: false, tls: null, cert: null },
+  { host: 'nap-acme.localhost', team: 'acme', app: 'nap', endpoints: [], stopped: false, sleeping: true, canSleep: true, tls: null, cert: null },
 ];
 
 describe('gateway: the nginx configuration (pure)', () => {
@@ -120,6 +122,13 @@ describe('gateway: the nginx configuration (pure)', () => {
     expect(server('shop.example.com')).toMatch(/listen 127\.0\.0\.1:8088;[\s\S]*return 308 https:\/\/\$host:8443\$request_uri;/);
     expect(server('shop.example.com')).toMatch(/listen 127\.0\.0\.1:8443 ssl http2;[\s\S]*ssl_certificate \/certs\/shop\/tls\.crt;/);
     expect(server('*.wild.example.com')).toMatch(/server_name \*\.wild\.example\.com;[\s\S]*proxy_pass http:\/\/wildcard\.wild\.example\.com;/);
+    // Sleeping (scale to zero): held by the waker, then sent on to the pod it names; no 503 page.
+    expect(server('nap-acme.localhost')).toMatch(/proxy_pass http:\/\/unix:\/run\/yb-gw\/waker\.sock;\s*proxy_read_timeout 35s;\s*proxy_intercept_errors on;\s*error_page 418 = @yb_woken;/);
+    expect(server('nap-acme.localhost')).toMatch(/location @yb_woken \{[\s\S]*set \$yb_woken \$upstream_http_x_yunbang_upstream;\s*proxy_pass http:\/\/\$yb_woken;/);
+    expect(server('nap-acme.localhost')).not.toMatch(/return 503/);
+    // Without a waker, a sleeping app is one with no ready pod.
+    const plain = renderConfig(routes, { ...settings, wakerListen: null });
+    expect(plain.split('# nap-acme.localhost →')[1]).toMatch(/Retry-After 5[\s\S]*return 503 '.*no ready instance/);
   });
 });
 

@@ -94,7 +94,9 @@ export function deployment(app: AppIntent, s: Pick<RenderSettings, 'drainSeconds
     kind: 'Deployment',
     metadata: { ...meta(app), annotations: { [RELEASE]: String(app.release), [REPLICAS_BY]: hpa ? 'autoscaler' : 'yunbang' } },
     spec: {
-      ...(hpa ? {} : { replicas: app.running ? app.replicas : 0 }),
+      // Asleep (scale to zero): none until a request wakes it; the HPA is removed meanwhile (it
+      // would not act on a workload at 0 anyway).
+      ...(hpa ? {} : { replicas: app.running && !app.sleeping ? app.replicas : 0 }),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(app.team.name, app.name) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },

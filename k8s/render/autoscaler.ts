@@ -9,8 +9,11 @@ export const HPA_API_VERSION = 'autoscaling/v2beta2';
 
 /** Does an HPA set this app's replicas (so its workload is applied without them)? */
 export function autoscaled(app: AppIntent): boolean {
-  return !!app.autoscaling && app.running && app.volumes.length === 0;
+  return !!app.autoscaling && app.running && !app.sleeping && app.volumes.length === 0;
 }
+
+/** May this app be put to sleep when idle (scale to zero)? */
+export const canSleep = (app: AppIntent): boolean => app.running && app.volumes.length === 0 && app.autoscaling?.scaleToZeroAfterMinutes != null;
 
 /**
  * An autoscaled app's HorizontalPodAutoscaler (autoscaling/v2beta2: what Kubernetes 1.20 serves;

@@ -27,7 +27,7 @@ export interface AppRow {
   namespace: string; volumes: Volume[]; exports: ConnectionEntry[]; secrets: GeneratedSecret[]; args: string[] | null;
   installation: string | null; component: string | null; dependencies: Dependency[]; shared_with: string[]; default_label: string | null;
   cluster: string; apps_domain: string; moving_to: string | null; move_error: string | null; cluster_id: string; stand_in_images: LocalImages;
-  autoscaling: AutoscalingRule | null; autoscaling_status: AutoscalingStatus | null;
+  autoscaling: AutoscalingRule | null; autoscaling_status: AutoscalingStatus | null; sleeping_since: Date | null;
 }
 
 export const APP_SELECT = `
@@ -35,7 +35,7 @@ export const APP_SELECT = `
          a.generation, a.current_release, a.created_at, a.updated_at,
          array(SELECT d.host FROM app_domains d WHERE d.app_id = a.id ORDER BY d.position) AS domains,
          s.health, s.reason, s.message, s.ready_replicas, s.desired_replicas, s.observed_generation, s.endpoints,
-         s.updated_at AS status_updated_at, a.autoscaling, s.autoscaling AS autoscaling_status,
+         s.updated_at AS status_updated_at, a.autoscaling, s.autoscaling AS autoscaling_status, a.sleeping_since,
          t.namespace, a.volumes, a.exports, a.secrets, a.args, i.name AS installation, a.component, a.default_label,
          (SELECT coalesce(json_agg(json_build_object('team', dt.name, 'app', d.name, 'namespace', dt.namespace, 'port', d.port, 'exports', d.exports)
                   ORDER BY dt.name, d.name), '[]')
@@ -89,6 +89,7 @@ export function toView(r: AppRow, links: Links): AppView {
     installation: r.installation,
     cluster: r.cluster, movingTo: r.moving_to, moveError: r.move_error,
     autoscaling: r.autoscaling ? { ...fullRule(r.autoscaling), status: r.autoscaling_status } : null,
+    sleepingSince: r.running && r.autoscaling?.scaleToZeroAfterMinutes != null ? r.sleeping_since : null,
   };
 }
 
@@ -120,6 +121,9 @@ export async function reconcileDependents(ctx: Ctx, tx: Tx, appId: string): Prom
 }
 
 /** A rule as the API shows it: every target named, null where not set (older rules lack the request targets). */
-export function fullRule(r: Pick<AutoscalingRule, 'min' | 'max'> & { [k in 'cpuPercent' | 'memoryPercent' | 'requestsPerReplica' | 'p95Ms']?: number | null }): Required<AutoscalingRule> {
-  return { min: r.min, max: r.max, cpuPercent: r.cpuPercent ?? null, memoryPercent: r.memoryPercent ?? null, requestsPerReplica: r.requestsPerReplica ?? null, p95Ms: r.p95Ms ?? null };
+export function fullRule(r: Pick<AutoscalingRule, 'min' | 'max'> & { [k in 'cpuPercent' | 'memoryPercent' | 'requestsPerReplica' | 'p95Ms' | 'scaleToZeroAfterMinutes']?: number | null }): Required<AutoscalingRule> {
+  return {
+    min: r.min, max: r.max, cpuPercent: r.cpuPercent ?? null, memoryPercent: r.memoryPercent ?? null, requestsPerReplica: r.requestsPerReplica ?? null, p95Ms: r.p95Ms ?? null,
+    scaleToZeroAfterMinutes: r.scaleToZeroAfterMinutes ?? null,
+  };
 }

@@ -30,6 +30,8 @@ const ruleSchema = z.object({
     .refine((n) => Math.abs(n * 1000 - Math.round(n * 1000)) < 1e-6, 'must have at most three decimals').nullish(),
   /** The p95 response time to hold (Heroku's dyno autoscaling aims at one). */
   p95Ms: z.number().int('must be a whole number of milliseconds').min(1, 'must be at least 1').max(600_000, 'must be at most 600000 (10 minutes)').nullish(),
+  /** Scale to zero (beta): asleep after this long without a request (Knative's and KEDA's idea); the gateway wakes it. */
+  scaleToZeroAfterMinutes: z.number().int('must be a whole number of minutes').min(1, 'must be between 1 and 1440 (a day)').max(1440, 'must be between 1 and 1440 (a day)').nullish(),
 }).strict().superRefine((r, c) => {
   if (r.max < r.min) c.addIssue({ code: 'custom', path: ['max'], message: `must be at least min (${r.min})` });
   if (r.cpuPercent == null && r.memoryPercent == null && r.requestsPerReplica == null && r.p95Ms == null) c.addIssue({ code: 'custom', path: ['cpuPercent'], message: `give at least one target: ${TARGETS}` });
@@ -79,7 +81,7 @@ export function targetsInWords(r: AutoscalingRule): string {
   return [
     r.cpuPercent != null && `CPU ${r.cpuPercent}%`, r.memoryPercent != null && `memory ${r.memoryPercent}%`,
     r.requestsPerReplica != null && `${r.requestsPerReplica} req/s per replica`, r.p95Ms != null && `p95 ${r.p95Ms} ms`,
-  ].filter(Boolean).join(' and ');
+  ].filter(Boolean).join(' and ') + (r.scaleToZeroAfterMinutes != null ? `, asleep after ${r.scaleToZeroAfterMinutes} min idle` : '');
 }
 
 export async function setAutoscaling(ctx: Ctx, team: string, name: string, input: AutoscalingInput | null): Promise<AppView> {
@@ -97,7 +99,7 @@ export async function setAutoscaling(ctx: Ctx, team: string, name: string, input
       // nothing running. (Its desiredReplicas: currentReplicas trails a scale by one of its syncs.)
       const keep = Math.max(cur.autoscaling_status?.desiredReplicas || cur.autoscaling_status?.currentReplicas || cur.replicas, 1);
       scope.message = `autoscaling off, keeping ${keep} replica(s)`;
-      await tx.query('UPDATE apps SET autoscaling = NULL, replicas = $2, generation = generation + 1, updated_at = now() WHERE id = $1', [cur.id, keep]);
+      await tx.query('UPDATE apps SET autoscaling = NULL, replicas = $2, sleeping_since = NULL, generation = generation + 1, updated_at = now() WHERE id = $1', [cur.id, keep]);
       await tx.query('UPDATE app_status SET autoscaling = NULL, desired_replicas = $2 WHERE app_id = $1', [cur.id, cur.running ? keep : 0]);
     } else {
       if (cur.volumes.length > 0) throw new Conflict(`app "${name}" has volumes (each replica keeps its own): scale it by hand`, [{ field: 'max', message: 'apps with volumes are scaled by hand' }]);
@@ -105,7 +107,9 @@ export async function setAutoscaling(ctx: Ctx, team: string, name: string, input
       await checkPlan(ctx, tx, t, cur.id, { replicas: rule.max, resources: cur.resources, running: cur.running }, 'max');
       await checkCluster(ctx, cur.cluster, rule);
       scope.message = `${rule.min}–${rule.max} replicas on ${targetsInWords(rule)}`;
-      await tx.query('UPDATE apps SET autoscaling = $2, generation = generation + 1, updated_at = now() WHERE id = $1', [cur.id, JSON.stringify(rule)]);
+      // Its idle window (scale to zero) starts now; without one, an app asleep wakes.
+      await tx.query(`UPDATE apps SET autoscaling = $2, awake_since = now(), generation = generation + 1, updated_at = now(),
+                             sleeping_since = CASE WHEN $3::boolean THEN sleeping_since END WHERE id = $1`, [cur.id, JSON.stringify(rule), rule.scaleToZeroAfterMinutes != null]);
     }
     await enqueueReconcile(ctx, tx, cur.id);
     return toView(await findApp(tx, t.id, team, name), ctx);

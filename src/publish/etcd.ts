@@ -15,6 +15,12 @@ import type { Etcd3 } from 'etcd3';
  *                                   by ACME, so every replica serves it. etcd holds ciphertext only,
  *                                   as Kubernetes' own encryption at rest keeps Secrets in etcd.
  *   /yunbang/v1/acme/account         the ACME account key, sealed the same way (one account for every replica)
+ *   /yunbang/v1/wake/<team>/<app>    a gateway holding requests for a sleeping app asks it to wake
+ *                                   (scale to zero, beta); the worker watches the prefix, wakes the
+ *                                   app and deletes the key
+ *   /yunbang/v1/activity/<team>/<app> when a gateway last passed a request to an app that may sleep
+ *                                   (ms since the epoch, written at most every 30 s per replica);
+ *                                   the worker puts the app to sleep after its idle window
  *
  * The gateway (gateway/) watches the routes/ prefix and nothing else; a route carries everything
  * it needs to serve the host: the ready endpoints, whether the app is stopped, and the Secret
@@ -36,6 +42,15 @@ export const PREFIX = '/yunbang/v1';
 export const appKey = (team: string, app: string) => `${PREFIX}/apps/${team}/${app}`;
 export const ROUTES_PREFIX = `${PREFIX}/routes/`;
 export const routeKey = (host: string) => `${ROUTES_PREFIX}${host}`;
+export const WAKE_PREFIX = `${PREFIX}/wake/`;
+export const wakeKey = (team: string, app: string) => `${WAKE_PREFIX}${team}/${app}`;
+export const ACTIVITY_PREFIX = `${PREFIX}/activity/`;
+export const activityKey = (team: string, app: string) => `${ACTIVITY_PREFIX}${team}/${app}`;
+/** team and app of a wake or activity key under `prefix`; undefined for any other key. */
+export function appOfKey(prefix: string, key: string): { team: string; app: string } | undefined {
+  const m = /^([a-z0-9-]{1,63})\/([a-z0-9-]{1,63})$/.exec(key.startsWith(prefix) ? key.slice(prefix.length) : '');
+  return m ? { team: m[1]!, app: m[2]! } : undefined;
+}
 export const acmeChallengeKey = (token: string) => `${PREFIX}/acme/http-01/${token}`;
 export const CERTS_PREFIX = `${PREFIX}/certs/`;
 export const certKey = (secretName: string) => `${CERTS_PREFIX}${secretName}`;
@@ -63,6 +78,10 @@ export interface AppRecord {
   defaultDomain: string | null;
   /** Stopped on purpose (zero replicas): the gateway answers 503 "app stopped" instead of "not ready". */
   stopped: boolean;
+  /** Scaled to zero while idle (beta): the gateway holds requests and wakes it. */
+  sleeping: boolean;
+  /** Its autoscaling rule lets it sleep when idle: the gateway reports its requests (ACTIVITY_PREFIX). */
+  canSleep: boolean;
   /** host → name of the Secret holding its certificate, for every host of an app with TLS; empty without. */
   tlsSecrets: Record<string, string>;
   generation: number;
@@ -79,6 +98,8 @@ export interface RouteRecord {
   /** pod IP:port of every ready pod; empty while none is ready. */
   endpoints: string[];
   stopped: boolean;
+  sleeping: boolean;
+  canSleep: boolean;
   /** Where the host's certificate is (the name of a kubernetes.io/tls Secret); null: plain HTTP. */
   tls: { secretName: string } | null;
 }
@@ -101,7 +122,7 @@ export const samePublished = same;
 export function routeOf(r: AppRecord, host: string): RouteRecord {
   const port = Number(r.service.slice(r.service.lastIndexOf(':') + 1));
   const secretName = r.tlsSecrets[host];
-  return { team: r.team, app: r.app, ...(r.cluster ? { cluster: r.cluster } : {}), service: r.service, port, endpoints: r.endpoints, stopped: r.stopped, tls: secretName ? { secretName } : null };
+  return { team: r.team, app: r.app, ...(r.cluster ? { cluster: r.cluster } : {}), service: r.service, port, endpoints: r.endpoints, stopped: r.stopped, sleeping: r.sleeping, canSleep: r.canSleep, tls: secretName ? { secretName } : null };
 }
 
 /** Deletes of route keys that `owner` no longer claims, guarded on their revision (another app may own the host now). */

@@ -36,7 +36,7 @@ export function fields(pairs: [string, unknown][]): void {
 }
 
 export const HEALTH: Record<string, (s: string) => string> = {
-  Ready: pc.green, Progressing: pc.cyan, Degraded: pc.yellow, Failed: pc.red, Stopped: pc.dim, Unknown: pc.dim, Missing: pc.dim,
+  Ready: pc.green, Progressing: pc.cyan, Degraded: pc.yellow, Failed: pc.red, Stopped: pc.dim, Sleeping: pc.dim, Unknown: pc.dim, Missing: pc.dim,
 };
 export const health = (h: string) => (HEALTH[h] ?? ((s: string) => s))(h);
 

@@ -22,14 +22,14 @@ function Said({ rule }: { rule: Rule }) {
 }
 
 /** "CPU 50% and 20 req/s per replica": a rule's targets in words. */
-export function targetsOf(rule: Pick<Rule, 'cpuPercent' | 'memoryPercent' | 'requestsPerReplica' | 'p95Ms'>): string {
+export function targetsOf(rule: Pick<Rule, 'cpuPercent' | 'memoryPercent' | 'requestsPerReplica' | 'p95Ms'> & { scaleToZeroAfterMinutes?: number | null }): string {
   return [
     rule.cpuPercent != null && `CPU ${rule.cpuPercent}%`, rule.memoryPercent != null && `memory ${rule.memoryPercent}%`,
     rule.requestsPerReplica != null && `${rule.requestsPerReplica} req/s per replica`, rule.p95Ms != null && `p95 ${rule.p95Ms} ms`,
-  ].filter(Boolean).join(' and ');
+  ].filter(Boolean).join(' and ') + (rule.scaleToZeroAfterMinutes != null ? `, asleep after ${rule.scaleToZeroAfterMinutes} min idle (beta)` : '');
 }
 
-type Input = { min: number; max: number; cpuPercent: number | null; memoryPercent: number | null; requestsPerReplica: number | null; p95Ms: number | null };
+type Input = { min: number; max: number; cpuPercent: number | null; memoryPercent: number | null; requestsPerReplica: number | null; p95Ms: number | null; scaleToZeroAfterMinutes: number | null };
 
 /**
  * The app's autoscaling rule: replicas between min and max on CPU, memory, request-rate and
@@ -46,13 +46,14 @@ export function Autoscale({ app, write }: { app: AppDetailFragment; write: boole
   const [memory, setMemory] = useState<number | string>(rule?.memoryPercent ?? '');
   const [requests, setRequests] = useState<number | string>(rule?.requestsPerReplica ?? '');
   const [p95, setP95] = useState<number | string>(rule?.p95Ms ?? '');
+  const [sleepAfter, setSleepAfter] = useState<number | string>(rule?.scaleToZeroAfterMinutes ?? '');
   const set = useAppMutation(ref, (input: Input | null) =>
     gql(SetAutoscalingDocument, { ...ref, input }).then((r) => r.setAutoscaling), rule ? 'Autoscaling off' : 'Autoscaling on');
   const err = set.error instanceof ApiError ? set.error : undefined;
   const num = (v: number | string) => (v === '' ? null : Number(v));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    set.mutate({ min: Number(min), max: Number(max), cpuPercent: num(cpu), memoryPercent: num(memory), requestsPerReplica: num(requests), p95Ms: num(p95) });
+    set.mutate({ min: Number(min), max: Number(max), cpuPercent: num(cpu), memoryPercent: num(memory), requestsPerReplica: num(requests), p95Ms: num(p95), scaleToZeroAfterMinutes: num(sleepAfter) });
   };
   return (
     <Card withBorder component="form" onSubmit={submit} aria-label="Autoscaling">
@@ -76,6 +77,7 @@ export function Autoscale({ app, write }: { app: AppDetailFragment; write: boole
               <NumberInput label="Memory %" min={1} max={1000} value={memory} onChange={setMemory} error={err?.field('memoryPercent')} w={110} />
               <NumberInput label="Requests/s per replica" min={0.001} max={100000} decimalScale={3} value={requests} onChange={setRequests} error={err?.field('requestsPerReplica')} w={170} />
               <NumberInput label="p95 (ms)" min={1} max={600000} value={p95} onChange={setP95} error={err?.field('p95Ms')} w={110} />
+              <NumberInput label="Sleep after idle (min, beta)" description="no replicas until the next request" min={1} max={1440} value={sleepAfter} onChange={setSleepAfter} error={err?.field('scaleToZeroAfterMinutes')} w={200} />
             </Group>
             <Group><Button type="submit" loading={set.isPending}>Turn on</Button></Group>
           </>

@@ -9,7 +9,7 @@ import { describeRule } from '../autoscaling.js';
 /** The REST API's App, as the SDK's generated types describe it. */
 type App = Schemas['App'];
 
-const shown = (a: App) => (a.running ? a.status.health : 'Stopped');
+const shown = (a: App) => (!a.running ? 'Stopped' : a.sleepingSince ? 'Sleeping' : a.status.health);
 const appRow = (a: App) => ({ name: a.name, health: health(shown(a)), ready: `${a.status.readyReplicas}/${a.running ? a.status.desiredReplicas : 0}`, runs: a.image ?? (a.git ? `${a.git.url} (${a.git.branch})` : ''), url: a.url ?? '' });
 
 export async function getApp(c: Ctx, team: string, app: string): Promise<App> {
@@ -107,7 +107,7 @@ export function register(program: Command, run: Run): void {
       const team = c.team(t);
       const app = c.app(t);
       const a = await getApp(c, team, app);
-      const line = (s: App['status'], running: boolean) => `${health(running ? s.health : 'Stopped')}  ${s.readyReplicas}/${running ? s.desiredReplicas : 0} ready  ${s.message}`;
+      const line = (s: App['status'], running: boolean) => `${health(!running ? 'Stopped' : s.reason === 'Sleeping' ? 'Sleeping' : s.health)}  ${s.readyReplicas}/${running ? s.desiredReplicas : 0} ready  ${s.message}`;
       if (!o.watch) {
         if (c.out.json) return printJson({ app: a.name, running: a.running, replicas: a.replicas, image: a.image, imageServedBy: a.imageServedBy, status: a.status });
         print(line(a.status, a.running));

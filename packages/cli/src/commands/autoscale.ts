@@ -36,10 +36,11 @@ export function register(program: Command, run: Run): void {
     .option('--memory <percent>', 'target memory use, percent of what each replica requests', int('--memory'))
     .option('--requests <per-second>', 'target requests a second per replica, as the gateways count them', positive('--requests'))
     .option('--p95 <ms>', 'target 95th-percentile response time in milliseconds, as the gateways measure it', int('--p95'))
-    .action(run(async (c, t, o: { min: number; max: number; cpu?: number; memory?: number; requests?: number; p95?: number }) => {
+    .option('--scale-to-zero <minutes>', 'beta: no replicas after this many minutes without a request; the gateway holds the next one and wakes the app', int('--scale-to-zero'))
+    .action(run(async (c, t, o: { min: number; max: number; cpu?: number; memory?: number; requests?: number; p95?: number; scaleToZero?: number }) => {
       if ([o.cpu, o.memory, o.requests, o.p95].every((x) => x === undefined)) throw new UsageError('give a target: --cpu <percent>, --memory <percent>, --requests <per-second> or --p95 <ms>');
       const { data } = await c.rest.PUT('/teams/{team}/apps/{app}/autoscaling', {
-        params: { path: { team: c.team(t), app: c.app(t) } }, body: { min: o.min, max: o.max, cpuPercent: o.cpu ?? null, memoryPercent: o.memory ?? null, requestsPerReplica: o.requests ?? null, p95Ms: o.p95 ?? null },
+        params: { path: { team: c.team(t), app: c.app(t) } }, body: { min: o.min, max: o.max, cpuPercent: o.cpu ?? null, memoryPercent: o.memory ?? null, requestsPerReplica: o.requests ?? null, p95Ms: o.p95 ?? null, scaleToZeroAfterMinutes: o.scaleToZero ?? null },
       });
       const a = data as unknown as App;
       if (c.out.json) return printJson(a.autoscaling);

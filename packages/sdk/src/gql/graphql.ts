@@ -15,6 +15,8 @@ export type AutoscalingInput = {
   p95Ms?: number | null | undefined;
   /** Target requests a second per replica, counted by the gateways (at most three decimals) */
   requestsPerReplica?: number | null | undefined;
+  /** Beta: put the app to sleep (no replicas) after this many minutes (1–1440) without a request; the gateway holds the next request and wakes it */
+  scaleToZeroAfterMinutes?: number | null | undefined;
 };
 
 export type AppStatusSubscriptionVariables = Exact<{
