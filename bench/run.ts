@@ -12,14 +12,15 @@ import { benchGitPush } from './git-push.js';
 import { benchStartup } from './startup.js';
 import { benchObserve } from './observe.js';
 import { benchAutoscale } from './autoscale.js';
+import { benchWake } from './wake.js';
 import { startBenchStack } from './stack.js';
 
 /**
  * `npm run bench`: every benchmark on one local stack, each printing absolute figures and ratios
- * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters`, `-- webhooks`, `-- scale`, `-- console`, `-- node` (the real node), `-- push` (git push → answering, on the real node), `-- startup` (each role's start, compiled vs tsx), `-- observe` (metrics, logs, alerts) or `-- autoscale` (a load step on the real node's HPA) runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
+ * against a baseline measured in the same run. `npm run bench -- api`, `-- reconcile`, `-- builds`, `-- gateway`, `-- clusters`, `-- webhooks`, `-- scale`, `-- console`, `-- node` (the real node), `-- push` (git push → answering, on the real node), `-- startup` (each role's start, compiled vs tsx), `-- observe` (metrics, logs, alerts), `-- autoscale` (a load step on the real node's HPA) or `-- wake` (scale to zero's first request, on the real node) runs one; `-- soak` (not part of the full run: 10 minutes) runs the soak.
  */
 const only = process.argv[2];
-const NAMES = ['api', 'reconcile', 'builds', 'gateway', 'clusters', 'webhooks', 'scale', 'console', 'node', 'push', 'startup', 'observe', 'autoscale', 'soak'];
+const NAMES = ['api', 'reconcile', 'builds', 'gateway', 'clusters', 'webhooks', 'scale', 'console', 'node', 'push', 'startup', 'observe', 'autoscale', 'wake', 'soak'];
 if (only !== undefined && !NAMES.includes(only)) {
   // A typo must not start a stack, run nothing and pass.
   process.stderr.write(`npm run bench: no benchmark named "${only}"; the names are ${NAMES.join(', ')} (none: all but soak)\n`);
@@ -27,7 +28,7 @@ if (only !== undefined && !NAMES.includes(only)) {
 }
 // The first cluster's node is simulated (the scale benchmark's 10,000 apps need it); `local-2`
 // (simulated) serves the clusters benchmark, and a cluster with the real node the node benchmark.
-const stack = await startBenchStack(!only ? ['simulated', 'simulated', 'real'] : only === 'clusters' ? 2 : only === 'node' || only === 'push' || only === 'autoscale' ? ['simulated', 'real'] : 1);
+const stack = await startBenchStack(!only ? ['simulated', 'simulated', 'real'] : only === 'clusters' ? 2 : only === 'node' || only === 'push' || only === 'autoscale' || only === 'wake' ? ['simulated', 'real'] : 1);
 try {
   if (!only || only === 'api') await benchApiRead(stack);
   if (!only || only === 'reconcile') await benchReconcile(stack);
@@ -42,6 +43,7 @@ try {
   if (!only || only === 'startup') await benchStartup(stack);
   if (!only || only === 'observe') await benchObserve(stack);
   if (!only || only === 'autoscale') await benchAutoscale(stack);
+  if (!only || only === 'wake') await benchWake(stack);
   // Ten minutes long: only when asked for.
   if (only === 'soak') await benchSoak(stack);
 } finally {
