@@ -314,7 +314,8 @@ export async function setLifecycle(ctx: Ctx, op: Lifecycle, team: string, name: 
     }
     if (op === 'start') await checkPlan(ctx, tx, t, cur.id, { replicas: cur.autoscaling?.max ?? cur.replicas, resources: cur.resources, running: true }, 'replicas');
     const update = op === 'restart' ? 'restarted_at = now()' : `running = ${op === 'start'}`;
-    await tx.query(`UPDATE apps SET ${update}, generation = generation + 1, updated_at = now() WHERE id = $1`, [cur.id]);
+    // Started, stopped or restarted by hand: awake (scale to zero), its idle window from now.
+    await tx.query(`UPDATE apps SET ${update}, sleeping_since = NULL, awake_since = now(), generation = generation + 1, updated_at = now() WHERE id = $1`, [cur.id]);
     if (op !== 'restart') {
       await tx.query('UPDATE app_status SET desired_replicas = $2 WHERE app_id = $1', [cur.id, op === 'start' ? cur.replicas : 0]);
     }
