@@ -84,7 +84,10 @@ function locationHeaders(tls = false): string[] {
 function serveLocation(r: RenderRoute, tls: boolean, s: RenderSettings): string[] {
   const headers = locationHeaders(tls);
   if (r.stopped) return ['location / {', ...indent([...headers, 'default_type text/html;', `return 503 '${PAGES.stopped}';`]), '}'];
-  if (r.sleeping && s.wakerListen) return sleepingLocations(headers, s);
+  // Asleep, or one that may sleep and has no ready pod yet (waking): held until one is ready,
+  // rather than answered 503 while it starts. The text is the same for both, so the wake itself
+  // causes no reload; the pod's address does, once the held requests are already on their way.
+  if (s.wakerListen && (r.sleeping || (r.canSleep && r.endpoints.length === 0))) return sleepingLocations(headers, s);
   if (r.endpoints.length === 0) {
     return ['location / {', ...indent([...headers, 'add_header Retry-After 5 always;', 'default_type text/html;', `return 503 '${PAGES.notReady}';`]), '}'];
   }

