@@ -265,7 +265,13 @@ export async function startGateway(c: GatewayConfig, hooks: GatewayHooks = {}): 
   }
 
   source = await watchRoutes(etcd, {
-    onSnapshot: (snapshot) => { records = snapshot; schedule(); },
+    onSnapshot: (snapshot) => {
+      records = snapshot;
+      // Requests held for a waking app go as soon as its pod is known, not after the debounce and
+      // reload (they are sent to the pod's address, whatever nginx's configuration says yet).
+      if (waker.held() > 0) waker.update(parseRoutes(records, { addressMap: c.addressMap, allowed: c.upstreamCidrs, clusters: c.clusters }).routes);
+      schedule();
+    },
     onState: (state, detail) => {
       const connected = state === 'connected';
       if (connected !== etcdConnected) log[connected ? 'info' : 'warn']({ detail }, connected ? 'etcd connected' : 'etcd unreachable; serving the last configuration');

@@ -1,5 +1,5 @@
 import { RELEASE, REPLICAS_BY, RESTARTED_AT, appLabels, appPodsSelector, selectorLabels } from '../labels.js';
-import { autoscaled } from './autoscaler.js';
+import { autoscaled, canSleep } from './autoscaler.js';
 import type { AppIntent, K8sObject, RenderSettings } from '../types.js';
 import { accessLabels, connectionEnv, generatedSecretName } from './connect.js';
 import { appHosts, underAppsDomain } from './hosts.js';
@@ -66,8 +66,9 @@ function podTemplate(app: AppIntent, s: Pick<RenderSettings, 'drainSeconds'>) {
         resources: containerResources(app),
         ...(app.volumes.length ? { volumeMounts: app.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })) } : {}),
         // Readiness decides when the gateway sends a pod traffic: probed from the container's start
-        // and every 2 s, so a new pod joins (and a failing one leaves) within seconds.
-        readinessProbe: { ...probe, periodSeconds: 2 },
+        // and every 2 s, so a new pod joins (and a failing one leaves) within seconds. An app that
+        // may sleep is probed every second (Kubernetes' least): its first request waits for it.
+        readinessProbe: { ...probe, periodSeconds: canSleep(app) ? 1 : 2 },
         livenessProbe: { ...probe, initialDelaySeconds: 15, periodSeconds: 20 },
         securityContext: { allowPrivilegeEscalation: false, capabilities: capabilities(app, nonRoot) },
         // The drain: `sleep` from the image, as Kubernetes before 1.29 has no sleep action of its
