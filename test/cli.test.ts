@@ -112,11 +112,11 @@ describe('yb, the command line', { timeout: 240_000 }, () => {
       expect(ps.imageServedBy).toBeNull();
       expect((await yb(['ps'])).stdout).not.toMatch(/served locally/);
       // Autoscaling (the real node's cluster serves metrics.k8s.io): on, a hand-set count refused naming the rule, off.
-      const enabled = await yb(['ps:autoscale:enable', '--min', '2', '--max', '3', '--cpu', '80']);
+      const enabled = await yb(['ps:autoscale:enable', '--min', '2', '--max', '3', '--cpu', '80', '--scale-to-zero', '30']);
       expect(enabled.code, enabled.stderr).toBe(0);
-      expect(enabled.stdout).toMatch(/autoscaling site: 2–3 replicas on CPU 80%/);
-      expect(await json(['ps:autoscale'])).toMatchObject({ min: 2, max: 3, cpuPercent: 80, memoryPercent: null });
-      expect((await yb(['ps'])).stdout).toMatch(/autoscaled: 2–3 replicas on CPU 80%; /);
+      expect(enabled.stdout).toMatch(/autoscaling site: 2–3 replicas on CPU 80%, asleep after 30 min idle \(beta\)/);
+      expect(await json(['ps:autoscale'])).toMatchObject({ min: 2, max: 3, cpuPercent: 80, memoryPercent: null, scaleToZeroAfterMinutes: 30 });
+      expect((await yb(['ps'])).stdout).toMatch(/autoscaled: 2–3 replicas on CPU 80%, asleep after 30 min idle \(beta\); /);
       const refused = await yb(['ps:scale', '1']);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/autoscaled \(2–3 replicas\): turn autoscaling off/);
