@@ -65,7 +65,7 @@ describe('reconcile: from intent to running objects, status and etcd', { timeout
     expect(record).toMatchObject({ team, app: 'web', cluster: 'local', release: 1, image: 'registry.example/web:1', replicas: { desired: 2, ready: 2 }, health: 'Ready',
       service: `web.${ns}.svc.cluster.local:8080`, domains: hosts, defaultDomain: own, stopped: false, tlsSecrets: {}, generation: 1, endpoints: ready.status.endpoints });
     for (const h of hosts) {
-      expect(await eventually('route published', () => readRoute(p.etcd, h))).toEqual({ team, app: 'web', cluster: 'local', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints, stopped: false, tls: null });
+      expect(await eventually('route published', () => readRoute(p.etcd, h))).toEqual({ team, app: 'web', cluster: 'local', service: `web.${ns}.svc.cluster.local:8080`, port: 8080, endpoints: ready.status.endpoints, stopped: false, sleeping: false, canSleep: false, tls: null });
     }
 
     // Scale.
