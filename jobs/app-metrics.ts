@@ -3,7 +3,7 @@ import { registry } from '../src/metrics.js';
 import type { Queryable } from '../src/db/pool.js';
 import { effectiveAlerts, thresholdSeries, type AlertSettings } from '../src/observe/alerts.js';
 import { parseQuantity } from '../src/validation.js';
-import { APP, ROLE, TEAM } from '../k8s/labels.js';
+import { APP, ROLE, RUN, TEAM } from '../k8s/labels.js';
 import type { WireObject } from '../k8s/wire.js';
 
 /**
@@ -42,8 +42,8 @@ export function sampleApps(pods: WireObject[], workloads: WireObject[]): AppSamp
   const apps = new Map<string, AppSample['apps'][number]>();
   for (const p of pods as PodLike[]) {
     const l = p.metadata?.labels;
-    // Build and detect pods carry a role: they are not the app's replicas.
-    if (!l?.[TEAM] || !l[APP] || l[ROLE] !== undefined) continue;
+    // Build and detect pods carry a role, one-off commands' a run: they are not the app's replicas.
+    if (!l?.[TEAM] || !l[APP] || l[ROLE] !== undefined || l[RUN] !== undefined) continue;
     const namespace = p.metadata!.namespace ?? '';
     const team = l[TEAM];
     const app = l[APP];

@@ -28,7 +28,12 @@ export async function enqueueActiveBuilds(db: Db, boss: PgBoss): Promise<number>
     `SELECT b.id, c.name AS cluster FROM builds b JOIN apps a ON a.id = b.app_id JOIN clusters c ON c.id = a.cluster_id
       WHERE b.status IN ('queued', 'detecting', 'building')`);
   for (const { id, cluster } of builds.rows) await enqueue(boss, db, QUEUES.advanceBuild, { buildId: id }, id, [cluster]);
-  return builds.rows.length;
+  // One-off commands not over yet, likewise.
+  const runs = await db.query<{ id: string; cluster: string }>(
+    `SELECT r.id, c.name AS cluster FROM runs r JOIN apps a ON a.id = r.app_id JOIN clusters c ON c.id = a.cluster_id
+      WHERE r.status IN ('pending', 'running', 'cancelling')`);
+  for (const { id, cluster } of runs.rows) await enqueue(boss, db, QUEUES.advanceRun, { runId: id }, id, [cluster]);
+  return builds.rows.length + runs.rows.length;
 }
 
 /** Every app placed in (or moving into) a cluster, and its teams' namespaces there: after it was unreachable. */

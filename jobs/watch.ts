@@ -1,13 +1,13 @@
-import { APP, TEAM } from '../k8s/labels.js';
+import { APP, RUN, TEAM } from '../k8s/labels.js';
 import { BUILD } from '../k8s/render/build-pods.js';
 import type { WireObject } from '../k8s/wire.js';
 
 /**
  * What a change in the cluster concerns, by the object's owner labels: an app (its workload, pods,
- * Services, Ingress, policies or Secrets), a build (its pods), or a team (its namespace-level
+ * Services, Ingress, policies or Secrets), a build (its pods), a one-off command (its pod), or a team (its namespace-level
  * objects: its namespace, policies, quota, limit range, RoleBindings).
  */
-export type Change = { team: string; app: string; buildId?: string } | { team: string; app?: undefined; buildId?: undefined };
+export type Change = { team: string; app: string; buildId?: string; runId?: string } | { team: string; app?: undefined; buildId?: undefined; runId?: undefined };
 
 export interface Notifier { notify(obj: WireObject): void; stop(): void }
 
@@ -25,9 +25,10 @@ export function changeNotifier(onChange: (change: Change) => void, debounceMs = 
       if (!team || stopped) return;
       const app = labels[APP];
       const buildId = labels[BUILD];
-      const key = buildId ? `build/${buildId}` : app ? `app/${team}/${app}` : `team/${team}`;
+      const runId = labels[RUN];
+      const key = buildId ? `build/${buildId}` : runId ? `run/${runId}` : app ? `app/${team}/${app}` : `team/${team}`;
       if (timers.has(key)) return;
-      const change: Change = app ? { team, app, buildId } : { team };
+      const change: Change = app ? { team, app, buildId, runId } : { team };
       timers.set(key, setTimeout(() => { timers.delete(key); onChange(change); }, debounceMs));
     },
     stop() {

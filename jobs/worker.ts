@@ -9,8 +9,9 @@ import { log } from '../src/log.js';
 import { jobDuration, jobRuns } from '../src/metrics.js';
 import { ClusterClients, type ClusterConn } from '../src/clusters/clients.js';
 import type { RenderSettings } from '../k8s/types.js';
-import { JOBS_CHANNEL, NOTIFY_QUEUE, QUEUES, createClusterQueues, enqueue, queueIn, type NotifyJob, type AdvanceBuildJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from '../src/intents/queues.js';
+import { JOBS_CHANNEL, NOTIFY_QUEUE, QUEUES, createClusterQueues, enqueue, queueIn, type NotifyJob, type AdvanceBuildJob, type AdvanceRunJob, type QueueName, type ReconcileAppJob, type ReconcileTeamJob } from '../src/intents/queues.js';
 import { advanceBuild } from './build.js';
+import { advanceRun } from './run.js';
 import { reconcileApp, type ReconcileEnv } from './reconcile-app.js';
 import { reconcileTeam } from './reconcile-team.js';
 import { changeNotifier, type Notifier } from './watch.js';
@@ -131,6 +132,7 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
       })],
       [QUEUES.reconcileTeam, instrumented<ReconcileTeamJob>(QUEUES.reconcileTeam, name, (d) => reconcileTeam({ ...rEnv, clusterId: conn.cluster.id }, d.teamId))],
       [QUEUES.advanceBuild, instrumented<AdvanceBuildJob>(QUEUES.advanceBuild, name, (d) => advanceBuild({ ...rEnv, boss: env.boss, build: env.build, secretKey: env.secretKey }, d.buildId))],
+      [QUEUES.advanceRun, instrumented<AdvanceRunJob>(QUEUES.advanceRun, name, (d) => advanceRun(rEnv, d.runId))],
     ] as const) {
       const ids: string[] = [];
       for (let i = 0; i < env.concurrency; i++) ids.push(await env.boss.work(queueIn(queue, name), options, handler as PgBoss.WorkHandler<unknown>));
@@ -148,9 +150,10 @@ export async function startWorker(env: WorkerEnv): Promise<Worker> {
     const name = conn.cluster.name;
     if (!conn.kube) { log.warn({ cluster: name }, 'no credentials for this cluster; not serving it'); return; }
     await createClusterQueues(env.boss, name, env.jobTimeoutSeconds ?? 120);
-    const changes = changeNotifier(({ team, app, buildId }) => {
+    const changes = changeNotifier(({ team, app, buildId, runId }) => {
       const done = buildId
         ? enqueue(env.boss, env.db, QUEUES.advanceBuild, { buildId }, buildId)
+        : runId ? enqueue(env.boss, env.db, QUEUES.advanceRun, { runId }, runId)
         : app ? enqueueNow(env.db, env.boss, team, app) : enqueueTeamNow(env.db, env.boss, team, name);
       done.catch((err) => log.warn({ cluster: name, error: (err as Error).message }, 'watch could not enqueue'));
     });

@@ -48,11 +48,18 @@ export function appSelector(team: string, app: string): string {
 /**
  * The app's own pods, as a label selector: its build and detect pods carry its labels too (so
  * deleting the app removes them) and a role, and are no replicas of it: never endpoints, never
- * counted, never covered by its network policies.
+ * counted, never covered by its network policies. Its one-off commands' pods (RUN) neither.
  */
-export const appPodSelector = (team: string, app: string) => `${appSelector(team, app)},!${ROLE}`;
+export const appPodSelector = (team: string, app: string) => `${appSelector(team, app)},!${ROLE},!yunbang.dev/run`;
 
 /** The same, as a NetworkPolicy's podSelector. */
 export const appPodsSelector = (team: string, app: string) => ({
   matchLabels: selectorLabels(team, app), matchExpressions: [{ key: ROLE, operator: 'DoesNotExist' }],
 });
+
+/**
+ * On a one-off command's pod (`yb run`): the run's id. Such a pod carries the app's own labels, so
+ * the app's network policies cover it (it reaches what the app reaches), but it is no replica:
+ * never an endpoint, never counted, and never ready (render/run.ts), so its Service skips it too.
+ */
+export const RUN = 'yunbang.dev/run';

@@ -492,6 +492,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/teams/{team}/apps/{app}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        /** The app's latest one-off commands, newest first */
+        get: operations["listRuns"];
+        put?: never;
+        /**
+         * Run a one-off command in a Job from the app's current release, with its config and its dependencies' env (Heroku's `heroku run`)
+         * @description Attached (the default), follow its output with the GraphQL subscription `runOutput`; its caller leaving cancels it. Detached, its output goes to the app's logs. Audited with the command. 409 when the app has no release yet or is stopped.
+         */
+        post: operations["runCommand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{team}/apps/{app}/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** One run, with its status and exit code */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        /** Stop a run that has not finished (its pod is stopped) */
+        delete: operations["cancelRun"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/teams/{team}/apps/{app}/autoscaling": {
         parameters: {
             query?: never;
@@ -1553,6 +1599,42 @@ export interface components {
             env: components["schemas"]["EnvVar"][];
             resources: components["schemas"]["Resources"];
             healthCheckPath?: string | null;
+        };
+        RunInput: {
+            /** @description The command and its arguments, in place of the image's entrypoint */
+            command: string[];
+            /**
+             * @description Follow its output (runOutput), and leaving cancels it; false: its output goes to the app's logs
+             * @default true
+             */
+            attach?: boolean;
+            /**
+             * @description Stopped after this long
+             * @default 3600
+             */
+            timeoutSeconds?: number;
+        };
+        Run: {
+            /** Format: uuid */
+            id: string;
+            app: string;
+            command: string[];
+            /** @description The release it ran in */
+            release: number;
+            attached: boolean;
+            timeoutSeconds: number;
+            /** @enum {string} */
+            status: "pending" | "running" | "succeeded" | "failed" | "timed-out" | "cancelling" | "cancelled";
+            exitCode: number | null;
+            /** @description Why it did not run or was stopped */
+            error: string | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
         };
         Release: {
             number: number;
@@ -2774,6 +2856,125 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogDrain"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    runCommand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunInput"];
+            };
+        };
+        responses: {
+            /** @description The run, pending */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    cancelRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: components["parameters"]["team"];
+                app: components["parameters"]["app"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run, cancelling (or as it ended, if it already had) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -13,6 +13,7 @@ import './logs.js';
 import './alerts.js';
 import './resources.js';
 import './autoscaling.js';
+import './runs.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 

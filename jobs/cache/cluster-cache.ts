@@ -1,5 +1,5 @@
 import type * as k8s from '@kubernetes/client-node';
-import { APP, MANAGED_BY, ROLE, TEAM } from '../../k8s/labels.js';
+import { APP, MANAGED_BY, ROLE, RUN, TEAM } from '../../k8s/labels.js';
 import { HPA_API_VERSION } from '../../k8s/render/autoscaler.js';
 import { log } from '../../src/log.js';
 import { Reflector, slimObject, type EventType, type WireObject } from './reflector.js';
@@ -101,9 +101,14 @@ export class ClusterCache {
     return r?.synced ? [...r.values()] : [];
   }
 
-  /** An app's own pods (its build and detect pods, which carry a role, are not its replicas). */
+  /** An app's own pods (its build and detect pods, which carry a role, and its one-off commands' are not its replicas). */
   pods(namespace: string, team: string, app: string): k8s.V1Pod[] {
-    return this.owned('Pod', namespace, team, app).filter((p) => p.metadata?.labels?.[ROLE] === undefined) as k8s.V1Pod[];
+    return this.owned('Pod', namespace, team, app).filter((p) => p.metadata?.labels?.[ROLE] === undefined && p.metadata?.labels?.[RUN] === undefined) as k8s.V1Pod[];
+  }
+
+  /** A one-off command's pod (`yb run`), from the cache. */
+  runPod(runId: string): k8s.V1Pod | undefined {
+    return this.all('Pod').find((p) => p.metadata?.labels?.[RUN] === runId) as k8s.V1Pod | undefined;
   }
 
   /**

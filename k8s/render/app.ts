@@ -41,7 +41,7 @@ export function capabilities(app: AppIntent, nonRoot: boolean): { drop: string[]
   return nonRoot ? { drop: ['ALL'] } : { drop: ['NET_RAW'] };
 }
 
-function podTemplate(app: AppIntent, s: Pick<RenderSettings, 'drainSeconds'>) {
+export function podTemplate(app: AppIntent, s: Pick<RenderSettings, 'drainSeconds'>) {
   // TCP on the app's port unless the app names an HTTP path to probe.
   const check = app.healthCheckPath ? { httpGet: { path: app.healthCheckPath, port: 'http' } } : { tcpSocket: { port: 'http' } };
   const probe = { ...check, timeoutSeconds: 2, failureThreshold: 3 };

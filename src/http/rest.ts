@@ -13,6 +13,7 @@ import { searchLogs } from '../intents/log-search.js';
 import * as drains from '../intents/drains.js';
 import * as alerts from '../intents/alerts.js';
 import { setAutoscaling } from '../intents/autoscaling.js';
+import * as runs from '../intents/runs.js';
 import { clusterResources } from '../intents/resources.js';
 import type { Ctx } from '../intents/context.js';
 import * as market from '../intents/market.js';
@@ -115,6 +116,12 @@ export function restRouter(): Router {
   r.get('/teams/:team/apps/:app/drains', async (req, res) => { res.json(await drains.listDrains(ctx(res), p(req, 'team'), p(req, 'app'))); });
   r.post('/teams/:team/apps/:app/drains', async (req, res) => { res.status(201).json(await drains.addDrain(ctx(res), p(req, 'team'), p(req, 'app'), req.body.url)); });
   r.delete('/teams/:team/apps/:app/drains/:id', async (req, res) => { res.json(await drains.removeDrain(ctx(res), p(req, 'team'), p(req, 'app'), p(req, 'id'))); });
+  r.get('/teams/:team/apps/:app/runs', async (req, res) => {
+    res.json(await runs.listRuns(ctx(res), p(req, 'team'), p(req, 'app'), req.query.limit === undefined ? undefined : Number(req.query.limit)));
+  });
+  r.post('/teams/:team/apps/:app/runs', async (req, res) => { res.status(201).json(await runs.startRun(ctx(res), p(req, 'team'), p(req, 'app'), req.body)); });
+  r.get('/teams/:team/apps/:app/runs/:id', async (req, res) => { res.json(await runs.getRun(ctx(res), p(req, 'team'), p(req, 'app'), p(req, 'id'))); });
+  r.delete('/teams/:team/apps/:app/runs/:id', async (req, res) => { res.json(await runs.cancelRun(ctx(res), p(req, 'team'), p(req, 'app'), p(req, 'id'))); });
   r.put('/teams/:team/apps/:app/autoscaling', async (req, res) => { res.json(await setAutoscaling(ctx(res), p(req, 'team'), p(req, 'app'), req.body)); });
   r.delete('/teams/:team/apps/:app/autoscaling', async (req, res) => { res.json(await setAutoscaling(ctx(res), p(req, 'team'), p(req, 'app'), null)); });
   r.get('/teams/:team/apps/:app/alerts', async (req, res) => { res.json(await alerts.getAppAlerts(ctx(res), p(req, 'team'), p(req, 'app'))); });

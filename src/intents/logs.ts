@@ -12,7 +12,7 @@ import { findTeam } from './teams.js';
 export interface AppLogLine { pod: string; line: string }
 
 /** The app's namespace and the clients of the cluster it runs in, for reading its pods' logs. */
-async function logSource(ctx: Ctx, team: string, app: string): Promise<{ namespace: string; kube: Kube }> {
+export async function logSource(ctx: Ctx, team: string, app: string): Promise<{ namespace: string; kube: Kube }> {
   authorize(ctx.principal, team, 'read');
   if (!ctx.clusters) throw new Unavailable('logs are not available in this process');
   const t = await findTeam(ctx.db, team);

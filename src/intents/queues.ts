@@ -9,12 +9,14 @@ export const QUEUES = {
   reconcileApp: 'app-reconcile',
   reconcileTeam: 'team-reconcile',
   advanceBuild: 'build-advance',
+  advanceRun: 'run-advance',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface ReconcileAppJob { appId: string }
 export interface ReconcileTeamJob { teamId: string }
 export interface AdvanceBuildJob { buildId: string }
+export interface AdvanceRunJob { runId: string }
 
 /** Postgres channel that workers LISTEN on; NOTIFY inside the enqueuing transaction is delivered on commit only. */
 export const JOBS_CHANNEL = 'yunbang_jobs';
@@ -56,7 +58,7 @@ export async function createQueues(boss: PgBoss, db: Queryable, opts: { timeoutS
   for (const { name } of rows) await createClusterQueues(boss, name, opts.timeoutSeconds);
 }
 
-type Payload = ReconcileAppJob | ReconcileTeamJob | AdvanceBuildJob;
+type Payload = ReconcileAppJob | ReconcileTeamJob | AdvanceBuildJob | AdvanceRunJob;
 
 /** The clusters a job concerns: an app's (and while it moves, its target's too), a team's allowed ones, a build's app's. */
 async function clustersOf(tx: Queryable, base: QueueName, data: Payload): Promise<string[]> {
@@ -64,8 +66,10 @@ async function clustersOf(tx: Queryable, base: QueueName, data: Payload): Promis
     ? `SELECT c.name FROM apps a JOIN clusters c ON c.id IN (a.cluster_id, a.moving_to) WHERE a.id = $1`
     : base === QUEUES.reconcileTeam
       ? `SELECT c.name FROM team_clusters tc JOIN clusters c ON c.id = tc.cluster_id WHERE tc.team_id = $1`
-      : `SELECT c.name FROM builds b JOIN apps a ON a.id = b.app_id JOIN clusters c ON c.id = a.cluster_id WHERE b.id = $1`;
-  const id = 'appId' in data ? data.appId : 'teamId' in data ? data.teamId : data.buildId;
+      : base === QUEUES.advanceRun
+        ? `SELECT c.name FROM runs r JOIN apps a ON a.id = r.app_id JOIN clusters c ON c.id = a.cluster_id WHERE r.id = $1`
+        : `SELECT c.name FROM builds b JOIN apps a ON a.id = b.app_id JOIN clusters c ON c.id = a.cluster_id WHERE b.id = $1`;
+  const id = 'appId' in data ? data.appId : 'teamId' in data ? data.teamId : 'runId' in data ? data.runId : data.buildId;
   return (await tx.query<{ name: string }>(sql, [id])).rows.map((r) => r.name);
 }
 

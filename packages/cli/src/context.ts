@@ -6,6 +6,9 @@ import { note, type Out } from './output.js';
 /** A mistake in how yb was called (exit code 2), as opposed to a refusal or failure (exit 1). */
 export class UsageError extends Error {}
 
+/** Ends yb with this exit code, saying nothing more (`yb run` passes on its command's). */
+export class ExitWith extends Error { constructor(readonly code: number) { super(`exit ${code}`); } }
+
 export interface Target { team?: string; app?: string }
 
 /** The current git checkout's setting, if any (`git config yunbang.app`). */

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { YunbangError } from '@yunbang/sdk';
-import { context, UsageError, type Ctx } from './context.js';
+import { context, ExitWith, UsageError, type Ctx } from './context.js';
 import type { Run } from './run.js';
 import { colors, note, type Out } from './output.js';
 import { completionScript } from './completion.js';
@@ -13,6 +13,7 @@ import { register as session } from './commands/session.js';
 import { register as metrics } from './commands/metrics.js';
 import { register as drains } from './commands/drains.js';
 import { register as autoscale } from './commands/autoscale.js';
+import { register as runs } from './commands/run.js';
 
 /**
  * yb, in the Heroku CLI's tradition: `yb apps:create web --image nginx`, `yb deploy`, `yb logs
@@ -21,6 +22,7 @@ import { register as autoscale } from './commands/autoscale.js';
  */
 
 function report(err: unknown): number {
+  if (err instanceof ExitWith) return err.code;
   if (err instanceof UsageError) { note(`${colors.red('yb:')} ${err.message}`); return 2; }
   if (err instanceof YunbangError) {
     note(`${colors.red('error:')} ${err.message}${err.status === 401 ? ' (check the token: `yb login`)' : ''}`);
@@ -62,6 +64,7 @@ export function program(): Command {
   metrics(p, run);
   drains(p, run);
   autoscale(p, run);
+  runs(p, run);
   market(p, run);
   access(p, run);
   p.command('completion').argument('[shell]', 'bash or zsh', 'bash').description('print a shell completion script: source <(yb completion bash)')

@@ -105,6 +105,15 @@ export type SetAutoscalingMutationVariables = Exact<{
 
 export type SetAutoscalingMutation = { setAutoscaling: { app: { name: string, replicas: number, autoscaling: { min: number, max: number, cpuPercent: number | null, memoryPercent: number | null, requestsPerReplica: number | null, p95Ms: number | null, status: { currentReplicas: number, desiredReplicas: number, working: boolean, reason: string, message: string, lastScaleTime: string | null } | null } | null } } };
 
+export type RunOutputSubscriptionVariables = Exact<{
+  team: string;
+  app: string;
+  id: string | number;
+}>;
+
+
+export type RunOutputSubscription = { runOutput: { line: string | null, status: string | null, exitCode: number | null, error: string | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -311,3 +320,13 @@ export const SetAutoscalingDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetAutoscalingMutation, SetAutoscalingMutationVariables>;
+export const RunOutputDocument = new TypedDocumentString(`
+    subscription RunOutput($team: String!, $app: String!, $id: ID!) {
+  runOutput(team: $team, app: $app, id: $id) {
+    line
+    status
+    exitCode
+    error
+  }
+}
+    `) as unknown as TypedDocumentString<RunOutputSubscription, RunOutputSubscriptionVariables>;
