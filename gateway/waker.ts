@@ -52,9 +52,12 @@ export async function startWaker(o: WakerOptions): Promise<Waker> {
     o.wake(r.team, r.app).catch(() => asked.delete(key)); // asked again by the next request or retry
   };
 
+  /** A request's route: its host's, else the wildcard route covering it (`*.example.com`), as nginx matched it. */
+  const routeOf = (host: string): Route | undefined => routes.get(host) ?? routes.get(`*.${host.slice(host.indexOf('.') + 1)}`);
+
   /** The endpoint to send a held request for `host` to, or undefined while the app has none ready. */
   const endpointFor = (host: string): string | undefined => {
-    const r = routes.get(host);
+    const r = routeOf(host);
     if (!r || r.sleeping || r.stopped || r.endpoints.length === 0) return undefined;
     const i = next.get(host) ?? 0;
     next.set(host, i + 1);
@@ -72,7 +75,7 @@ export async function startWaker(o: WakerOptions): Promise<Waker> {
       h.res.writeHead(418, { [UPSTREAM_HEADER]: endpoint, 'content-length': '0' }).end();
     }
     // Still waiting: ask again now and then (a wake key lost, a worker restarted).
-    for (const h of queue) { const r = routes.get(h.host); if (r?.sleeping) ask(r); }
+    for (const h of queue) { const r = routeOf(h.host); if (r?.sleeping) ask(r); }
   };
 
   const timeout = (h: Held, req: IncomingMessage) => {
@@ -91,7 +94,7 @@ export async function startWaker(o: WakerOptions): Promise<Waker> {
     // The body stays with nginx, which sends it on with the request: drain what it passed here.
     req.resume();
     const host = (req.headers.host ?? '').split(':')[0]!.toLowerCase();
-    const r = routes.get(host);
+    const r = routeOf(host);
     if (!r) { res.writeHead(404, { 'content-type': 'text/plain' }).end('no such app\n'); return; }
     const h: Held = { host, res, timer: setTimeout(() => timeout(h, req), o.timeoutSeconds * 1000) };
     queue.push(h);

@@ -91,13 +91,17 @@ describe('the gateway holds requests to a sleeping app and sends each on once it
   }, 60_000);
 
   it('past the wake timeout: 503 with Retry-After, a page that reloads itself for a browser', async () => {
-    await client.put(routeKey('late-acme.localhost')).value(JSON.stringify({ team: 'acme', app: 'late', service: 'late.yb-acme.svc.cluster.local:80', port: 80, endpoints: [], sleeping: true, canSleep: true }));
-    await eventually('the gateway knows the route', async () => (gw.gateway.state().seen >= 2 ? true : undefined), 10_000);
+    const sleeping = JSON.stringify({ team: 'acme', app: 'late', service: 'late.yb-acme.svc.cluster.local:80', port: 80, endpoints: [], sleeping: true, canSleep: true });
+    await client.put(routeKey('late-acme.localhost')).value(sleeping);
+    await client.put(routeKey('*.any-acme.localhost')).value(sleeping); // a wildcard host is held alike
+    await eventually('the gateway knows the routes', async () => (gw.gateway.state().seen >= 3 ? true : undefined), 10_000);
     await gw.gateway.settled();
-    const [api, browser] = await Promise.all([
+    const [api, browser, wild] = await Promise.all([
       viaGateway(gw, 'late-acme.localhost', '/', { timeoutMs: 15_000 }),
       viaGateway(gw, 'late-acme.localhost', '/', { timeoutMs: 15_000, headers: { accept: 'text/html' } }),
+      viaGateway(gw, 'shop.any-acme.localhost', '/', { timeoutMs: 15_000 }),
     ]);
+    expect([wild.status, wild.headers['retry-after']]).toEqual([503, '5']);
     expect(api.status).toBe(503);
     expect(api.headers['retry-after']).toBe('5');
     expect(api.body).toMatch(/waking up/i);
